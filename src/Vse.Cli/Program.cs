@@ -1,0 +1,3 @@
+using Vse.Cli;
+
+return await VseApplication.RunAsync(args, CliEnvironment.FromProcess());

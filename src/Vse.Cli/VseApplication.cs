@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Vse.Cli.Commands;
+
+namespace Vse.Cli;
+
+/// <summary>The <c>vse</c> command line: every verb registered here, explicitly.</summary>
+public static class VseApplication
+{
+    public static RootCommand CreateRoot(CliEnvironment environment) =>
+        new("vse: virtualized system environments for HPC. Describe an environment once; build it; run it as sandboxes or VMs.")
+        {
+            ValidateCommand.Create(environment),
+            ResolveCommand.Create(environment),
+            ExplainCommand.Create(environment),
+        };
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
+    {
+        var parse = CreateRoot(environment).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"vse: error: {error.Message} (see 'vse --help')");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Library failures reach the user as one line; a stack trace helps nobody at the terminal.
+            await Console.Error.WriteLineAsync($"vse: error: {e.Message}");
+            return ExitCodes.InfrastructureFailure;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace Vse.Description.Diagnostics;
+
+/// <summary>
+/// The stable codes of every diagnostic. Scripts and docs refer to them, so a code is never
+/// reused for another meaning. The hundreds digit groups them: 1 syntax, 2 schema, 3 lookup,
+/// 4 merge, 5 interpolation, 6 policy.
+/// </summary>
+public static class DiagnosticCodes
+{
+    public const string YamlSyntax = "VSE0101";
+    public const string FileTooLarge = "VSE0102";
+    public const string NestingTooDeep = "VSE0103";
+    public const string AliasExpansionTooLarge = "VSE0104";
+    public const string DuplicateKey = "VSE0105";
+    public const string MultipleDocuments = "VSE0106";
+    public const string UnreadableFile = "VSE0107";
+    public const string NotAMapping = "VSE0108";
+
+    public const string UnknownKey = "VSE0201";
+    public const string WrongType = "VSE0202";
+    public const string MissingKey = "VSE0203";
+    public const string InvalidValue = "VSE0204";
+    public const string UnsupportedVersion = "VSE0205";
+    public const string ConflictingReplace = "VSE0206";
+    public const string InvalidStep = "VSE0207";
+    public const string DuplicateStepId = "VSE0208";
+    public const string InvalidSize = "VSE0209";
+    public const string UnsafePath = "VSE0210";
+    public const string InvalidPolicyPath = "VSE0211";
+
+    public const string MissingBase = "VSE0301";
+    public const string InheritanceCycle = "VSE0302";
+    public const string InvalidBaseName = "VSE0303";
+
+    public const string RemovedAbsentMember = "VSE0401";
+    public const string RemovedAbsentStep = "VSE0402";
+    public const string UnknownTarget = "VSE0403";
+
+    public const string UnknownVariable = "VSE0501";
+    public const string UnsetEnvironmentVariable = "VSE0502";
+    public const string MalformedInterpolation = "VSE0503";
+
+    public const string PolicyInUntrustedLayer = "VSE0601";
+    public const string LockedValueChanged = "VSE0602";
+    public const string MountNotAllowed = "VSE0603";
+    public const string PackageDenied = "VSE0604";
+    public const string DriverNotAllowed = "VSE0605";
+    public const string LimitExceeded = "VSE0606";
+
+    public static DiagnosticKind KindOf(string code) =>
+        code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;
+}

@@ -1,0 +1,7 @@
+namespace Vse.Description.Diagnostics;
+
+public enum Severity
+{
+    Warning,
+    Error,
+}

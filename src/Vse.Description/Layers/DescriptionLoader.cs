@@ -1,0 +1,161 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Schema;
+using Vse.Description.Syntax;
+
+namespace Vse.Description.Layers;
+
+/// <summary>
+/// Finds and parses a description and all its bases, and orders them (DESIGN §2.1): depth first,
+/// bases before the file that extends them, left to right; an ancestor reached twice is applied
+/// once, at its first place.
+/// </summary>
+internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limits, TrustEvaluator trust, DiagnosticBag diagnostics)
+{
+    private static readonly string[] Extensions = [".vse.yaml", ".vse.json"];
+
+    private readonly Dictionary<string, LoadedFile?> _parsed = new(StringComparer.Ordinal);
+    private readonly List<LoadedFile> _order = [];
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    private readonly List<string> _stack = [];
+
+    /// <returns>The files in merge order (the given file last), or null if it could not be read.</returns>
+    public IReadOnlyList<LoadedFile>? Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            diagnostics.Error(DiagnosticCodes.UnreadableFile, SourceLocation.StartOf(path), "no such file");
+            return null;
+        }
+
+        Visit(full);
+        return _parsed.GetValueOrDefault(full) is null ? null : _order;
+    }
+
+    private void Visit(string path)
+    {
+        if (_placed.Contains(path) || Parse(path) is not { } file)
+        {
+            return;
+        }
+
+        _stack.Add(path);
+        foreach (var reference in file.Extends)
+        {
+            if (Find(reference, Path.GetDirectoryName(path)!) is not { } basePath)
+            {
+                continue;
+            }
+
+            var cycleStart = _stack.IndexOf(basePath);
+            if (cycleStart >= 0)
+            {
+                var cycle = _stack.Skip(cycleStart).Append(basePath);
+                diagnostics.Error(DiagnosticCodes.InheritanceCycle, reference.Location, $"inheritance cycle: {string.Join(" -> ", cycle)}");
+                continue;
+            }
+
+            Visit(basePath);
+        }
+
+        _stack.RemoveAt(_stack.Count - 1);
+        if (_placed.Add(path))
+        {
+            _order.Add(file);
+        }
+    }
+
+    private LoadedFile? Parse(string path)
+    {
+        if (_parsed.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+
+        var root = YamlFileReader.ReadFile(path, limits, diagnostics);
+        var file = root is null ? null : new LoadedFile(path, NameOf(root, path), root, trust.IsTrusted(path), ReadExtends(root));
+        _parsed[path] = file;
+        return file;
+    }
+
+    private static string NameOf(SyntaxNode root, string path) =>
+        root is MappingNode mapping && mapping.Entries.FirstOrDefault(e => e.Key.Text == "name")?.Value is ScalarNode { IsNull: false } name
+            ? name.Text
+            : Path.GetFileName(path);
+
+    private List<Located<string>> ReadExtends(SyntaxNode root)
+    {
+        var result = new List<Located<string>>();
+        if (root is not MappingNode mapping || mapping.Entries.FirstOrDefault(e => e.Key.Text == "extends") is not { } entry)
+        {
+            return result;
+        }
+
+        var items = entry.Value switch
+        {
+            ScalarNode { IsNull: true } => [],
+            ScalarNode scalar => [scalar],
+            SequenceNode sequence => sequence.Items,
+            _ => null,
+        };
+        if (items is null)
+        {
+            diagnostics.Error(DiagnosticCodes.WrongType, entry.Value.Location, "'extends' must be a name or a list of names");
+            return result;
+        }
+
+        foreach (var item in items)
+        {
+            if (item is ScalarNode { IsNull: false } scalar)
+            {
+                result.Add(new Located<string>(scalar.Text, scalar.Location));
+            }
+            else
+            {
+                diagnostics.Error(DiagnosticCodes.WrongType, item.Location, "each entry of 'extends' must be a name");
+            }
+        }
+
+        return result;
+    }
+
+    private string? Find(Located<string> reference, string directory)
+    {
+        var name = reference.Value;
+        if (IsFilePath(name))
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, name));
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            diagnostics.Error(DiagnosticCodes.MissingBase, reference.Location, $"cannot find base '{name}' (no file {path})");
+            return null;
+        }
+
+        if (!DescriptionSchema.NamePattern().IsMatch(name) || name.Split('/').Any(s => s is ".." or "."))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidBaseName, reference.Location,
+                $"'{name}' is not a description name (lowercase letters, digits, . _ / -) nor a file path (./, ../, / or *.vse.yaml)");
+            return null;
+        }
+
+        var searched = searchPath.DirectoriesFor(directory).Distinct().ToList();
+        foreach (var candidate in searched.SelectMany(d => Extensions.Select(e => Path.Combine(d, name + e))))
+        {
+            if (File.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        diagnostics.Error(DiagnosticCodes.MissingBase, reference.Location,
+            $"cannot find base '{name}' ({name}.vse.yaml); searched: {string.Join(", ", searched)}");
+        return null;
+    }
+
+    private static bool IsFilePath(string name) =>
+        name.StartsWith("./", StringComparison.Ordinal) || name.StartsWith("../", StringComparison.Ordinal) || name.StartsWith('/')
+        || Extensions.Any(e => name.EndsWith(e, StringComparison.Ordinal));
+}

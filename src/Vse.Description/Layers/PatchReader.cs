@@ -1,0 +1,326 @@
+using System.Globalization;
+using Vse.Description.Diagnostics;
+using Vse.Description.Model;
+using Vse.Description.Schema;
+using Vse.Description.Syntax;
+
+namespace Vse.Description.Layers;
+
+/// <summary>
+/// Turns the syntax of one file into <see cref="Patch"/>es, checking every key and type against the
+/// schema and interpolating strings. A problem is reported and that value skipped, so one run
+/// reports every problem of the file.
+/// </summary>
+internal sealed class PatchReader(string file, string layerName, InterpolationContext interpolation, DiagnosticBag diagnostics)
+{
+    public string File => file;
+
+    public string LayerName => layerName;
+
+    public string Directory => Path.GetDirectoryName(Path.GetFullPath(file)) ?? "/";
+
+    public DiagnosticBag Diagnostics => diagnostics;
+
+    public Patch? Read(SchemaNode schema, SyntaxNode node, string path)
+    {
+        if (node is ScalarNode { IsNull: true })
+        {
+            return new RemovePatch(node.Location);
+        }
+
+        return schema switch
+        {
+            ScalarSchema scalar => ReadScalar(scalar, node, path) is { } value ? new ScalarPatch(value, node.Location) : null,
+            StructSchema structure => ReadStruct(structure, node, path),
+            DictSchema dictionary => ReadDictionary(dictionary, node, path),
+            SetSchema set => ReadSet(set, node, path),
+            StepsSchema steps => new StepReader(this).Read(steps.Kind, node, path),
+            _ => throw new InvalidOperationException($"no reader for {schema.GetType().Name}"),
+        };
+    }
+
+    public MapPatch? ReadStruct(StructSchema schema, SyntaxNode node, string path, IReadOnlySet<string>? excluded = null)
+    {
+        if (ExpectMapping(node, path) is not { } mapping)
+        {
+            return null;
+        }
+
+        var entries = new List<MapPatchEntry>();
+        foreach (var (keyNode, valueNode, key, replace) in Keys(mapping, path))
+        {
+            if (!schema.Fields.TryGetValue(key, out var fieldSchema) || (excluded?.Contains(key) ?? false))
+            {
+                var known = schema.Fields.Keys.Where(k => !(excluded?.Contains(k) ?? false));
+                diagnostics.Error(DiagnosticCodes.UnknownKey, keyNode.Location,
+                    $"unknown key '{ValuePath.Child(path, key)}'{Suggestions.DidYouMean(key, known)}");
+                continue;
+            }
+
+            if (Read(fieldSchema, valueNode, ValuePath.Child(path, key)) is { } patch)
+            {
+                entries.Add(new MapPatchEntry(key, keyNode.Location, replace, patch));
+            }
+        }
+
+        return new MapPatch(entries, node.Location);
+    }
+
+    private MapPatch? ReadDictionary(DictSchema schema, SyntaxNode node, string path)
+    {
+        if (ExpectMapping(node, path) is not { } mapping)
+        {
+            return null;
+        }
+
+        var entries = new List<MapPatchEntry>();
+        foreach (var (keyNode, valueNode, key, replace) in Keys(mapping, path))
+        {
+            var keyPath = ValuePath.Child(path, key);
+            if (CheckString(schema.Keys, key, keyNode.Location, $"key '{keyPath}'") is null)
+            {
+                continue;
+            }
+
+            if (Read(schema.Values, valueNode, keyPath) is { } patch)
+            {
+                entries.Add(new MapPatchEntry(key, keyNode.Location, replace, patch));
+            }
+        }
+
+        return new MapPatch(entries, node.Location);
+    }
+
+    private SetPatch? ReadSet(SetSchema schema, SyntaxNode node, string path)
+    {
+        switch (node)
+        {
+            case SequenceNode sequence:
+                return new SetPatch(ReadMembers(schema, sequence, path), [], node.Location);
+            case MappingNode mapping:
+                var add = new List<SetMember>();
+                var remove = new List<SetMember>();
+                foreach (var entry in mapping.Entries)
+                {
+                    var target = entry.Key.Text switch
+                    {
+                        "add" => add,
+                        "remove" => remove,
+                        _ => null,
+                    };
+                    if (target is null)
+                    {
+                        diagnostics.Error(DiagnosticCodes.UnknownKey, entry.Key.Location,
+                            $"unknown key '{ValuePath.Child(path, entry.Key.Text)}'{Suggestions.DidYouMean(entry.Key.Text, ["add", "remove"])}; a set is a list or {{add: [...], remove: [...]}}");
+                        continue;
+                    }
+
+                    if (ExpectSequence(entry.Value, ValuePath.Child(path, entry.Key.Text)) is { } members)
+                    {
+                        target.AddRange(ReadMembers(schema, members, path));
+                    }
+                }
+
+                return new SetPatch(add, remove, node.Location);
+            default:
+                WrongType(node, path, "a list or {add: [...], remove: [...]}");
+                return null;
+        }
+    }
+
+    private List<SetMember> ReadMembers(SetSchema schema, SequenceNode sequence, string path)
+    {
+        var members = new List<SetMember>();
+        foreach (var item in sequence.Items)
+        {
+            if (item is not ScalarNode scalar || scalar.IsNull)
+            {
+                WrongType(item, $"{path} member", "a name");
+                continue;
+            }
+
+            if (Interpolate(scalar) is { } text && CheckString(schema.Members, text, scalar.Location, $"'{text}' in {path}") is { } name)
+            {
+                members.Add(new SetMember(name, scalar.Location));
+            }
+        }
+
+        return members;
+    }
+
+    public ScalarValue? ReadScalar(ScalarSchema schema, SyntaxNode node, string path)
+    {
+        if (node is not ScalarNode scalar)
+        {
+            WrongType(node, path, Describe(schema));
+            return null;
+        }
+
+        var interpolated = scalar.Text.Contains("${", StringComparison.Ordinal);
+        if (Interpolate(scalar) is not { } text)
+        {
+            return null;
+        }
+
+        // Only a plain scalar is a number or a boolean (as in YAML), unless the number came from a variable.
+        var typed = scalar.IsPlain || interpolated;
+        switch (schema.Kind)
+        {
+            case ScalarKind.String:
+                return CheckString(schema, text, scalar.Location, $"'{path}'") is { } s ? ScalarValue.Of(s) : null;
+            case ScalarKind.Boolean:
+                if (typed && text is "true" or "false")
+                {
+                    return ScalarValue.Of(text == "true");
+                }
+
+                WrongType(node, path, "true or false");
+                return null;
+            case ScalarKind.Integer:
+                if (typed && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+                    && Math.Abs(integer) <= SizeParser.MaximumBytes)
+                {
+                    return CheckMinimum(schema, integer, scalar.Location, path);
+                }
+
+                WrongType(node, path, "an integer");
+                return null;
+            case ScalarKind.Size:
+                if (!SizeParser.TryParse(text, out var bytes, out var error))
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidSize, scalar.Location, $"'{path}': {error}");
+                    return null;
+                }
+
+                return CheckMinimum(schema, bytes, scalar.Location, path);
+            case ScalarKind.Any:
+                if (typed && text is "true" or "false")
+                {
+                    return ScalarValue.Of(text == "true");
+                }
+
+                return typed && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                    ? ScalarValue.Of(number)
+                    : ScalarValue.Of(text);
+            default:
+                throw new InvalidOperationException($"unknown scalar kind {schema.Kind}");
+        }
+    }
+
+    /// <summary>Reads a string that must be there (not null), for step fields.</summary>
+    public string? ReadString(ScalarSchema schema, SyntaxNode node, string path) =>
+        node is ScalarNode { IsNull: true } ? WrongTypeNull(node, path) : ReadScalar(schema, node, path)?.AsString;
+
+    private string? WrongTypeNull(SyntaxNode node, string path)
+    {
+        WrongType(node, path, "a string");
+        return null;
+    }
+
+    public string? Interpolate(ScalarNode scalar) => Interpolator.Expand(scalar.Text, scalar.Location, interpolation, diagnostics);
+
+    /// <summary>Checks choices, pattern and path rules of a string; returns the (possibly absolutised) string.</summary>
+    public string? CheckString(ScalarSchema schema, string text, SourceLocation location, string what)
+    {
+        if (schema.Choices is { } choices && !choices.Contains(text))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, location,
+                $"{what} must be one of {string.Join(", ", choices)}, not '{text}'{Suggestions.DidYouMean(text, choices)}");
+            return null;
+        }
+
+        if (schema.Pattern is { } pattern && !pattern.IsMatch(text))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, location, $"{what} must be {schema.PatternDescription}, not '{text}'");
+            return null;
+        }
+
+        switch (schema.Path)
+        {
+            case PathKind.ImagePath when ImagePaths.Problem(text) is { } problem:
+                diagnostics.Error(DiagnosticCodes.UnsafePath, location, $"{what}: {problem}");
+                return null;
+            case PathKind.HostPath when !text.StartsWith('/'):
+                diagnostics.Error(DiagnosticCodes.InvalidValue, location, $"{what} must be an absolute host path, not '{text}'");
+                return null;
+            case PathKind.HostPathRelativeToFile:
+                return text.Length == 0 ? null : Path.GetFullPath(Path.Combine(Directory, text));
+        }
+
+        return text;
+    }
+
+    private ScalarValue? CheckMinimum(ScalarSchema schema, long value, SourceLocation location, string path)
+    {
+        if (value < schema.Minimum)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, location, $"'{path}' must be at least {schema.Minimum}, not {value}");
+            return null;
+        }
+
+        return ScalarValue.Of(value);
+    }
+
+    /// <summary>The keys of a mapping with their <c>!</c> suffix stripped; a key given both ways is an error.</summary>
+    public IEnumerable<(ScalarNode KeyNode, SyntaxNode Value, string Key, bool Replace)> Keys(MappingNode mapping, string path)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            var replace = entry.Key.Text.Length > 1 && entry.Key.Text.EndsWith('!');
+            var key = replace ? entry.Key.Text[..^1] : entry.Key.Text;
+            if (!seen.Add(key))
+            {
+                diagnostics.Error(DiagnosticCodes.ConflictingReplace, entry.Key.Location,
+                    $"'{ValuePath.Child(path, key)}' is given both as '{key}' and '{key}!'; use one");
+                continue;
+            }
+
+            yield return (entry.Key, entry.Value, key, replace);
+        }
+    }
+
+    public MappingNode? ExpectMapping(SyntaxNode node, string path)
+    {
+        if (node is MappingNode mapping)
+        {
+            return mapping;
+        }
+
+        WrongType(node, path, "a map");
+        return null;
+    }
+
+    public SequenceNode? ExpectSequence(SyntaxNode node, string path)
+    {
+        if (node is SequenceNode sequence)
+        {
+            return sequence;
+        }
+
+        WrongType(node, path, "a list");
+        return null;
+    }
+
+    public void WrongType(SyntaxNode node, string path, string expected)
+    {
+        var found = node switch
+        {
+            MappingNode => "a map",
+            SequenceNode => "a list",
+            ScalarNode { IsNull: true } => "null",
+            ScalarNode s => $"'{s.Text}'",
+            _ => "something else",
+        };
+        diagnostics.Error(DiagnosticCodes.WrongType, node.Location, $"'{(path.Length == 0 ? "document" : path)}' must be {expected}, found {found}");
+    }
+
+    private static string Describe(ScalarSchema schema) => schema.Kind switch
+    {
+        ScalarKind.Integer => "an integer",
+        ScalarKind.Boolean => "true or false",
+        ScalarKind.Size => "a size",
+        ScalarKind.Any => "a string, number or boolean",
+        _ => "a string",
+    };
+}

@@ -1,0 +1,293 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+using Vse.Description.Diagnostics;
+using Vse.Description.Model;
+using Vse.Description.Schema;
+using Vse.Description.Syntax;
+
+namespace Vse.Description.Layers;
+
+/// <summary>Reads <c>files</c> and <c>build</c> steps (DESIGN §2.0) into their canonical form.</summary>
+internal sealed class StepReader(PatchReader reader)
+{
+    private static readonly ScalarSchema CopySource = new(ScalarKind.String, Path: PathKind.HostPathRelativeToFile);
+    private static readonly ScalarSchema EditKey = new(ScalarKind.String, Pattern: new Regex("^[^\\s=]+$"), PatternDescription: "a key without spaces or '='");
+
+    /// <summary>For each verb of a files step, the other keys it takes; true marks a required one.</summary>
+    private static readonly FrozenDictionary<string, FrozenDictionary<string, bool>> FileVerbs = new Dictionary<string, FrozenDictionary<string, bool>>
+    {
+        ["copy"] = Keys(("to", true), ("mode", false), ("owner", false)),
+        ["link"] = Keys(("to", true), ("hard", false)),
+        ["delete"] = Keys(),
+        ["write"] = Keys(("content", true), ("mode", false)),
+        ["mkdir"] = Keys(("mode", false)),
+        ["edit"] = Keys(("append", false), ("replace", false), ("set", false)),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, bool> BuildKeys = Keys(("run", true), ("workdir", false), ("env", false), ("online", false));
+
+    private static readonly string[] EditActions = ["append", "replace", "set"];
+
+    public StepsPatch? Read(StepKind kind, SyntaxNode node, string path)
+    {
+        if (reader.ExpectSequence(node, path) is not { } sequence)
+        {
+            return null;
+        }
+
+        var steps = new List<StepPatch>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < sequence.Items.Count; index++)
+        {
+            var item = sequence.Items[index];
+            var stepPath = ValuePath.Member(path, $"#{index + 1}");
+            if (reader.ExpectMapping(item, stepPath) is not { } mapping)
+            {
+                continue;
+            }
+
+            if (ReadStep(kind, mapping, stepPath, index) is { } step)
+            {
+                if (step.Id is { } id && !ids.Add(id))
+                {
+                    reader.Diagnostics.Error(DiagnosticCodes.DuplicateStepId, mapping.Location, $"step id '{id}' appears twice in '{path}'");
+                    continue;
+                }
+
+                steps.Add(step);
+            }
+        }
+
+        return new StepsPatch(steps, node.Location);
+    }
+
+    private StepPatch? ReadStep(StepKind kind, MappingNode mapping, string stepPath, int index)
+    {
+        var fields = new Dictionary<string, MappingEntry>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            fields[entry.Key.Text] = entry;
+        }
+
+        var ok = true;
+        string? id = null;
+        if (fields.Remove("id", out var idEntry))
+        {
+            id = reader.ReadString(DescriptionSchema.StepId, idEntry.Value, ValuePath.Child(stepPath, "id"));
+            ok = id is not null;
+            stepPath = ValuePath.Member(stepPath[..stepPath.LastIndexOf('[')], id ?? "?");
+        }
+
+        var key = id ?? $"{reader.LayerName}#{index + 1}";
+        if (fields.Remove("remove", out var removeEntry))
+        {
+            var remove = reader.ReadScalar(DescriptionSchema.Boolean, removeEntry.Value, ValuePath.Child(stepPath, "remove"));
+            if (remove?.AsBoolean != true || id is null || fields.Count > 0)
+            {
+                Invalid(mapping, stepPath, "'remove' is written alone with an id: {id: X, remove: true}");
+                return null;
+            }
+
+            return new StepPatch(key, id, Remove: true, Body: null, mapping.Location);
+        }
+
+        var body = MapValue.Empty;
+        if (id is not null)
+        {
+            body = body.With("id", ScalarValue.Of(id));
+        }
+
+        var result = kind == StepKind.Files ? ReadFileStep(fields, mapping, stepPath, body) : ReadBuildStep(fields, mapping, stepPath, body);
+        return ok && result is not null ? new StepPatch(key, id, Remove: false, result, mapping.Location) : null;
+    }
+
+    private MapValue? ReadFileStep(Dictionary<string, MappingEntry> fields, MappingNode mapping, string stepPath, MapValue body)
+    {
+        var verbs = fields.Keys.Where(FileVerbs.ContainsKey).ToList();
+        if (verbs.Count != 1)
+        {
+            Invalid(mapping, stepPath, verbs.Count == 0
+                ? $"a files step needs one of {string.Join(", ", FileVerbs.Keys)}{UnknownHint(fields.Keys, FileVerbs.Keys)}"
+                : $"a files step has exactly one of {string.Join(", ", FileVerbs.Keys)}, not {string.Join(" and ", verbs)}");
+            return null;
+        }
+
+        var verb = verbs[0];
+        var companions = FileVerbs[verb];
+        if (!CheckKeys(fields, mapping, stepPath, verb, companions))
+        {
+            return null;
+        }
+
+        var verbSchema = verb switch
+        {
+            "copy" => CopySource,
+            "link" => fields.TryGetValue("hard", out var hard) && hard.Value is ScalarNode { Text: "true" } ? DescriptionSchema.ImagePath : DescriptionSchema.String,
+            _ => DescriptionSchema.ImagePath,
+        };
+        var ok = Add(ref body, verb, verbSchema, fields[verb], stepPath);
+        foreach (var (name, entry) in fields)
+        {
+            if (name == verb)
+            {
+                continue;
+            }
+
+            var fieldPath = ValuePath.Child(stepPath, name);
+            ok &= name switch
+            {
+                "to" => Add(ref body, name, DescriptionSchema.ImagePath, entry, stepPath),
+                "mode" => Add(ref body, name, DescriptionSchema.Mode, entry, stepPath),
+                "owner" => Add(ref body, name, DescriptionSchema.Owner, entry, stepPath),
+                "hard" => AddValue(ref body, name, reader.ReadScalar(DescriptionSchema.Boolean, entry.Value, fieldPath)),
+                "content" or "append" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
+                "replace" => AddValue(ref body, name, ReadReplace(entry.Value, fieldPath)),
+                "set" => AddValue(ref body, name, ReadSet(entry.Value, fieldPath)),
+                _ => throw new InvalidOperationException($"unhandled step key {name}"),
+            };
+        }
+
+        if (verb == "edit" && EditActions.Count(fields.ContainsKey) != 1)
+        {
+            Invalid(mapping, stepPath, "an edit step has exactly one of append, replace, set");
+            return null;
+        }
+
+        return ok ? body : null;
+    }
+
+    private MapValue? ReadBuildStep(Dictionary<string, MappingEntry> fields, MappingNode mapping, string stepPath, MapValue body)
+    {
+        if (!CheckKeys(fields, mapping, stepPath, "run", BuildKeys))
+        {
+            return null;
+        }
+
+        var ok = true;
+        foreach (var (name, entry) in fields)
+        {
+            var fieldPath = ValuePath.Child(stepPath, name);
+            ok &= name switch
+            {
+                "run" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
+                "workdir" => Add(ref body, name, DescriptionSchema.ImagePath, entry, stepPath),
+                "online" => AddValue(ref body, name, reader.ReadScalar(DescriptionSchema.Boolean, entry.Value, fieldPath)),
+                "env" => AddValue(ref body, name, ReadStringMap(DescriptionSchema.EnvName, entry.Value, fieldPath)),
+                _ => throw new InvalidOperationException($"unhandled step key {name}"),
+            };
+        }
+
+        return ok ? body : null;
+    }
+
+    private bool CheckKeys(Dictionary<string, MappingEntry> fields, MappingNode mapping, string stepPath, string verb, FrozenDictionary<string, bool> allowed)
+    {
+        var ok = true;
+        foreach (var (name, entry) in fields)
+        {
+            if (name != verb && !allowed.ContainsKey(name))
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.UnknownKey, entry.Key.Location,
+                    $"'{verb}' step does not take '{name}'{Suggestions.DidYouMean(name, allowed.Keys.Append("id"))}");
+                ok = false;
+            }
+        }
+
+        foreach (var (name, required) in allowed)
+        {
+            if (required && !fields.ContainsKey(name))
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.MissingKey, mapping.Location, $"'{verb}' step at {stepPath} needs '{name}'");
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    private bool Add(ref MapValue body, string name, ScalarSchema schema, MappingEntry entry, string stepPath) =>
+        AddValue(ref body, name, reader.ReadString(schema, entry.Value, ValuePath.Child(stepPath, name)) is { } s ? ScalarValue.Of(s) : null);
+
+    private static bool AddValue(ref MapValue body, string name, DescriptionValue? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        body = body.With(name, value);
+        return true;
+    }
+
+    private MapValue? ReadReplace(SyntaxNode node, string path)
+    {
+        if (reader.ExpectMapping(node, path) is not { } mapping)
+        {
+            return null;
+        }
+
+        var entries = mapping.Entries.ToDictionary(e => e.Key.Text, StringComparer.Ordinal);
+        if (entries.Keys.Except(["pattern", "with"]).FirstOrDefault() is { } extra || !entries.ContainsKey("pattern") || !entries.ContainsKey("with"))
+        {
+            Invalid(mapping, path, "'replace' is {pattern: REGEX, with: TEXT}");
+            return null;
+        }
+
+        var pattern = reader.ReadString(DescriptionSchema.String, entries["pattern"].Value, ValuePath.Child(path, "pattern"));
+        var with = reader.ReadString(DescriptionSchema.String, entries["with"].Value, ValuePath.Child(path, "with"));
+        if (pattern is null || with is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            reader.Diagnostics.Error(DiagnosticCodes.InvalidValue, entries["pattern"].Value.Location, $"'{path}.pattern' is not a valid regular expression: {e.Message}");
+            return null;
+        }
+
+        return MapValue.Empty.With("pattern", ScalarValue.Of(pattern)).With("with", ScalarValue.Of(with));
+    }
+
+    private MapValue? ReadSet(SyntaxNode node, string path) => ReadStringMap(EditKey, node, path);
+
+    /// <summary>A map of names to strings; numbers and booleans are taken as the text they were written as.</summary>
+    private MapValue? ReadStringMap(ScalarSchema keys, SyntaxNode node, string path)
+    {
+        if (reader.ExpectMapping(node, path) is not { } mapping)
+        {
+            return null;
+        }
+
+        var map = MapValue.Empty;
+        var ok = true;
+        foreach (var entry in mapping.Entries)
+        {
+            var valuePath = ValuePath.Child(path, entry.Key.Text);
+            var name = reader.CheckString(keys, entry.Key.Text, entry.Key.Location, $"key '{valuePath}'");
+            var value = reader.ReadString(DescriptionSchema.String, entry.Value, valuePath);
+            if (name is null || value is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            map = map.With(name, ScalarValue.Of(value));
+        }
+
+        return ok ? map : null;
+    }
+
+    private void Invalid(SyntaxNode node, string stepPath, string message) =>
+        reader.Diagnostics.Error(DiagnosticCodes.InvalidStep, node.Location, $"{stepPath}: {message}");
+
+    private static string UnknownHint(IEnumerable<string> present, IEnumerable<string> verbs) =>
+        present.Select(p => Suggestions.Nearest(p, verbs) is { } near ? $" (found '{p}'; did you mean '{near}'?)" : null).FirstOrDefault(h => h is not null) ?? "";
+
+    private static FrozenDictionary<string, bool> Keys(params (string Name, bool Required)[] keys) =>
+        keys.ToFrozenDictionary(k => k.Name, k => k.Required, StringComparer.Ordinal);
+}

@@ -1,0 +1,53 @@
+using Vse.Description.Interop;
+using Vse.Description.Policy;
+
+namespace Vse.Description.Layers;
+
+/// <summary>
+/// Decides whether a file may carry site policy (DESIGN §2.3): it lies under the site directory
+/// (after resolving symlinks) and the invoking user cannot change it. Beyond the letter of the
+/// design, every directory between the file and the site directory must be unchangeable too,
+/// since whoever can write a directory can replace the file in it. For root, "cannot change"
+/// means owned by root and writable by nobody else.
+/// </summary>
+public sealed class TrustEvaluator(string siteDirectory)
+{
+    private readonly bool _isRoot = Libc.Geteuid() == 0;
+
+    public string SiteDirectory { get; } = HostPaths.Canonicalize(siteDirectory);
+
+    public bool IsTrusted(string file)
+    {
+        var real = HostPaths.Canonicalize(file);
+        if (real == SiteDirectory || !HostPaths.IsWithin(real, SiteDirectory))
+        {
+            return false;
+        }
+
+        for (var path = real; path.Length >= SiteDirectory.Length; path = Path.GetDirectoryName(path) ?? "")
+        {
+            if (!IsUnchangeable(path))
+            {
+                return false;
+            }
+
+            if (path == SiteDirectory)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsUnchangeable(string path)
+    {
+        if (!_isRoot)
+        {
+            return Libc.Access(path, Libc.WriteOk) != 0;
+        }
+
+        const uint groupOrOtherWrite = 0b000_010_010;
+        return Libc.OwnerAndMode(path) is { Uid: 0, Mode: var mode } && (mode & groupOrOtherWrite) == 0;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Vse.Description.Model;
+
+namespace Vse.Description.Merge;
+
+/// <summary>
+/// Canonical JSON in the manner of RFC 8785 (JCS): no whitespace, object keys sorted by UTF-16
+/// code units, strings escaped minimally, integers in plain decimal. vse values hold no floating
+/// point numbers, so JCS's number rules reduce to integers. Equal values give equal bytes, which
+/// is what the digest needs.
+/// </summary>
+public static class CanonicalJson
+{
+    public static string Serialize(DescriptionValue value)
+    {
+        var builder = new StringBuilder();
+        Write(builder, value);
+        return builder.ToString();
+    }
+
+    /// <summary><c>sha256:</c> and the hex SHA-256 of the canonical JSON's UTF-8 bytes.</summary>
+    public static string Digest(DescriptionValue value) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(value))));
+
+    public static void Write(StringBuilder builder, DescriptionValue value)
+    {
+        switch (value)
+        {
+            case ScalarValue { Raw: string s }:
+                WriteString(builder, s);
+                break;
+            case ScalarValue { Raw: long l }:
+                builder.Append(l.ToString(CultureInfo.InvariantCulture));
+                break;
+            case ScalarValue { Raw: bool b }:
+                builder.Append(b ? "true" : "false");
+                break;
+            case MapValue map:
+                builder.Append('{');
+                var first = true;
+                foreach (var (key, child) in map.Entries)
+                {
+                    builder.Append(first ? "" : ",");
+                    first = false;
+                    WriteString(builder, key);
+                    builder.Append(':');
+                    Write(builder, child);
+                }
+
+                builder.Append('}');
+                break;
+            case SetValue set:
+                WriteArray(builder, set.Members, (b, m) => WriteString(b, m));
+                break;
+            case StepListValue steps:
+                WriteArray(builder, steps.Steps, (b, s) => Write(b, s.Body));
+                break;
+            default:
+                throw new InvalidOperationException($"cannot serialise {value.GetType().Name}");
+        }
+    }
+
+    public static void WriteString(StringBuilder builder, string text)
+    {
+        builder.Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case < ' ': builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        builder.Append('"');
+    }
+
+    private static void WriteArray<T>(StringBuilder builder, IEnumerable<T> items, Action<StringBuilder, T> write)
+    {
+        builder.Append('[');
+        var first = true;
+        foreach (var item in items)
+        {
+            builder.Append(first ? "" : ",");
+            first = false;
+            write(builder, item);
+        }
+
+        builder.Append(']');
+    }
+}

@@ -1,0 +1,162 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Layers;
+using Vse.Description.Model;
+using Vse.Description.Provenance;
+
+namespace Vse.Description.Merge;
+
+/// <summary>
+/// Applies one layer's patches to the values merged so far, by the rule of each kind (DESIGN §2.2):
+/// scalars replace; maps merge key by key and <c>null</c> removes (RFC 7386); sets add and remove
+/// members; step lists append, replace a step with the same id in place, and drop
+/// <c>{id, remove: true}</c>; <c>KEY!</c> replaces wholesale. Every effect is recorded as provenance.
+/// </summary>
+internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagnostics)
+{
+    public MapValue ApplyLayer(MapValue current, MapPatch patch) =>
+        (MapValue?)Apply(current, patch, "", replace: false) ?? MapValue.Empty;
+
+    private DescriptionValue? Apply(DescriptionValue? current, Patch patch, string path, bool replace)
+    {
+        if (replace && current is not null && patch is not RemovePatch)
+        {
+            RecordRemoval(current, path, patch.Location);
+            current = null;
+        }
+
+        switch (patch)
+        {
+            case RemovePatch:
+                if (current is not null)
+                {
+                    RecordRemoval(current, path, patch.Location);
+                }
+
+                return null;
+            case ScalarPatch scalar:
+                var action = current is null || Equals(current, scalar.Value)
+                    ? ProvenanceAction.Set
+                    : ProvenanceAction.Changed;
+                provenance.Record(path, action, scalar.Location, scalar.Value.ToString());
+                return scalar.Value;
+            case MapPatch map:
+                return ApplyMap(current as MapValue ?? MapValue.Empty, map, path);
+            case SetPatch set:
+                return ApplySet(current as SetValue ?? SetValue.Empty, set, path);
+            case StepsPatch steps:
+                return ApplySteps(current as StepListValue ?? StepListValue.Empty, steps, path);
+            default:
+                throw new InvalidOperationException($"unknown patch {patch.GetType().Name}");
+        }
+    }
+
+    private MapValue ApplyMap(MapValue current, MapPatch patch, string path)
+    {
+        foreach (var entry in patch.Entries)
+        {
+            var childPath = ValuePath.Child(path, entry.Key);
+            var merged = Apply(current[entry.Key], entry.Value, childPath, entry.Replace);
+            current = merged is null ? current.Without(entry.Key) : current.With(entry.Key, merged);
+        }
+
+        return current;
+    }
+
+    private SetValue ApplySet(SetValue current, SetPatch patch, string path)
+    {
+        var members = current.Members;
+        foreach (var member in patch.Add)
+        {
+            members = members.Add(member.Name);
+            provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Added, member.Location);
+        }
+
+        foreach (var member in patch.Remove)
+        {
+            if (!members.Contains(member.Name))
+            {
+                diagnostics.Warning(DiagnosticCodes.RemovedAbsentMember, member.Location, $"'{member.Name}' is not in '{path}', nothing to remove");
+                continue;
+            }
+
+            members = members.Remove(member.Name);
+            provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Removed, member.Location);
+        }
+
+        return new SetValue(members);
+    }
+
+    private StepListValue ApplySteps(StepListValue current, StepsPatch patch, string path)
+    {
+        var steps = current.Steps;
+        foreach (var step in patch.Steps)
+        {
+            var index = step.Id is null ? -1 : steps.FindIndex(s => s.Id == step.Id);
+            if (step.Remove)
+            {
+                if (index < 0)
+                {
+                    diagnostics.Warning(DiagnosticCodes.RemovedAbsentStep, step.Location, $"no step with id '{step.Id}' in '{path}', nothing to remove");
+                    continue;
+                }
+
+                provenance.Record(ValuePath.StepOf(path, steps[index]), ProvenanceAction.Removed, step.Location);
+                steps = steps.RemoveAt(index);
+                continue;
+            }
+
+            var value = new Step(step.Key, step.Id, step.Body!);
+            if (index >= 0)
+            {
+                steps = steps.SetItem(index, value);
+                provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Replaced, step.Location, StepSummary(value));
+            }
+            else
+            {
+                steps = steps.Add(value);
+                provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Added, step.Location, StepSummary(value));
+            }
+        }
+
+        return new StepListValue(steps);
+    }
+
+    private void RecordRemoval(DescriptionValue value, string path, SourceLocation location)
+    {
+        switch (value)
+        {
+            case MapValue map when !map.Entries.IsEmpty:
+                foreach (var (key, child) in map.Entries)
+                {
+                    RecordRemoval(child, ValuePath.Child(path, key), location);
+                }
+
+                break;
+            case SetValue set when !set.Members.IsEmpty:
+                foreach (var member in set.Members)
+                {
+                    provenance.Record(ValuePath.Member(path, member), ProvenanceAction.Removed, location);
+                }
+
+                break;
+            case StepListValue list when !list.Steps.IsEmpty:
+                foreach (var step in list.Steps)
+                {
+                    provenance.Record(ValuePath.StepOf(path, step), ProvenanceAction.Removed, location);
+                }
+
+                break;
+            default:
+                provenance.Record(path, ProvenanceAction.Removed, location);
+                break;
+        }
+    }
+
+    /// <summary>A short human form of a step for <c>vse explain</c>: its verb and operand, e.g. <c>write /etc/motd</c>.</summary>
+    private static string StepSummary(Step step) =>
+        step.Body.Entries.FirstOrDefault(e => StepVerbs.Contains(e.Key)) is { Key: { } verb, Value: ScalarValue operand }
+            ? $"{verb} {operand}"
+            : "";
+
+    private static readonly string[] StepVerbs = ["copy", "link", "delete", "write", "mkdir", "edit", "run"];
+}

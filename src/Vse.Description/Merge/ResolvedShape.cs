@@ -1,0 +1,64 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Model;
+using Vse.Description.Schema;
+
+namespace Vse.Description.Merge;
+
+/// <summary>Checks and tidies the merged result: what only the whole can tell.</summary>
+internal static class ResolvedShape
+{
+    /// <summary>
+    /// Drops empty maps, sets and step lists, so that <c>env: {}</c>, an <c>env</c> whose last key
+    /// was removed, and no <c>env</c> at all mean (and hash) the same.
+    /// </summary>
+    public static MapValue DropEmpty(MapValue map)
+    {
+        foreach (var (key, value) in map.Entries)
+        {
+            var tidy = value is MapValue child ? DropEmpty(child) : value;
+            var empty = tidy switch
+            {
+                MapValue m => m.Entries.IsEmpty,
+                SetValue s => s.Members.IsEmpty,
+                StepListValue l => l.Steps.IsEmpty,
+                _ => false,
+            };
+            map = empty ? map.Without(key) : ReferenceEquals(tidy, value) ? map : map.With(key, tidy);
+        }
+
+        return map;
+    }
+
+    /// <summary>Reports required keys that no layer gave (e.g. a mount without <c>source</c>).</summary>
+    public static void CheckRequired(MapValue map, SchemaNode schema, string path, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        switch (schema)
+        {
+            case StructSchema structure:
+                foreach (var required in structure.Required.Where(r => map[r] is null))
+                {
+                    diagnostics.Error(DiagnosticCodes.MissingKey, locate(path), $"'{path}' needs '{required}'");
+                }
+
+                foreach (var (key, value) in map.Entries)
+                {
+                    if (value is MapValue child && structure.Fields.TryGetValue(key, out var field))
+                    {
+                        CheckRequired(child, field, ValuePath.Child(path, key), locate, diagnostics);
+                    }
+                }
+
+                break;
+            case DictSchema dictionary:
+                foreach (var (key, value) in map.Entries)
+                {
+                    if (value is MapValue child)
+                    {
+                        CheckRequired(child, dictionary.Values, ValuePath.Child(path, key), locate, diagnostics);
+                    }
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace Vse.Description.Model;
+
+/// <summary>
+/// A value of a resolved description. Four kinds, one per merge rule of DESIGN §2.2: scalars
+/// replace, maps merge key by key, sets add and remove members, step lists append and replace by id.
+/// Values are immutable, so a layer's merge builds new values and earlier ones stay comparable.
+/// </summary>
+public abstract record DescriptionValue;
+
+/// <summary>A string, a 64-bit integer (sizes are integers of bytes) or a boolean.</summary>
+public sealed record ScalarValue : DescriptionValue
+{
+    private ScalarValue(object raw) => Raw = raw;
+
+    public object Raw { get; }
+
+    public static ScalarValue Of(string value) => new(value);
+
+    public static ScalarValue Of(long value) => new(value);
+
+    public static ScalarValue Of(bool value) => new(value);
+
+    public string? AsString => Raw as string;
+
+    public long? AsInteger => Raw is long l ? l : null;
+
+    public bool? AsBoolean => Raw is bool b ? b : null;
+
+    public override string ToString() => Raw switch
+    {
+        bool b => b ? "true" : "false",
+        _ => Convert.ToString(Raw, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+}
+
+/// <summary>A map with keys in ordinal order.</summary>
+public sealed record MapValue(ImmutableSortedDictionary<string, DescriptionValue> Entries) : DescriptionValue
+{
+    public static MapValue Empty { get; } = new(ImmutableSortedDictionary.Create<string, DescriptionValue>(StringComparer.Ordinal));
+
+    public DescriptionValue? this[string key] => Entries.GetValueOrDefault(key);
+
+    public MapValue With(string key, DescriptionValue value) => new(Entries.SetItem(key, value));
+
+    public MapValue Without(string key) => new(Entries.Remove(key));
+}
+
+/// <summary>A set of names (packages, services, devices), sorted ordinally.</summary>
+public sealed record SetValue(ImmutableSortedSet<string> Members) : DescriptionValue
+{
+    public static SetValue Empty { get; } = new(ImmutableSortedSet.Create<string>(StringComparer.Ordinal));
+}
+
+/// <summary>An ordered list of steps (<c>files</c>, <c>build</c>).</summary>
+public sealed record StepListValue(ImmutableList<Step> Steps) : DescriptionValue
+{
+    public static StepListValue Empty { get; } = new(ImmutableList<Step>.Empty);
+}
+
+/// <summary>One step: its canonical body (which carries the <c>id</c> when the author gave one).</summary>
+/// <param name="Key">
+/// The step's identity for provenance: its id, or for a step without one the layer and position
+/// that introduced it (<c>site/hpc#2</c>), which later layers cannot disturb.
+/// </param>
+public sealed record Step(string Key, string? Id, MapValue Body);

@@ -1,0 +1,134 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Model;
+
+namespace Vse.Description.Policy;
+
+/// <summary>
+/// Checks a resolved description against site policy: allowed mounts, denied packages, allowed
+/// drivers and limits (DESIGN §2.3). Locks are checked while layers merge (they are about who
+/// changed a value, not what it is). The resolver calls this, and so does deploy, against the
+/// policy as the site's files say it now, so a stale or edited resolved file cannot bypass it.
+/// </summary>
+public static class PolicyChecker
+{
+    /// <param name="locate">Where a value path was written, for the error's location.</param>
+    public static IReadOnlyList<Diagnostic> Check(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate)
+    {
+        var diagnostics = new DiagnosticBag();
+        if (policy.IsEmpty)
+        {
+            return diagnostics.Items;
+        }
+
+        CheckMounts(content, policy, locate, diagnostics);
+        CheckPackages(content, policy, locate, diagnostics);
+        if (Lookup(content, "deploy", "driver") is ScalarValue { AsString: { } driver })
+        {
+            diagnostics.AddRange(CheckDriver(driver, policy, locate("deploy.driver")));
+        }
+
+        CheckLimits(content, policy, locate, diagnostics);
+        return diagnostics.Items;
+    }
+
+    /// <summary>Whether the site lets a description run on <paramref name="driver"/>; deploy asks this for <c>--driver</c>.</summary>
+    public static IEnumerable<Diagnostic> CheckDriver(string driver, SitePolicy policy, SourceLocation location)
+    {
+        foreach (var rules in policy.Layers.Where(r => r.AllowDrivers is not null))
+        {
+            if (!rules.AllowDrivers!.Any(d => d.Value == driver))
+            {
+                yield return new Diagnostic(Severity.Error, DiagnosticCodes.DriverNotAllowed, location,
+                    $"driver '{driver}' is not allowed by site policy (allow.drivers of {rules.LayerName} at {rules.AllowDrivers!.FirstOrDefault()?.Location ?? rules.Location}: {string.Join(", ", rules.AllowDrivers!.Select(d => d.Value))})");
+            }
+        }
+    }
+
+    private static void CheckMounts(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        if (content["mounts"] is not MapValue mounts)
+        {
+            return;
+        }
+
+        foreach (var (target, entry) in mounts.Entries)
+        {
+            if ((entry as MapValue)?["source"] is not ScalarValue { AsString: { } source })
+            {
+                continue;
+            }
+
+            var canonical = HostPaths.Canonicalize(source);
+            foreach (var rules in policy.Layers.Where(r => r.AllowMounts is not null))
+            {
+                if (rules.AllowMounts!.Any(glob => MountGlob.Matches(CanonicalizeGlob(glob.Value), canonical)))
+                {
+                    continue;
+                }
+
+                var resolved = canonical == source ? "" : $" (resolves to '{canonical}')";
+                var where = rules.AllowMounts!.FirstOrDefault()?.Location ?? rules.Location;
+                var allowed = rules.AllowMounts!.Count == 0 ? "no mounts" : string.Join(", ", rules.AllowMounts!.Select(g => g.Value));
+                diagnostics.Error(DiagnosticCodes.MountNotAllowed, locate($"mounts.{target}.source"),
+                    $"mount source '{source}'{resolved} for '{target}' is not allowed by site policy (allow.mounts of {rules.LayerName} at {where}: {allowed})");
+            }
+        }
+    }
+
+    private static void CheckPackages(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        if (content["packages"] is not SetValue packages)
+        {
+            return;
+        }
+
+        foreach (var rules in policy.Layers)
+        {
+            foreach (var denied in rules.DenyPackages.Where(d => packages.Members.Contains(d.Value)))
+            {
+                diagnostics.Error(DiagnosticCodes.PackageDenied, locate(ValuePath.Member("packages", denied.Value)),
+                    $"package '{denied.Value}' is denied by site policy (deny.packages of {rules.LayerName} at {denied.Location})");
+            }
+        }
+    }
+
+    private static void CheckLimits(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        foreach (var rules in policy.Layers)
+        {
+            foreach (var limit in rules.Limits)
+            {
+                if (Lookup(content, limit.Path.Split('.')) is ScalarValue { AsInteger: { } value } && value > limit.Maximum)
+                {
+                    diagnostics.Error(DiagnosticCodes.LimitExceeded, locate(limit.Path),
+                        $"'{limit.Path}' is {value}, above the site limit of {limit.Maximum} (limits of {rules.LayerName} at {limit.Location})");
+                }
+            }
+        }
+    }
+
+    /// <summary>Canonicalizes the literal directories a glob starts with, so a symlinked site path still matches.</summary>
+    private static string CanonicalizeGlob(string glob)
+    {
+        var segments = glob.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var literal = segments.TakeWhile(s => !s.Contains('*')).Count();
+        if (literal == 0)
+        {
+            return glob;
+        }
+
+        var prefix = HostPaths.Canonicalize("/" + string.Join('/', segments[..literal]));
+        return string.Join('/', segments[literal..].Prepend(prefix.TrimEnd('/')));
+    }
+
+    public static DescriptionValue? Lookup(MapValue content, params IEnumerable<string> segments)
+    {
+        DescriptionValue? current = content;
+        foreach (var segment in segments)
+        {
+            current = (current as MapValue)?[segment];
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,22 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Layers;
+
+namespace Vse.Description.Policy;
+
+/// <summary>The <c>policy:</c> block of one trusted layer (DESIGN §2.3).</summary>
+/// <param name="AllowMounts">Null when the layer does not restrict mounts.</param>
+/// <param name="AllowDrivers">Null when the layer does not restrict drivers.</param>
+public sealed record PolicyRules(
+    string LayerName,
+    SourceLocation Location,
+    IReadOnlyList<LockedPath> Locks,
+    IReadOnlyList<Located<string>>? AllowMounts,
+    IReadOnlyList<Located<string>>? AllowDrivers,
+    IReadOnlyList<Located<string>> DenyPackages,
+    IReadOnlyList<PolicyLimit> Limits);
+
+/// <summary>A locked path: its segments (map keys may contain dots, so the text alone is ambiguous) and its text.</summary>
+public sealed record LockedPath(IReadOnlyList<string> Segments, string Text, SourceLocation Location);
+
+/// <summary>An upper bound on a numeric value, e.g. <c>resources.cpus: 64</c>.</summary>
+public sealed record PolicyLimit(string Path, long Maximum, SourceLocation Location);

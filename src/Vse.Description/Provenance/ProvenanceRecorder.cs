@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Vse.Description.Diagnostics;
+
+namespace Vse.Description.Provenance;
+
+/// <summary>Collects provenance while layers merge, and remembers what the current layer touched.</summary>
+internal sealed class ProvenanceRecorder
+{
+    private readonly Dictionary<string, ImmutableList<ProvenanceEvent>.Builder> _events = new(StringComparer.Ordinal);
+    private readonly List<(string Path, SourceLocation Location)> _touchedByLayer = [];
+
+    public string Layer { get; private set; } = "";
+
+    /// <summary>The paths the current layer changed, first to last.</summary>
+    public IReadOnlyList<(string Path, SourceLocation Location)> TouchedByLayer => _touchedByLayer;
+
+    public void BeginLayer(string layer)
+    {
+        Layer = layer;
+        _touchedByLayer.Clear();
+    }
+
+    public void Record(string path, ProvenanceAction action, SourceLocation location, string? value = null)
+    {
+        if (!_events.TryGetValue(path, out var list))
+        {
+            list = ImmutableList.CreateBuilder<ProvenanceEvent>();
+            _events[path] = list;
+        }
+
+        list.Add(new ProvenanceEvent(action, Layer, location, value));
+        _touchedByLayer.Add((path, location));
+    }
+
+    public ProvenanceLog ToLog() =>
+        new(_events.ToImmutableSortedDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal));
+}

@@ -1,0 +1,115 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace Vse.Description.Schema;
+
+/// <summary>
+/// Every key a description may contain (DESIGN §2). <c>vse</c>, <c>extends</c>, <c>targets</c>
+/// and <c>policy</c> are directives read by <see cref="Layers.LayerReader"/>; everything in
+/// <see cref="Body"/> is merged.
+/// </summary>
+internal static partial class DescriptionSchema
+{
+    public const int SupportedVersion = 1;
+
+    /// <summary>Keys of a file that are not merged content.</summary>
+    public static readonly FrozenSet<string> Directives = FrozenSet.Create(StringComparer.Ordinal, "extends", "targets", "policy");
+
+    /// <summary>Keys a <c>targets.NAME</c> block may not contain.</summary>
+    public static readonly FrozenSet<string> NotInTargets = FrozenSet.Create(StringComparer.Ordinal, "vse", "name", "extends", "targets", "policy");
+
+    public static readonly ScalarSchema String = new(ScalarKind.String);
+    public static readonly ScalarSchema NameString = new(ScalarKind.String, Pattern: NamePattern(), PatternDescription: "a name of lowercase letters, digits and . _ / - that starts with a letter or digit");
+    public static readonly ScalarSchema ImagePath = new(ScalarKind.String, Path: PathKind.ImagePath);
+    public static readonly ScalarSchema Mode = new(ScalarKind.String, Pattern: ModePattern(), PatternDescription: "an octal file mode such as \"0644\"");
+    public static readonly ScalarSchema Owner = new(ScalarKind.String, Pattern: OwnerPattern(), PatternDescription: "USER[:GROUP] or UID[:GID]");
+    public static readonly ScalarSchema StepId = new(ScalarKind.String, Pattern: StepIdPattern(), PatternDescription: "letters, digits and _ . - starting with a letter or digit");
+    public static readonly ScalarSchema EnvName = new(ScalarKind.String, Pattern: EnvNamePattern(), PatternDescription: "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+    public static readonly ScalarSchema Boolean = new(ScalarKind.Boolean);
+    public static readonly ScalarSchema PositiveInteger = new(ScalarKind.Integer, Minimum: 1);
+    public static readonly ScalarSchema Size = new(ScalarKind.Size, Minimum: 0);
+    public static readonly ScalarSchema Driver = new(ScalarKind.String, Choices: ["sandbox", "vm"]);
+
+    public static readonly DictSchema Environment = new(String, EnvName);
+
+    public static readonly StructSchema Body = Struct(
+        ("vse", new ScalarSchema(ScalarKind.Integer)),
+        ("name", NameString),
+        ("description", String),
+        ("os", Struct(
+            ("base", new ScalarSchema(ScalarKind.String, Pattern: BasePattern(), PatternDescription: "scratch, host, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH or tar:PATH")),
+            ("kernel", new ScalarSchema(ScalarKind.String, Pattern: KernelPattern(), PatternDescription: "package:NAME or path:FILE")),
+            ("variant", new ScalarSchema(ScalarKind.String, Choices: ["minbase", "essential", "apt", "required", "important", "standard"])),
+            ("mirror", String))),
+        ("packages", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: PackagePattern(), PatternDescription: "a Debian package name (lowercase letters, digits, + - .)"))),
+        ("services", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: ServicePattern(), PatternDescription: "a service name (letters, digits, @ . _ -)"))),
+        ("devices", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: DevicePattern(), PatternDescription: "a device path under /dev"))),
+        ("files", new StepsSchema(StepKind.Files)),
+        ("build", new StepsSchema(StepKind.Build)),
+        ("env", Environment),
+        ("mounts", new DictSchema(
+            StructWithRequired(["source"], ("source", new ScalarSchema(ScalarKind.String, Path: PathKind.HostPath)), ("mode", new ScalarSchema(ScalarKind.String, Choices: ["ro", "rw"]))),
+            ImagePath)),
+        ("boot", Struct(
+            ("cmdline", new DictSchema(new ScalarSchema(ScalarKind.Any), new ScalarSchema(ScalarKind.String, Pattern: KernelArgumentPattern(), PatternDescription: "a kernel parameter name"))))),
+        ("resources", Struct(("cpus", PositiveInteger), ("memory", Size), ("disk", Size))),
+        ("network", Struct(
+            ("mode", new ScalarSchema(ScalarKind.String, Choices: ["none", "private", "host"])),
+            ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")))),
+        ("deploy", Struct(("driver", Driver), ("instances", PositiveInteger), ("per_node", PositiveInteger))),
+        ("run", String));
+
+    /// <summary>The numeric paths that <c>policy.limits</c> may bound, with their kind.</summary>
+    public static readonly FrozenDictionary<string, ScalarSchema> Limitable = new Dictionary<string, ScalarSchema>
+    {
+        ["resources.cpus"] = PositiveInteger,
+        ["resources.memory"] = Size,
+        ["resources.disk"] = Size,
+        ["deploy.instances"] = PositiveInteger,
+        ["deploy.per_node"] = PositiveInteger,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every key of a file, directives included, for "did you mean" suggestions.</summary>
+    public static IEnumerable<string> TopLevelKeys => Body.Fields.Keys.Concat(Directives);
+
+    private static StructSchema Struct(params (string Key, SchemaNode Schema)[] fields) => StructWithRequired([], fields);
+
+    private static StructSchema StructWithRequired(string[] required, params (string Key, SchemaNode Schema)[] fields) =>
+        new(fields.ToFrozenDictionary(f => f.Key, f => f.Schema, StringComparer.Ordinal), required.ToFrozenSet(StringComparer.Ordinal));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._/-]*$")]
+    public static partial Regex NamePattern();
+
+    [GeneratedRegex("^0?[0-7]{3,4}$")]
+    private static partial Regex ModePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")]
+    private static partial Regex OwnerPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex StepIdPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+
+    [GeneratedRegex("^(scratch|host|busybox|debian:[a-z][a-z0-9-]*|(oci-archive|rootfs|tar):.+)$")]
+    private static partial Regex BasePattern();
+
+    [GeneratedRegex("^(package:[a-z0-9][a-z0-9+.-]*|path:.+)$")]
+    private static partial Regex KernelPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    public static partial Regex PackagePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9@._-]+$")]
+    private static partial Regex ServicePattern();
+
+    [GeneratedRegex("^/dev/[A-Za-z0-9._/-]+$")]
+    private static partial Regex DevicePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+    private static partial Regex KernelArgumentPattern();
+
+    [GeneratedRegex(@"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")]
+    private static partial Regex SubnetPattern();
+}

@@ -40,7 +40,7 @@ public static class DescriptionResolver
         var log = provenance.ToLog();
         SourceLocation Locate(string path) => log.LastWrite(path)?.Location ?? SourceLocation.StartOf(root.Path);
 
-        content = ResolvedShape.DropEmpty(content);
+        content = ResolvedShape.WithDefaults(ResolvedShape.DropEmpty(content));
         ResolvedShape.CheckRequired(content, DescriptionSchema.Body, "", Locate, diagnostics);
         var policy = new SitePolicy(layers.Select(l => l.Policy).OfType<PolicyRules>().ToList());
         diagnostics.AddRange(PolicyChecker.Check(content, policy, Locate));

@@ -44,13 +44,13 @@ internal static class ExplainCommand
     private static void Write(string path, IReadOnlyList<ProvenanceEvent> events, CliEnvironment environment)
     {
         var final = events[^1];
-        var state = final.Action == ProvenanceAction.Removed ? "  (removed)" : final.Value is { } value ? $" = {ResolvedWriter.Scalar(value)}" : "";
+        var state = final.Action == ProvenanceAction.Removed ? "  (removed)" : final.Value is { } value ? $" = {YamlText.Format(value)}" : "";
         Console.Out.WriteLine($"{path}{state}");
         var layerWidth = events.Max(e => e.Layer.Length);
         foreach (var e in events)
         {
             var location = e.Location with { File = environment.Display(e.Location.File) };
-            var shown = e.Value is null || e.Action == ProvenanceAction.Removed ? "" : $"  {ResolvedWriter.Scalar(e.Value)}";
+            var shown = e.Value is null || e.Action == ProvenanceAction.Removed ? "" : $"  {YamlText.Format(e.Value)}";
             Console.Out.WriteLine($"  {e.Action.ToString().ToLowerInvariant(),-8} {e.Layer.PadRight(layerWidth)}  {location}{shown}");
         }
     }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
 using Vse.Description;
 using Vse.Description.Merge;
 using Vse.Description.Model;
@@ -11,7 +9,7 @@ namespace Vse.Cli.Output;
 /// Prints a resolved description as YAML that vse itself reads back (without the directives),
 /// optionally with each value's origin as a trailing comment.
 /// </summary>
-internal sealed partial class ResolvedWriter(TextWriter output, CliEnvironment environment, ProvenanceLog? provenance)
+internal sealed class ResolvedWriter(TextWriter output, CliEnvironment environment, ProvenanceLog? provenance)
 {
     public void Write(ResolvedDescription resolved)
     {
@@ -80,24 +78,8 @@ internal sealed partial class ResolvedWriter(TextWriter output, CliEnvironment e
 
     private static string Scalar(ScalarValue value) => value.Raw is string s ? Scalar(s) : value.ToString();
 
-    /// <summary>Plain when YAML would read it back as the same string, else a JSON (YAML double-quoted) string.</summary>
-    public static string Scalar(string text)
-    {
-        if (PlainSafe().IsMatch(text) && !LooksTyped().IsMatch(text))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder();
-        CanonicalJson.WriteString(builder, text);
-        return builder.ToString();
-    }
+    /// <summary>A literal <c>${</c> is written <c>$${</c>, so vse reads the output back unchanged.</summary>
+    private static string Scalar(string text) => YamlText.Quote(text.Replace("${", "$${", StringComparison.Ordinal));
 
     private static string Pad(int indent) => new(' ', indent * 2);
-
-    [GeneratedRegex(@"^[A-Za-z0-9_/.@+-][A-Za-z0-9_/.@+:=-]*$")]
-    private static partial Regex PlainSafe();
-
-    [GeneratedRegex(@"^([-+]?[0-9][0-9_.]*|true|false|True|False|TRUE|FALSE|null|Null|NULL|~|yes|no|on|off|y|n)$")]
-    private static partial Regex LooksTyped();
 }

@@ -37,7 +37,7 @@ internal static class LayerReader
                         break;
                     }
 
-                    policy = new PolicyReader(reader).Read(entry.Value);
+                    policy = new PolicyReader(reader.Literal()).Read(entry.Value);
                     break;
                 case "extends!" or "targets!" or "policy!":
                     diagnostics.Error(DiagnosticCodes.UnknownKey, entry.Key.Location, $"'{entry.Key.Text[..^1]}' is a directive and cannot be replaced with '!'");

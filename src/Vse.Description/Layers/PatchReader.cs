@@ -11,7 +11,7 @@ namespace Vse.Description.Layers;
 /// schema and interpolating strings. A problem is reported and that value skipped, so one run
 /// reports every problem of the file.
 /// </summary>
-internal sealed class PatchReader(string file, string layerName, InterpolationContext interpolation, DiagnosticBag diagnostics)
+internal sealed class PatchReader(string file, string layerName, InterpolationContext? interpolation, DiagnosticBag diagnostics)
 {
     public string File => file;
 
@@ -121,6 +121,11 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                     }
                 }
 
+                foreach (var both in add.IntersectBy(remove.Select(r => r.Name), a => a.Name, StringComparer.Ordinal))
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidValue, both.Location, $"'{both.Name}' is both added to and removed from '{path}' in one layer");
+                }
+
                 return new SetPatch(add, remove, node.Location);
             default:
                 WrongType(node, path, "a list or {add: [...], remove: [...]}");
@@ -156,7 +161,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
             return null;
         }
 
-        var interpolated = scalar.Text.Contains("${", StringComparison.Ordinal);
+        var interpolated = interpolation is not null && scalar.Text.Contains("${", StringComparison.Ordinal);
         if (Interpolate(scalar) is not { } text)
         {
             return null;
@@ -217,7 +222,12 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return null;
     }
 
-    public string? Interpolate(ScalarNode scalar) => Interpolator.Expand(scalar.Text, scalar.Location, interpolation, diagnostics);
+    /// <summary>Expands variables, unless this reader reads literally (policy: the user controls the environment).</summary>
+    public string? Interpolate(ScalarNode scalar) =>
+        interpolation is null ? scalar.Text : Interpolator.Expand(scalar.Text, scalar.Location, interpolation, diagnostics);
+
+    /// <summary>A reader of the same file that takes every string literally.</summary>
+    public PatchReader Literal() => new(file, layerName, null, diagnostics);
 
     /// <summary>Checks choices, pattern and path rules of a string; returns the (possibly absolutised) string.</summary>
     public string? CheckString(ScalarSchema schema, string text, SourceLocation location, string what)

@@ -153,6 +153,12 @@ internal sealed class StepReader(PatchReader reader)
             return null;
         }
 
+        // Defaults are written out, so a step with and without them means and hashes the same.
+        if (verb == "link" && body["hard"] is null)
+        {
+            body = body.With("hard", ScalarValue.Of(false));
+        }
+
         return ok ? body : null;
     }
 
@@ -175,6 +181,11 @@ internal sealed class StepReader(PatchReader reader)
                 "env" => AddValue(ref body, name, ReadStringMap(DescriptionSchema.EnvName, entry.Value, fieldPath)),
                 _ => throw new InvalidOperationException($"unhandled step key {name}"),
             };
+        }
+
+        if (body["online"] is null)
+        {
+            body = body.With("online", ScalarValue.Of(false));
         }
 
         return ok ? body : null;

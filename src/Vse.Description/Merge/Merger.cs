@@ -37,7 +37,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                 var action = current is null || Equals(current, scalar.Value)
                     ? ProvenanceAction.Set
                     : ProvenanceAction.Changed;
-                provenance.Record(path, action, scalar.Location, scalar.Value.ToString());
+                provenance.Record(path, action, scalar.Location, scalar.Value);
                 return scalar.Value;
             case MapPatch map:
                 return ApplyMap(current as MapValue ?? MapValue.Empty, map, path);
@@ -153,10 +153,10 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
     }
 
     /// <summary>A short human form of a step for <c>vse explain</c>: its verb and operand, e.g. <c>write /etc/motd</c>.</summary>
-    private static string StepSummary(Step step) =>
+    private static ScalarValue? StepSummary(Step step) =>
         step.Body.Entries.FirstOrDefault(e => StepVerbs.Contains(e.Key)) is { Key: { } verb, Value: ScalarValue operand }
-            ? $"{verb} {operand}"
-            : "";
+            ? ScalarValue.Of($"{verb} {operand}")
+            : null;
 
     private static readonly string[] StepVerbs = ["copy", "link", "delete", "write", "mkdir", "edit", "run"];
 }

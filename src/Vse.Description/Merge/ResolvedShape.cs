@@ -29,6 +29,28 @@ internal static class ResolvedShape
         return map;
     }
 
+    /// <summary>
+    /// Writes out defaults that would otherwise make equal meanings hash differently:
+    /// a mount without <c>mode</c> is read-only.
+    /// </summary>
+    public static MapValue WithDefaults(MapValue content)
+    {
+        if (content["mounts"] is not MapValue mounts)
+        {
+            return content;
+        }
+
+        foreach (var (target, entry) in mounts.Entries)
+        {
+            if (entry is MapValue mount && mount["mode"] is null)
+            {
+                mounts = mounts.With(target, mount.With("mode", ScalarValue.Of("ro")));
+            }
+        }
+
+        return content.With("mounts", mounts);
+    }
+
     /// <summary>Reports required keys that no layer gave (e.g. a mount without <c>source</c>).</summary>
     public static void CheckRequired(MapValue map, SchemaNode schema, string path, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
     {

@@ -6,7 +6,10 @@ using Vse.Description.Syntax;
 
 namespace Vse.Description.Policy;
 
-/// <summary>Reads a <c>policy:</c> block; whether the layer may carry one is decided by the caller.</summary>
+/// <summary>
+/// Reads a <c>policy:</c> block; whether the layer may carry one is decided by the caller. Policy
+/// strings are taken literally: <c>${env.X}</c> in an allow-list would let the user widen it.
+/// </summary>
 internal sealed class PolicyReader(PatchReader reader)
 {
     private static readonly string[] PolicyKeys = ["lock", "allow", "deny", "limits"];

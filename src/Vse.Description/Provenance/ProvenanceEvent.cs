@@ -1,4 +1,5 @@
 using Vse.Description.Diagnostics;
+using Vse.Description.Model;
 
 namespace Vse.Description.Provenance;
 
@@ -21,5 +22,5 @@ public enum ProvenanceAction
 }
 
 /// <summary>One thing one layer did to one value.</summary>
-/// <param name="Value">The value as it reads afterwards (null for removals and containers).</param>
-public sealed record ProvenanceEvent(ProvenanceAction Action, string Layer, SourceLocation Location, string? Value);
+/// <param name="Value">The value given (a step's verb and operand for steps); null for removals and set members.</param>
+public sealed record ProvenanceEvent(ProvenanceAction Action, string Layer, SourceLocation Location, ScalarValue? Value);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Vse.Description.Diagnostics;
+using Vse.Description.Model;
 
 namespace Vse.Description.Provenance;
 
@@ -20,7 +21,7 @@ internal sealed class ProvenanceRecorder
         _touchedByLayer.Clear();
     }
 
-    public void Record(string path, ProvenanceAction action, SourceLocation location, string? value = null)
+    public void Record(string path, ProvenanceAction action, SourceLocation location, ScalarValue? value = null)
     {
         if (!_events.TryGetValue(path, out var list))
         {

@@ -59,6 +59,13 @@ public static class YamlFileReader
             diagnostics.Error(e.Code, e.Location, e.Message);
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed input
+            // (e.g. an unclosed '[' followed by a 'key: value' line); it is still bad input, not a crash.
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, builder.LastLocation, "invalid YAML: the text after this point cannot be parsed");
+            return null;
+        }
     }
 
     // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: ...) - (...): "; the location is already ours.
@@ -81,6 +88,9 @@ public static class YamlFileReader
         private long _expandedNodes;
 
         public SourceLocation LocationOf(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+        /// <summary>The end of the last event the parser produced: where it was when it gave up.</summary>
+        public SourceLocation LastLocation => parser.Current is { } current ? LocationOf(current.End) : SourceLocation.StartOf(fileName);
 
         public SyntaxNode? ReadSingleDocument()
         {

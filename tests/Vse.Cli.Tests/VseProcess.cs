@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>Runs the real <c>vse</c> executable, as a user would, and captures what it prints.</summary>
+public static class VseProcess
+{
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
+    {
+        public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The vse apphost next to the tests (the CLI project is referenced, so it is copied here).</summary>
+    public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "vse");
+
+    public static async Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Executable)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("VSE_PATH");
+        start.Environment.Remove("VSE_SITE_DIR");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return new Outcome(process.ExitCode, await stdout, await stderr);
+    }
+}

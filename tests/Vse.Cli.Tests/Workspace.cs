@@ -1,0 +1,34 @@
+namespace Vse.Cli.Tests;
+
+/// <summary>A temporary directory of description files for one test, with a site directory inside.</summary>
+public sealed class Workspace : IDisposable
+{
+    public Workspace()
+    {
+        Root = Directory.CreateTempSubdirectory("vse-cli-test-").FullName;
+        Directory.CreateDirectory(SiteDirectory);
+    }
+
+    public string Root { get; }
+
+    public string SiteDirectory => Path.Combine(Root, "site");
+
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["VSE_SITE_DIR"] = SiteDirectory,
+        ["USER"] = "alice",
+    };
+
+    /// <summary>Writes <paramref name="relativePath"/> (e.g. <c>app.vse.yaml</c>, <c>site/base.vse.yaml</c>).</summary>
+    public string Write(string relativePath, string content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public Task<VseProcess.Outcome> RunAsync(params string[] args) => VseProcess.RunAsync(Root, Environment, args);
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}

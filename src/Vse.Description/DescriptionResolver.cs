@@ -27,7 +27,7 @@ public static class DescriptionResolver
 
         var root = files[^1];
         var interpolation = new InterpolationContext(root.Name, options.Target ?? "", options.Environment);
-        var layers = files.Select(f => LayerReader.Read(f, interpolation, diagnostics)).OfType<Layer>().ToList();
+        var layers = files.Select(f => LayerReader.Read(f, interpolation, options.Target, diagnostics)).OfType<Layer>().ToList();
         if (options.Target is { } target && !layers.Any(l => l.Targets.ContainsKey(target)))
         {
             var declared = layers.SelectMany(l => l.Targets.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -38,7 +38,10 @@ public static class DescriptionResolver
         var provenance = new ProvenanceRecorder();
         var content = Merge(layers, options.Target, provenance, diagnostics);
         var log = provenance.ToLog();
-        SourceLocation Locate(string path) => log.LastWrite(path)?.Location ?? SourceLocation.StartOf(root.Path);
+        SourceLocation Locate(string path) =>
+            log.LastWrite(path)?.Location
+            ?? log.PathsUnder(path).Select(p => log.For(p)[^1].Location).FirstOrDefault()
+            ?? SourceLocation.StartOf(root.Path);
 
         content = ResolvedShape.WithDefaults(ResolvedShape.DropEmpty(content));
         ResolvedShape.CheckRequired(content, DescriptionSchema.Body, "", Locate, diagnostics);

@@ -8,7 +8,7 @@ namespace Vse.Description.Layers;
 /// <summary>Reads one parsed file into a <see cref="Layer"/>: the version, the body, targets and policy.</summary>
 internal static class LayerReader
 {
-    public static Layer? Read(LoadedFile file, InterpolationContext interpolation, DiagnosticBag diagnostics)
+    public static Layer? Read(LoadedFile file, InterpolationContext interpolation, string? target, DiagnosticBag diagnostics)
     {
         var reader = new PatchReader(file.Path, file.Name, interpolation, diagnostics);
         if (reader.ExpectMapping(file.Root, "") is not { } mapping)
@@ -27,7 +27,7 @@ internal static class LayerReader
                 case "extends":
                     break; // read by the loader
                 case "targets":
-                    ReadTargets(file, interpolation, diagnostics, entry.Value, targets);
+                    ReadTargets(file, interpolation, target, diagnostics, entry.Value, targets);
                     break;
                 case "policy":
                     if (!file.Trusted)
@@ -71,7 +71,7 @@ internal static class LayerReader
         }
     }
 
-    private static void ReadTargets(LoadedFile file, InterpolationContext interpolation, DiagnosticBag diagnostics, SyntaxNode node, Dictionary<string, MapPatch> targets)
+    private static void ReadTargets(LoadedFile file, InterpolationContext interpolation, string? chosen, DiagnosticBag diagnostics, SyntaxNode node, Dictionary<string, MapPatch> targets)
     {
         var outer = new PatchReader(file.Path, file.Name, interpolation, diagnostics);
         if (outer.ExpectMapping(node, "targets") is not { } mapping)
@@ -82,14 +82,24 @@ internal static class LayerReader
         foreach (var entry in mapping.Entries)
         {
             var path = $"targets.{entry.Key.Text}";
+            // A block that is not chosen is still checked, but may use variables only its own
+            // systems set: an unset one is not an error there.
+            var selected = entry.Key.Text == chosen;
+            var bag = selected ? diagnostics : new DiagnosticBag();
             // Steps without an id are named after the layer; the target's own name keeps them apart.
-            var reader = new PatchReader(file.Path, $"{file.Name}@{entry.Key.Text}", interpolation, diagnostics);
+            var reader = new PatchReader(file.Path, $"{file.Name}@{entry.Key.Text}", interpolation, bag);
             if (reader.CheckString(DescriptionSchema.NameString, entry.Key.Text, entry.Key.Location, $"target name '{entry.Key.Text}'") is null)
             {
                 continue;
             }
 
-            if (reader.ReadStruct(DescriptionSchema.Body, entry.Value, path, DescriptionSchema.NotInTargets) is { } patch)
+            var patch = reader.ReadStruct(DescriptionSchema.Body, entry.Value, path, DescriptionSchema.NotInTargets);
+            if (!selected)
+            {
+                diagnostics.AddRange(bag.Items.Where(d => d.Code != DiagnosticCodes.UnsetEnvironmentVariable));
+            }
+
+            if (patch is not null)
             {
                 targets[entry.Key.Text] = patch;
             }

@@ -161,8 +161,8 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
             return null;
         }
 
-        var interpolated = interpolation is not null && scalar.Text.Contains("${", StringComparison.Ordinal);
-        if (Interpolate(scalar) is not { } text)
+        var interpolated = interpolation is not null && !schema.Literal && scalar.Text.Contains("${", StringComparison.Ordinal);
+        if ((schema.Literal ? scalar.Text : Interpolate(scalar)) is not { } text)
         {
             return null;
         }

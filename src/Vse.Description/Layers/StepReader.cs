@@ -137,7 +137,7 @@ internal sealed class StepReader(PatchReader reader)
             ok &= name switch
             {
                 "to" => Add(ref body, name, DescriptionSchema.ImagePath, entry, stepPath),
-                "mode" => Add(ref body, name, DescriptionSchema.Mode, entry, stepPath),
+                "mode" => AddValue(ref body, name, NormalizedMode(reader.ReadString(DescriptionSchema.Mode, entry.Value, fieldPath))),
                 "owner" => Add(ref body, name, DescriptionSchema.Owner, entry, stepPath),
                 "hard" => AddValue(ref body, name, reader.ReadScalar(DescriptionSchema.Boolean, entry.Value, fieldPath)),
                 "content" or "append" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
@@ -218,6 +218,10 @@ internal sealed class StepReader(PatchReader reader)
 
     private bool Add(ref MapValue body, string name, ScalarSchema schema, MappingEntry entry, string stepPath) =>
         AddValue(ref body, name, reader.ReadString(schema, entry.Value, ValuePath.Child(stepPath, name)) is { } s ? ScalarValue.Of(s) : null);
+
+    /// <summary>"644" and "0644" are one mode, so they are written (and hashed) one way: four octal digits.</summary>
+    private static ScalarValue? NormalizedMode(string? mode) =>
+        mode is null ? null : ScalarValue.Of(Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0'));
 
     private static bool AddValue(ref MapValue body, string name, DescriptionValue? value)
     {

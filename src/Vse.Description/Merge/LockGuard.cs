@@ -27,7 +27,8 @@ internal sealed class LockGuard
             }
 
             var offending = provenance.TouchedByLayer
-                .FirstOrDefault(t => ValuePath.IsAtOrBelow(t.Path, locked.Text) || ValuePath.IsAtOrBelow(locked.Text, t.Path));
+                .FirstOrDefault(t => t.Action != ProvenanceAction.Restated
+                    && (ValuePath.IsAtOrBelow(t.Path, locked.Text) || ValuePath.IsAtOrBelow(locked.Text, t.Path)));
             diagnostics.Error(DiagnosticCodes.LockedValueChanged, offending.Location ?? SourceLocation.StartOf(file),
                 $"'{locked.Text}' is locked by site policy ({owner} at {locked.Location}); this layer may not change it");
         }

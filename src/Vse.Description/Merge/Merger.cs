@@ -34,8 +34,8 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
 
                 return null;
             case ScalarPatch scalar:
-                var action = current is null || Equals(current, scalar.Value)
-                    ? ProvenanceAction.Set
+                var action = current is null ? ProvenanceAction.Set
+                    : Equals(current, scalar.Value) ? ProvenanceAction.Restated
                     : ProvenanceAction.Changed;
                 provenance.Record(path, action, scalar.Location, scalar.Value);
                 return scalar.Value;

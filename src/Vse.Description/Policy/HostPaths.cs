@@ -6,30 +6,32 @@ namespace Vse.Description.Policy;
 public static class HostPaths
 {
     /// <summary>
-    /// Resolves symlinks of the longest prefix that exists and applies the rest lexically, so a
+    /// Resolves the longest prefix that exists with realpath and applies the rest as text, so a
     /// path that does not exist yet (a scratch directory made at deploy) still compares correctly,
-    /// and a symlink anywhere along the way cannot make a path look like it lies somewhere else.
+    /// and neither a symlink nor a ".." after one can make a path look like it lies elsewhere.
     /// </summary>
     public static string Canonicalize(string path)
     {
-        var full = Path.GetFullPath(path);
-        var existing = full;
+        // realpath resolves "..", physically, after the symlink before it; applying ".." to
+        // the text first would judge "/scratch/link/../x" by where it does not lead.
+        var existing = path.StartsWith('/') ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
         var rest = new Stack<string>();
         while (true)
         {
             if (Libc.Realpath(existing) is { } real)
             {
-                return rest.Aggregate(real, Path.Combine);
+                // What follows does not exist, so it holds no symlink: text rules are exact there.
+                return Path.GetFullPath(rest.Aggregate(real, Path.Combine));
             }
 
-            var parent = Path.GetDirectoryName(existing);
-            if (parent is null)
+            var cut = existing.TrimEnd('/').LastIndexOf('/');
+            if (cut < 0)
             {
-                return full;
+                return Path.GetFullPath(path);
             }
 
-            rest.Push(Path.GetFileName(existing));
-            existing = parent;
+            rest.Push(existing[(cut + 1)..].TrimEnd('/'));
+            existing = cut == 0 ? "/" : existing[..cut];
         }
     }
 

@@ -5,8 +5,11 @@ namespace Vse.Description.Provenance;
 
 public enum ProvenanceAction
 {
-    /// <summary>A value given where there was none, or the same value given again.</summary>
+    /// <summary>A value given where there was none.</summary>
     Set,
+
+    /// <summary>The same value given again: recorded, but not a change (a lock allows it).</summary>
+    Restated,
 
     /// <summary>A different value replaced an earlier one.</summary>
     Changed,

@@ -8,12 +8,12 @@ namespace Vse.Description.Provenance;
 internal sealed class ProvenanceRecorder
 {
     private readonly Dictionary<string, ImmutableList<ProvenanceEvent>.Builder> _events = new(StringComparer.Ordinal);
-    private readonly List<(string Path, SourceLocation Location)> _touchedByLayer = [];
+    private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";
 
     /// <summary>The paths the current layer changed, first to last.</summary>
-    public IReadOnlyList<(string Path, SourceLocation Location)> TouchedByLayer => _touchedByLayer;
+    public IReadOnlyList<(string Path, ProvenanceAction Action, SourceLocation Location)> TouchedByLayer => _touchedByLayer;
 
     public void BeginLayer(string layer)
     {
@@ -30,7 +30,7 @@ internal sealed class ProvenanceRecorder
         }
 
         list.Add(new ProvenanceEvent(action, Layer, location, value));
-        _touchedByLayer.Add((path, location));
+        _touchedByLayer.Add((path, action, location));
     }
 
     public ProvenanceLog ToLog() =>

@@ -19,7 +19,7 @@ internal static partial class DescriptionSchema
     public static readonly FrozenSet<string> NotInTargets = FrozenSet.Create(StringComparer.Ordinal, "vse", "name", "extends", "targets", "policy");
 
     public static readonly ScalarSchema String = new(ScalarKind.String);
-    public static readonly ScalarSchema NameString = new(ScalarKind.String, Pattern: NamePattern(), PatternDescription: "a name of lowercase letters, digits and . _ / - that starts with a letter or digit");
+    public static readonly ScalarSchema NameString = new(ScalarKind.String, Pattern: NamePattern(), PatternDescription: "a name of lowercase letters, digits and . _ / - that starts with a letter or digit", Literal: true);
     public static readonly ScalarSchema ImagePath = new(ScalarKind.String, Path: PathKind.ImagePath);
     public static readonly ScalarSchema Mode = new(ScalarKind.String, Pattern: ModePattern(), PatternDescription: "an octal file mode such as \"0644\"");
     public static readonly ScalarSchema Owner = new(ScalarKind.String, Pattern: OwnerPattern(), PatternDescription: "USER[:GROUP] or UID[:GID]");

@@ -33,13 +33,15 @@ internal enum PathKind
     HostPathRelativeToFile,
 }
 
+/// <param name="Literal">Never interpolated: an identifier such as <c>name</c> must read the same everywhere.</param>
 internal sealed record ScalarSchema(
     ScalarKind Kind,
     IReadOnlyList<string>? Choices = null,
     Regex? Pattern = null,
     string? PatternDescription = null,
     long Minimum = long.MinValue,
-    PathKind Path = PathKind.None) : SchemaNode;
+    PathKind Path = PathKind.None,
+    bool Literal = false) : SchemaNode;
 
 /// <summary>A map with a fixed set of keys (<c>os</c>, <c>resources</c>, …).</summary>
 internal sealed record StructSchema(IReadOnlyDictionary<string, SchemaNode> Fields, IReadOnlySet<string> Required) : SchemaNode;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vse.Cli.Commands;
+using Vse.Cli.Output;
 
 namespace Vse.Cli;
 
@@ -12,6 +13,10 @@ public static class VseApplication
             ValidateCommand.Create(environment),
             ResolveCommand.Create(environment),
             ExplainCommand.Create(environment),
+            BuildCommand.Create(environment),
+            ImagesCommand.Create(environment),
+            DestroyCommand.Create(environment),
+            GcCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
@@ -31,11 +36,18 @@ public static class VseApplication
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("vse: interrupted");
+            return ExitCodes.InfrastructureFailure;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Library failures reach the user as one line; a stack trace helps nobody at the terminal.
-            await Console.Error.WriteLineAsync($"vse: error: {e.Message}");
-            return ExitCodes.InfrastructureFailure;
+            await Console.Error.WriteLineAsync($"vse: error: {OneLine(e.Message)}");
+            return Failures.ExitCodeFor(e);
         }
     }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

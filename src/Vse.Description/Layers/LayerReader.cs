@@ -88,7 +88,8 @@ internal static class LayerReader
             var bag = selected ? diagnostics : new DiagnosticBag();
             // Steps without an id are named after the layer; the target's own name keeps them apart.
             var reader = new PatchReader(file.Path, $"{file.Name}@{entry.Key.Text}", interpolation, bag);
-            if (reader.CheckString(DescriptionSchema.NameString, entry.Key.Text, entry.Key.Location, $"target name '{entry.Key.Text}'") is null)
+            // The name is checked into the real bag: an unselected block's bag is copied only after its body.
+            if (outer.CheckString(DescriptionSchema.NameString, entry.Key.Text, entry.Key.Location, $"target name '{entry.Key.Text}'") is null)
             {
                 continue;
             }

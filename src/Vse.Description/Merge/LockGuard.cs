@@ -42,6 +42,11 @@ internal sealed class LockGuard
         }
     }
 
+    // An empty map, set or step list means (and hashes) the same as none (ResolvedShape.DropEmpty),
+    // so writing `env: {}` where a locked env is absent changes nothing.
     private static string Serialize(MapValue content, LockedPath locked) =>
-        PolicyChecker.Lookup(content, locked.Segments) is { } value ? CanonicalJson.Serialize(value) : "";
+        PolicyChecker.Lookup(content, locked.Segments) is { } value
+        && ResolvedShape.DropEmpty(MapValue.Empty.With("v", value))["v"] is { } tidy
+            ? CanonicalJson.Serialize(tidy)
+            : "";
 }

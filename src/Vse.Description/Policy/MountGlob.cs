@@ -8,11 +8,29 @@ namespace Vse.Description.Policy;
 public static class MountGlob
 {
     public static bool Matches(string glob, string path) =>
-        MatchSegments(Segments(glob), 0, Segments(path), 0);
+        MatchFrom(Segments(glob), 0, Segments(path), 0, []);
 
     private static string[] Segments(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-    private static bool MatchSegments(string[] glob, int g, string[] path, int p)
+    // Remembers the (glob, path) positions already known not to match. Without it every '**' retries
+    // every split, so k of them cost O(n^k); with it the work is bounded by glob x path positions.
+    private static bool MatchFrom(string[] glob, int g, string[] path, int p, HashSet<(int, int)> failed)
+    {
+        if (failed.Contains((g, p)))
+        {
+            return false;
+        }
+
+        if (MatchSegments(glob, g, path, p, failed))
+        {
+            return true;
+        }
+
+        failed.Add((g, p));
+        return false;
+    }
+
+    private static bool MatchSegments(string[] glob, int g, string[] path, int p, HashSet<(int, int)> failed)
     {
         while (g < glob.Length)
         {
@@ -21,7 +39,7 @@ public static class MountGlob
                 // Try every number of segments for '**', fewest first.
                 for (var skip = p; skip <= path.Length; skip++)
                 {
-                    if (MatchSegments(glob, g + 1, path, skip))
+                    if (MatchFrom(glob, g + 1, path, skip, failed))
                     {
                         return true;
                     }

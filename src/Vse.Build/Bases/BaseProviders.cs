@@ -1,0 +1,17 @@
+namespace Vse.Build.Bases;
+
+/// <summary>Chooses the provider for a base; every kind is listed here, explicitly.</summary>
+public static class BaseProviders
+{
+    public static IBaseProvider For(BaseSpec spec, string scratchDirectory, TimeProvider clock) => spec.Kind switch
+    {
+        "scratch" => new ScratchBase(),
+        "busybox" => new BusyboxBase(scratchDirectory),
+        "debian" => new DebianBase(spec, clock),
+        "tar" or "oci-archive" => new ArchiveBase(spec),
+        "rootfs" => new RootfsBase(spec),
+        "host" => throw new UnsupportedBaseException(
+            "the 'host' base is the host's own root used read-only at run time; it cannot be built into an image (it arrives with the sandbox driver)"),
+        _ => throw new UnsupportedBaseException($"unknown base '{spec}'"),
+    };
+}

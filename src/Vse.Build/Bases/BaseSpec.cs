@@ -1,0 +1,25 @@
+namespace Vse.Build.Bases;
+
+/// <summary>What an image starts from: <c>os.base</c> (with <c>os.variant</c> and <c>os.mirror</c> for Debian).</summary>
+/// <param name="Kind">scratch, host, busybox, debian, oci-archive, rootfs or tar.</param>
+/// <param name="Argument">The suite for debian, an absolute host path for the archive kinds, else empty.</param>
+public sealed record BaseSpec(string Kind, string Argument, string Variant, string? Mirror)
+{
+    public const string DefaultVariant = "minbase";
+
+    /// <param name="relativeTo">The directory a relative archive or rootfs path is relative to (the file that named it).</param>
+    public static BaseSpec Parse(string text, string? variant, string? mirror, string relativeTo)
+    {
+        var colon = text.IndexOf(':');
+        var kind = colon < 0 ? text : text[..colon];
+        var argument = colon < 0 ? "" : text[(colon + 1)..];
+        if (kind is "oci-archive" or "rootfs" or "tar")
+        {
+            argument = Path.GetFullPath(Path.Combine(relativeTo, argument));
+        }
+
+        return new BaseSpec(kind, argument, variant ?? DefaultVariant, mirror);
+    }
+
+    public override string ToString() => Argument.Length == 0 ? Kind : $"{Kind}:{Argument}";
+}

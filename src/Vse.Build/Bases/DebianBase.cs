@@ -1,0 +1,39 @@
+using Vse.Build.Processes;
+
+namespace Vse.Build.Bases;
+
+/// <summary>
+/// <c>debian:SUITE</c>, made by mmdebstrap: as root in <c>root</c> mode, otherwise in
+/// <c>unshare</c> mode (rootless; needs a subuid range). The archive changes from day to day
+/// and mmdebstrap cannot pin it without a snapshot mirror, so the cache identity includes the
+/// UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
+/// Give <c>os.mirror</c> a snapshot.debian.org URL to pin it for good.
+/// </summary>
+public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvider
+{
+    public Task<string> IdentityAsync(CancellationToken cancellationToken)
+    {
+        var pinned = spec.Mirror?.Contains("snapshot.debian.org", StringComparison.Ordinal) == true;
+        var day = pinned ? "pinned" : clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return Task.FromResult($"debian:{spec.Argument}:{spec.Variant}:{spec.Mirror ?? "default"}:{day}");
+    }
+
+    public async Task CreateAsync(string rootfs, Action<string>? onOutputLine, CancellationToken cancellationToken)
+    {
+        var mmdebstrap = ExternalTool.Require("mmdebstrap", "mmdebstrap");
+        List<string> arguments =
+        [
+            $"--variant={spec.Variant}",
+            $"--mode={(Environment.IsPrivilegedProcess ? "root" : "unshare")}",
+            "--format=directory",
+            spec.Argument,
+            rootfs,
+        ];
+        if (spec.Mirror is { } mirror)
+        {
+            arguments.Add(mirror);
+        }
+
+        await ExternalTool.RunAsync(mmdebstrap, arguments, cancellationToken, onOutputLine);
+    }
+}

@@ -1,0 +1,51 @@
+using Vse.Build.Bases;
+using Vse.Build.Steps;
+using Vse.Description;
+using Vse.Description.Model;
+
+namespace Vse.Build;
+
+/// <summary>
+/// Turns a resolved description into its ordered build steps: the base, the package set, each
+/// <c>files</c> step, each <c>build</c> step. (The metadata layer is added by the builder, as
+/// it records the keys of all the others.) Packages come before files so that files can
+/// configure what the packages installed, and build steps run last, over both.
+/// </summary>
+public static class BuildPlanner
+{
+    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, TimeProvider clock)
+    {
+        var content = resolved.Content;
+        var os = content["os"] as MapValue ?? MapValue.Empty;
+        if ((os["base"] as ScalarValue)?.AsString is not { } baseText)
+        {
+            throw new BuildInputException($"'{resolved.Name}' sets no os.base (scratch, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH or tar:PATH): there is nothing to build from");
+        }
+
+        // A relative archive path is relative to the file that named it, like a copy source.
+        var namedIn = resolved.Provenance.LastWrite("os.base")?.Location.File;
+        var spec = BaseSpec.Parse(baseText, Text(os, "variant"), Text(os, "mirror"), Path.GetDirectoryName(namedIn ?? "") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory());
+        var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory, clock)) };
+
+        if (content["packages"] is SetValue packages && !packages.Members.IsEmpty)
+        {
+            steps.Add(new PackagesStep(packages.Members.ToList()));
+        }
+
+        if (content["files"] is StepListValue files)
+        {
+            steps.AddRange(files.Steps.Select(step => new FilesStep(step.Body)));
+        }
+
+        if (content["build"] is StepListValue build)
+        {
+            var environment = (content["env"] as MapValue)?.Entries.ToDictionary(e => e.Key, e => ((ScalarValue)e.Value).AsString!, StringComparer.Ordinal)
+                ?? new Dictionary<string, string>(StringComparer.Ordinal);
+            steps.AddRange(build.Steps.Select(step => new RunStep(step.Body, environment)));
+        }
+
+        return steps;
+    }
+
+    private static string? Text(MapValue map, string key) => (map[key] as ScalarValue)?.AsString;
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Vse.Build.FileSystem;
+using Vse.Build.Layers;
+using Vse.Build.Steps;
+using Vse.Build.Store;
+using Vse.Description;
+using Vse.Description.Policy;
+using Vse.State.Locking;
+
+namespace Vse.Build;
+
+/// <summary>
+/// Builds a resolved description into layers of the store, reusing every layer whose key is
+/// already there: a layer's key is the hash of its parent's key, its step's canonical form and
+/// the digest of the step's inputs, so a no-op rebuild runs nothing and a changed step re-runs
+/// itself and the steps after it only. Builds hold the store lock shared (gc takes it
+/// exclusively) and each layer's own lock while building it, so two builds of one description
+/// produce one set of layers.
+/// </summary>
+public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
+{
+    public async Task<BuildResult> BuildAsync(ResolvedDescription resolved, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+    {
+        var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, clock);
+        await using var storeLock = await StoreLock.AcquireAsync(store.StoreLockFile, exclusive: false, cancellationToken);
+        var count = steps.Count + 1;
+        var layers = new List<BuiltLayer>();
+        string? parent = null;
+        var baseIdentity = "";
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var inputs = await InputsOf(steps[i], i + 1, count, cancellationToken);
+            baseIdentity = i == 0 ? inputs : baseIdentity;
+            parent = await BuildLayerAsync(steps[i], parent, inputs, i + 1, count, noCache, layers, progress, cancellationToken);
+        }
+
+        var json = resolved.ToCanonicalJson();
+        var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, resolved.Target, baseIdentity,
+            layers.Select(l => (l.Title, l.Key)).ToList(), PolicyDigest.Of(resolved.Policy));
+        var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);
+        var rootfs = store.RootfsOf(top);
+        var lockJson = await File.ReadAllTextAsync(Path.Combine(rootfs, MetadataStep.LockPath.TrimStart('/')), cancellationToken);
+        return new BuildResult(top, rootfs, layers, json, lockJson);
+    }
+
+    /// <summary>The key of a layer: sha256 of the parent key, the canonical step and its inputs' digest.</summary>
+    public static string KeyOf(string? parent, string canonicalStep, string inputs) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"vse-layer-v1\n{parent ?? ""}\n{canonicalStep}\n{inputs}")));
+
+    private static async Task<string> InputsOf(BuildStep step, int index, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step.InputDigestAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException)
+        {
+            throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
+        }
+    }
+
+    private async Task<string> BuildLayerAsync(
+        BuildStep step, string? parent, string inputs, int index, int count, bool noCache,
+        List<BuiltLayer> layers, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(parent, step.Canonical, inputs);
+        if (!noCache && store.Contains(key))
+        {
+            progress?.Report(new BuildEvent(BuildEventKind.Cached, index, count, step.Title));
+            layers.Add(new BuiltLayer(step.Title, key, Cached: true, TimeSpan.Zero));
+            return key;
+        }
+
+        await using var layerLock = await StoreLock.AcquireAsync(store.LockFileFor(key), exclusive: true, cancellationToken);
+        if (!noCache && store.Contains(key))
+        {
+            // Another build made it while this one waited for the lock.
+            progress?.Report(new BuildEvent(BuildEventKind.Cached, index, count, step.Title));
+            layers.Add(new BuiltLayer(step.Title, key, Cached: true, TimeSpan.Zero));
+            return key;
+        }
+
+        progress?.Report(new BuildEvent(BuildEventKind.Started, index, count, step.Title));
+        var clockStart = Stopwatch.StartNew();
+        using var work = store.Begin(key);
+        var context = new StepContext(parent is null ? null : store.RootfsOf(parent), work.Rootfs, work.Scratch,
+            line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)));
+        try
+        {
+            await ApplyAsync(step, context, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException or StepFailedException or UnsafePathException)
+        {
+            throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
+        }
+
+        store.Commit(work, new LayerRecord(key, parent, step.Canonical, step.Title, clock.GetUtcNow(), clockStart.Elapsed.TotalSeconds));
+        progress?.Report(new BuildEvent(BuildEventKind.Finished, index, count, step.Title, clockStart.Elapsed));
+        layers.Add(new BuiltLayer(step.Title, key, Cached: false, clockStart.Elapsed));
+        return key;
+    }
+
+    private static async Task ApplyAsync(BuildStep step, StepContext context, CancellationToken cancellationToken)
+    {
+        if (step is SandboxStep sandboxed)
+        {
+            // Run over the parent first: the clone is only needed to receive the changes.
+            await sandboxed.RunAsync(context, cancellationToken);
+        }
+
+        if (context.ParentRootfs is { } parent)
+        {
+            await SnapshotCloner.CloneAsync(parent, context.Rootfs, cancellationToken);
+        }
+
+        await step.ApplyAsync(context, cancellationToken);
+    }
+}

@@ -1,0 +1,31 @@
+using Vse.Build.FileSystem;
+using Vse.Build.Interop;
+
+namespace Vse.Build.Layers;
+
+/// <summary>
+/// How overlayfs records changes in an upper directory: a deleted name becomes a character
+/// device 0/0 (a whiteout); a directory that replaced a lower one is marked opaque with an
+/// xattr (<c>trusted.</c> as root, <c>user.</c> in a user namespace with <c>userxattr</c>).
+/// </summary>
+internal static class OverlayMarkers
+{
+    private static readonly string[] OpaqueAttributes = ["trusted.overlay.opaque", "user.overlay.opaque"];
+
+    public static bool IsWhiteout(NodeStatus status) =>
+        status.Type == NodeType.CharacterDevice && status.DeviceMajor == 0 && status.DeviceMinor == 0;
+
+    public static bool IsOpaque(string directory)
+    {
+        Span<byte> value = stackalloc byte[4];
+        foreach (var name in OpaqueAttributes)
+        {
+            if (Libc.Lgetxattr(directory, name, value, (nuint)value.Length) == 1 && value[0] == (byte)'y')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

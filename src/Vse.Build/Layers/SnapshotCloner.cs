@@ -1,0 +1,21 @@
+using Vse.Build.Processes;
+
+namespace Vse.Build.Layers;
+
+/// <summary>
+/// Makes the starting point of a new layer: a clone of the parent's tree in which directories
+/// are new and files are hard links to the parent's. A clone costs one inode entry per file,
+/// not a copy of its data, and every layer stays a complete root filesystem that exports and
+/// the runtime use as it is. Steps must replace files, never write into them (see
+/// <see cref="FileSystem.ImageRoot"/> and <see cref="UpperDirectoryApplier"/>).
+/// </summary>
+public static class SnapshotCloner
+{
+    public static async Task CloneAsync(string parent, string destination, CancellationToken cancellationToken)
+    {
+        var cp = ExternalTool.Require("cp", "coreutils");
+        // cp -a copies the top directory's own metadata too; "parent/." copies its content into destination.
+        Directory.CreateDirectory(destination);
+        await ExternalTool.RunAsync(cp, ["-a", "--link", "--no-target-directory", parent + "/.", destination], cancellationToken);
+    }
+}

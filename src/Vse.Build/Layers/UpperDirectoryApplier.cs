@@ -1,0 +1,70 @@
+using Vse.Build.FileSystem;
+
+namespace Vse.Build.Layers;
+
+/// <summary>
+/// Folds an overlayfs upper directory (what a command changed) into a snapshot (a hard-linked
+/// clone of the layer below), producing the next full snapshot. Entries are moved with rename,
+/// never copied, and a name is unlinked before anything takes its place, so the hard-linked
+/// files the snapshot shares with its parent are never written through.
+/// </summary>
+internal static class UpperDirectoryApplier
+{
+    public static void Apply(string upper, string snapshot, CancellationToken cancellationToken) =>
+        ApplyDirectory(upper, snapshot, cancellationToken);
+
+    private static void ApplyDirectory(string upperDirectory, string snapshotDirectory, CancellationToken cancellationToken)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(upperDirectory).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var status = Nodes.TryGetStatus(entry);
+            if (status is null)
+            {
+                continue;
+            }
+
+            var target = Path.Combine(snapshotDirectory, Path.GetFileName(entry));
+            var existing = Nodes.TryGetStatus(target);
+            if (OverlayMarkers.IsWhiteout(status))
+            {
+                TreeDeleter.Delete(target, cancellationToken);
+                continue;
+            }
+
+            if (!status.IsDirectory)
+            {
+                TreeDeleter.Delete(target, cancellationToken);
+                File.Move(entry, target);
+                continue;
+            }
+
+            if (existing is { IsDirectory: true } && OverlayMarkers.IsOpaque(entry))
+            {
+                TreeDeleter.Delete(target, cancellationToken);
+                existing = null;
+            }
+            else if (existing is { IsDirectory: false })
+            {
+                TreeDeleter.Delete(target, cancellationToken);
+                existing = null;
+            }
+
+            if (existing is null)
+            {
+                Directory.CreateDirectory(target);
+            }
+
+            ApplyDirectory(entry, target, cancellationToken);
+            CopyMetadata(status, target);
+        }
+    }
+
+    // A directory in the upper layer was copied up or created; its owner, mode and time are the truth.
+    private static void CopyMetadata(NodeStatus status, string target)
+    {
+        NodeMetadata.TrySetOwner(target, new ImageOwner(status.Uid, status.Gid));
+        NodeMetadata.SetMode(target, status.Mode);
+        NodeMetadata.SetModificationTime(target, status.ModificationTime);
+    }
+}

@@ -1,0 +1,54 @@
+using Vse.Build.FileSystem;
+
+namespace Vse.Build.Steps;
+
+/// <summary>The exact installed versions, read from the image's dpkg status file (nothing runs).</summary>
+internal static class InstalledPackages
+{
+    private const string StatusFile = "/var/lib/dpkg/status";
+
+    public static async Task<SortedDictionary<string, string>> ReadAsync(ImageRoot root, CancellationToken cancellationToken)
+    {
+        var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetStatus(StatusFile, cancellationToken) is null)
+        {
+            return packages;
+        }
+
+        using var reader = new StreamReader(root.OpenRead(StatusFile, cancellationToken));
+        string? name = null, version = null;
+        var installed = false;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken);
+            if (string.IsNullOrEmpty(line))
+            {
+                if (name is not null && version is not null && installed)
+                {
+                    packages[name] = version;
+                }
+
+                (name, version, installed) = (null, null, false);
+                if (line is null)
+                {
+                    return packages;
+                }
+
+                continue;
+            }
+
+            if (line.StartsWith("Package: ", StringComparison.Ordinal))
+            {
+                name = line[9..].Trim();
+            }
+            else if (line.StartsWith("Version: ", StringComparison.Ordinal))
+            {
+                version = line[9..].Trim();
+            }
+            else if (line.StartsWith("Status: ", StringComparison.Ordinal))
+            {
+                installed = line.EndsWith(" installed", StringComparison.Ordinal);
+            }
+        }
+    }
+}

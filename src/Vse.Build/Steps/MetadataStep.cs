@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json;
+using Vse.Build.FileSystem;
+
+namespace Vse.Build.Steps;
+
+/// <summary>
+/// The last layer: <c>/.vse/description.json</c> (the resolved description, whose env, services
+/// and boot options the drivers read) and <c>/.vse/lock.json</c> (the environment's lock file:
+/// base identity, every step's layer key, the installed package versions, the policy digest).
+/// </summary>
+/// <param name="DescriptionJson">The canonical JSON of the resolved description.</param>
+/// <param name="Layers">Every earlier step's title and key, base first.</param>
+public sealed record MetadataStep(
+    string Name,
+    string DescriptionDigest,
+    string DescriptionJson,
+    string? Target,
+    string BaseIdentity,
+    IReadOnlyList<(string Title, string Key)> Layers,
+    string PolicyDigest) : BuildStep("metadata /.vse")
+{
+    public const string DescriptionPath = "/.vse/description.json";
+    public const string LockPath = "/.vse/lock.json";
+
+    public override string Canonical => $$"""{"metadata":{{Json.Quote(DescriptionDigest)}},"policy":{{Json.Quote(PolicyDigest)}}}""";
+
+    /// <summary>The description JSON differs in lineage and target even when its digest does not.</summary>
+    public override Task<string> InputDigestAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Digests.ContentDigest.OfBytes(Encoding.UTF8.GetBytes(DescriptionJson)));
+
+    public override async Task ApplyAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var root = new ImageRoot(context.Rootfs);
+        var mode = (UnixFileMode)0b110_100_100;
+        root.CreateDirectory("/.vse", (UnixFileMode)0b111_101_101, ImageOwner.Root, cancellationToken);
+        await root.WriteFileAsync(DescriptionPath, Encoding.UTF8.GetBytes(DescriptionJson + "\n"), mode, ImageOwner.Root, cancellationToken);
+        var packages = await InstalledPackages.ReadAsync(root, cancellationToken);
+        await root.WriteFileAsync(LockPath, LockJson(packages), mode, ImageOwner.Root, cancellationToken);
+    }
+
+    private byte[] LockJson(SortedDictionary<string, string> packages)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("lockVersion", 1);
+            json.WriteString("name", Name);
+            json.WriteString("description", DescriptionDigest);
+            json.WriteString("target", Target);
+            json.WriteString("base", BaseIdentity);
+            json.WriteStartArray("layers");
+            foreach (var (title, key) in Layers)
+            {
+                json.WriteStartObject();
+                json.WriteString("step", title);
+                json.WriteString("key", key);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("packages");
+            foreach (var (package, version) in packages)
+            {
+                json.WriteString(package, version);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("policy", PolicyDigest);
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,38 @@
+using Vse.Build.Layers;
+
+namespace Vse.Build.Steps;
+
+/// <summary>
+/// A step that runs a command inside the image (packages, build commands). The command runs
+/// over an overlay of the parent layer (<see cref="OverlaySandbox"/>); what it changed is then
+/// folded into the clone of the parent (<see cref="UpperDirectoryApplier"/>).
+/// </summary>
+public abstract record SandboxStep(string Title) : BuildStep(Title)
+{
+    public override bool NeedsSandbox => true;
+
+    protected abstract ImageCommand Command(StepContext context);
+
+    /// <summary>Checks, before anything runs, that the parent layer can run this step.</summary>
+    protected virtual void CheckParent(string parentRootfs)
+    {
+    }
+
+    /// <summary>Runs the command; the caller clones the parent into the new layer afterwards and calls <see cref="ApplyAsync"/>.</summary>
+    public async Task RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var parent = context.ParentRootfs ?? throw new InvalidOperationException($"'{Title}' needs a layer below it");
+        CheckParent(parent);
+        await OverlaySandbox.RunAsync(
+            parent, UpperOf(context), Path.Combine(context.Scratch, "work"), Path.Combine(context.Scratch, "merged"),
+            Command(context), context.OnOutputLine, cancellationToken);
+    }
+
+    public override Task ApplyAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        UpperDirectoryApplier.Apply(UpperOf(context), context.Rootfs, cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    private static string UpperOf(StepContext context) => Path.Combine(context.Scratch, "upper");
+}

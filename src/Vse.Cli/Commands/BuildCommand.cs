@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Vse.Build;
+using Vse.Build.Exports;
+using Vse.Build.FileSystem;
+using Vse.Cli.Output;
+using Vse.Description;
+using Vse.Description.Model;
+using Vse.State.Configurations;
+
+namespace Vse.Cli.Commands;
+
+/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache]</c>.</summary>
+internal static class BuildCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var file = CommonOptions.File();
+        var target = CommonOptions.Target();
+        var outputs = new Option<string[]>("--output", "-o")
+        {
+            Description = "Also export the image: FORMAT:PATH with FORMAT one of dir, tar, oci, squashfs, ext4, qcow2 (repeatable)",
+            HelpName = "FORMAT:PATH",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var noCache = new Option<bool>("--no-cache") { Description = "Rebuild every step, ignoring cached layers" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the output of every build tool" };
+        var command = new Command("build", "Build the description into a root filesystem through cached, content-addressed layers")
+        {
+            file, target, outputs, noCache, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var exports = new List<ExportTarget>();
+            foreach (var text in parse.GetValue(outputs) ?? [])
+            {
+                if (!ExportTarget.TryParse(text, out var export, out var error))
+                {
+                    await Console.Error.WriteLineAsync($"vse: error: --output {text}: {error}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                exports.Add(export!);
+            }
+
+            var result = DescriptionResolver.Resolve(parse.GetValue(file)!, environment.ResolveOptions(parse.GetValue(target)));
+            DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);
+            if (result.Description is not { } resolved)
+            {
+                return DiagnosticPrinter.ExitCodeFor(result.Diagnostics);
+            }
+
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
+                .BuildAsync(resolved, parse.GetValue(noCache), new BuildProgressPrinter(Console.Out, parse.GetValue(verbose)), cancellationToken);
+            var configuration = new ConfigurationRecord(
+                ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
+                TreeSize.Of(built.Rootfs), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
+            await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
+
+            foreach (var export in exports)
+            {
+                var exportStarted = System.Diagnostics.Stopwatch.StartNew();
+                await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved), export, cancellationToken);
+                Console.Out.WriteLine($"exported {export.Format.ToString().ToLowerInvariant()}:{export.Path} in {Sizes.Duration(exportStarted.Elapsed)}");
+            }
+
+            Console.Out.WriteLine(
+                $"built {resolved.Name} as configuration {configuration.Id} in {Sizes.Duration(started.Elapsed)}: " +
+                $"{built.Layers.Count} layers, {built.StepsRun} built, {built.Layers.Count - built.StepsRun} cached; {Sizes.Bytes(configuration.SizeBytes)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static ImageConfig ExportMetadataOf(ResolvedDescription resolved)
+    {
+        var env = (resolved.Content["env"] as MapValue)?.Entries.ToDictionary(e => e.Key, e => ((ScalarValue)e.Value).AsString!, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var run = (resolved.Content["run"] as ScalarValue)?.AsString;
+        return new ImageConfig(resolved.Name, resolved.Digest, env, run is null ? null : ["/bin/sh", "-c", run], null);
+    }
+}

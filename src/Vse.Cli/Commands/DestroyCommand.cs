@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Vse.Cli.Output;
+
+namespace Vse.Cli.Commands;
+
+/// <summary><c>vse destroy CONFIG</c>: remove a built configuration and the layers only it used.</summary>
+internal static class DestroyCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var reference = new Argument<string>("CONFIG") { Description = "A configuration id (or unique prefix), name or digest, as `vse images` shows" };
+        var command = new Command("destroy", "Remove a built configuration and the layers no other configuration uses") { reference };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var configuration = await workspace.Configurations.GetAsync(parse.GetValue(reference)!, cancellationToken);
+            await workspace.Configurations.DeleteAsync(configuration.Id, cancellationToken);
+            var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
+            Console.Out.WriteLine($"destroyed {configuration.Name} ({configuration.Id}): {collected.Layers} layers removed, {Sizes.Bytes(collected.Bytes)} freed");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Vse.Cli.Output;
+
+namespace Vse.Cli.Commands;
+
+/// <summary><c>vse gc</c>: remove layers no configuration references, and what interrupted builds left.</summary>
+internal static class GcCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var command = new Command("gc", "Remove unreferenced layers and leftovers of interrupted builds");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
+            Console.Out.WriteLine($"removed {collected.Layers} layers and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

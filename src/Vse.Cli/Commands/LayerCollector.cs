@@ -1,0 +1,35 @@
+using Vse.State.Locking;
+
+namespace Vse.Cli.Commands;
+
+/// <summary>
+/// Deletes layers no configuration references, under the store lock held exclusively, so no
+/// build is using them. Shared by <c>vse gc</c> and <c>vse destroy</c>.
+/// </summary>
+internal static class LayerCollector
+{
+    public sealed record Collected(int Layers, int Temporaries, long Bytes);
+
+    public static async Task<Collected> CollectAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: true, cancellationToken);
+        var referenced = await workspace.Configurations.ReferencedLayerKeysAsync(cancellationToken);
+        var before = workspace.Store.DiskUsage();
+        var layers = 0;
+        foreach (var layer in workspace.Store.List().Where(l => !referenced.Contains(l.Key)).ToList())
+        {
+            workspace.Store.Delete(layer.Key);
+            layers++;
+        }
+
+        // Directories in layers/ without a record are interrupted commits; tmp/ holds interrupted builds.
+        foreach (var orphan in Directory.EnumerateDirectories(workspace.Store.LayersDirectory).Where(d => !workspace.Store.Contains(Path.GetFileName(d))).ToList())
+        {
+            workspace.Store.Delete(Path.GetFileName(orphan));
+            layers++;
+        }
+
+        var temporaries = workspace.Store.CleanTemporaries();
+        return new Collected(layers, temporaries, before - workspace.Store.DiskUsage());
+    }
+}

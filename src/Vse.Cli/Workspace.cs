@@ -1,0 +1,19 @@
+using Vse.Build.Store;
+using Vse.State;
+using Vse.State.Configurations;
+
+namespace Vse.Cli;
+
+/// <summary>The data directory, state database and layer store a command works with.</summary>
+public sealed record Workspace(VseHome Home, StateDatabase Database, LayerStore Store)
+{
+    public ConfigurationStore Configurations => new(Database);
+
+    public static async Task<Workspace> OpenAsync(CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var home = VseHome.Resolve(environment.Variables, Environment.IsPrivilegedProcess);
+        home.EnsureCreated(cancellationToken);
+        var database = await StateDatabase.OpenAsync(home.Database, cancellationToken);
+        return new Workspace(home, database, new LayerStore(home.Store));
+    }
+}

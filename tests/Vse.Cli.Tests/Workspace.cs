@@ -13,9 +13,13 @@ public sealed class Workspace : IDisposable
 
     public string SiteDirectory => Path.Combine(Root, "site");
 
+    /// <summary>The test's own data directory: its layers and state never mix with another test's.</summary>
+    public string VseHome => Path.Combine(Root, "home");
+
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
         ["VSE_SITE_DIR"] = SiteDirectory,
+        ["VSE_HOME"] = VseHome,
         ["USER"] = "alice",
     };
 

@@ -1,4 +1,5 @@
 using Vse.Build.FileSystem;
+using Vse.Build.Interop;
 
 namespace Vse.Build.Layers;
 
@@ -35,7 +36,12 @@ internal static class UpperDirectoryApplier
             if (!status.IsDirectory)
             {
                 TreeDeleter.Delete(target, cancellationToken);
-                File.Move(entry, target);
+                // rename(2), not File.Move, which looks through a symlink at what it points to.
+                if (Libc.Rename(entry, target) != 0)
+                {
+                    throw Libc.LastError("move into the layer", entry);
+                }
+
                 continue;
             }
 

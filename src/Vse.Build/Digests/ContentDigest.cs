@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Vse.Build.FileSystem;
+
+namespace Vse.Build.Digests;
+
+/// <summary>
+/// SHA-256 digests (<c>sha256:HEX</c>, as in OCI) of files and directory trees: the content
+/// part of the cache key of <c>rootfs:PATH</c>, <c>tar:PATH</c> and <c>oci-archive:PATH</c> bases.
+/// </summary>
+public static class ContentDigest
+{
+    public const string Prefix = "sha256:";
+
+    /// <summary>Format version of the tree walk; part of every tree digest so a change of walk changes every key.</summary>
+    private const string TreeFormat = "vse-tree-v1";
+
+    private const int BufferSize = 1 << 16;
+
+    public static async Task<string> OfStreamAsync(Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return Prefix + Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+    }
+
+    public static string OfBytes(ReadOnlySpan<byte> content) => Prefix + Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>The digest of a file's bytes (a symlink given as the path is followed).</summary>
+    public static async Task<string> OfFileAsync(string hostPath, CancellationToken cancellationToken = default)
+    {
+        var stream = OpenForHashing(hostPath);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await OfStreamAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><see cref="OfTreeAsync"/> for a directory, <see cref="OfFileAsync"/> for anything else.</summary>
+    public static Task<string> OfPathAsync(string hostPath, CancellationToken cancellationToken = default) =>
+        Directory.Exists(hostPath) ? OfTreeAsync(hostPath, cancellationToken) : OfFileAsync(hostPath, cancellationToken);
+
+    /// <summary>
+    /// The digest of a directory tree: every node below it (and the root itself, as <c>.</c>),
+    /// sorted by relative path (ordinal), each contributing its path, type, permission bits,
+    /// uid, gid, size, symlink target, device number and content digest. Symlinks are not
+    /// followed (a symlink given as the root is). Modification times are left out on purpose:
+    /// touching a file without changing it must not invalidate a cached base. Hard links are
+    /// not recorded as such; each name contributes its content.
+    /// </summary>
+    public static async Task<string> OfTreeAsync(string hostDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hostDirectory);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostDirectory));
+        root = new DirectoryInfo(root).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? root;
+        var entries = new List<(string RelativePath, string HostPath, NodeStatus Status)>();
+        Walk(root, ".", entries, cancellationToken);
+        entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+
+        using var tree = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendField(tree, TreeFormat);
+        foreach (var (relativePath, hostPath, status) in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AppendField(tree, relativePath);
+            AppendField(tree, TypeCode(status.Type));
+            AppendField(tree, Convert.ToString((int)status.Mode, 8).PadLeft(4, '0'));
+            AppendField(tree, status.Uid.ToString(CultureInfo.InvariantCulture));
+            AppendField(tree, status.Gid.ToString(CultureInfo.InvariantCulture));
+            AppendField(tree, (status.Type == NodeType.RegularFile ? status.Size : 0).ToString(CultureInfo.InvariantCulture));
+            AppendField(tree, status.IsSymlink ? new FileInfo(hostPath).LinkTarget ?? "" : "");
+            AppendField(tree, status.Type is NodeType.CharacterDevice or NodeType.BlockDevice
+                ? $"{status.DeviceMajor},{status.DeviceMinor}" : "");
+            AppendField(tree, status.Type == NodeType.RegularFile
+                ? await OfFileAsync(hostPath, cancellationToken).ConfigureAwait(false) : "");
+        }
+
+        return Prefix + Convert.ToHexStringLower(tree.GetHashAndReset());
+    }
+
+    private static void Walk(string hostPath, string relativePath, List<(string, string, NodeStatus)> entries, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var status = Nodes.TryGetStatus(hostPath)
+            ?? throw new FileNotFoundException($"'{hostPath}' disappeared while its digest was computed", hostPath);
+        entries.Add((relativePath, hostPath, status));
+        if (!status.IsDirectory)
+        {
+            return;
+        }
+
+        foreach (var child in Directory.EnumerateFileSystemEntries(hostPath))
+        {
+            var name = Path.GetFileName(child);
+            Walk(child, relativePath == "." ? name : relativePath + "/" + name, entries, cancellationToken);
+        }
+    }
+
+    // Length-prefixed, so no file name (newlines included) can make two trees hash alike.
+    private static void AppendField(IncrementalHash hash, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        hash.AppendData(Encoding.ASCII.GetBytes(bytes.Length.ToString(CultureInfo.InvariantCulture) + ":"));
+        hash.AppendData(bytes);
+    }
+
+    private static string TypeCode(NodeType type) => type switch
+    {
+        NodeType.RegularFile => "f",
+        NodeType.Directory => "d",
+        NodeType.Symlink => "l",
+        NodeType.CharacterDevice => "c",
+        NodeType.BlockDevice => "b",
+        NodeType.Fifo => "p",
+        NodeType.Socket => "s",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    private static FileStream OpenForHashing(string hostPath) =>
+        new(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+}

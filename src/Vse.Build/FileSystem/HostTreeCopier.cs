@@ -1,0 +1,116 @@
+namespace Vse.Build.FileSystem;
+
+/// <summary>
+/// Copies one host file or tree into an image. Symlinks inside the tree are copied as
+/// symlinks (never followed: a link to the host's /etc must not pull the host's /etc in).
+/// </summary>
+internal sealed class HostTreeCopier(ImageRoot root, UnixFileMode? mode, ImageOwner? owner)
+{
+    private int files;
+    private int directories;
+    private int symlinks;
+    private int skipped;
+    private long bytes;
+
+    public CopyInResult Result => new(files, directories, symlinks, skipped, bytes);
+
+    public async Task CopyAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (status.Type)
+        {
+            case NodeType.Directory:
+                await CopyDirectoryAsync(hostPath, status, imagePath, cancellationToken).ConfigureAwait(false);
+                break;
+            case NodeType.RegularFile:
+                await CopyFileAsync(hostPath, status, imagePath, cancellationToken).ConfigureAwait(false);
+                break;
+            case NodeType.Symlink:
+                CopySymlink(hostPath, status, imagePath, cancellationToken);
+                break;
+            default:
+                skipped++;
+                break;
+        }
+    }
+
+    private async Task CopyDirectoryAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
+    {
+        // Directories that already exist in the image are merged into and keep their mode and
+        // owner: copying ./etc into / must not change the mode of the image's /etc.
+        var (imageHostPath, created) = root.CreateDirectoryCore(
+            imagePath, DirectoryModeFor(mode) ?? status.Mode, owner, applyToExisting: false, cancellationToken);
+        directories++;
+        var children = Directory.EnumerateFileSystemEntries(hostPath).Order(StringComparer.Ordinal).ToList();
+        foreach (var child in children)
+        {
+            if (Nodes.TryGetStatus(child) is { } childStatus)
+            {
+                var childImagePath = ImagePath.Combine(imagePath, Path.GetFileName(child));
+                await CopyAsync(child, childStatus, childImagePath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (created)
+        {
+            // After the children: creating them changed the directory's time.
+            NodeMetadata.SetModificationTime(imageHostPath, status.ModificationTime);
+        }
+    }
+
+    private async Task CopyFileAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
+    {
+        var source = new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+        await using (source.ConfigureAwait(false))
+        {
+            var written = await root.WriteFileAsync(imagePath, source, mode ?? status.Mode, owner, cancellationToken).ConfigureAwait(false);
+            NodeMetadata.SetModificationTime(written, status.ModificationTime);
+        }
+
+        files++;
+        bytes += status.Size;
+    }
+
+    private void CopySymlink(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
+    {
+        var target = new FileInfo(hostPath).LinkTarget
+            ?? throw new IOException($"'{hostPath}' stopped being a symlink while it was copied");
+        var written = root.Symlink(target, imagePath, cancellationToken);
+        if (owner is not null)
+        {
+            NodeMetadata.SetOwner(written, owner);
+        }
+
+        NodeMetadata.SetModificationTime(written, status.ModificationTime);
+        symlinks++;
+    }
+
+    /// <summary>
+    /// A mode given for a copy is meant for its files; directories also get the search bit
+    /// wherever the mode grants read, or a tree copied with 0644 could not be entered.
+    /// </summary>
+    internal static UnixFileMode? DirectoryModeFor(UnixFileMode? fileMode)
+    {
+        if (fileMode is not { } mode)
+        {
+            return null;
+        }
+
+        if (mode.HasFlag(UnixFileMode.UserRead))
+        {
+            mode |= UnixFileMode.UserExecute;
+        }
+
+        if (mode.HasFlag(UnixFileMode.GroupRead))
+        {
+            mode |= UnixFileMode.GroupExecute;
+        }
+
+        if (mode.HasFlag(UnixFileMode.OtherRead))
+        {
+            mode |= UnixFileMode.OtherExecute;
+        }
+
+        return mode;
+    }
+}

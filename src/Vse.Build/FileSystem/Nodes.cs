@@ -1,0 +1,50 @@
+using Vse.Build.Interop;
+
+namespace Vse.Build.FileSystem;
+
+/// <summary>Safe wrapper over <c>statx</c>: never follows a final symlink.</summary>
+public static class Nodes
+{
+    private const uint FileTypeMask = 0xF000;
+    private const uint PermissionMask = 0xFFF;
+
+    /// <returns>The node's status, or null when nothing is there (or a parent is not a directory).</returns>
+    public static NodeStatus? TryGetStatus(string hostPath)
+    {
+        if (Libc.Statx(Libc.AtCurrentDirectory, hostPath, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, out var buffer) != 0)
+        {
+            var error = Libc.LastError("stat", hostPath);
+            if (error.HResult is Libc.ENOENT or Libc.ENOTDIR)
+            {
+                return null;
+            }
+
+            throw error;
+        }
+
+        return new NodeStatus(
+            TypeOf(buffer.Mode),
+            (UnixFileMode)(buffer.Mode & PermissionMask),
+            buffer.Uid,
+            buffer.Gid,
+            (long)buffer.Size,
+            DateTimeOffset.FromUnixTimeSeconds(buffer.ModificationTime.Seconds)
+                .AddTicks(buffer.ModificationTime.Nanoseconds / 100),
+            buffer.RdevMajor,
+            buffer.RdevMinor,
+            buffer.Inode,
+            ((ulong)buffer.DevMajor << 32) | buffer.DevMinor);
+    }
+
+    private static NodeType TypeOf(ushort mode) => (mode & FileTypeMask) switch
+    {
+        0x4000 => NodeType.Directory,
+        0x8000 => NodeType.RegularFile,
+        0xA000 => NodeType.Symlink,
+        0x2000 => NodeType.CharacterDevice,
+        0x6000 => NodeType.BlockDevice,
+        0x1000 => NodeType.Fifo,
+        0xC000 => NodeType.Socket,
+        var other => throw new IOException($"unknown file type 0x{other:x} from statx"),
+    };
+}

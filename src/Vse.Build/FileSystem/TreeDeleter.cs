@@ -1,0 +1,55 @@
+namespace Vse.Build.FileSystem;
+
+/// <summary>Recursive removal that never follows a symlink: a link is removed as a name.</summary>
+internal static class TreeDeleter
+{
+    private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <returns>False when nothing was there.</returns>
+    public static bool Delete(string hostPath, CancellationToken cancellationToken)
+    {
+        var status = Nodes.TryGetStatus(hostPath);
+        if (status is null)
+        {
+            return false;
+        }
+
+        DeleteNode(hostPath, status, cancellationToken);
+        return true;
+    }
+
+    private static void DeleteContents(string directoryHostPath, NodeStatus status, CancellationToken cancellationToken)
+    {
+        MakeModifiable(directoryHostPath, status);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directoryHostPath).ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Nodes.TryGetStatus(entry) is { } entryStatus)
+            {
+                DeleteNode(entry, entryStatus, cancellationToken);
+            }
+        }
+    }
+
+    private static void DeleteNode(string hostPath, NodeStatus status, CancellationToken cancellationToken)
+    {
+        if (status.IsDirectory)
+        {
+            DeleteContents(hostPath, status, cancellationToken);
+            Directory.Delete(hostPath, recursive: false);
+        }
+        else
+        {
+            File.Delete(hostPath);
+        }
+    }
+
+    // Without root, a directory extracted as 0555 cannot be emptied until its owner may write it.
+    private static void MakeModifiable(string hostPath, NodeStatus status)
+    {
+        if (!Environment.IsPrivilegedProcess && (status.Mode & OwnerAll) != OwnerAll)
+        {
+            NodeMetadata.SetMode(hostPath, status.Mode | OwnerAll);
+        }
+    }
+}

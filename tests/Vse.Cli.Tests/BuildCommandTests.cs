@@ -1,0 +1,120 @@
+using System.Diagnostics;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// <c>vse build</c>, <c>images</c>, <c>destroy</c> and <c>gc</c> as processes: caching across
+/// runs, a build killed with SIGKILL, two builds at once.
+/// </summary>
+public sealed class BuildCommandTests
+{
+    private const string Hello = """
+        vse: 1
+        name: apps/hello-build
+        os: {base: busybox}
+        files: [{write: /etc/motd, content: "hello\n"}]
+        build: [{run: "echo built > /built"}]
+        """;
+
+    [SkippableFact]
+    public async Task A_second_build_is_all_cached_and_images_lists_it_until_destroyed()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("hello.vse.yaml", Hello);
+        var first = await workspace.RunAsync("build", "hello.vse.yaml");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("[2/4] write /etc/motd  done", first.Stdout);
+        Assert.Contains("4 built, 0 cached", first.Stdout);
+
+        var second = await workspace.RunAsync("build", "hello.vse.yaml");
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("[3/4] run echo built > /built  cached", second.Stdout);
+        Assert.Contains("0 built, 4 cached", second.Stdout);
+
+        var images = await workspace.RunAsync("images");
+        Assert.Contains("apps/hello-build", images.Stdout);
+        var id = images.Stdout.Split('\n')[1].Split(' ')[0];
+
+        var destroyed = await workspace.RunAsync("destroy", id);
+        Assert.Equal(0, destroyed.ExitCode);
+        Assert.Contains("4 layers removed", destroyed.Stdout);
+        Assert.DoesNotContain("apps/hello-build", (await workspace.RunAsync("images")).Stdout);
+        Assert.Equal(2, (await workspace.RunAsync("destroy", id)).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task A_build_killed_in_the_middle_leaves_the_store_usable_and_gc_removes_the_leftovers()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("slow.vse.yaml", Hello.Replace("echo built > /built", "echo started > /started; sleep 60", StringComparison.Ordinal));
+        var environment = new Dictionary<string, string>(workspace.Environment);
+        var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("build");
+        start.ArgumentList.Add("slow.vse.yaml");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using (var build = Process.Start(start)!)
+        {
+            // Wait until the sandboxed step runs, then kill vse as hard as a crash would.
+            var store = Path.Combine(workspace.VseHome, "store", "tmp");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!Directory.Exists(store) || !Directory.EnumerateFiles(store, "started", SearchOption.AllDirectories).Any())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the build step never started");
+                await Task.Delay(100);
+            }
+
+            build.Kill(entireProcessTree: false);
+            await build.WaitForExitAsync();
+        }
+
+        // The slow step never finished, so nothing of it is cached; a quick step shows the store still works.
+        workspace.Write("slow.vse.yaml", Hello);
+        var rebuilt = await workspace.RunAsync("build", "slow.vse.yaml");
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        Assert.Contains("[2/4] write /etc/motd  cached", rebuilt.Stdout);
+
+        var gc = await workspace.RunAsync("gc");
+        Assert.Equal(0, gc.ExitCode);
+        Assert.Matches("removed \\d+ layers and [1-9]\\d* leftovers", gc.Stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.VseHome, "store", "tmp")));
+        Assert.Contains("0 built", (await workspace.RunAsync("build", "slow.vse.yaml")).Stdout);
+    }
+
+    [SkippableFact]
+    public async Task Two_builds_of_one_description_at_once_produce_one_set_of_layers()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("hello.vse.yaml", Hello);
+        var both = await Task.WhenAll(workspace.RunAsync("build", "hello.vse.yaml"), workspace.RunAsync("build", "hello.vse.yaml"));
+        Assert.All(both, outcome => Assert.True(outcome.ExitCode == 0, outcome.Stderr));
+        Assert.Equal(4, Directory.EnumerateDirectories(Path.Combine(workspace.VseHome, "store", "layers")).Count());
+        Assert.Single((await workspace.RunAsync("images")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+    }
+
+    [Fact]
+    public async Task An_unknown_export_format_is_invalid_input()
+    {
+        using var workspace = new Workspace();
+        workspace.Write("hello.vse.yaml", Hello);
+        var outcome = await workspace.RunAsync("build", "hello.vse.yaml", "--output", "zip:/tmp/x.zip");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("vse: error: --output zip:/tmp/x.zip:", outcome.Stderr);
+    }
+
+    [Fact]
+    public async Task A_description_without_a_base_is_invalid_input()
+    {
+        using var workspace = new Workspace();
+        workspace.Write("nobase.vse.yaml", "vse: 1\nname: nobase\n");
+        var outcome = await workspace.RunAsync("build", "nobase.vse.yaml");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("sets no os.base", outcome.Stderr);
+    }
+}

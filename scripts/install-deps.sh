@@ -3,7 +3,18 @@
 set -euo pipefail
 
 packages=(
+  bubblewrap    # build steps run inside the image under bwrap (pid/ipc/uts namespaces)
+  util-linux    # unshare: a private mount namespace for each build step's overlay
+  mmdebstrap    # debian:SUITE bases
+  busybox-static # the busybox base (else fetched with apt-get download)
+  ca-certificates # mmdebstrap and apt over https mirrors
   hyperfine     # bench/: whole-command timings
+  tar           # tar and oci exports (GNU tar: --sort=name, --xattrs, --numeric-owner)
+  squashfs-tools # squashfs export (mksquashfs); tests read it back with unsquashfs
+  e2fsprogs     # ext4 and qcow2 exports (mkfs.ext4 -d); tests read them with debugfs, e2fsck
+  qemu-utils    # qcow2 export (qemu-img convert); tests check it with qemu-img info
+  skopeo        # tests: read the oci export (skopeo inspect, skopeo copy)
+  umoci         # tests: unpack the oci export into a runtime bundle
 )
 
 missing=()

@@ -1,0 +1,15 @@
+namespace Vse.State.Deployments;
+
+/// <summary>A deployment: instances of one configuration started together by one driver.</summary>
+/// <param name="Id">Eight lowercase hex digits, random (see <see cref="DeploymentIds"/>).</param>
+/// <param name="Name">A name for people, usually the description's; not unique.</param>
+/// <param name="Driver">The driver that runs it (<c>sandbox</c>, <c>vm</c>, ...).</param>
+/// <param name="NetworkJson">The driver's record of the virtual network, if it made one.</param>
+public sealed record DeploymentRecord(
+    string Id,
+    string ConfigurationId,
+    string Name,
+    string Driver,
+    LifecycleState State,
+    DateTimeOffset CreatedAt,
+    string? NetworkJson);

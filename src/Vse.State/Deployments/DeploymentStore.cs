@@ -1,0 +1,326 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Vse.State.Configurations;
+using Vse.State.Sql;
+
+namespace Vse.State.Deployments;
+
+/// <summary>
+/// The deployments and instances recorded in the state database. A deployment is recorded
+/// (<see cref="LifecycleState.Creating"/>) before anything of it is started, and every later step
+/// updates the record, so a vse killed at any point leaves a record that <c>vse ps</c> shows and
+/// <c>vse cleanup</c> can act on.
+/// </summary>
+public sealed partial class DeploymentStore(StateDatabase database, VseHome home, TimeProvider? timeProvider = null)
+{
+    // 32 random bits: a clash needs tens of thousands of live deployments; retrying a few
+    // times only guards against plain bad luck.
+    private const int IdAttempts = 16;
+
+    private const string DeploymentColumns = "id, configuration_id, name, driver, state, created_at, network_json";
+
+    private const string InstanceColumns =
+        "deployment_id, instance_index, hostname, state, pid, runtime_id, address, state_directory";
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// Records a new deployment and its instances, all <see cref="LifecycleState.Creating"/>, in one
+    /// transaction. Call it before starting anything. Instance <c>i</c>'s state directory is
+    /// <see cref="VseHome.InstanceDirectory"/>; it is not created here.
+    /// </summary>
+    /// <exception cref="ConfigurationNotFoundException">No configuration has exactly this id.</exception>
+    public Task<Deployment> CreateAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Hostnames.Count == 0)
+        {
+            throw new ArgumentException("a deployment needs at least one instance", nameof(request));
+        }
+
+        var createdAt = _time.GetUtcNow();
+        return database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using (var exists = SqlValues.Command(connection, transaction, "SELECT 1 FROM configurations WHERE id = $id"))
+                {
+                    exists.Add("$id", request.ConfigurationId);
+                    if (await exists.ExecuteScalarAsync(ct) is null)
+                    {
+                        throw new ConfigurationNotFoundException(request.ConfigurationId);
+                    }
+                }
+
+                var id = await NewUniqueIdAsync(connection, transaction, ct);
+                var record = new DeploymentRecord(
+                    id, request.ConfigurationId, request.Name, request.Driver, LifecycleState.Creating, createdAt, request.NetworkJson);
+                await using (var insert = SqlValues.Command(
+                    connection,
+                    transaction,
+                    $"INSERT INTO deployments ({DeploymentColumns}) VALUES ($id, $configuration, $name, $driver, $state, $created, $network)"))
+                {
+                    insert.Add("$id", id);
+                    insert.Add("$configuration", record.ConfigurationId);
+                    insert.Add("$name", record.Name);
+                    insert.Add("$driver", record.Driver);
+                    insert.Add("$state", record.State.ToString());
+                    insert.Add("$created", SqlValues.Timestamp(createdAt));
+                    insert.Add("$network", record.NetworkJson);
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+
+                var instances = new List<InstanceRecord>(request.Hostnames.Count);
+                await using (var insert = SqlValues.Command(
+                    connection,
+                    transaction,
+                    $"INSERT INTO instances ({InstanceColumns}) VALUES ($deployment, $index, $hostname, $state, NULL, NULL, NULL, $directory)"))
+                {
+                    insert.Add("$deployment", id);
+                    insert.Add("$state", nameof(LifecycleState.Creating));
+                    var index = insert.Parameters.Add("$index", SqliteType.Integer);
+                    var hostname = insert.Parameters.Add("$hostname", SqliteType.Text);
+                    var directory = insert.Parameters.Add("$directory", SqliteType.Text);
+                    for (var i = 0; i < request.Hostnames.Count; i++)
+                    {
+                        var instance = new InstanceRecord(
+                            id, i, request.Hostnames[i], LifecycleState.Creating, null, null, null, home.InstanceDirectory(id, i));
+                        index.Value = i;
+                        hostname.Value = instance.Hostname;
+                        directory.Value = instance.StateDirectory;
+                        await insert.ExecuteNonQueryAsync(ct);
+                        instances.Add(instance);
+                    }
+                }
+
+                return new Deployment(record, instances);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Sets an instance's state and host pid (null once it has no process).</summary>
+    /// <exception cref="InstanceNotFoundException">No such deployment and index.</exception>
+    public Task UpdateInstanceAsync(string deploymentId, int index, LifecycleState state, int? pid, CancellationToken cancellationToken) =>
+        UpdateInstanceColumnsAsync(
+            deploymentId,
+            index,
+            "state = $state, pid = $pid",
+            command =>
+            {
+                command.Add("$state", StateName(state));
+                command.Add("$pid", pid);
+            },
+            cancellationToken);
+
+    /// <summary>Records the driver's name for an instance and its network address, once the driver has them.</summary>
+    /// <exception cref="InstanceNotFoundException">No such deployment and index.</exception>
+    public Task SetInstanceRuntimeAsync(string deploymentId, int index, string? runtimeId, string? address, CancellationToken cancellationToken) =>
+        UpdateInstanceColumnsAsync(
+            deploymentId,
+            index,
+            "runtime_id = $runtime, address = $address",
+            command =>
+            {
+                command.Add("$runtime", runtimeId);
+                command.Add("$address", address);
+            },
+            cancellationToken);
+
+    /// <summary>Sets the state of the deployment as a whole (its instances keep their own).</summary>
+    /// <exception cref="DeploymentNotFoundException">No deployment has exactly this id.</exception>
+    public Task SetStateAsync(string deploymentId, LifecycleState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        var name = StateName(state);
+        return database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = SqlValues.Command(connection, transaction, "UPDATE deployments SET state = $state WHERE id = $id");
+                command.Add("$state", name);
+                command.Add("$id", deploymentId);
+                return await command.ExecuteNonQueryAsync(ct) > 0 ? true : throw new DeploymentNotFoundException(deploymentId);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The deployment named by <paramref name="reference"/>, tried in this order: its id; its name;
+    /// a prefix of its id.
+    /// </summary>
+    /// <exception cref="DeploymentNotFoundException">Nothing matches.</exception>
+    /// <exception cref="AmbiguousReferenceException">The name or prefix matches several deployments.</exception>
+    public async Task<Deployment> GetAsync(string reference, CancellationToken cancellationToken) =>
+        await FindAsync(reference, cancellationToken) ?? throw new DeploymentNotFoundException(reference);
+
+    /// <summary>As <see cref="GetAsync"/>, but null when nothing matches.</summary>
+    /// <exception cref="AmbiguousReferenceException">The name or prefix matches several deployments.</exception>
+    public Task<Deployment?> FindAsync(string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var prefix = HexPrefix().IsMatch(reference) ? reference : null;
+        return database.ReadAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = SqlValues.Command(connection, transaction, """
+                    SELECT id, 0 FROM deployments WHERE id = $reference
+                    UNION ALL
+                    SELECT id, 1 FROM deployments WHERE name = $reference
+                    UNION ALL
+                    SELECT id, 2 FROM deployments
+                    WHERE $prefix IS NOT NULL AND substr(id, 1, length($prefix)) = $prefix
+                    ORDER BY 2, 1
+                    """);
+                command.Add("$reference", reference);
+                command.Add("$prefix", prefix);
+                var matches = new List<(string Id, long Rank)>();
+                await using (var reader = await command.ExecuteReaderAsync(ct))
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        matches.Add((reader.GetString(0), reader.GetInt64(1)));
+                    }
+                }
+
+                if (matches.Count == 0)
+                {
+                    return null;
+                }
+
+                var best = matches.Where(m => m.Rank == matches[0].Rank).Select(m => m.Id).Distinct(StringComparer.Ordinal).ToList();
+                if (best.Count > 1)
+                {
+                    throw new AmbiguousReferenceException("deployment", reference, best);
+                }
+
+                var found = await ReadAsync(connection, transaction, best[0], ct);
+                return found.Count == 1 ? found[0] : null;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Every recorded deployment in any state, newest first, with its instances.</summary>
+    public Task<IReadOnlyList<Deployment>> ListAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<Deployment>>(
+            (connection, transaction, ct) => ReadAsync(connection, transaction, onlyId: null, ct),
+            cancellationToken);
+
+    /// <summary>Forgets the deployment with exactly this id and its instances; false if there was none. Stops nothing.</summary>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = SqlValues.Command(connection, transaction, "DELETE FROM deployments WHERE id = $id");
+                command.Add("$id", id);
+                return await command.ExecuteNonQueryAsync(ct) > 0;
+            },
+            cancellationToken);
+    }
+
+    private Task UpdateInstanceColumnsAsync(
+        string deploymentId,
+        int index,
+        string assignments,
+        Action<SqliteCommand> bind,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        return database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = SqlValues.Command(
+                    connection,
+                    transaction,
+                    $"UPDATE instances SET {assignments} WHERE deployment_id = $deployment AND instance_index = $index");
+                command.Add("$deployment", deploymentId);
+                command.Add("$index", index);
+                bind(command);
+                return await command.ExecuteNonQueryAsync(ct) > 0 ? true : throw new InstanceNotFoundException(deploymentId, index);
+            },
+            cancellationToken);
+    }
+
+    private static async Task<string> NewUniqueIdAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = SqlValues.Command(connection, transaction, "SELECT 1 FROM deployments WHERE id = $id");
+        var parameter = command.Parameters.Add("$id", SqliteType.Text);
+        for (var attempt = 0; attempt < IdAttempts; attempt++)
+        {
+            var id = DeploymentIds.New();
+            parameter.Value = id;
+            if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return id;
+            }
+        }
+
+        throw new InvalidOperationException($"no free deployment id after {IdAttempts} random tries");
+    }
+
+    // Both queries in one snapshot, instances grouped under their deployment; every
+    // deployment, or only the one with id onlyId.
+    private static async Task<IReadOnlyList<Deployment>> ReadAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        string? onlyId,
+        CancellationToken cancellationToken)
+    {
+        var instances = new Dictionary<string, List<InstanceRecord>>(StringComparer.Ordinal);
+        await using (var command = SqlValues.Command(
+            connection,
+            transaction,
+            $"SELECT {InstanceColumns} FROM instances WHERE $id IS NULL OR deployment_id = $id ORDER BY deployment_id, instance_index"))
+        {
+            command.Add("$id", onlyId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var instance = new InstanceRecord(
+                    DeploymentId: reader.GetString(0),
+                    Index: reader.GetInt32(1),
+                    Hostname: reader.GetString(2),
+                    State: Enum.Parse<LifecycleState>(reader.GetString(3)),
+                    Pid: SqlValues.ReadNullableInt32(reader, 4),
+                    RuntimeId: SqlValues.ReadNullableString(reader, 5),
+                    Address: SqlValues.ReadNullableString(reader, 6),
+                    StateDirectory: reader.GetString(7));
+                if (!instances.TryGetValue(instance.DeploymentId, out var list))
+                {
+                    instances[instance.DeploymentId] = list = [];
+                }
+
+                list.Add(instance);
+            }
+        }
+
+        var deployments = new List<Deployment>();
+        await using (var command = SqlValues.Command(
+            connection,
+            transaction,
+            $"SELECT {DeploymentColumns} FROM deployments WHERE $id IS NULL OR id = $id ORDER BY created_at DESC, id"))
+        {
+            command.Add("$id", onlyId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var record = new DeploymentRecord(
+                    Id: reader.GetString(0),
+                    ConfigurationId: reader.GetString(1),
+                    Name: reader.GetString(2),
+                    Driver: reader.GetString(3),
+                    State: Enum.Parse<LifecycleState>(reader.GetString(4)),
+                    CreatedAt: SqlValues.ReadTimestamp(reader, 5),
+                    NetworkJson: SqlValues.ReadNullableString(reader, 6));
+                deployments.Add(new Deployment(record, instances.GetValueOrDefault(record.Id) ?? []));
+            }
+        }
+
+        return deployments;
+    }
+
+    private static string StateName(LifecycleState state) =>
+        Enum.IsDefined(state) ? state.ToString() : throw new ArgumentOutOfRangeException(nameof(state), state, "not a lifecycle state");
+
+    [GeneratedRegex("^[0-9a-f]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HexPrefix();
+}

@@ -1,0 +1,147 @@
+using Microsoft.Data.Sqlite;
+using Vse.State.Schema;
+
+namespace Vse.State;
+
+/// <summary>
+/// The SQLite database (<c>vse.db</c>) that holds every configuration, deployment and instance.
+/// Each operation opens its own connection, so one instance may be shared by threads, and
+/// several vse processes may use the same file at once: WAL lets readers run beside a writer,
+/// and every writer takes the write lock up front (<c>BEGIN IMMEDIATE</c>) so no two processes
+/// interleave a read-modify-write.
+/// </summary>
+public sealed class StateDatabase
+{
+    /// <summary>How long a statement waits for another process's write lock before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+
+    // Pragmas that hold per connection, not per file, so every connection sets them.
+    // synchronous=NORMAL is durable across a crash of vse in WAL mode; only a power loss may
+    // drop the last commits, never corrupt the file.
+    private const string ConnectionPragmas = """
+        PRAGMA busy_timeout = 5000;
+        PRAGMA foreign_keys = ON;
+        PRAGMA synchronous = NORMAL;
+        """;
+
+    private readonly string _connectionString;
+
+    private StateDatabase(string path, int schemaVersion)
+    {
+        Path = path;
+        SchemaVersion = schemaVersion;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The newest schema version this library writes.</summary>
+    public static int CurrentSchemaVersion => Migrations.All.Count;
+
+    public string Path { get; }
+
+    /// <summary>The schema version of the file once opened (always <see cref="CurrentSchemaVersion"/>).</summary>
+    public int SchemaVersion { get; }
+
+    /// <summary>Opens (creating if absent) the database at <paramref name="path"/> and brings its schema up to date.</summary>
+    /// <exception cref="StateSchemaException">The file is from a newer vse, or a migration failed (nothing was changed).</exception>
+    /// <exception cref="StateDatabaseException">SQLite could not open or write the file.</exception>
+    public static Task<StateDatabase> OpenAsync(string path, CancellationToken cancellationToken) =>
+        OpenAsync(path, Migrations.All, cancellationToken);
+
+    internal static async Task<StateDatabase> OpenAsync(string path, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    {
+        var database = new StateDatabase(System.IO.Path.GetFullPath(path), migrations.Count);
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+
+            // The journal mode is stored in the file, so setting it once per open is enough; it
+            // cannot change inside a transaction, hence before the migration.
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode = WAL";
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+
+            await Migrator.MigrateAsync(connection, migrations, cancellationToken);
+        }
+        catch (SqliteException exception)
+        {
+            throw new StateDatabaseException(database.Path, exception);
+        }
+
+        return database;
+    }
+
+    /// <summary>Runs <paramref name="read"/> in a deferred transaction: one consistent snapshot, no write lock.</summary>
+    internal async Task<T> ReadAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            var result = await read(connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException exception)
+        {
+            throw new StateDatabaseException(Path, exception);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a <c>BEGIN IMMEDIATE</c> transaction and commits it; an
+    /// exception or cancellation rolls everything back.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+
+            // Taking the write lock at BEGIN, not at the first write, is what keeps a
+            // read-then-write from failing with SQLITE_BUSY_SNAPSHOT (which no busy timeout
+            // can wait out) when another process committed in between.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await write(connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (SqliteException exception)
+        {
+            throw new StateDatabaseException(Path, exception);
+        }
+    }
+
+    /// <summary>The <c>user_version</c> stored in the file now (for tests and <c>vse doctor</c>).</summary>
+    internal Task<int> ReadUserVersionAsync(CancellationToken cancellationToken) =>
+        ReadAsync((connection, transaction, ct) => Migrator.ReadUserVersionAsync(connection, transaction, ct), cancellationToken);
+
+    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = ConnectionPragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

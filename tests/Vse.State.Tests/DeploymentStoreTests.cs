@@ -1,0 +1,166 @@
+using Vse.State.Configurations;
+using Vse.State.Deployments;
+using Vse.State.Tests.Support;
+using static Vse.State.Tests.Support.StateWorkspace;
+
+namespace Vse.State.Tests;
+
+public sealed class DeploymentStoreTests : IDisposable
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+    private readonly StateWorkspace _workspace = new();
+    private readonly ConfigurationRecord _configuration = Configuration("abc123");
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public async Task A_new_deployment_and_its_instances_are_recorded_as_creating()
+    {
+        var state = await OpenAsync();
+
+        var created = await state.Deployments.CreateAsync(Request("h0", "h1", "h2"), None);
+
+        Assert.Matches("^[0-9a-f]{8}$", created.Id);
+        Assert.Equal(new DeploymentRecord(created.Id, _configuration.Id, "hello", "sandbox", LifecycleState.Creating, Now, """{"mode":"private"}"""), created.Record);
+        Assert.Equal(
+            [
+                new InstanceRecord(created.Id, 0, "h0", LifecycleState.Creating, null, null, null, _workspace.Home.InstanceDirectory(created.Id, 0)),
+                new InstanceRecord(created.Id, 1, "h1", LifecycleState.Creating, null, null, null, _workspace.Home.InstanceDirectory(created.Id, 1)),
+                new InstanceRecord(created.Id, 2, "h2", LifecycleState.Creating, null, null, null, _workspace.Home.InstanceDirectory(created.Id, 2)),
+            ],
+            created.Instances);
+        AssertSame(created, await state.Deployments.GetAsync(created.Id, None));
+    }
+
+    [Fact]
+    public async Task A_deployment_whose_vse_died_before_starting_anything_still_shows_as_creating()
+    {
+        var state = await OpenAsync();
+        var interrupted = await state.Deployments.CreateAsync(Request("h0", "h1"), None);
+
+        // Another vse process, later: the first one never got to update anything.
+        var later = await VseState.OpenAsync(_workspace.Home, None);
+        var listed = Assert.Single(await later.Deployments.ListAsync(None));
+
+        Assert.Equal(interrupted.Id, listed.Id);
+        Assert.Equal(LifecycleState.Creating, listed.Record.State);
+        Assert.All(listed.Instances, i => Assert.Equal(LifecycleState.Creating, i.State));
+        Assert.Equal(2, listed.Instances.Count);
+    }
+
+    [Fact]
+    public async Task Instance_and_deployment_updates_read_back()
+    {
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0", "h1"), None);
+
+        await state.Deployments.UpdateInstanceAsync(created.Id, 1, LifecycleState.Running, 4242, None);
+        await state.Deployments.SetInstanceRuntimeAsync(created.Id, 1, "vse-" + created.Id + "-1", "10.0.0.3", None);
+        await state.Deployments.SetStateAsync(created.Id, LifecycleState.Running, None);
+
+        var read = await state.Deployments.GetAsync(created.Id, None);
+        Assert.Equal(LifecycleState.Running, read.Record.State);
+        Assert.Equal(created.Instances[0], read.Instances[0]);
+        Assert.Equal(
+            created.Instances[1] with { State = LifecycleState.Running, Pid = 4242, RuntimeId = "vse-" + created.Id + "-1", Address = "10.0.0.3" },
+            read.Instances[1]);
+
+        await state.Deployments.UpdateInstanceAsync(created.Id, 1, LifecycleState.CleanedUp, null, None);
+        Assert.Null((await state.Deployments.GetAsync(created.Id, None)).Instances[1].Pid);
+    }
+
+    [Fact]
+    public async Task Updating_what_does_not_exist_is_a_typed_error()
+    {
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0"), None);
+
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => state.Deployments.UpdateInstanceAsync(created.Id, 5, LifecycleState.Running, 1, None));
+        await Assert.ThrowsAsync<DeploymentNotFoundException>(() => state.Deployments.SetStateAsync("00000000", LifecycleState.Failed, None));
+    }
+
+    [Fact]
+    public async Task A_deployment_of_an_unknown_configuration_is_refused_before_anything_is_written()
+    {
+        var state = await OpenAsync();
+
+        await Assert.ThrowsAsync<ConfigurationNotFoundException>(
+            () => state.Deployments.CreateAsync(Request("h0") with { ConfigurationId = "ffffffffffff" }, None));
+        Assert.Empty(await state.Deployments.ListAsync(None));
+    }
+
+    [Fact]
+    public async Task A_deployment_is_found_by_id_name_or_unique_prefix()
+    {
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0"), None);
+
+        Assert.Equal(created.Id, (await state.Deployments.GetAsync(created.Id, None)).Id);
+        Assert.Equal(created.Id, (await state.Deployments.GetAsync(created.Id[..3], None)).Id);
+        Assert.Equal(created.Id, (await state.Deployments.GetAsync("hello", None)).Id);
+        await Assert.ThrowsAsync<DeploymentNotFoundException>(() => state.Deployments.GetAsync("missing", None));
+    }
+
+    [Fact]
+    public async Task A_name_used_by_two_deployments_is_ambiguous()
+    {
+        var state = await OpenAsync();
+        var first = await state.Deployments.CreateAsync(Request("h0"), None);
+        var second = await state.Deployments.CreateAsync(Request("h0"), None);
+
+        var error = await Assert.ThrowsAsync<AmbiguousReferenceException>(() => state.Deployments.GetAsync("hello", None));
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(StringComparer.Ordinal), error.Candidates);
+    }
+
+    [Fact]
+    public async Task Ids_are_short_lowercase_hex_and_unique()
+    {
+        var state = await OpenAsync();
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(ids.Add((await state.Deployments.CreateAsync(Request("h0"), None)).Id));
+        }
+
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{8}$", id));
+    }
+
+    [Fact]
+    public async Task Deleting_a_deployment_removes_its_instances_and_frees_its_configuration()
+    {
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0", "h1"), None);
+
+        Assert.True(await state.Deployments.DeleteAsync(created.Id, None));
+        Assert.False(await state.Deployments.DeleteAsync(created.Id, None));
+
+        Assert.Empty(await state.Deployments.ListAsync(None));
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => state.Deployments.UpdateInstanceAsync(created.Id, 0, LifecycleState.Running, 1, None));
+        Assert.True(await state.Configurations.DeleteAsync(_configuration.Id, None));
+    }
+
+    private static void AssertSame(Deployment expected, Deployment actual)
+    {
+        Assert.Equal(expected.Record, actual.Record);
+        Assert.Equal(expected.Instances, actual.Instances);
+    }
+
+    private DeploymentRequest Request(params string[] hostnames) =>
+        new(_configuration.Id, "hello", "sandbox", hostnames, """{"mode":"private"}""");
+
+    private async Task<VseState> OpenAsync()
+    {
+        var state = await VseState.OpenAsync(_workspace.Home, new FixedTime(Now), None);
+        await state.Configurations.UpsertAsync(_configuration, None);
+        return state;
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Data.Sqlite;
+using Vse.State.Configurations;
+using Vse.State.Schema;
+using Vse.State.Tests.Support;
+
+namespace Vse.State.Tests;
+
+public sealed class StateDatabaseTests : IDisposable
+{
+    private readonly StateWorkspace _workspace = new();
+
+    private string DatabasePath => Path.Combine(_workspace.Root, "vse.db");
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public async Task A_new_database_gets_the_current_schema_in_wal_mode()
+    {
+        var database = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+
+        Assert.Equal(StateDatabase.CurrentSchemaVersion, await database.ReadUserVersionAsync(CancellationToken.None));
+        Assert.Equal("wal", await ScalarAsync("PRAGMA journal_mode"));
+        Assert.Equal(
+            "configuration_layers,configurations,deployments,instances",
+            await ScalarAsync("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)"));
+    }
+
+    [Fact]
+    public async Task Opening_again_changes_nothing_and_keeps_the_data()
+    {
+        var first = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+        await new ConfigurationStore(first).UpsertAsync(StateWorkspace.Configuration("aa"), CancellationToken.None);
+
+        var second = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+
+        Assert.Equal(1, await second.ReadUserVersionAsync(CancellationToken.None));
+        Assert.Single(await new ConfigurationStore(second).ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Later_migrations_are_applied_in_order_on_top_of_earlier_ones()
+    {
+        await StateDatabase.OpenAsync(DatabasePath, Migrations.All, CancellationToken.None);
+        string[] next = [.. Migrations.All, "CREATE TABLE extra (x INTEGER) STRICT", "INSERT INTO extra VALUES (42)"];
+
+        var database = await StateDatabase.OpenAsync(DatabasePath, next, CancellationToken.None);
+
+        Assert.Equal(3, await database.ReadUserVersionAsync(CancellationToken.None));
+        Assert.Equal(42L, await ScalarAsync("SELECT x FROM extra"));
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_vse_is_refused()
+    {
+        await StateDatabase.OpenAsync(DatabasePath, [.. Migrations.All, "SELECT 1"], CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<StateSchemaException>(() => StateDatabase.OpenAsync(DatabasePath, CancellationToken.None));
+
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_migration_leaves_the_database_as_it_was()
+    {
+        await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+
+        await Assert.ThrowsAsync<StateSchemaException>(
+            () => StateDatabase.OpenAsync(DatabasePath, [.. Migrations.All, "CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL"], CancellationToken.None));
+
+        Assert.Equal(1L, await ScalarAsync("PRAGMA user_version"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name = 'half'"));
+    }
+
+    [Fact]
+    public async Task Foreign_keys_are_enforced_on_every_connection()
+    {
+        var database = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+
+        await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_keys";
+
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}

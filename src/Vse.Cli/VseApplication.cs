@@ -17,6 +17,7 @@ public static class VseApplication
             ImagesCommand.Create(environment),
             DestroyCommand.Create(environment),
             GcCommand.Create(environment),
+            DiffCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

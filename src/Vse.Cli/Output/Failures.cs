@@ -17,7 +17,7 @@ internal static class Failures
     public static int ExitCodeFor(Exception exception) => Innermost(exception) switch
     {
         BuildInputException or UnsupportedBaseException or UnsafePathException or SymlinkLoopException => ExitCodes.InvalidInput,
-        ConfigurationNotFoundException or AmbiguousReferenceException or ConfigurationInUseException => ExitCodes.InvalidInput,
+        ConfigurationNotFoundException or AmbiguousReferenceException or ConfigurationInUseException or InvalidDataException => ExitCodes.InvalidInput,
         _ => ExitCodes.InfrastructureFailure,
     };
 

@@ -21,7 +21,7 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
     /// <returns>The files in merge order (the given file last), or null if it could not be read.</returns>
     public IReadOnlyList<LoadedFile>? Load(string path)
     {
-        var full = Path.GetFullPath(path);
+        var full = Identity(path);
         if (!File.Exists(full))
         {
             diagnostics.Error(DiagnosticCodes.UnreadableFile, SourceLocation.StartOf(path), "no such file");
@@ -127,7 +127,7 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
             var path = Path.GetFullPath(Path.Combine(directory, name));
             if (File.Exists(path))
             {
-                return path;
+                return Identity(path);
             }
 
             diagnostics.Error(DiagnosticCodes.MissingBase, reference.Location, $"cannot find base '{name}' (no file {path})");
@@ -146,7 +146,7 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
         {
             if (File.Exists(candidate))
             {
-                return Path.GetFullPath(candidate);
+                return Identity(candidate);
             }
         }
 
@@ -154,6 +154,9 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
             $"cannot find base '{name}' ({name}.vse.yaml); searched: {string.Join(", ", searched)}");
         return null;
     }
+
+    /// <summary>A file's identity is its real path: reached through a symlink or not, it is one layer.</summary>
+    private static string Identity(string path) => Policy.HostPaths.Canonicalize(Path.GetFullPath(path));
 
     private static bool IsFilePath(string name) =>
         name.StartsWith("./", StringComparison.Ordinal) || name.StartsWith("../", StringComparison.Ordinal) || name.StartsWith('/')

@@ -7,6 +7,25 @@ namespace Vse.Description.Layers;
 /// </summary>
 public static class ImagePaths
 {
+    /// <summary>The one spelling of an acceptable path: <c>.</c>, <c>..</c>, repeated and trailing slashes applied.</summary>
+    public static string Normalize(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment == "..")
+            {
+                segments.RemoveAt(segments.Count - 1);
+            }
+            else if (segment != ".")
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return "/" + string.Join('/', segments);
+    }
+
     /// <returns>Null when the path is acceptable, else why not.</returns>
     public static string? Problem(string path)
     {

@@ -82,6 +82,14 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                 continue;
             }
 
+            // A mount target is matched as text by later layers and by policy.lock: '/lustre/' or
+            // '/x/../lustre' would be a second entry for the mount point of a locked '/lustre'.
+            if (schema.Keys.Path == PathKind.ImagePath && ImagePaths.Normalize(key) is var normal && normal != key)
+            {
+                diagnostics.Error(DiagnosticCodes.UnsafePath, keyNode.Location, $"key '{keyPath}': write this path as '{normal}'");
+                continue;
+            }
+
             if (Read(schema.Values, valueNode, keyPath) is { } patch)
             {
                 entries.Add(new MapPatchEntry(key, keyNode.Location, replace, patch));

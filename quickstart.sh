@@ -7,6 +7,11 @@ repo=$PWD
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+if [ "$(id -u)" -eq 0 ]; then
+  step "Installing the tools vse drives (scripts/install-deps.sh)"
+  scripts/install-deps.sh
+fi
+
 step "Building vse"
 dotnet build src/Vse.Cli -c Release -v quiet -nologo | grep -v '^\s*$' | tail -n 2
 vse="$repo/src/Vse.Cli/bin/Release/net10.0/vse"
@@ -46,3 +51,22 @@ code=$?
 set -e
 echo "exit code $code (3: policy violation)"
 [ "$code" -eq 3 ]
+
+if [ "$(id -u)" -ne 0 ]; then
+  printf '\nBuilding images needs root for now (overlay mounts for build steps; see docs/build.md).\n'
+  exit 0
+fi
+
+export VSE_HOME=${VSE_HOME:-$repo/.vse-home}
+step "vse build examples/apps/testbed/testbed.vse.yaml --output squashfs:...  (VSE_HOME=$VSE_HOME)"
+"$vse" build examples/apps/testbed/testbed.vse.yaml --output "squashfs:$bad/testbed.squashfs"
+
+step "The same build again: every layer is cached"
+"$vse" build examples/apps/testbed/testbed.vse.yaml
+
+step "vse images"
+"$vse" images
+
+step "vse build examples/apps/hello/hello.vse.yaml, then compare the two environments' lock files"
+"$vse" build examples/apps/hello/hello.vse.yaml
+"$vse" diff apps/hello apps/testbed

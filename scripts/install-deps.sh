@@ -9,6 +9,7 @@ packages=(
   busybox-static # the busybox base (else fetched with apt-get download)
   ca-certificates # mmdebstrap and apt over https mirrors
   hyperfine     # bench/: whole-command timings
+  bc            # bench/: ratios
   tar           # tar and oci exports (GNU tar: --sort=name, --xattrs, --numeric-owner)
   squashfs-tools # squashfs export (mksquashfs); tests read it back with unsquashfs
   e2fsprogs     # ext4 and qcow2 exports (mkfs.ext4 -d); tests read them with debugfs, e2fsck

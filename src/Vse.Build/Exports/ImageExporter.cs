@@ -11,7 +11,7 @@ public static class ImageExporter
     /// <exception cref="InvalidExportTargetException">The destination overlaps the tree, or is of the wrong kind.</exception>
     /// <exception cref="Processes.ToolMissingException">A tool the format needs is not installed.</exception>
     /// <exception cref="Processes.ToolFailedException">A tool failed; its message carries the tool's own words.</exception>
-    public static async Task ExportAsync(string rootfs, ImageConfig config, ExportTarget target, CancellationToken cancellationToken)
+    public static async Task ExportAsync(string rootfs, ExportedImageConfig config, ExportTarget target, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var source = ExportPaths.RequireRootfs(rootfs);

@@ -20,7 +20,7 @@ internal static class OciDocuments
     /// No <c>created</c> time: the config, and so the image's digest, is then a function of the
     /// tree and the description alone, and rebuilding an unchanged description gives the same image.
     /// </remarks>
-    public static JsonObject Config(ImageConfig config, string diffId)
+    public static JsonObject Config(ExportedImageConfig config, string diffId)
     {
         var runtime = new JsonObject { ["Env"] = new JsonArray(Environment(config.Env).Select(v => (JsonNode?)v).ToArray()) };
         if (config.Command is { } command)

@@ -19,7 +19,7 @@ internal static class OciExport
     /// </summary>
     private static readonly ZLibCompressionOptions Compression = new() { CompressionLevel = 3 };
 
-    public static async Task WriteAsync(string rootfs, ImageConfig config, string output, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string rootfs, ExportedImageConfig config, string output, CancellationToken cancellationToken)
     {
         var blobs = Path.Combine(output, "blobs", "sha256");
         Directory.CreateDirectory(blobs);

@@ -22,7 +22,9 @@ public static class ExternalTool
             return File.Exists(tool) ? tool : null;
         }
 
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        // The sbin directories come last: an ordinary user's PATH lacks them, yet mkfs.ext4 and
+        // debugfs live there and work unprivileged.
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin") + ":/usr/local/sbin:/usr/sbin:/sbin";
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, tool))
             .FirstOrDefault(File.Exists);
@@ -108,6 +110,8 @@ public static class ExternalTool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            // Wait for it to be gone, so nothing it was writing appears after we return.
+            await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
 

@@ -73,11 +73,11 @@ internal static class BuildCommand
         return command;
     }
 
-    private static ImageConfig ExportMetadataOf(ResolvedDescription resolved)
+    private static ExportedImageConfig ExportMetadataOf(ResolvedDescription resolved)
     {
         var env = (resolved.Content["env"] as MapValue)?.Entries.ToDictionary(e => e.Key, e => ((ScalarValue)e.Value).AsString!, StringComparer.Ordinal)
             ?? new Dictionary<string, string>(StringComparer.Ordinal);
         var run = (resolved.Content["run"] as ScalarValue)?.AsString;
-        return new ImageConfig(resolved.Name, resolved.Digest, env, run is null ? null : ["/bin/sh", "-c", run], null);
+        return new ExportedImageConfig(resolved.Name, resolved.Digest, env, run is null ? null : ["/bin/sh", "-c", run], null);
     }
 }

@@ -1,5 +1,6 @@
 using Vse.Build;
 using Vse.Build.Bases;
+using Vse.Build.Exports;
 using Vse.Build.FileSystem;
 using Vse.Build.Steps;
 using Vse.State;
@@ -16,7 +17,7 @@ internal static class Failures
 {
     public static int ExitCodeFor(Exception exception) => Innermost(exception) switch
     {
-        BuildInputException or UnsupportedBaseException or UnsafePathException or SymlinkLoopException => ExitCodes.InvalidInput,
+        BuildInputException or UnsupportedBaseException or UnsafePathException or SymlinkLoopException or InvalidExportTargetException => ExitCodes.InvalidInput,
         ConfigurationNotFoundException or AmbiguousReferenceException or ConfigurationInUseException or InvalidDataException => ExitCodes.InvalidInput,
         _ => ExitCodes.InfrastructureFailure,
     };

@@ -21,7 +21,7 @@ public sealed class ArchiveBaseBuildTests(BuildFixture fixture)
             files: [{write: /etc/from-oci, content: "inside the archive\n"}]
             """), false, null, CancellationToken.None);
         var layout = Path.Combine(fixture.Root, "exported-oci");
-        await ImageExporter.ExportAsync(first.Rootfs, new ImageConfig("test/oci-source", "sha256:00", new Dictionary<string, string>(), null, null),
+        await ImageExporter.ExportAsync(first.Rootfs, new ExportedImageConfig("test/oci-source", "sha256:00", new Dictionary<string, string>(), null, null),
             new ExportTarget(ExportFormat.Oci, layout), CancellationToken.None);
 
         var derived = await fixture.Builder.BuildAsync(fixture.Resolve("test/oci-derived", $$"""

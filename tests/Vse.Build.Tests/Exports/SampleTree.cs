@@ -23,7 +23,7 @@ internal sealed class SampleTree : IDisposable
     public const UnixFileMode Mode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode Mode700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public static readonly ImageConfig Config = new(
+    public static readonly ExportedImageConfig Config = new(
         "sample/app",
         "sha256:" + new string('a', 64),
         new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "8", ["GREETING"] = "hello world" },

@@ -6,7 +6,7 @@ namespace Vse.Build.Exports;
 /// <param name="Env">The environment of processes started in the image.</param>
 /// <param name="Command">The default command, as an argument vector; null when the image has none.</param>
 /// <param name="WorkingDirectory">Null for the runtime's default (<c>/</c>).</param>
-public sealed record ImageConfig(
+public sealed record ExportedImageConfig(
     string Name,
     string DescriptionDigest,
     IReadOnlyDictionary<string, string> Env,

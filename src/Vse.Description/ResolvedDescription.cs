@@ -1,4 +1,3 @@
-using System.Text;
 using Vse.Description.Merge;
 using Vse.Description.Model;
 using Vse.Description.Policy;
@@ -39,15 +38,8 @@ public sealed record ResolvedDescription(
             members[key] = CanonicalJson.Serialize(value);
         }
 
-        members["digest"] = Quote(Digest);
-        members["lineage"] = "[" + string.Join(",", Lineage.Select(Quote)) + "]";
-        return "{" + string.Join(",", members.Select(m => Quote(m.Key) + ":" + m.Value)) + "}";
-    }
-
-    private static string Quote(string text)
-    {
-        var builder = new StringBuilder();
-        CanonicalJson.WriteString(builder, text);
-        return builder.ToString();
+        members["digest"] = CanonicalJson.Quote(Digest);
+        members["lineage"] = "[" + string.Join(",", Lineage.Select(CanonicalJson.Quote)) + "]";
+        return "{" + string.Join(",", members.Select(m => CanonicalJson.Quote(m.Key) + ":" + m.Value)) + "}";
     }
 }

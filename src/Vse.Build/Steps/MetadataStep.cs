@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Vse.Build.FileSystem;
+using Vse.Description.Merge;
 
 namespace Vse.Build.Steps;
 
@@ -23,7 +24,7 @@ public sealed record MetadataStep(
     public const string DescriptionPath = "/.vse/description.json";
     public const string LockPath = "/.vse/lock.json";
 
-    public override string Canonical => $$"""{"metadata":{{Json.Quote(DescriptionDigest)}},"policy":{{Json.Quote(PolicyDigest)}}}""";
+    public override string Canonical => $$"""{"metadata":{{CanonicalJson.Quote(DescriptionDigest)}},"policy":{{CanonicalJson.Quote(PolicyDigest)}}}""";
 
     /// <summary>The description JSON differs in lineage and target even when its digest does not.</summary>
     public override Task<string> InputDigestAsync(CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using Vse.Build.FileSystem;
 using Vse.Build.Layers;
+using Vse.Description.Merge;
 
 namespace Vse.Build.Steps;
 
@@ -20,7 +21,7 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages) : SandboxStep(
         rm -rf /var/lib/apt/lists/*
         """;
 
-    public override string Canonical => "{\"packages\":[" + string.Join(",", Packages.Select(Json.Quote)) + "]}";
+    public override string Canonical => "{\"packages\":[" + string.Join(",", Packages.Select(CanonicalJson.Quote)) + "]}";
 
     protected override void CheckParent(string parentRootfs)
     {

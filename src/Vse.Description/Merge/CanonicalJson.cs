@@ -62,6 +62,14 @@ public static class CanonicalJson
         }
     }
 
+    /// <summary>A string as a canonical JSON string literal.</summary>
+    public static string Quote(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2);
+        WriteString(builder, text);
+        return builder.ToString();
+    }
+
     public static void WriteString(StringBuilder builder, string text)
     {
         builder.Append('"');

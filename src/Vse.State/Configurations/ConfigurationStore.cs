@@ -118,27 +118,12 @@ public sealed partial class ConfigurationStore(StateDatabase database)
                     """);
                 command.Add("$reference", reference);
                 command.Add("$prefix", prefix);
-                var matches = new List<(string Id, long Rank)>();
-                await using (var reader = await command.ExecuteReaderAsync(ct))
-                {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        matches.Add((reader.GetString(0), reader.GetInt64(1)));
-                    }
-                }
-
-                if (matches.Count == 0)
+                if (await RankedReference.ResolveAsync(command, "configuration", reference, ct) is not { } id)
                 {
                     return null;
                 }
 
-                var best = matches.Where(m => m.Rank == matches[0].Rank).Select(m => m.Id).Distinct(StringComparer.Ordinal).ToList();
-                if (best.Count > 1)
-                {
-                    throw new AmbiguousReferenceException("configuration", reference, best);
-                }
-
-                return await ReadOneAsync(connection, transaction, best[0], ct);
+                return await ReadOneAsync(connection, transaction, id, ct);
             },
             cancellationToken);
     }

@@ -171,27 +171,12 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
                     """);
                 command.Add("$reference", reference);
                 command.Add("$prefix", prefix);
-                var matches = new List<(string Id, long Rank)>();
-                await using (var reader = await command.ExecuteReaderAsync(ct))
-                {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        matches.Add((reader.GetString(0), reader.GetInt64(1)));
-                    }
-                }
-
-                if (matches.Count == 0)
+                if (await RankedReference.ResolveAsync(command, "deployment", reference, ct) is not { } id)
                 {
                     return null;
                 }
 
-                var best = matches.Where(m => m.Rank == matches[0].Rank).Select(m => m.Id).Distinct(StringComparer.Ordinal).ToList();
-                if (best.Count > 1)
-                {
-                    throw new AmbiguousReferenceException("deployment", reference, best);
-                }
-
-                var found = await ReadAsync(connection, transaction, best[0], ct);
+                var found = await ReadAsync(connection, transaction, id, ct);
                 return found.Count == 1 ? found[0] : null;
             },
             cancellationToken);

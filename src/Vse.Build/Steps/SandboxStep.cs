@@ -22,6 +22,11 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
     public async Task RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var parent = context.ParentRootfs ?? throw new InvalidOperationException($"'{Title}' needs a layer below it");
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new StepFailedException("steps that run inside the image (packages, build) need root for now: they mount an overlay; rootless builds are planned (docs/build.md)");
+        }
+
         CheckParent(parent);
         await OverlaySandbox.RunAsync(
             parent, UpperOf(context), Path.Combine(context.Scratch, "work"), Path.Combine(context.Scratch, "merged"),

@@ -50,48 +50,57 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         }
     }
 
+    // Builders, not one immutable copy per key: a layer of a large hierarchy sets thousands of keys.
     private MapValue ApplyMap(MapValue current, MapPatch patch, string path)
     {
+        var entries = current.Entries.ToBuilder();
         foreach (var entry in patch.Entries)
         {
             var childPath = ValuePath.Child(path, entry.Key);
-            var merged = Apply(current[entry.Key], entry.Value, childPath, entry.Replace);
-            current = merged is null ? current.Without(entry.Key) : current.With(entry.Key, merged);
+            var merged = Apply(entries.GetValueOrDefault(entry.Key), entry.Value, childPath, entry.Replace);
+            if (merged is null)
+            {
+                entries.Remove(entry.Key);
+            }
+            else
+            {
+                entries[entry.Key] = merged;
+            }
         }
 
-        return current;
+        return new MapValue(entries.ToImmutable());
     }
 
     private SetValue ApplySet(SetValue current, SetPatch patch, string path)
     {
-        var members = current.Members;
+        var members = current.Members.ToBuilder();
         foreach (var member in patch.Add)
         {
-            members = members.Add(member.Name);
+            members.Add(member.Name);
             provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Added, member.Location);
         }
 
         foreach (var member in patch.Remove)
         {
-            if (!members.Contains(member.Name))
+            if (!members.Remove(member.Name))
             {
                 diagnostics.Warning(DiagnosticCodes.RemovedAbsentMember, member.Location, $"'{member.Name}' is not in '{path}', nothing to remove");
                 continue;
             }
 
-            members = members.Remove(member.Name);
             provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Removed, member.Location);
         }
 
-        return new SetValue(members);
+        return new SetValue(members.ToImmutable());
     }
 
     private StepListValue ApplySteps(StepListValue current, StepsPatch patch, string path)
     {
-        var steps = current.Steps;
+        var steps = current.Steps.ToBuilder();
+        var indexById = IndexById(steps);
         foreach (var step in patch.Steps)
         {
-            var index = step.Id is null ? -1 : steps.FindIndex(s => s.Id == step.Id);
+            var index = step.Id is not null && indexById.TryGetValue(step.Id, out var found) ? found : -1;
             if (step.Remove)
             {
                 if (index < 0)
@@ -101,24 +110,47 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                 }
 
                 provenance.Record(ValuePath.StepOf(path, steps[index]), ProvenanceAction.Removed, step.Location);
-                steps = steps.RemoveAt(index);
+                steps.RemoveAt(index);
+                indexById = IndexById(steps);
                 continue;
             }
 
             var value = new Step(step.Key, step.Id, step.Body!);
             if (index >= 0)
             {
-                steps = steps.SetItem(index, value);
+                steps[index] = value;
                 provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Replaced, step.Location, StepSummary(value));
             }
             else
             {
-                steps = steps.Add(value);
+                if (value.Id is { } id)
+                {
+                    indexById[id] = steps.Count;
+                }
+
+                steps.Add(value);
                 provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Added, step.Location, StepSummary(value));
             }
         }
 
-        return new StepListValue(steps);
+        return new StepListValue(steps.ToImmutable());
+    }
+
+    private static Dictionary<string, int> IndexById(IEnumerable<Step> steps)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var step in steps)
+        {
+            if (step.Id is { } id)
+            {
+                index[id] = position;
+            }
+
+            position++;
+        }
+
+        return index;
     }
 
     private void RecordRemoval(DescriptionValue value, string path, SourceLocation location)

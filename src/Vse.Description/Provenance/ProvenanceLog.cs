@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Vse.Description.Model;
 
 namespace Vse.Description.Provenance;
@@ -8,16 +7,21 @@ namespace Vse.Description.Provenance;
 /// removed it, in merge order. Paths of removed values stay, so <c>vse explain</c> can say who
 /// removed them.
 /// </summary>
-public sealed class ProvenanceLog(ImmutableSortedDictionary<string, ImmutableList<ProvenanceEvent>> events)
+/// <remarks>A hash map plus a key order sorted on first use: resolving builds the log once and
+/// mostly looks paths up, so it stays cheap for hierarchies with tens of thousands of values.</remarks>
+public sealed class ProvenanceLog(IReadOnlyDictionary<string, IReadOnlyList<ProvenanceEvent>> events)
 {
-    public static ProvenanceLog Empty { get; } = new(ImmutableSortedDictionary.Create<string, ImmutableList<ProvenanceEvent>>(StringComparer.Ordinal));
+    private string[]? _sortedPaths;
 
-    public IEnumerable<string> Paths => events.Keys;
+    public static ProvenanceLog Empty { get; } = new(new Dictionary<string, IReadOnlyList<ProvenanceEvent>>());
+
+    /// <summary>Every recorded path, in ordinal order.</summary>
+    public IEnumerable<string> Paths => _sortedPaths ??= events.Keys.Order(StringComparer.Ordinal).ToArray();
 
     public IReadOnlyList<ProvenanceEvent> For(string path) => events.GetValueOrDefault(path) ?? [];
 
     /// <summary>The paths at or below <paramref name="prefix"/>, in order.</summary>
-    public IEnumerable<string> PathsUnder(string prefix) => events.Keys.Where(p => ValuePath.IsAtOrBelow(p, prefix));
+    public IEnumerable<string> PathsUnder(string prefix) => Paths.Where(p => ValuePath.IsAtOrBelow(p, prefix));
 
     /// <summary>Where the value at <paramref name="path"/> (or its nearest recorded ancestor) was last given.</summary>
     public ProvenanceEvent? LastWrite(string path)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 
@@ -7,7 +6,7 @@ namespace Vse.Description.Provenance;
 /// <summary>Collects provenance while layers merge, and remembers what the current layer touched.</summary>
 internal sealed class ProvenanceRecorder
 {
-    private readonly Dictionary<string, ImmutableList<ProvenanceEvent>.Builder> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ProvenanceEvent>> _events = new(StringComparer.Ordinal);
     private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";
@@ -25,7 +24,7 @@ internal sealed class ProvenanceRecorder
     {
         if (!_events.TryGetValue(path, out var list))
         {
-            list = ImmutableList.CreateBuilder<ProvenanceEvent>();
+            list = new List<ProvenanceEvent>(2);
             _events[path] = list;
         }
 
@@ -33,6 +32,7 @@ internal sealed class ProvenanceRecorder
         _touchedByLayer.Add((path, action, location));
     }
 
+    /// <summary>The log; the recorder must not be used afterwards (the log shares its lists).</summary>
     public ProvenanceLog ToLog() =>
-        new(_events.ToImmutableSortedDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal));
+        new(_events.ToDictionary(e => e.Key, e => (IReadOnlyList<ProvenanceEvent>)e.Value, StringComparer.Ordinal));
 }

@@ -1,0 +1,14 @@
+namespace Vse.Runtime.Drivers;
+
+/// <summary>
+/// What a driver can do on this host, so the CLI can refuse an operation with a clear message
+/// before trying it. <see cref="Suspend"/> and <see cref="Checkpoint"/> are true only when the
+/// driver implements <see cref="ISuspendable"/> / <see cref="ICheckpointable"/> and the host
+/// supports them.
+/// </summary>
+public sealed record DriverCapabilities(
+    bool Exec,
+    bool Suspend,
+    bool Checkpoint,
+    bool Migrate,
+    IReadOnlySet<NetworkMode> NetworkModes);

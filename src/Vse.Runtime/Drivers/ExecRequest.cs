@@ -1,0 +1,17 @@
+namespace Vse.Runtime.Drivers;
+
+/// <summary>
+/// A command to run inside an instance. The command's output is copied to the given streams as
+/// it comes; null streams discard output (or give empty input).
+/// </summary>
+/// <param name="Argv">The program and its arguments; never parsed by a shell.</param>
+/// <param name="Env">Added to (and overriding) the instance's environment.</param>
+/// <param name="WorkingDirectory">Inside the instance; null means <c>/</c>.</param>
+public sealed record ExecRequest(
+    IReadOnlyList<string> Argv,
+    IReadOnlyDictionary<string, string>? Env = null,
+    string? WorkingDirectory = null,
+    bool Tty = false,
+    Stream? Stdin = null,
+    Stream? Stdout = null,
+    Stream? Stderr = null);

@@ -1,0 +1,43 @@
+namespace Vse.Runtime.Drivers;
+
+/// <summary>
+/// A way of running instances of a built configuration (an OCI runtime sandbox, a QEMU VM).
+/// The life cycle every driver follows:
+/// <list type="number">
+/// <item><see cref="CreateAsync"/> prepares the instance (writable root over the read-only
+/// configuration, limits, namespaces) without starting anything the user asked for: state
+/// <see cref="InstanceState.Created"/>.</item>
+/// <item><see cref="StartAsync"/> starts the instance's init (and its services): state
+/// <see cref="InstanceState.Running"/>.</item>
+/// <item><see cref="ExecAsync"/> runs a command inside a running instance and returns its exit
+/// code; any number of times, concurrently.</item>
+/// <item><see cref="StopAsync"/> asks the init to end and forces it after a timeout: state
+/// <see cref="InstanceState.Stopped"/>. The writable state is kept.</item>
+/// <item><see cref="RemoveAsync"/> releases everything the instance holds (processes, mounts,
+/// writable state directory) whatever state it is in; removing twice is not an error.</item>
+/// </list>
+/// Optional abilities are separate interfaces (<see cref="ISuspendable"/>,
+/// <see cref="ICheckpointable"/>), announced in <see cref="Capabilities"/>; a caller that needs
+/// one goes through <see cref="DriverAbilities"/> so a missing one is a clear error.
+/// </summary>
+public interface IDriver
+{
+    /// <summary>The name users choose the driver by (<c>sandbox</c>, <c>vm</c>).</summary>
+    string Name { get; }
+
+    DriverCapabilities Capabilities { get; }
+
+    Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken);
+
+    Task StartAsync(InstanceHandle handle, CancellationToken cancellationToken);
+
+    /// <returns>The command's exit code; 127 when the command does not exist in the instance.</returns>
+    Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Ends the instance: a polite signal, then a forced one after <paramref name="timeout"/>.</summary>
+    Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken);
+
+    Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken);
+
+    Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken);
+}

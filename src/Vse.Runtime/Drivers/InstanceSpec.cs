@@ -1,0 +1,22 @@
+namespace Vse.Runtime.Drivers;
+
+/// <summary>
+/// Everything a driver needs to create one instance. <paramref name="Rootfs"/> is a built
+/// configuration: immutable and shared with other layers by hard links, so drivers only ever
+/// read it and put every change in <paramref name="StateDirectory"/>.
+/// </summary>
+/// <param name="Id">Unique on the host; names the runtime's container.</param>
+/// <param name="StateDirectory">The instance's own writable directory (upper layer, bundle); removed with the instance.</param>
+/// <param name="MemoryBytes">The memory limit, or null for none.</param>
+/// <param name="Cpus">The CPU limit in whole CPUs, or null for none.</param>
+public sealed record InstanceSpec(
+    string Id,
+    string Hostname,
+    string Rootfs,
+    string StateDirectory,
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<InstanceMount> Mounts,
+    int? Cpus,
+    long? MemoryBytes,
+    NetworkMode Network,
+    IReadOnlyList<string> Services);

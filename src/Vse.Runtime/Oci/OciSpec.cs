@@ -1,0 +1,43 @@
+namespace Vse.Runtime.Oci;
+
+// The subset of the OCI runtime specification 1.0 (config.json) that vse writes. Property
+// names follow the spec through camelCase serialisation (OciSpecJson); null members are left out.
+
+public sealed record OciSpec(string OciVersion, OciProcess Process, OciRoot Root, string Hostname, IReadOnlyList<OciMount> Mounts, OciLinux Linux);
+
+public sealed record OciProcess(
+    bool Terminal,
+    OciUser User,
+    IReadOnlyList<string> Args,
+    IReadOnlyList<string> Env,
+    string Cwd,
+    OciCapabilities Capabilities,
+    IReadOnlyList<OciRlimit> Rlimits,
+    bool NoNewPrivileges);
+
+public sealed record OciUser(uint Uid, uint Gid);
+
+public sealed record OciCapabilities(IReadOnlyList<string> Bounding, IReadOnlyList<string> Effective, IReadOnlyList<string> Permitted);
+
+public sealed record OciRlimit(string Type, ulong Hard, ulong Soft);
+
+public sealed record OciRoot(string Path, bool Readonly);
+
+public sealed record OciMount(string Destination, string Type, string Source, IReadOnlyList<string>? Options = null);
+
+public sealed record OciLinux(
+    IReadOnlyList<OciNamespace> Namespaces,
+    string? CgroupsPath,
+    OciResources Resources,
+    IReadOnlyList<string> MaskedPaths,
+    IReadOnlyList<string> ReadonlyPaths);
+
+public sealed record OciNamespace(string Type);
+
+public sealed record OciResources(IReadOnlyList<OciDeviceRule> Devices, OciCpu? Cpu = null, OciMemory? Memory = null);
+
+public sealed record OciDeviceRule(bool Allow, string Access);
+
+public sealed record OciCpu(long Quota, ulong Period);
+
+public sealed record OciMemory(long Limit);

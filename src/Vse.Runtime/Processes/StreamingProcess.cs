@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Vse.Runtime.Processes;
+
+/// <summary>
+/// Runs a program (argument list, never a shell string) with its standard streams connected to
+/// caller's streams as the bytes come, for <c>exec</c>: Vse.Build's ExternalTool collects output
+/// into strings, which would hold back a long command's output and lose binary data.
+/// </summary>
+internal static class StreamingProcess
+{
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(
+        string program,
+        IEnumerable<string> arguments,
+        Stream? stdin,
+        Stream? stdout,
+        Stream? stderr,
+        CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var copyOut = Copy(process.StandardOutput.BaseStream, stdout, cancellationToken);
+        var copyErr = Copy(process.StandardError.BaseStream, stderr, cancellationToken);
+        var copyIn = Feed(process.StandardInput.BaseStream, stdin, cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+            await Task.WhenAll(copyOut, copyErr, copyIn);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+
+        return process.ExitCode;
+    }
+
+    private static async Task Copy(Stream from, Stream? to, CancellationToken cancellationToken)
+    {
+        await from.CopyToAsync(to ?? Stream.Null, cancellationToken);
+        if (to is not null)
+        {
+            await to.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static async Task Feed(Stream to, Stream? from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (from is not null)
+            {
+                await from.CopyToAsync(to, cancellationToken);
+            }
+        }
+        catch (IOException)
+        {
+            // The program exited without reading all its input: not an error of ours.
+        }
+        finally
+        {
+            to.Close();
+        }
+    }
+}

@@ -1,0 +1,286 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Vse.Build.Processes;
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Oci;
+using Vse.Runtime.Processes;
+
+namespace Vse.Runtime.Sandbox;
+
+/// <summary>
+/// Instances as OCI containers run by crun or runc: an overlay root over the configuration,
+/// the namespaces, limits and mounts of <see cref="OciSpecBuilder"/>, and a small init.
+/// The instance's state directory is also its OCI bundle:
+/// <c>config.json</c>, <c>rootfs/</c> (the merged overlay), <c>upper/</c>, <c>work/</c>, <c>init.log</c>.
+/// </summary>
+/// <param name="runtimeRoot">The runtime's own state directory (<c>--root</c>), private to vse.</param>
+public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot) : IDriver, ISuspendable
+{
+    public const string DriverName = "sandbox";
+
+    /// <summary>
+    /// The instance's first process: a fixed script (no description value is ever part of its
+    /// text; service names arrive as positional arguments) that starts the services, then stays
+    /// up as PID 1, reaping the orphans the kernel gives it, and ends on SIGTERM. A service is
+    /// <c>/etc/init.d/NAME start</c> when the image has that script, else the program NAME run in
+    /// the background (daemons fork away from it; the loop's <c>wait</c> reaps them).
+    /// <c>sleep</c> in the background and <c>wait</c> keep the shell interruptible by the trap.
+    /// </summary>
+    internal const string InitScript = """
+        trap 'exit 0' TERM
+        for service in "$@"; do
+          if [ -x "/etc/init.d/$service" ]; then "/etc/init.d/$service" start </dev/null; else "$service" </dev/null & fi
+        done
+        while :; do sleep 3600 & wait $!; done
+        """;
+
+    internal static IReadOnlyList<string> InitArgs(IReadOnlyList<string> services) =>
+        ["/bin/sh", "-c", InitScript, "vse-init", .. services];
+
+    /// <summary>runc's container id rule.</summary>
+    [GeneratedRegex(@"^[\w+.-]+$")]
+    private static partial Regex ValidId();
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly string _runtimeRoot = Path.GetFullPath(runtimeRoot);
+
+    public string Name => DriverName;
+
+    public OciRuntime Runtime => runtime;
+
+    public DriverCapabilities Capabilities { get; } = new(
+        Exec: true,
+        Suspend: true,
+        Checkpoint: false,
+        Migrate: false,
+        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host });
+
+    public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        if (!ValidId().IsMatch(spec.Id))
+        {
+            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
+        }
+
+        DriverAbilities.RequireNetworkMode(this, spec.Network);
+        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
+        if (Directory.Exists(handle.StateDirectory))
+        {
+            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
+        }
+
+        Directory.CreateDirectory(handle.StateDirectory);
+        Directory.CreateDirectory(_runtimeRoot);
+        var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
+        try
+        {
+            await overlay.MountAsync(cancellationToken);
+            var oci = OciSpecBuilder.Build(spec, overlay.Merged, InitArgs(spec.Services), cgroupsPath: "/vse/" + spec.Id);
+            await OciSpecBuilder.WriteAsync(oci, handle.StateDirectory, cancellationToken);
+            await CreateContainerAsync(handle, cancellationToken);
+        }
+        catch
+        {
+            await RemoveAsync(handle, CancellationToken.None);
+            throw;
+        }
+
+        return handle;
+    }
+
+    public async Task StartAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        await RunAsync(["start", handle.Id], cancellationToken);
+
+    public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Argv.Count == 0)
+        {
+            throw new ArgumentException("exec needs a command", nameof(request));
+        }
+
+        if (request.Tty)
+        {
+            throw new DriverCapabilityMissingException(Name, "exec with a terminal", "not implemented yet");
+        }
+
+        // The runtime's own failures go to a log of their own: its stderr is the command's, and
+        // a command could print anything there, even text that looks like a runtime error.
+        var log = Path.Combine(handle.StateDirectory, $"exec-{Guid.NewGuid():N}.log");
+        var arguments = new List<string> { "--root", _runtimeRoot, "--log", log, "--log-format", "json", "exec", "--cwd", request.WorkingDirectory ?? "/" };
+        foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
+        {
+            arguments.Add("--env");
+            arguments.Add(key + "=" + value);
+        }
+
+        arguments.Add(handle.Id);
+        arguments.AddRange(request.Argv);
+        try
+        {
+            var exitCode = await StreamingProcess.RunAsync(
+                runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken);
+            var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
+            if (runtimeError is null)
+            {
+                return exitCode;
+            }
+
+            // runc: 'exec: "CMD": executable file not found in $PATH' or 'exec: "/CMD": stat /CMD:
+            // no such file or directory'; a missing working directory names chdir instead.
+            if (runtimeError.Contains($"exec: \"{request.Argv[0]}\"", StringComparison.Ordinal))
+            {
+                // A shell's answer to a command that does not exist.
+                if (request.Stderr is { } stderr)
+                {
+                    await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
+                }
+
+                return 127;
+            }
+
+            throw new ToolFailedException(runtime.Name, exitCode, runtimeError);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var status = await StateAsync(handle, cancellationToken);
+        if (status.State is InstanceState.Missing or InstanceState.Stopped or InstanceState.Created)
+        {
+            // A created container has no running process yet; delete ends it.
+            return;
+        }
+
+        if (status.State == InstanceState.Paused)
+        {
+            // A frozen init cannot act on SIGTERM.
+            await ResumeAsync(handle, cancellationToken);
+        }
+
+        await RunUncheckedAsync(["kill", handle.Id, "TERM"], cancellationToken);
+        if (await WaitStoppedAsync(handle, timeout, cancellationToken))
+        {
+            return;
+        }
+
+        await RunUncheckedAsync(["kill", handle.Id, "KILL"], cancellationToken);
+        if (!await WaitStoppedAsync(handle, KillTimeout, cancellationToken))
+        {
+            throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
+        }
+    }
+
+    public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        var delete = await RunUncheckedAsync(["delete", "--force", handle.Id], cancellationToken);
+        if (delete.ExitCode != 0 && !DoesNotExist(delete.Stderr))
+        {
+            throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
+        }
+
+        var overlay = new OverlayRoot("", handle.StateDirectory);
+        await overlay.UnmountAsync(cancellationToken);
+        if (await MountTable.IsMountedAsync(overlay.Merged, cancellationToken))
+        {
+            // Deleting through a mount would delete what it shows; refuse instead.
+            throw new IOException($"the root of instance '{handle.Id}' is still mounted at {overlay.Merged}");
+        }
+
+        if (Directory.Exists(handle.StateDirectory))
+        {
+            Directory.Delete(handle.StateDirectory, recursive: true);
+        }
+    }
+
+    public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        var result = await RunUncheckedAsync(["state", handle.Id], cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            return DoesNotExist(result.Stderr)
+                ? new InstanceStatus(InstanceState.Missing, null)
+                : throw new ToolFailedException(runtime.Name, result.ExitCode, RuntimeErrors.OneLine(result.Stderr, result.ExitCode));
+        }
+
+        using var state = JsonDocument.Parse(result.Stdout);
+        var status = state.RootElement.GetProperty("status").GetString();
+        var pid = state.RootElement.TryGetProperty("pid", out var p) && p.GetInt32() > 0 ? p.GetInt32() : (int?)null;
+        return new InstanceStatus(
+            status switch
+            {
+                "created" or "creating" => InstanceState.Created,
+                "running" => InstanceState.Running,
+                "paused" or "pausing" => InstanceState.Paused,
+                "stopped" => InstanceState.Stopped,
+                _ => throw new InvalidDataException($"{runtime.Name} reported an unknown state '{status}' for '{handle.Id}'"),
+            },
+            pid);
+    }
+
+    public async Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        await RunAsync(["pause", handle.Id], cancellationToken);
+
+    public async Task ResumeAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        await RunAsync(["resume", handle.Id], cancellationToken);
+
+    /// <summary>
+    /// <c>create</c> hands its own stdout and stderr to the container's init, which keeps them
+    /// for its whole life: collected into strings they would never reach end of file. A fixed
+    /// script (values only as positional arguments) points them at the instance's log instead.
+    /// </summary>
+    private async Task CreateContainerAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(handle.StateDirectory, "init.log");
+        var result = await ExternalTool.RunUncheckedAsync(
+            ExternalTool.Require("sh", "dash"),
+            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "vse-create", log,
+                runtime.Path, "--root", _runtimeRoot, "create", "--bundle", handle.StateDirectory, handle.Id],
+            cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            var output = File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : "";
+            throw new ToolFailedException(runtime.Name, result.ExitCode, RuntimeErrors.OneLine(output, result.ExitCode));
+        }
+    }
+
+    private async Task<bool> WaitStoppedAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var state = (await StateAsync(handle, cancellationToken)).State;
+            if (state is InstanceState.Stopped or InstanceState.Missing)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    private async Task RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await RunUncheckedAsync(arguments, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new ToolFailedException(runtime.Name, result.ExitCode, RuntimeErrors.OneLine(result.Stderr, result.ExitCode));
+        }
+    }
+
+    private Task<ExternalTool.Result> RunUncheckedAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        ExternalTool.RunUncheckedAsync(runtime.Path, ["--root", _runtimeRoot, .. arguments], cancellationToken);
+
+    private static bool DoesNotExist(string stderr) =>
+        stderr.Contains("does not exist", StringComparison.Ordinal) || stderr.Contains("not found", StringComparison.Ordinal);
+}

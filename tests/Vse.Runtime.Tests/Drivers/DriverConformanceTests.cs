@@ -1,0 +1,260 @@
+using System.Text;
+using Vse.Runtime.Drivers;
+
+namespace Vse.Runtime.Tests.Drivers;
+
+/// <summary>
+/// What every driver must do, proven against the real thing. A driver's test class derives from
+/// this, says how to make the driver and where a busybox configuration is, and checks the host
+/// can run it (skipping with the reason, or failing under CI).
+/// </summary>
+public abstract class DriverConformanceTests
+{
+    /// <summary>A root filesystem with busybox and its applets, which the tests must never change.</summary>
+    protected abstract string ConfigurationRootfs { get; }
+
+    /// <summary>Where instance state directories go; each test uses a fresh one below it.</summary>
+    protected abstract string StateRoot { get; }
+
+    /// <summary>The driver under test; skips (or fails under CI) when the host cannot run it.</summary>
+    protected abstract IDriver RequireDriver();
+
+    private InstanceSpec NewSpec(string hostname = "conformance", IReadOnlyList<InstanceMount>? mounts = null, IReadOnlyList<string>? services = null)
+    {
+        var id = "conf-" + Guid.NewGuid().ToString("N")[..10];
+        return new InstanceSpec(
+            id, hostname, ConfigurationRootfs, Path.Combine(StateRoot, id),
+            new Dictionary<string, string> { ["PATH"] = "/bin:/sbin:/usr/bin:/usr/sbin" },
+            mounts ?? [], Cpus: 1, MemoryBytes: 64L << 20, NetworkMode.None, services ?? []);
+    }
+
+    [SkippableFact]
+    public async Task ExecGivesTheCommandsOutputAndExitCode()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (exitCode, stdout, _) = await instance.ExecAsync("echo", "hi");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("hi\n", stdout);
+    }
+
+    [SkippableFact]
+    public async Task ExecPropagatesANonZeroExitCode()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (exitCode, _, _) = await instance.ExecAsync("sh", "-c", "exit 3");
+
+        Assert.Equal(3, exitCode);
+    }
+
+    [SkippableFact]
+    public async Task ExecOfAMissingCommandGives127()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (exitCode, _, stderr) = await instance.ExecAsync("/no/such/command");
+
+        Assert.Equal(127, exitCode);
+        Assert.EndsWith("/no/such/command: command not found in the instance\n", stderr, StringComparison.Ordinal);
+        Assert.Equal(127, (await instance.ExecAsync("no-such-command-on-path")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task ExecPassesEnvironmentWorkingDirectoryAndStdin()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+        using var stdin = new MemoryStream("from stdin\n"u8.ToArray());
+        using var stdout = new MemoryStream();
+
+        var exitCode = await instance.Driver.ExecAsync(
+            instance.Handle,
+            new ExecRequest(["sh", "-c", "echo \"$GREETING $(pwd)\"; cat"], new Dictionary<string, string> { ["GREETING"] = "hello" }, "/tmp", Stdin: stdin, Stdout: stdout),
+            CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("hello /tmp\nfrom stdin\n", Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [SkippableFact]
+    public async Task HostnameInsideIsTheSpecs()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec(hostname: "node-7"));
+
+        var (_, stdout, _) = await instance.ExecAsync("hostname");
+
+        Assert.Equal("node-7\n", stdout);
+    }
+
+    [SkippableFact]
+    public async Task WritesInsideNeverReachTheConfiguration()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (exitCode, _, _) = await instance.ExecAsync("sh", "-c", "echo x > /written && rm /etc/passwd && cat /written");
+
+        Assert.Equal(0, exitCode);
+        Assert.False(File.Exists(Path.Combine(ConfigurationRootfs, "written")));
+        Assert.True(File.Exists(Path.Combine(ConfigurationRootfs, "etc", "passwd")));
+    }
+
+    [SkippableFact]
+    public async Task ProcessesOfTheHostAreNotVisible()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (_, stdout, _) = await instance.ExecAsync("sh", "-c", "ls -d /proc/[0-9]* | wc -l");
+
+        // init, its sleep, this shell, ls (and wc): a handful, never the host's hundreds.
+        Assert.InRange(int.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture), 1, 8);
+    }
+
+    [SkippableFact]
+    public async Task StateFollowsTheLifeCycle()
+    {
+        var driver = RequireDriver();
+        var spec = NewSpec();
+        var handle = await driver.CreateAsync(spec, CancellationToken.None);
+        try
+        {
+            Assert.Equal(InstanceState.Created, (await driver.StateAsync(handle, CancellationToken.None)).State);
+            await driver.StartAsync(handle, CancellationToken.None);
+            var running = await driver.StateAsync(handle, CancellationToken.None);
+            Assert.Equal(InstanceState.Running, running.State);
+            Assert.NotNull(running.Pid);
+            await driver.StopAsync(handle, TimeSpan.FromSeconds(5), CancellationToken.None);
+            Assert.Equal(InstanceState.Stopped, (await driver.StateAsync(handle, CancellationToken.None)).State);
+        }
+        finally
+        {
+            await driver.RemoveAsync(handle, CancellationToken.None);
+        }
+
+        Assert.Equal(InstanceState.Missing, (await driver.StateAsync(handle, CancellationToken.None)).State);
+    }
+
+    [SkippableFact]
+    public async Task StopThenRemoveLeavesNoMountAndNoState()
+    {
+        var driver = RequireDriver();
+        var spec = NewSpec();
+        var instance = await RunningInstance.StartAsync(driver, spec);
+
+        await instance.DisposeAsync();
+        await driver.RemoveAsync(instance.Handle, CancellationToken.None); // twice is not an error
+
+        Assert.False(Directory.Exists(spec.StateDirectory));
+        Assert.DoesNotContain(
+            File.ReadAllLines("/proc/self/mountinfo"),
+            line => line.Contains(spec.StateDirectory, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task SuspendAndResumeWhenTheDriverCan()
+    {
+        var driver = RequireDriver();
+        if (!driver.Capabilities.Suspend)
+        {
+            Assert.Throws<DriverCapabilityMissingException>(() => DriverAbilities.Suspendable(driver));
+            return;
+        }
+
+        await using var instance = await RunningInstance.StartAsync(driver, NewSpec());
+        var suspendable = DriverAbilities.Suspendable(driver);
+
+        await suspendable.SuspendAsync(instance.Handle, CancellationToken.None);
+        Assert.Equal(InstanceState.Paused, (await driver.StateAsync(instance.Handle, CancellationToken.None)).State);
+        await suspendable.ResumeAsync(instance.Handle, CancellationToken.None);
+
+        Assert.Equal(InstanceState.Running, (await driver.StateAsync(instance.Handle, CancellationToken.None)).State);
+        Assert.Equal(0, (await instance.ExecAsync("true")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task APausedInstanceStillStops()
+    {
+        var driver = RequireDriver();
+        Skip.IfNot(driver.Capabilities.Suspend, "the driver cannot suspend");
+        var instance = await RunningInstance.StartAsync(driver, NewSpec());
+
+        await DriverAbilities.Suspendable(driver).SuspendAsync(instance.Handle, CancellationToken.None);
+        await instance.DisposeAsync();
+
+        Assert.Equal(InstanceState.Missing, (await driver.StateAsync(instance.Handle, CancellationToken.None)).State);
+    }
+
+    [SkippableFact]
+    public async Task MemoryPastTheLimitIsRefused()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        // dd's buffer is one block: 128 MiB touched at once, twice the instance's 64 MiB.
+        var (exitCode, _, _) = await instance.ExecAsync("dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1");
+        var (smallExitCode, _, _) = await instance.ExecAsync("dd", "if=/dev/zero", "of=/dev/null", "bs=16M", "count=1");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(0, smallExitCode);
+    }
+
+    [SkippableFact]
+    public async Task GrantedMountsAppearWithTheirModeAndNothingElseOfTheHost()
+    {
+        var host = Path.Combine(StateRoot, "host-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = Directory.CreateDirectory(Path.Combine(host, "data")).FullName;
+        var reference = Directory.CreateDirectory(Path.Combine(host, "ref")).FullName;
+        var secret = Directory.CreateDirectory(Path.Combine(host, "secret")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(reference, "input"), "reference\n");
+        try
+        {
+            var spec = NewSpec(mounts: [new InstanceMount("/data", data, ReadOnly: false), new InstanceMount("/ref", reference, ReadOnly: true)]);
+            await using var instance = await RunningInstance.StartAsync(RequireDriver(), spec);
+
+            var read = await instance.ExecAsync("cat", "/ref/input");
+            var writeRw = await instance.ExecAsync("sh", "-c", "echo out > /data/output");
+            var writeRo = await instance.ExecAsync("sh", "-c", "echo no > /ref/output");
+            var seeSecret = await instance.ExecAsync("test", "-e", secret);
+
+            Assert.Equal("reference\n", read.Stdout);
+            Assert.Equal(0, writeRw.ExitCode);
+            Assert.Equal("out\n", await File.ReadAllTextAsync(Path.Combine(data, "output")));
+            Assert.NotEqual(0, writeRo.ExitCode);
+            Assert.False(File.Exists(Path.Combine(reference, "output")));
+            Assert.Equal(1, seeSecret.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ServicesAreStartedWithTheInstance()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec(services: ["syslogd"]));
+
+        // A service may take a moment to be up after start returns.
+        var found = false;
+        for (var attempt = 0; attempt < 50 && !found; attempt++)
+        {
+            found = (await instance.ExecAsync("pidof", "syslogd")).ExitCode == 0;
+            if (!found)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.True(found, "syslogd is not running in the instance");
+    }
+
+    [SkippableFact]
+    public async Task AMissingWorkingDirectoryIsAnErrorNotAMissingCommand()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            instance.Driver.ExecAsync(instance.Handle, new ExecRequest(["true"], WorkingDirectory: "/no/such/dir"), CancellationToken.None));
+
+        Assert.Contains("/no/such/dir", error.Message, StringComparison.Ordinal);
+    }
+}

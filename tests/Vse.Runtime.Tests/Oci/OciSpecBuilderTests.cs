@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Vse.Build.Processes;
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Oci;
+using Vse.Runtime.Tests.Support;
+
+namespace Vse.Runtime.Tests.Oci;
+
+public sealed class OciSpecBuilderTests
+{
+    private static JsonElement Json(InstanceSpec spec, string? cgroupsPath = "/vse/dep-0") =>
+        JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(spec, "/state/rootfs", ["/bin/sh", "-c", "x"], cgroupsPath))).RootElement;
+
+    [Fact]
+    public void ProcessRunsAsRootWithoutTerminalAndWithTheEnvironment()
+    {
+        var process = Json(SampleSpecs.Spec()).GetProperty("process");
+
+        Assert.False(process.GetProperty("terminal").GetBoolean());
+        Assert.Equal(0, process.GetProperty("user").GetProperty("uid").GetInt32());
+        Assert.Equal(["/bin/sh", "-c", "x"], process.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["PATH=/bin:/usr/bin", "TZ=UTC"], process.GetProperty("env").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("/", process.GetProperty("cwd").GetString());
+        Assert.True(process.GetProperty("noNewPrivileges").GetBoolean());
+        Assert.Equal("RLIMIT_NOFILE", process.GetProperty("rlimits")[0].GetProperty("type").GetString());
+        Assert.Contains("CAP_KILL", process.GetProperty("capabilities").GetProperty("bounding").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public void RootHostnameAndLimitsComeFromTheSpec()
+    {
+        var json = Json(SampleSpecs.Spec(cpus: 2, memory: 1 << 30));
+        var resources = json.GetProperty("linux").GetProperty("resources");
+
+        Assert.Equal("1.0.2", json.GetProperty("ociVersion").GetString());
+        Assert.Equal("/state/rootfs", json.GetProperty("root").GetProperty("path").GetString());
+        Assert.False(json.GetProperty("root").GetProperty("readonly").GetBoolean());
+        Assert.Equal("dep-0", json.GetProperty("hostname").GetString());
+        Assert.Equal(200_000, resources.GetProperty("cpu").GetProperty("quota").GetInt64());
+        Assert.Equal(100_000, resources.GetProperty("cpu").GetProperty("period").GetInt64());
+        Assert.Equal(1 << 30, resources.GetProperty("memory").GetProperty("limit").GetInt64());
+        Assert.Equal("/vse/dep-0", json.GetProperty("linux").GetProperty("cgroupsPath").GetString());
+    }
+
+    [Fact]
+    public void NoLimitsMeansNoCpuOrMemorySection()
+    {
+        var resources = Json(SampleSpecs.Spec(cpus: null, memory: null), cgroupsPath: null).GetProperty("linux").GetProperty("resources");
+
+        Assert.False(resources.TryGetProperty("cpu", out _));
+        Assert.False(resources.TryGetProperty("memory", out _));
+    }
+
+    [Theory]
+    [InlineData(NetworkMode.None, true)]
+    [InlineData(NetworkMode.Private, true)]
+    [InlineData(NetworkMode.Host, false)]
+    public void OnlyHostNetworkSharesTheHostNetworkNamespace(NetworkMode mode, bool ownNamespace)
+    {
+        var namespaces = Json(SampleSpecs.Spec(network: mode)).GetProperty("linux").GetProperty("namespaces")
+            .EnumerateArray().Select(n => n.GetProperty("type").GetString()).ToList();
+
+        Assert.Subset(namespaces.ToHashSet(), new HashSet<string?> { "pid", "ipc", "uts", "mount" });
+        Assert.Equal(ownNamespace, namespaces.Contains("network"));
+    }
+
+    [Fact]
+    public void GrantedMountsAreRecursiveBindsWithTheirMode()
+    {
+        var spec = SampleSpecs.Spec(mounts: [new InstanceMount("/data", "/srv/data", false), new InstanceMount("/ref", "/srv/ref", true)]);
+        var mounts = Json(spec).GetProperty("mounts").EnumerateArray().ToDictionary(m => m.GetProperty("destination").GetString()!);
+
+        Assert.Equal(["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/data", "/ref"], mounts.Keys);
+        var data = mounts["/data"].GetProperty("options").EnumerateArray().Select(o => o.GetString()).ToList();
+        var reference = mounts["/ref"].GetProperty("options").EnumerateArray().Select(o => o.GetString()).ToList();
+        Assert.Equal("/srv/data", mounts["/data"].GetProperty("source").GetString());
+        Assert.Contains("rbind", data);
+        Assert.Contains("rw", data);
+        Assert.Contains("ro", reference);
+        Assert.Contains("ro", mounts["/sys"].GetProperty("options").EnumerateArray().Select(o => o.GetString()));
+    }
+
+    [Fact]
+    public void MasksTheSamePathsAsRunc()
+    {
+        var linux = Json(SampleSpecs.Spec()).GetProperty("linux");
+
+        Assert.Contains("/proc/kcore", linux.GetProperty("maskedPaths").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("/proc/sys", linux.GetProperty("readonlyPaths").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [SkippableFact]
+    public async Task HasTheTopLevelShapeOfRuncSpec()
+    {
+        var runc = Requirements.Tool("runc");
+        using var directory = new TempDirectory();
+        await ExternalTool.RunAsync(runc, ["spec"], CancellationToken.None, workingDirectory: directory.Path);
+        var runcKeys = JsonDocument.Parse(await File.ReadAllTextAsync(directory.Combine("config.json"))).RootElement
+            .EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        var ourKeys = Json(SampleSpecs.Spec()).EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        Assert.Equal(runcKeys.Order(), ourKeys.Order());
+    }
+}

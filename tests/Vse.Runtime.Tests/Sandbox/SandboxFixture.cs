@@ -1,0 +1,52 @@
+using Vse.Build.Bases;
+using Vse.Runtime.Oci;
+using Vse.Runtime.Sandbox;
+using Vse.Runtime.Tests.Support;
+
+namespace Vse.Runtime.Tests.Sandbox;
+
+/// <summary>
+/// One busybox configuration (made by the build's own busybox base) and one sandbox driver on
+/// the runtime the probe selects, shared by the conformance tests of a class.
+/// </summary>
+public sealed class SandboxFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new("vse-sandbox-test-");
+
+    public string Rootfs => _directory.Combine("configuration");
+
+    public string StateRoot => _directory.Combine("instances");
+
+    public SandboxDriver? Driver { get; private set; }
+
+    /// <summary>Why the driver cannot run here, when it cannot.</summary>
+    public string? Unavailable { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Unavailable = "the sandbox driver needs root (rootless mode is not implemented yet)";
+            return;
+        }
+
+        try
+        {
+            var runtime = await OciRuntimeProbe.SelectAsync(Environment.GetEnvironmentVariable("VSE_TEST_RUNTIME"), CancellationToken.None);
+            Directory.CreateDirectory(Rootfs);
+            await new BusyboxBase(_directory.Path).CreateAsync(Rootfs, null, CancellationToken.None);
+            Directory.CreateDirectory(StateRoot);
+            Driver = new SandboxDriver(runtime, _directory.Combine("runtime"));
+        }
+        catch (OciRuntimeUnavailableException e)
+        {
+            Unavailable = e.Message;
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -18,6 +18,11 @@ public static class VseApplication
             DestroyCommand.Create(environment),
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
+            DeployCommand.Create(environment),
+            ExecCommand.Create(environment),
+            PsCommand.Create(environment),
+            CleanupCommand.Create(environment),
+            RunCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

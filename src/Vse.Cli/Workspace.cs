@@ -1,6 +1,7 @@
 using Vse.Build.Store;
 using Vse.State;
 using Vse.State.Configurations;
+using Vse.State.Deployments;
 
 namespace Vse.Cli;
 
@@ -8,6 +9,10 @@ namespace Vse.Cli;
 public sealed record Workspace(VseHome Home, StateDatabase Database, LayerStore Store)
 {
     public ConfigurationStore Configurations => new(Database);
+
+    public DeploymentStore Deployments => new(Database, Home);
+
+    public Vse.Deploy.SandboxDeployments Sandboxes => new(Home, Deployments);
 
     public static async Task<Workspace> OpenAsync(CliEnvironment environment, CancellationToken cancellationToken)
     {

@@ -51,12 +51,7 @@ internal static class BuildCommand
 
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
-                .BuildAsync(resolved, parse.GetValue(noCache), new BuildProgressPrinter(Console.Out, parse.GetValue(verbose)), cancellationToken);
-            var configuration = new ConfigurationRecord(
-                ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
-                TreeSize.Of(built.Rootfs), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
-            await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
+            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, parse.GetValue(noCache), parse.GetValue(verbose), cancellationToken);
 
             foreach (var export in exports)
             {

@@ -5,6 +5,8 @@ using Vse.Build.FileSystem;
 using Vse.Build.Steps;
 using Vse.State;
 using Vse.State.Configurations;
+using Vse.State.Deployments;
+using Vse.Deploy;
 
 namespace Vse.Cli.Output;
 
@@ -19,6 +21,7 @@ internal static class Failures
     {
         BuildInputException or UnsupportedBaseException or UnsafePathException or SymlinkLoopException or InvalidExportTargetException => ExitCodes.InvalidInput,
         ConfigurationNotFoundException or AmbiguousReferenceException or ConfigurationInUseException or InvalidDataException => ExitCodes.InvalidInput,
+        DeploymentNotFoundException or InstanceNotFoundException or DeploymentNotRunningException => ExitCodes.InvalidInput,
         _ => ExitCodes.InfrastructureFailure,
     };
 

@@ -45,7 +45,7 @@ public static class InstanceSpecs
     }
 
     /// <summary>A host name label from a deployment name: lower-case letters, digits and dashes.</summary>
-    internal static string Label(string name)
+    public static string Label(string name)
     {
         var label = new StringBuilder();
         foreach (var character in name.ToLowerInvariant())
@@ -57,9 +57,10 @@ public static class InstanceSpecs
         return text.Length == 0 ? "vse" : text;
     }
 
+    /// <summary>The description's env, with the usual PATH when it sets none (as <c>runc spec</c> does): commands are found by name.</summary>
     private static Dictionary<string, string> Env(JsonElement root)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = Vse.Build.Layers.ImageCommand.DefaultPath };
         if (root.TryGetProperty("env", out var map))
         {
             foreach (var variable in map.EnumerateObject())

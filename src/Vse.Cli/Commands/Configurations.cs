@@ -1,0 +1,23 @@
+using Vse.Build;
+using Vse.Build.FileSystem;
+using Vse.Cli.Output;
+using Vse.Description;
+using Vse.State.Configurations;
+
+namespace Vse.Cli.Commands;
+
+/// <summary>Builds a resolved description (cached steps) and records the configuration: what build, deploy and run share.</summary>
+internal static class Configurations
+{
+    public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
+        Workspace workspace, ResolvedDescription resolved, bool noCache, bool verbose, CancellationToken cancellationToken)
+    {
+        var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
+            .BuildAsync(resolved, noCache, new BuildProgressPrinter(Console.Out, verbose), cancellationToken);
+        var configuration = new ConfigurationRecord(
+            ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
+            TreeSize.Of(built.Rootfs), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
+        await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
+        return (configuration, built);
+    }
+}

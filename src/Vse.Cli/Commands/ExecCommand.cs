@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using Vse.Runtime.Drivers;
+
+namespace Vse.Cli.Commands;
+
+/// <summary><c>vse exec DEP[/INDEX] -- CMD…</c>: run in one instance or each in turn; exit code of the worst.</summary>
+internal static class ExecCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var target = new Argument<string>("DEP[/INDEX]") { Description = "A deployment id (or unique prefix, or name), optionally /INDEX for one instance" };
+        var argv = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "The command and its arguments, after --" };
+        var command = new Command("exec", "Run a command inside a deployment's instances; the exit code is the command's (the worst of all instances)") { target, argv };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (reference, index) = Split(parse.GetValue(target)!);
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
+            var indices = index is { } one ? [one] : deployment.Instances.Select(i => i.Index).ToList();
+            var worst = 0;
+            foreach (var i in indices)
+            {
+                if (indices.Count > 1)
+                {
+                    await Console.Out.WriteLineAsync($"== {deployment.Instances.First(x => x.Index == i).Hostname}");
+                }
+
+                var request = new ExecRequest(parse.GetValue(argv)!,
+                    Stdin: indices.Count == 1 && Console.IsInputRedirected ? Console.OpenStandardInput() : null,
+                    Stdout: Console.OpenStandardOutput(),
+                    Stderr: Console.OpenStandardError());
+                worst = Math.Max(worst, await workspace.Sandboxes.ExecAsync(deployment, i, request, cancellationToken));
+            }
+
+            return worst;
+        });
+        return command;
+    }
+
+    private static (string Reference, int? Index) Split(string text)
+    {
+        var slash = text.LastIndexOf('/');
+        return slash > 0 && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            ? (text[..slash], index)
+            : (text, null);
+    }
+}

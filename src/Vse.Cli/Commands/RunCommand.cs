@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Vse.Runtime.Drivers;
+
+namespace Vse.Cli.Commands;
+
+/// <summary><c>vse run FILE [...] -- CMD…</c>: build, deploy one instance, exec, clean up; the command's exit code.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var file = CommonOptions.File();
+        var target = CommonOptions.Target();
+        var options = new DeployOptions();
+        var argv = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore, Description = "The command, after -- (default: the description's run, with /bin/sh -c)" };
+        var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Runtime, argv };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (deployment, exitCode) = await DeployCommand.StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            if (deployment is null)
+            {
+                return exitCode;
+            }
+
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            try
+            {
+                IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given
+                    ? given
+                    : DefaultCommand((await workspace.Configurations.GetAsync(deployment.Record.ConfigurationId, cancellationToken)).DescriptionJson);
+                return await workspace.Sandboxes.ExecAsync(deployment, 0, new ExecRequest(arguments,
+                    Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
+                    Stdout: Console.OpenStandardOutput(),
+                    Stderr: Console.OpenStandardError()), cancellationToken);
+            }
+            finally
+            {
+                await workspace.Sandboxes.CleanupAsync(deployment.Id, CancellationToken.None);
+            }
+        });
+        return command;
+    }
+
+    private static string[] DefaultCommand(string descriptionJson)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(descriptionJson);
+        return document.RootElement.TryGetProperty("run", out var run) && run.GetString() is { } text
+            ? ["/bin/sh", "-c", text]
+            : throw new Vse.Build.BuildInputException("no command given after -- and the description has no 'run'");
+    }
+}

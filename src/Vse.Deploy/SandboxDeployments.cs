@@ -1,0 +1,102 @@
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Oci;
+using Vse.Runtime.Sandbox;
+using Vse.State;
+using Vse.State.Configurations;
+using Vse.State.Deployments;
+
+namespace Vse.Deploy;
+
+/// <summary>
+/// Deployments of a built configuration as sandbox instances: the records are written first
+/// (state Creating), so a crash in the middle leaves something <c>vse ps</c> shows and
+/// <c>vse cleanup</c> removes; then each instance is created and started and its record updated.
+/// An instance that fails to start takes the deployment down with it (nothing half-started stays).
+/// </summary>
+public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments)
+{
+    private string RuntimeRoot => Path.Combine(home.Deployments, "runtime");
+
+    public async Task<Deployment> DeployAsync(ConfigurationRecord configuration, int instances, string? runtimeName, CancellationToken cancellationToken)
+    {
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        var driver = new SandboxDriver(runtime, RuntimeRoot);
+        // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
+        // deployment id, as they must be unique on the host.
+        var label = InstanceSpecs.Label(configuration.Name);
+        var hostnames = Enumerable.Range(0, instances).Select(i => $"{label}-{i}").ToList();
+        var deployment = await deployments.CreateAsync(
+            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", hostnames), cancellationToken);
+        try
+        {
+            foreach (var instance in deployment.Instances)
+            {
+                var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, instance.Index, $"{label}-{deployment.Id}")
+                    with { Hostname = instance.Hostname };
+                var handle = await driver.CreateAsync(spec, cancellationToken);
+                await deployments.SetInstanceRuntimeAsync(deployment.Id, instance.Index, handle.Id, null, cancellationToken);
+                await driver.StartAsync(handle, cancellationToken);
+                var status = await driver.StateAsync(handle, cancellationToken);
+                await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, LifecycleState.Running, status.Pid, cancellationToken);
+            }
+
+            await deployments.SetStateAsync(deployment.Id, LifecycleState.Running, cancellationToken);
+        }
+        catch
+        {
+            await CleanupAsync(deployment.Id, CancellationToken.None);
+            throw;
+        }
+
+        return await deployments.GetAsync(deployment.Id, cancellationToken);
+    }
+
+    /// <summary>Runs a command in one instance; returns its exit code.</summary>
+    public async Task<int> ExecAsync(Deployment deployment, int index, ExecRequest request, CancellationToken cancellationToken)
+    {
+        if (deployment.Record.State != LifecycleState.Running)
+        {
+            throw new DeploymentNotRunningException($"deployment {deployment.Id} is {deployment.Record.State.ToString().ToLowerInvariant()}, not running");
+        }
+
+        var instance = deployment.Instances.FirstOrDefault(i => i.Index == index)
+            ?? throw new InstanceNotFoundException(deployment.Id, index);
+        var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
+        return await driver.ExecAsync(handle, request, cancellationToken);
+    }
+
+    /// <summary>Stops and removes every instance and its writable state, then the records. Safe to repeat after a crash.</summary>
+    public async Task CleanupAsync(string deploymentId, CancellationToken cancellationToken)
+    {
+        var deployment = await deployments.GetAsync(deploymentId, cancellationToken);
+        await deployments.SetStateAsync(deployment.Id, LifecycleState.Stopping, cancellationToken);
+        foreach (var instance in deployment.Instances)
+        {
+            if (instance.RuntimeId is null && !Directory.Exists(instance.StateDirectory))
+            {
+                continue;
+            }
+
+            var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
+            await driver.StopAsync(handle, TimeSpan.FromSeconds(5), cancellationToken);
+            await driver.RemoveAsync(handle, cancellationToken);
+        }
+
+        var directory = Path.GetDirectoryName(home.InstanceDirectory(deployment.Id, 0));
+        if (directory is not null && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            Directory.Delete(directory);
+        }
+
+        await deployments.DeleteAsync(deployment.Id, cancellationToken);
+    }
+
+    private async Task<(SandboxDriver Driver, InstanceHandle Handle)> HandleOfAsync(Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        // The runtime chosen at deploy time is part of the record: "sandbox:runc".
+        var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : null;
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        var id = instance.RuntimeId ?? InstanceSpecs.Label(deployment.Record.Name) + "-" + deployment.Id + "-" + instance.Index;
+        return (new SandboxDriver(runtime, RuntimeRoot), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
+    }
+}

@@ -6,6 +6,8 @@ packages=(
   bubblewrap    # build steps run inside the image under bwrap (pid/ipc/uts namespaces)
   util-linux    # unshare: a private mount namespace for each build step's overlay
   mmdebstrap    # debian:SUITE bases
+  runc          # sandbox instances (OCI runtime)
+  crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)
   busybox-static # the busybox base (else fetched with apt-get download)
   ca-certificates # mmdebstrap and apt over https mirrors
   hyperfine     # bench/: whole-command timings

@@ -32,14 +32,15 @@ public sealed class InstanceSpecsTests
     }
 
     [Fact]
-    public void AbsentSectionsMeanNoLimitsNoMountsAndLoopbackOnly()
+    public void AbsentSectionsMeanNoLimitsNoMountsLoopbackOnlyAndTheUsualPath()
     {
         var spec = InstanceSpecs.FromDescription("""{"name":"x","vse":1}""", "/r", "/s", 0, "x");
 
         Assert.Null(spec.Cpus);
         Assert.Null(spec.MemoryBytes);
         Assert.Empty(spec.Mounts);
-        Assert.Empty(spec.Env);
+        Assert.Equal(["PATH"], spec.Env.Keys);
+        Assert.Contains("/usr/bin", spec.Env["PATH"]);
         Assert.Equal(NetworkMode.None, spec.Network);
     }
 

@@ -70,3 +70,12 @@ step "vse images"
 step "vse build examples/apps/hello/hello.vse.yaml, then compare the two environments' lock files"
 "$vse" build examples/apps/hello/hello.vse.yaml
 "$vse" diff apps/hello apps/testbed
+
+step "vse run examples/apps/hello/hello.vse.yaml: build (cached), start a sandbox instance, run the description's command, clean up"
+"$vse" run examples/apps/hello/hello.vse.yaml
+
+step "A deployment of 3 sandbox instances: deploy, ps, exec in every instance, cleanup"
+dep=$("$vse" deploy examples/apps/hello/hello.vse.yaml --instances 3)
+"$vse" ps
+"$vse" exec "$dep" -- sh -c 'echo "$(hostname): $(cat /etc/motd)"'
+"$vse" cleanup "$dep"

@@ -51,7 +51,7 @@ internal static class BuildCommand
 
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, parse.GetValue(noCache), parse.GetValue(verbose), cancellationToken);
+            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, parse.GetValue(noCache), parse.GetValue(verbose), Console.Out, cancellationToken);
 
             foreach (var export in exports)
             {

@@ -10,10 +10,10 @@ namespace Vse.Cli.Commands;
 internal static class Configurations
 {
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
-        Workspace workspace, ResolvedDescription resolved, bool noCache, bool verbose, CancellationToken cancellationToken)
+        Workspace workspace, ResolvedDescription resolved, bool noCache, bool verbose, TextWriter progress, CancellationToken cancellationToken)
     {
         var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
-            .BuildAsync(resolved, noCache, new BuildProgressPrinter(Console.Out, verbose), cancellationToken);
+            .BuildAsync(resolved, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
         var configuration = new ConfigurationRecord(
             ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
             TreeSize.Of(built.Rootfs), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);

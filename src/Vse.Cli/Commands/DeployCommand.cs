@@ -7,7 +7,11 @@ using Vse.State.Deployments;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse deploy FILE [--instances N] [--driver D] [--target T] [--runtime R]</c>: build if needed, start, print the id.</summary>
+/// <summary>
+/// <c>vse deploy FILE [--instances N] [--driver D] [--target T] [--runtime R]</c>: build if needed,
+/// start, print the id. The id is the only thing on stdout (progress goes to stderr), so
+/// <c>dep=$(vse deploy …)</c> works in scripts.
+/// </summary>
 internal static class DeployCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -61,7 +65,7 @@ internal static class DeployCommand
 
         var instances = parse.GetValue(options.Instances) ?? (int?)(deploy?["instances"] as ScalarValue)?.AsInteger ?? 1;
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
-        var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, cancellationToken);
+        var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
         var deployment = await workspace.Sandboxes.DeployAsync(configuration, instances, parse.GetValue(options.Runtime), cancellationToken);
         await Console.Error.WriteLineAsync($"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count} instance(s) with {deployment.Record.Driver}");
         return (deployment, ExitCodes.Success);

@@ -9,7 +9,7 @@ namespace Vse.Cli.Output;
 /// </summary>
 internal sealed class BuildProgressPrinter(TextWriter output, bool verbose) : IProgress<BuildEvent>
 {
-    private readonly bool _terminal = !Console.IsOutputRedirected && output == Console.Out;
+    private readonly bool _terminal = output == Console.Out ? !Console.IsOutputRedirected : output == Console.Error && !Console.IsErrorRedirected;
     private readonly object _gate = new();
 
     public void Report(BuildEvent value)

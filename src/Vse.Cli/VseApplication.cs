@@ -23,6 +23,9 @@ public static class VseApplication
             PsCommand.Create(environment),
             CleanupCommand.Create(environment),
             RunCommand.Create(environment),
+            LogsCommand.Create(environment),
+            SuspendResumeCommands.Suspend(environment),
+            SuspendResumeCommands.Resume(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

@@ -65,6 +65,34 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         return await driver.ExecAsync(handle, request, cancellationToken);
     }
 
+    /// <summary>Freezes every instance (cgroup freezer); their memory stays, their processes stop running.</summary>
+    public Task SuspendAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        ChangeStateAsync(deployment, LifecycleState.Running, LifecycleState.Suspended, (driver, handle, ct) => driver.SuspendAsync(handle, ct), cancellationToken);
+
+    public Task ResumeAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        ChangeStateAsync(deployment, LifecycleState.Suspended, LifecycleState.Running, (driver, handle, ct) => driver.ResumeAsync(handle, ct), cancellationToken);
+
+    /// <summary>The file an instance's init and services write to (the runtime hands it their stdout and stderr).</summary>
+    public static string LogOf(InstanceRecord instance) => Path.Combine(instance.StateDirectory, "init.log");
+
+    private async Task ChangeStateAsync(
+        Deployment deployment, LifecycleState from, LifecycleState to, Func<SandboxDriver, InstanceHandle, CancellationToken, Task> change, CancellationToken cancellationToken)
+    {
+        if (deployment.Record.State != from)
+        {
+            throw new DeploymentNotRunningException($"deployment {deployment.Id} is {deployment.Record.State.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}");
+        }
+
+        foreach (var instance in deployment.Instances)
+        {
+            var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
+            await change(driver, handle, cancellationToken);
+            await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, to, instance.Pid, cancellationToken);
+        }
+
+        await deployments.SetStateAsync(deployment.Id, to, cancellationToken);
+    }
+
     /// <summary>Stops and removes every instance and its writable state, then the records. Safe to repeat after a crash.</summary>
     public async Task CleanupAsync(string deploymentId, CancellationToken cancellationToken)
     {

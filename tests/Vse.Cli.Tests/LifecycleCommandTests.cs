@@ -64,6 +64,37 @@ public sealed class LifecycleCommandTests
     }
 
     [SkippableFact]
+    public async Task A_deployment_suspends_and_resumes_and_its_service_output_is_in_the_logs()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("service.vse.yaml", """
+            vse: 1
+            name: apps/service
+            os: {base: busybox}
+            files: [{write: /usr/bin/greeter, content: "#!/bin/sh\necho greeting from the service\n", mode: "0755"}]
+            services: [greeter]
+            """);
+        var id = (await workspace.RunAsync("deploy", "service.vse.yaml")).Stdout.Trim();
+        try
+        {
+            var suspended = await workspace.RunAsync("suspend", id);
+            Assert.True(suspended.ExitCode == 0, suspended.Stderr);
+            Assert.Contains(" suspended ", (await workspace.RunAsync("ps")).Stdout);
+            Assert.Equal(2, (await workspace.RunAsync("exec", id, "--", "true")).ExitCode);
+            Assert.Equal(0, (await workspace.RunAsync("resume", id)).ExitCode);
+            Assert.Equal(0, (await workspace.RunAsync("exec", id, "--", "true")).ExitCode);
+
+            var logs = await workspace.RunAsync("logs", id);
+            Assert.Contains("greeting from the service", logs.Stdout);
+        }
+        finally
+        {
+            await workspace.RunAsync("cleanup", id);
+        }
+    }
+
+    [SkippableFact]
     public async Task Deploy_checks_the_site_policy_as_it_is_now_including_the_driver()
     {
         Requirements.Root();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Cli.Commands;
@@ -14,7 +13,7 @@ internal static class ExecCommand
         var command = new Command("exec", "Run a command inside a deployment's instances; the exit code is the command's (the worst of all instances)") { target, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (reference, index) = Split(parse.GetValue(target)!);
+            var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             var indices = index is { } one ? [one] : deployment.Instances.Select(i => i.Index).ToList();
@@ -36,13 +35,5 @@ internal static class ExecCommand
             return worst;
         });
         return command;
-    }
-
-    private static (string Reference, int? Index) Split(string text)
-    {
-        var slash = text.LastIndexOf('/');
-        return slash > 0 && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            ? (text[..slash], index)
-            : (text, null);
     }
 }

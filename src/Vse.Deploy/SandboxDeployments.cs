@@ -121,9 +121,12 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
 
     private async Task<(SandboxDriver Driver, InstanceHandle Handle)> HandleOfAsync(Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken)
     {
-        // The runtime chosen at deploy time is part of the record: "sandbox:runc".
-        var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : null;
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        // The runtime chosen (and probed) at deploy time is part of the record, "sandbox:runc":
+        // later commands use it as it is instead of probing again, which would cost a container start.
+        var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : "runc";
+        var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
+            ? new OciRuntime(runtimeName, path)
+            : await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
         var id = instance.RuntimeId ?? InstanceSpecs.Label(deployment.Record.Name) + "-" + deployment.Id + "-" + instance.Index;
         return (new SandboxDriver(runtime, RuntimeRoot), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
     }

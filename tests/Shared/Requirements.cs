@@ -1,11 +1,11 @@
 using Vse.Build.Processes;
 
-namespace Vse.Build.Tests;
+namespace Vse.Testing;
 
 /// <summary>
 /// What a test needs from the machine. Missing, the test is skipped with the reason; but CI
 /// installs everything (scripts/install-deps.sh), so under <c>CI=true</c> a missing requirement
-/// fails the test instead of letting a skip hide it.
+/// fails the test instead of letting a skip hide it. One file, linked into every test project.
 /// </summary>
 internal static class Requirements
 {
@@ -31,7 +31,7 @@ internal static class Requirements
         }
     }
 
-    private static void Missing(string reason)
+    public static void Missing(string reason)
     {
         if (InCi)
         {

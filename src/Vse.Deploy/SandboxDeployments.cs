@@ -31,7 +31,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         {
             foreach (var instance in deployment.Instances)
             {
-                var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, instance.Index, $"{label}-{deployment.Id}")
+                var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, instance.Index, ContainerPrefix(configuration.Name, deployment.Id))
                     with { Hostname = instance.Hostname };
                 var handle = await driver.CreateAsync(spec, cancellationToken);
                 await deployments.SetInstanceRuntimeAsync(deployment.Id, instance.Index, handle.Id, null, cancellationToken);
@@ -127,7 +127,10 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
             ? new OciRuntime(runtimeName, path)
             : await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
-        var id = instance.RuntimeId ?? InstanceSpecs.Label(deployment.Record.Name) + "-" + deployment.Id + "-" + instance.Index;
+        var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
         return (new SandboxDriver(runtime, RuntimeRoot), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
     }
+
+    /// <summary>What container ids start with (then <c>-INDEX</c>): unique on the host, as the deployment id is in it.</summary>
+    private static string ContainerPrefix(string name, string deploymentId) => $"{InstanceSpecs.Label(name)}-{deploymentId}";
 }

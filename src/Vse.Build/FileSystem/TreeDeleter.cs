@@ -1,12 +1,12 @@
 namespace Vse.Build.FileSystem;
 
 /// <summary>Recursive removal that never follows a symlink: a link is removed as a name.</summary>
-internal static class TreeDeleter
+public static class TreeDeleter
 {
     private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <returns>False when nothing was there.</returns>
-    public static bool Delete(string hostPath, CancellationToken cancellationToken)
+    public static bool Delete(string hostPath, CancellationToken cancellationToken = default)
     {
         var status = Nodes.TryGetStatus(hostPath);
         if (status is null)

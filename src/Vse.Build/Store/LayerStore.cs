@@ -64,7 +64,7 @@ public sealed class LayerStore
     /// <summary>Publishes a built layer, replacing an older one under the same key (a <c>--no-cache</c> rebuild).</summary>
     public void Commit(LayerWork work, LayerRecord record)
     {
-        TreeDeleterAccess.Delete(work.Scratch);
+        TreeDeleter.Delete(work.Scratch);
         File.WriteAllText(Path.Combine(work.Directory, "layer.json"), JsonSerializer.Serialize(record, LayerStoreJson.Default.LayerRecord));
         var destination = DirectoryOf(work.Key);
         if (System.IO.Directory.Exists(destination))
@@ -92,7 +92,7 @@ public sealed class LayerStore
         var count = 0;
         foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(TemporaryDirectory).ToList())
         {
-            TreeDeleterAccess.Delete(entry);
+            TreeDeleter.Delete(entry);
             count++;
         }
 
@@ -106,6 +106,6 @@ public sealed class LayerStore
     {
         var aside = Path.Combine(TemporaryDirectory, $"deleting.{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
         System.IO.Directory.Move(directory, aside);
-        TreeDeleterAccess.Delete(aside);
+        TreeDeleter.Delete(aside);
     }
 }

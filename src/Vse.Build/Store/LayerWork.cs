@@ -22,7 +22,7 @@ public sealed class LayerWork(string key, string directory) : IDisposable
     {
         if (!Committed)
         {
-            FileSystem.TreeDeleterAccess.Delete(Directory);
+            FileSystem.TreeDeleter.Delete(Directory);
         }
     }
 }

@@ -25,19 +25,19 @@ internal static class DeployCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var started = await StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
-            if (started.Deployment is { } deployment)
+            var (started, exitCode) = await StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            if (started is not null)
             {
-                Console.Out.WriteLine(deployment.Id);
+                Console.Out.WriteLine(started.Deployment.Id);
             }
 
-            return started.ExitCode;
+            return exitCode;
         });
         return command;
     }
 
     /// <summary>Resolve, re-check site policy for deployment, build, start: shared by <c>deploy</c> and <c>run</c>.</summary>
-    public static async Task<(Deployment? Deployment, int ExitCode)> StartAsync(
+    public static async Task<(StartedDeployment? Started, int ExitCode)> StartAsync(
         CliEnvironment environment, string file, string? target, DeployOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
         var resolveOptions = environment.ResolveOptions(target);
@@ -68,9 +68,12 @@ internal static class DeployCommand
         var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
         var deployment = await workspace.Sandboxes.DeployAsync(configuration, instances, parse.GetValue(options.Runtime), cancellationToken);
         await Console.Error.WriteLineAsync($"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count} instance(s) with {deployment.Record.Driver}");
-        return (deployment, ExitCodes.Success);
+        return (new StartedDeployment(deployment, resolved, workspace), ExitCodes.Success);
     }
 }
+
+/// <summary>A deployment just started, with the description it came from and the workspace that holds it.</summary>
+internal sealed record StartedDeployment(Deployment Deployment, ResolvedDescription Description, Workspace Workspace);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Vse.Description;
+using Vse.Description.Model;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Cli.Commands;
@@ -15,18 +17,18 @@ internal static class RunCommand
         var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Runtime, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (deployment, exitCode) = await DeployCommand.StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
-            if (deployment is null)
+            var (started, exitCode) = await DeployCommand.StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            if (started is null)
             {
                 return exitCode;
             }
 
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var (deployment, description, workspace) = started;
             try
             {
                 IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given
                     ? given
-                    : DefaultCommand((await workspace.Configurations.GetAsync(deployment.Record.ConfigurationId, cancellationToken)).DescriptionJson);
+                    : DefaultCommand(description);
                 return await workspace.Sandboxes.ExecAsync(deployment, 0, new ExecRequest(arguments,
                     Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
                     Stdout: Console.OpenStandardOutput(),
@@ -40,11 +42,8 @@ internal static class RunCommand
         return command;
     }
 
-    private static string[] DefaultCommand(string descriptionJson)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(descriptionJson);
-        return document.RootElement.TryGetProperty("run", out var run) && run.GetString() is { } text
-            ? ["/bin/sh", "-c", text]
+    private static string[] DefaultCommand(ResolvedDescription description) =>
+        (description.Content["run"] as ScalarValue)?.AsString is { } run
+            ? ["/bin/sh", "-c", run]
             : throw new Vse.Build.BuildInputException("no command given after -- and the description has no 'run'");
-    }
 }

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   bubblewrap    # build steps run inside the image under bwrap (pid/ipc/uts namespaces)
   util-linux    # unshare: a private mount namespace for each build step's overlay
+  bsdutils      # tests: script(1) gives `vse exec -t` a terminal
   mmdebstrap    # debian:SUITE bases
   runc          # sandbox instances (OCI runtime)
   crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)

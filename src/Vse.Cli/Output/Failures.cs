@@ -21,7 +21,7 @@ internal static class Failures
     {
         BuildInputException or UnsupportedBaseException or UnsafePathException or SymlinkLoopException or InvalidExportTargetException => ExitCodes.InvalidInput,
         ConfigurationNotFoundException or AmbiguousReferenceException or ConfigurationInUseException or InvalidDataException => ExitCodes.InvalidInput,
-        DeploymentNotFoundException or InstanceNotFoundException or DeploymentNotRunningException => ExitCodes.InvalidInput,
+        DeploymentNotFoundException or InstanceNotFoundException or DeploymentNotRunningException or UsageException => ExitCodes.InvalidInput,
         _ => ExitCodes.InfrastructureFailure,
     };
 

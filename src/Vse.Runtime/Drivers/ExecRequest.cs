@@ -7,6 +7,10 @@ namespace Vse.Runtime.Drivers;
 /// <param name="Argv">The program and its arguments; never parsed by a shell.</param>
 /// <param name="Env">Added to (and overriding) the instance's environment.</param>
 /// <param name="WorkingDirectory">Inside the instance; null means <c>/</c>.</param>
+/// <param name="Tty">
+/// Give the command a terminal of its own, joined to the calling process's terminal: the calling
+/// process's standard streams are used as they are and the three streams here are ignored.
+/// </param>
 public sealed record ExecRequest(
     IReadOnlyList<string> Argv,
     IReadOnlyDictionary<string, string>? Env = null,

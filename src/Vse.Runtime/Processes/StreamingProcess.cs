@@ -49,6 +49,34 @@ internal static class StreamingProcess
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// Runs a program on the caller's own standard streams (inherited, not piped): how an
+    /// interactive command gets the user's terminal, which a pipe cannot stand in for.
+    /// </summary>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAttachedAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+
+        return process.ExitCode;
+    }
+
     private static async Task Copy(Stream from, Stream? to, CancellationToken cancellationToken)
     {
         await from.CopyToAsync(to ?? Stream.Null, cancellationToken);

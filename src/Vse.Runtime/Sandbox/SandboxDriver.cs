@@ -100,15 +100,17 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             throw new ArgumentException("exec needs a command", nameof(request));
         }
 
-        if (request.Tty)
-        {
-            throw new DriverCapabilityMissingException(Name, "exec with a terminal", "not implemented yet");
-        }
-
         // The runtime's own failures go to a log of their own: its stderr is the command's, and
         // a command could print anything there, even text that looks like a runtime error.
         var log = Path.Combine(handle.StateDirectory, $"exec-{Guid.NewGuid():N}.log");
         var arguments = new List<string> { "--root", _runtimeRoot, "--log", log, "--log-format", "json", "exec", "--cwd", request.WorkingDirectory ?? "/" };
+        if (request.Tty)
+        {
+            // In the foreground, runc makes the pseudo-terminal itself and joins it to its own
+            // standard streams, which must then be the caller's terminal.
+            arguments.Add("--tty");
+        }
+
         foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
         {
             arguments.Add("--env");
@@ -119,8 +121,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         arguments.AddRange(request.Argv);
         try
         {
-            var exitCode = await StreamingProcess.RunAsync(
-                runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken);
+            var exitCode = request.Tty
+                ? await StreamingProcess.RunAttachedAsync(runtime.Path, arguments, cancellationToken)
+                : await StreamingProcess.RunAsync(runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken);
             var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
             if (runtimeError is null)
             {

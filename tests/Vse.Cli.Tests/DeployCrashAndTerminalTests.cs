@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// A deploy killed half-way and an interactive exec: what a user meets outside the happy path
+/// of <see cref="LifecycleCommandTests"/>.
+/// </summary>
+public sealed class DeployCrashAndTerminalTests
+{
+    private const string Tiny = """
+        vse: 1
+        name: apps/crash
+        os: {base: busybox}
+        """;
+
+    [SkippableFact]
+    public async Task A_deploy_killed_half_way_leaves_only_what_ps_shows_and_cleanup_removes()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        // Built first, so the kill lands among instance starts rather than in the build.
+        Assert.Equal(0, (await workspace.RunAsync("build", "crash.vse.yaml")).ExitCode);
+
+        var run = Path.Combine(workspace.VseHome, "run");
+        var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["deploy", "crash.vse.yaml", "--instances", "6"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in workspace.Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using (var deploy = Process.Start(start)!)
+        {
+            // The third instance's directory appears once the first two have been started.
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while (!(Directory.Exists(run) && Directory.EnumerateDirectories(run, "2", SearchOption.AllDirectories).Any()))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !deploy.HasExited, "the deploy never reached its third instance");
+                await Task.Delay(10);
+            }
+
+            deploy.Kill();
+            await deploy.WaitForExitAsync();
+        }
+
+        var ps = (await workspace.RunAsync("ps")).Stdout;
+        var id = Directory.EnumerateDirectories(run).Select(Path.GetFileName).Single(d => d != "runtime")!;
+        Assert.Contains(id, ps);
+        Assert.Contains(" running ", ps);
+        Assert.NotEmpty(await ContainersOfAsync(workspace, id));
+
+        var cleaned = await workspace.RunAsync("cleanup", id);
+        Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+        Assert.DoesNotContain(id, (await workspace.RunAsync("ps")).Stdout);
+        Assert.Empty(await ContainersOfAsync(workspace, id));
+        Assert.DoesNotContain(workspace.VseHome, await File.ReadAllTextAsync("/proc/self/mountinfo"));
+        Assert.False(Directory.Exists(Path.Combine(run, id)));
+    }
+
+    [SkippableFact]
+    public async Task Exec_with_a_terminal_gives_the_command_one_and_refuses_without()
+    {
+        Requirements.Root();
+        Requirements.Tool("script");
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        var id = (await workspace.RunAsync("deploy", "crash.vse.yaml", "--instances", "2")).Stdout.Trim();
+        try
+        {
+            // script(1) gives vse a pseudo-terminal, as a user's shell would; its -c takes one
+            // shell line, so every word is quoted.
+            string[] words = [VseProcess.Executable, "exec", "-t", id + "/1", "--", "sh", "-c", "tty; hostname; exit 3"];
+            var line = string.Join(' ', words.Select(w => "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+            var script = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var argument in (string[])["-qec", line, "/dev/null"])
+            {
+                script.ArgumentList.Add(argument);
+            }
+
+            foreach (var (key, value) in workspace.Environment)
+            {
+                script.Environment[key] = value;
+            }
+
+            using var process = Process.Start(script)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.Equal(3, process.ExitCode);
+            Assert.Matches(@"/dev/pts/\d+", output);
+            Assert.Contains("apps-crash-1", output);
+
+            var notATerminal = await workspace.RunAsync("exec", "-t", id + "/0", "--", "true");
+            Assert.Equal(2, notATerminal.ExitCode);
+            Assert.Equal(["vse: error: exec --tty needs a terminal, and standard input is not one"], notATerminal.ErrorLines);
+            var several = await workspace.RunAsync("exec", "-t", id, "--", "true");
+            Assert.Equal(2, several.ExitCode);
+            Assert.Contains("exec --tty runs in one instance", several.Stderr);
+        }
+        finally
+        {
+            await workspace.RunAsync("cleanup", id);
+        }
+    }
+
+    /// <summary>The runtime's own view: containers of the deployment that exist on the host, whatever vse's records say.</summary>
+    private static async Task<IReadOnlyList<string>> ContainersOfAsync(Workspace workspace, string deploymentId)
+    {
+        var list = new ProcessStartInfo("runc") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["--root", Path.Combine(workspace.VseHome, "run", "runtime"), "list", "-q"])
+        {
+            list.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(list)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(c => c.Contains(deploymentId, StringComparison.Ordinal)).ToList();
+    }
+}

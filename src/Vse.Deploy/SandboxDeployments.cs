@@ -67,10 +67,10 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
 
     /// <summary>Freezes every instance (cgroup freezer); their memory stays, their processes stop running.</summary>
     public Task SuspendAsync(Deployment deployment, CancellationToken cancellationToken) =>
-        ChangeStateAsync(deployment, LifecycleState.Running, LifecycleState.Suspended, (driver, handle, ct) => driver.SuspendAsync(handle, ct), cancellationToken);
+        ChangeStateAsync(deployment, LifecycleState.Running, LifecycleState.Suspended, (driver, handle, ct) => DriverAbilities.Suspendable(driver).SuspendAsync(handle, ct), cancellationToken);
 
     public Task ResumeAsync(Deployment deployment, CancellationToken cancellationToken) =>
-        ChangeStateAsync(deployment, LifecycleState.Suspended, LifecycleState.Running, (driver, handle, ct) => driver.ResumeAsync(handle, ct), cancellationToken);
+        ChangeStateAsync(deployment, LifecycleState.Suspended, LifecycleState.Running, (driver, handle, ct) => DriverAbilities.Suspendable(driver).ResumeAsync(handle, ct), cancellationToken);
 
     /// <summary>The file an instance's init and services write to (the runtime hands it their stdout and stderr).</summary>
     public static string LogOf(InstanceRecord instance) => Path.Combine(instance.StateDirectory, "init.log");

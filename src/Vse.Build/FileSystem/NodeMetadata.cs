@@ -6,26 +6,36 @@ namespace Vse.Build.FileSystem;
 internal static class NodeMetadata
 {
     /// <summary>
-    /// Sets the owner with lchown. Returns false when the kernel says the id does not exist
-    /// here (EINVAL: a user namespace that maps only some ids), so a rootless caller can
-    /// count instead of failing; any other refusal is an exception.
+    /// Sets the owner with lchown. Returns false when the id cannot be given here: the kernel
+    /// says it does not exist (EINVAL: a user namespace that maps only some ids) or an
+    /// unprivileged build may not give it away (EPERM), so a rootless caller can count instead
+    /// of failing; any other refusal is an exception.
+    /// <para>
+    /// An unprivileged user's images are owned by that user where they say root: the user's
+    /// instances map exactly that user to root (a single-id user namespace).
+    /// </para>
     /// </summary>
     public static bool TrySetOwner(string hostPath, ImageOwner owner)
     {
-        if (Libc.Lchown(hostPath, owner.Uid, owner.Gid) == 0)
+        var onDisk = Environment.IsPrivilegedProcess ? owner : new ImageOwner(
+            owner.Uid == 0 ? ProcessIdentity.Current.Uid : owner.Uid,
+            owner.Gid == 0 ? ProcessIdentity.Current.Gid : owner.Gid);
+        if (Libc.Lchown(hostPath, onDisk.Uid, onDisk.Gid) == 0)
         {
             return true;
         }
 
         var error = Libc.LastError($"set owner {owner} on", hostPath);
-        return error.HResult == Libc.EINVAL ? false : throw error;
+        return error.HResult == Libc.EINVAL || (error.HResult == Libc.EPERM && !Environment.IsPrivilegedProcess) ? false : throw error;
     }
 
     public static void SetOwner(string hostPath, ImageOwner owner)
     {
         if (!TrySetOwner(hostPath, owner))
         {
-            throw new IOException($"set owner {owner} on '{hostPath}': the id is not mapped in this user namespace");
+            throw new IOException(Environment.IsPrivilegedProcess
+                ? $"set owner {owner} on '{hostPath}': the id is not mapped in this user namespace"
+                : $"set owner {owner} on '{hostPath}': an unprivileged build can only give files to root (0:0) of the image, which is the invoking user");
         }
     }
 

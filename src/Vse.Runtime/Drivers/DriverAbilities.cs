@@ -9,7 +9,7 @@ public static class DriverAbilities
     public static ISuspendable Suspendable(IDriver driver) =>
         driver is ISuspendable suspendable && driver.Capabilities.Suspend
             ? suspendable
-            : throw new DriverCapabilityMissingException(driver.Name, "suspend or resume an instance");
+            : throw new DriverCapabilityMissingException(driver.Name, "suspend or resume an instance", driver.Capabilities.Limitation);
 
     public static ICheckpointable Checkpointable(IDriver driver) =>
         driver is ICheckpointable checkpointable && driver.Capabilities.Checkpoint

@@ -6,9 +6,11 @@ namespace Vse.Runtime.Drivers;
 /// driver implements <see cref="ISuspendable"/> / <see cref="ICheckpointable"/> and the host
 /// supports them.
 /// </summary>
+/// <param name="Limitation">Why this host takes abilities away from the driver (e.g. rootless: no cgroup), or null.</param>
 public sealed record DriverCapabilities(
     bool Exec,
     bool Suspend,
     bool Checkpoint,
     bool Migrate,
-    IReadOnlySet<NetworkMode> NetworkModes);
+    IReadOnlySet<NetworkMode> NetworkModes,
+    string? Limitation = null);

@@ -103,6 +103,6 @@ public static class OciRuntimeProbe
         File.CreateSymbolicLink(Path.Combine(bin, "true"), "busybox");
         var spec = new InstanceSpec(id, "vse-probe", Path.Combine(bundle, "rootfs"), bundle,
             new Dictionary<string, string> { ["PATH"] = "/bin" }, [], null, null, NetworkMode.None, []);
-        await OciSpecBuilder.WriteAsync(OciSpecBuilder.Build(spec, "rootfs", ["/bin/true"], cgroupsPath: null), bundle, cancellationToken);
+        await OciSpecBuilder.WriteAsync(OciSpecBuilder.Build(spec, "rootfs", ["/bin/true"], cgroupsPath: null, rootless: RootlessIdentity.OfThisProcess()), bundle, cancellationToken);
     }
 }

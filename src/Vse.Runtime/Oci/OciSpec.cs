@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Vse.Runtime.Oci;
 
 // The subset of the OCI runtime specification 1.0 (config.json) that vse writes. Property
@@ -28,9 +30,17 @@ public sealed record OciMount(string Destination, string Type, string Source, IR
 public sealed record OciLinux(
     IReadOnlyList<OciNamespace> Namespaces,
     string? CgroupsPath,
-    OciResources Resources,
+    OciResources? Resources,
     IReadOnlyList<string> MaskedPaths,
-    IReadOnlyList<string> ReadonlyPaths);
+    IReadOnlyList<string> ReadonlyPaths,
+    IReadOnlyList<OciIdMapping>? UidMappings = null,
+    IReadOnlyList<OciIdMapping>? GidMappings = null);
+
+/// <summary>A user namespace's id range: the spec spells its fields <c>containerID</c> and <c>hostID</c>.</summary>
+public sealed record OciIdMapping(
+    [property: JsonPropertyName("containerID")] uint ContainerId,
+    [property: JsonPropertyName("hostID")] uint HostId,
+    uint Size);
 
 public sealed record OciNamespace(string Type);
 

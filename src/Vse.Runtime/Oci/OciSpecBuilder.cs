@@ -26,15 +26,32 @@ public static class OciSpecBuilder
 
     private static readonly string[] ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
-    /// <param name="rootfsPath">The merged root the runtime pivots into (absolute, or relative to the bundle).</param>
+    /// <param name="rootfsPath">The directory the runtime pivots into (absolute, or relative to the bundle).</param>
     /// <param name="args">The instance's first process.</param>
     /// <param name="cgroupsPath">Where the runtime puts the instance's cgroup; null lets it choose.</param>
-    public static OciSpec Build(InstanceSpec spec, string rootfsPath, IReadOnlyList<string> args, string? cgroupsPath)
+    /// <param name="rootMount">
+    /// A mount the runtime makes over <paramref name="rootfsPath"/> before any other (the instance's
+    /// overlay): made inside the instance's own mount namespace, it never enters the host's mount
+    /// table and disappears with the instance.
+    /// </param>
+    /// <param name="rootless">
+    /// For an unprivileged caller: a user namespace mapping that user to root, no cgroup (an
+    /// unprivileged user has none to write to), and the host's <c>/sys</c> bound read-only, as
+    /// <c>runc spec --rootless</c> does.
+    /// </param>
+    public static OciSpec Build(
+        InstanceSpec spec, string rootfsPath, IReadOnlyList<string> args, string? cgroupsPath,
+        OciMount? rootMount = null, RootlessIdentity? rootless = null)
     {
         var namespaces = new List<OciNamespace> { new("pid"), new("ipc"), new("uts"), new("mount") };
         if (spec.Network != NetworkMode.Host)
         {
             namespaces.Add(new OciNamespace("network"));
+        }
+
+        if (rootless is not null)
+        {
+            namespaces.Add(new OciNamespace("user"));
         }
 
         var process = new OciProcess(
@@ -46,17 +63,30 @@ public static class OciSpecBuilder
             Capabilities: new OciCapabilities(DefaultCapabilities, DefaultCapabilities, DefaultCapabilities),
             Rlimits: [new OciRlimit("RLIMIT_NOFILE", 1024, 1024)],
             NoNewPrivileges: true);
-        var resources = new OciResources(
+        if (rootless is not null && (spec.Cpus is not null || spec.MemoryBytes is not null))
+        {
+            throw new RootlessLimitsException();
+        }
+
+        var resources = rootless is not null ? null : new OciResources(
             Devices: [new OciDeviceRule(false, "rwm")],
             Cpu: spec.Cpus is { } cpus ? new OciCpu(cpus * (long)CpuPeriodMicroseconds, CpuPeriodMicroseconds) : null,
             Memory: spec.MemoryBytes is { } bytes ? new OciMemory(bytes) : null);
+        IReadOnlyList<OciMount> mounts = [.. rootMount is null ? [] : new[] { rootMount }, .. DefaultMounts(rootless is not null), .. spec.Mounts.Select(Bind)];
         return new OciSpec(
             OciVersion,
             process,
             new OciRoot(rootfsPath, Readonly: false),
             spec.Hostname,
-            [.. DefaultMounts(), .. spec.Mounts.Select(Bind)],
-            new OciLinux(namespaces, cgroupsPath, resources, MaskedPaths, ReadonlyPaths));
+            mounts,
+            new OciLinux(
+                namespaces,
+                rootless is null ? cgroupsPath : null,
+                resources,
+                MaskedPaths,
+                ReadonlyPaths,
+                UidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Uid, 1)],
+                GidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Gid, 1)]));
     }
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);
@@ -69,14 +99,16 @@ public static class OciSpecBuilder
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static IEnumerable<OciMount> DefaultMounts() =>
+    private static IEnumerable<OciMount> DefaultMounts(bool rootless) =>
     [
         new("/proc", "proc", "proc"),
         new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-        new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+        // Group 5 (tty) does not exist in a single-id user namespace.
+        new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", .. rootless ? Array.Empty<string>() : ["gid=5"]]),
         new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
         new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-        new("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+        // A user namespace may not mount sysfs for a network namespace it does not own.
+        rootless ? new("/sys", "none", "/sys", ["rbind", "nosuid", "noexec", "nodev", "ro"]) : new("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
     ];
 
     // rbind so that mounts below a granted directory come along; the mode applies to the bind.

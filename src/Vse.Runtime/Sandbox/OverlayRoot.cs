@@ -1,4 +1,4 @@
-using Vse.Build.Processes;
+using Vse.Runtime.Oci;
 
 namespace Vse.Runtime.Sandbox;
 
@@ -7,11 +7,11 @@ namespace Vse.Runtime.Sandbox;
 /// an upper and work directory in the instance's state directory, so the configuration (shared
 /// by hard links with other layers) is never written to.
 /// <para>
-/// It is mounted in the host's mount namespace with <c>mount(8)</c> for now. The bulk-launch
-/// measurements (shared/reference/bulk-launch.md) show why that must change for large
-/// deployments: every runc start copies the launcher's whole mount table, so 1,000 overlays on
-/// the host make each start 2.5x slower, and a killed vse leaves mounts behind. The plan is
-/// to mount each overlay in a private mount namespace that disappears with the instance.
+/// The runtime mounts it, as the first mount of the bundle, over the empty <see cref="Rootfs"/>
+/// inside the instance's own mount namespace (and user namespace, when rootless). The host's
+/// mount table never holds it: runc copies the launcher's whole mount table on every start, so
+/// 1,000 overlays on the host make each start 2.5x slower (shared/reference/bulk-launch.md);
+/// a killed vse cannot leave it behind; and an unprivileged user can mount it at all.
 /// </para>
 /// </summary>
 internal sealed record OverlayRoot(string Lower, string StateDirectory)
@@ -20,9 +20,15 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
 
     public string Work => Path.Combine(StateDirectory, "work");
 
-    public string Merged => Path.Combine(StateDirectory, "rootfs");
+    /// <summary>The bundle's root directory: empty on the host; the overlay covers it inside.</summary>
+    public string Rootfs => Path.Combine(StateDirectory, "rootfs");
 
-    public async Task MountAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the directories the overlay needs and returns its mount for the bundle.</summary>
+    /// <param name="userNamespace">
+    /// Inside a user namespace overlayfs keeps its metadata in <c>user.*</c> extended attributes
+    /// (<c>userxattr</c>); without it, removing a lower directory fails with EIO.
+    /// </param>
+    public OciMount Prepare(bool userNamespace)
     {
         foreach (var path in new[] { Lower, Upper, Work })
         {
@@ -36,22 +42,8 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
 
         Directory.CreateDirectory(Upper);
         Directory.CreateDirectory(Work);
-        Directory.CreateDirectory(Merged);
-        var mount = ExternalTool.Require("mount", "mount");
-        await ExternalTool.RunAsync(
-            mount,
-            ["-t", "overlay", "overlay", "-o", $"lowerdir={Lower},upperdir={Upper},workdir={Work}", Merged],
-            cancellationToken);
-    }
-
-    /// <summary>Unmounts the merged root if it is mounted; doing it twice is not an error.</summary>
-    public async Task UnmountAsync(CancellationToken cancellationToken)
-    {
-        if (!await MountTable.IsMountedAsync(Merged, cancellationToken))
-        {
-            return;
-        }
-
-        await ExternalTool.RunAsync(ExternalTool.Require("umount", "mount"), [Merged], cancellationToken);
+        Directory.CreateDirectory(Rootfs);
+        return new OciMount("/", "overlay", "overlay",
+            [$"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : []]);
     }
 }

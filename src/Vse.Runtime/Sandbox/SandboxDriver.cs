@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vse.Build.FileSystem;
 using Vse.Build.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
@@ -46,16 +47,21 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     private readonly string _runtimeRoot = Path.GetFullPath(runtimeRoot);
 
+    /// <summary>Set when vse runs unprivileged: instances then get a user namespace and no cgroup.</summary>
+    private readonly RootlessIdentity? _rootless = RootlessIdentity.OfThisProcess();
+
     public string Name => DriverName;
 
     public OciRuntime Runtime => runtime;
 
-    public DriverCapabilities Capabilities { get; } = new(
+    public DriverCapabilities Capabilities => new(
         Exec: true,
-        Suspend: true,
+        // The freezer is a cgroup, and rootless instances have none.
+        Suspend: _rootless is null,
         Checkpoint: false,
         Migrate: false,
-        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host });
+        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
+        Limitation: _rootless is null ? null : "vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)");
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
@@ -76,8 +82,8 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
         try
         {
-            await overlay.MountAsync(cancellationToken);
-            var oci = OciSpecBuilder.Build(spec, overlay.Merged, InitArgs(spec.Services), cgroupsPath: "/vse/" + spec.Id);
+            var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
+            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, InitArgs(spec.Services), cgroupsPath: "/vse/" + spec.Id, rootMount, _rootless);
             await OciSpecBuilder.WriteAsync(oci, handle.StateDirectory, cancellationToken);
             await CreateContainerAsync(handle, cancellationToken);
         }
@@ -187,18 +193,17 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
         }
 
-        var overlay = new OverlayRoot("", handle.StateDirectory);
-        await overlay.UnmountAsync(cancellationToken);
-        if (await MountTable.IsMountedAsync(overlay.Merged, cancellationToken))
+        var rootfs = new OverlayRoot("", handle.StateDirectory).Rootfs;
+        if (await MountTable.IsMountedAsync(rootfs, cancellationToken))
         {
-            // Deleting through a mount would delete what it shows; refuse instead.
-            throw new IOException($"the root of instance '{handle.Id}' is still mounted at {overlay.Merged}");
+            // vse never mounts anything there on the host; if someone did, deleting through the
+            // mount would delete what it shows. Refuse instead.
+            throw new IOException($"something is mounted at {rootfs}, the root of instance '{handle.Id}'; unmount it first");
         }
 
-        if (Directory.Exists(handle.StateDirectory))
-        {
-            Directory.Delete(handle.StateDirectory, recursive: true);
-        }
+        // Never follows a link the instance planted in its upper directory; and overlayfs leaves
+        // work/work mode 000, which an unprivileged owner must open before emptying it.
+        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
     }
 
     public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)

@@ -89,6 +89,42 @@ public sealed class OciSpecBuilderTests
         Assert.Contains("/proc/sys", linux.GetProperty("readonlyPaths").EnumerateArray().Select(p => p.GetString()));
     }
 
+    [Fact]
+    public void TheRootMountComesBeforeEveryOtherMount()
+    {
+        var overlay = new OciMount("/", "overlay", "overlay", ["lowerdir=/l", "upperdir=/u", "workdir=/w"]);
+        var json = JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(SampleSpecs.Spec(), "rootfs", ["/bin/true"], null, overlay))).RootElement;
+
+        var first = json.GetProperty("mounts")[0];
+        Assert.Equal("/", first.GetProperty("destination").GetString());
+        Assert.Equal("overlay", first.GetProperty("type").GetString());
+        Assert.Equal("rootfs", json.GetProperty("root").GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void RootlessMapsTheUserToRootAndAsksForNoCgroup()
+    {
+        var spec = OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: null), "rootfs", ["/bin/true"], "/vse/dep-0", rootless: new RootlessIdentity(1234, 5678));
+        var linux = JsonDocument.Parse(OciSpecBuilder.Serialize(spec)).RootElement.GetProperty("linux");
+
+        Assert.Contains("user", linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("type").GetString()));
+        var uid = linux.GetProperty("uidMappings").EnumerateArray().Single();
+        Assert.Equal((0, 1234, 1), (uid.GetProperty("containerID").GetInt32(), uid.GetProperty("hostID").GetInt32(), uid.GetProperty("size").GetInt32()));
+        Assert.Equal(5678, linux.GetProperty("gidMappings")[0].GetProperty("hostID").GetInt32());
+        Assert.False(linux.TryGetProperty("cgroupsPath", out _));
+        Assert.False(linux.TryGetProperty("resources", out _));
+        var sys = spec.Mounts.Single(m => m.Destination == "/sys");
+        Assert.Equal(("none", "/sys"), (sys.Type, sys.Source));
+        Assert.DoesNotContain("gid=5", spec.Mounts.Single(m => m.Destination == "/dev/pts").Options!);
+    }
+
+    [Fact]
+    public void RootlessRefusesLimitsItCannotEnforce()
+    {
+        Assert.Throws<RootlessLimitsException>(() =>
+            OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: 1 << 30), "rootfs", ["/bin/true"], null, rootless: new RootlessIdentity(1234, 1234)));
+    }
+
     [SkippableFact]
     public async Task HasTheTopLevelShapeOfRuncSpec()
     {

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// vse as an unprivileged user: the test creates the user, and runs a copy of vse under that
+/// user's ids (setpriv), with a data directory of the user's own.
+/// </summary>
+public sealed class RootlessTests
+{
+    private const string UserName = "vse-rootless-test";
+
+    [SkippableFact]
+    public async Task An_unprivileged_user_builds_runs_and_cleans_up_instances_that_are_not_root_on_the_host()
+    {
+        Requirements.Root();
+        var setpriv = Requirements.Tool("setpriv");
+        var (uid, gid) = await EnsureUserAsync();
+        var root = Directory.CreateTempSubdirectory("vse-rootless-").FullName;
+        try
+        {
+            // The test's own build directory may sit below a directory only root can enter.
+            var vse = CopyOfVse(Path.Combine(root, "vse"));
+            var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
+                vse: 1
+                name: apps/rootless
+                os: {base: busybox}
+                files: [{write: /etc/motd, content: "inside\n"}]
+                """);
+            await File.WriteAllTextAsync(Path.Combine(work, "limited.vse.yaml"), """
+                vse: 1
+                name: apps/limited
+                extends: ./app.vse.yaml
+                resources: {memory: 64Mi}
+                """);
+            Chown(work, uid, gid);
+            var user = new Unprivileged(setpriv, vse, work, uid, gid);
+
+            var run = await user.RunAsync("run", "app.vse.yaml", "--", "sh", "-c", "id -u; cat /etc/motd; echo changed > /etc/motd");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal("0\ninside\n", run.Stdout);
+            Assert.Equal("inside\n", (await user.RunAsync("run", "app.vse.yaml", "--", "cat", "/etc/motd")).Stdout);
+
+            var id = (await user.RunAsync("deploy", "app.vse.yaml", "--instances", "2")).Stdout.Trim();
+            Assert.Matches("^[0-9a-f]{8}$", id);
+            Assert.Equal("apps-rootless-1\n", (await user.RunAsync("exec", id + "/1", "--", "hostname")).Stdout);
+            var pids = (await user.RunAsync("ps")).Stdout.Split('\n').Where(l => l.StartsWith(id, StringComparison.Ordinal))
+                .Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(2, pids.Count);
+            foreach (var pid in pids)
+            {
+                // Root inside, the user outside.
+                Assert.Contains($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", await File.ReadAllTextAsync($"/proc/{pid}/status"));
+            }
+
+            var suspend = await user.RunAsync("suspend", id);
+            Assert.Equal(4, suspend.ExitCode);
+            Assert.Equal(["vse: error: the sandbox driver cannot suspend or resume an instance: vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)"], suspend.ErrorLines);
+
+            var cleaned = await user.RunAsync("cleanup", id);
+            Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+            Assert.Equal(["runtime"], Directory.EnumerateFileSystemEntries(Path.Combine(user.Home, "run")).Select(Path.GetFileName));
+
+            var limited = await user.RunAsync("run", "limited.vse.yaml", "--", "true");
+            Assert.Equal(4, limited.ExitCode);
+            Assert.Contains("resources.cpus and resources.memory need cgroups", limited.Stderr);
+            Assert.Equal("DEPLOYMENT  NAME  DRIVER  INSTANCE  HOSTNAME  STATE  PID\n", (await user.RunAsync("ps")).Stdout);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
+    {
+        if (await IdAsync("-u") is not { } uid)
+        {
+            var useradd = Requirements.Tool("useradd");
+            using var process = Process.Start(useradd, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", UserName])!;
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+            uid = (await IdAsync("-u"))!.Value;
+        }
+
+        return (uid, (await IdAsync("-g"))!.Value);
+    }
+
+    private static async Task<uint?> IdAsync(string which)
+    {
+        var start = new ProcessStartInfo("id") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(which);
+        start.ArgumentList.Add(UserName);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? uint.Parse(output.Trim(), CultureInfo.InvariantCulture) : null;
+    }
+
+    private static string CopyOfVse(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(directory, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        for (var d = directory; d != "/"; d = Path.GetDirectoryName(d)!)
+        {
+            // The temporary directory is made 0700: the user must be able to reach the copy.
+            File.SetUnixFileMode(d, File.GetUnixFileMode(d) | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
+            if (d == Path.GetTempPath().TrimEnd('/'))
+            {
+                break;
+            }
+        }
+
+        return Path.Combine(directory, "vse");
+    }
+
+    private static void Chown(string path, uint uid, uint gid)
+    {
+        using var process = Process.Start("chown", ["-R", $"{uid}:{gid}", path])!;
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    /// <summary>vse run under the user's ids, with only the environment a user would have.</summary>
+    private sealed record Unprivileged(string Setpriv, string Vse, string WorkingDirectory, uint Uid, uint Gid)
+    {
+        public string Home => Path.Combine(WorkingDirectory, "home");
+
+        public async Task<VseProcess.Outcome> RunAsync(params string[] args)
+        {
+            var start = new ProcessStartInfo(Setpriv)
+            {
+                WorkingDirectory = WorkingDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in (string[])[$"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", Vse, .. args])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment.Remove("VSE_PATH");
+            start.Environment.Remove("VSE_SITE_DIR");
+            start.Environment["VSE_HOME"] = Home;
+            start.Environment["HOME"] = WorkingDirectory;
+            start.Environment["DOTNET_CLI_HOME"] = WorkingDirectory;
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return new VseProcess.Outcome(process.ExitCode, await stdout, await stderr);
+        }
+    }
+}

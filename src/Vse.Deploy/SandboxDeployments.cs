@@ -51,6 +51,45 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         return await deployments.GetAsync(deployment.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>vse run</c>: one instance whose whole life is the command, started by one runtime
+    /// invocation where the driver can (<see cref="IRunsOnce"/>), else deployed, exec'd and
+    /// cleaned up. An instance with services needs its init, so it takes the long way.
+    /// Recorded like any deployment while it runs, so a crash leaves what <c>vse cleanup</c> removes.
+    /// </summary>
+    /// <returns>The command's exit code.</returns>
+    public async Task<int> RunOnceAsync(ConfigurationRecord configuration, ExecRequest request, string? runtimeName, CancellationToken cancellationToken)
+    {
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        var driver = new SandboxDriver(runtime, RuntimeRoot);
+        var deployment = await deployments.CreateAsync(
+            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
+        var instance = deployment.Instances[0];
+        var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, 0, ContainerPrefix(configuration.Name, deployment.Id))
+            with { Hostname = instance.Hostname };
+        int exitCode;
+        try
+        {
+            if (spec.Services.Count > 0)
+            {
+                var handle = await driver.CreateAsync(spec, cancellationToken);
+                await driver.StartAsync(handle, cancellationToken);
+                exitCode = await driver.ExecAsync(handle, request, cancellationToken);
+            }
+            else
+            {
+                await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
+                exitCode = await driver.RunOnceAsync(spec, request, cancellationToken);
+            }
+        }
+        finally
+        {
+            await CleanupAsync(deployment.Id, CancellationToken.None);
+        }
+
+        return exitCode;
+    }
+
     /// <summary>Runs a command in one instance; returns its exit code.</summary>
     public async Task<int> ExecAsync(Deployment deployment, int index, ExecRequest request, CancellationToken cancellationToken)
     {

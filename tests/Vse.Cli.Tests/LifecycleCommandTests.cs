@@ -23,6 +23,10 @@ public sealed class LifecycleCommandTests
         Assert.EndsWith("inside\n", described.Stdout);
 
         Assert.Equal(5, (await workspace.RunAsync("run", "life.vse.yaml", "--", "sh", "-c", "exit 5")).ExitCode);
+        var piped = await workspace.RunWithInputAsync("through stdin\n", "run", "life.vse.yaml", "--", "sh", "-c", "cat; hostname; pwd");
+        Assert.Equal("through stdin\napps-life-0\n/\n", piped.Stdout);
+        // Without services the command is the instance's first process: one runtime invocation.
+        Assert.Equal("cat\0/proc/1/cmdline\0", (await workspace.RunAsync("run", "life.vse.yaml", "--", "cat", "/proc/1/cmdline")).Stdout);
         var missing = await workspace.RunAsync("run", "life.vse.yaml", "--", "no-such-command");
         Assert.Equal(127, missing.ExitCode);
         Assert.Contains("no-such-command: command not found in the instance", missing.Stderr);
@@ -87,6 +91,11 @@ public sealed class LifecycleCommandTests
 
             var logs = await workspace.RunAsync("logs", id);
             Assert.Contains("greeting from the service", logs.Stdout);
+
+            // A service needs the init, so run takes the long way: the command is exec'd beside it.
+            var run = await workspace.RunAsync("run", "service.vse.yaml", "--", "cat", "/proc/1/cmdline");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains("vse-init\0greeter\0", run.Stdout);
         }
         finally
         {

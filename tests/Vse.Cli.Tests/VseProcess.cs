@@ -13,13 +13,18 @@ public static class VseProcess
     /// <summary>The vse apphost next to the tests (the CLI project is referenced, so it is copied here).</summary>
     public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "vse");
 
-    public static async Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunWithInputAsync(workingDirectory, environment, null, args);
+
+    /// <param name="input">Written to vse's standard input, then closed; null leaves vse's input an empty pipe.</param>
+    public static async Task<Outcome> RunWithInputAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, params string[] args)
     {
         var start = new ProcessStartInfo(Executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var arg in args)
@@ -38,6 +43,12 @@ public static class VseProcess
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
         await process.WaitForExitAsync(timeout.Token);
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }

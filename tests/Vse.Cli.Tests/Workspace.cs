@@ -34,5 +34,7 @@ public sealed class Workspace : IDisposable
 
     public Task<VseProcess.Outcome> RunAsync(params string[] args) => VseProcess.RunAsync(Root, Environment, args);
 
+    public Task<VseProcess.Outcome> RunWithInputAsync(string input, params string[] args) => VseProcess.RunWithInputAsync(Root, Environment, input, args);
+
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

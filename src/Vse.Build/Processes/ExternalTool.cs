@@ -67,7 +67,9 @@ public static class ExternalTool
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = standardInput is not null,
+            // Always a pipe of our own: a tool vse runs for itself must never read the user's input
+            // (a probe container's runtime would swallow what `vse run` is to pass on).
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
@@ -100,8 +102,9 @@ public static class ExternalTool
         if (standardInput is not null)
         {
             await standardInput.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
-            process.StandardInput.Close();
         }
+
+        process.StandardInput.Close();
 
         try
         {

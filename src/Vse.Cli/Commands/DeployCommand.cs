@@ -3,7 +3,7 @@ using Vse.Cli.Output;
 using Vse.Deploy;
 using Vse.Description;
 using Vse.Description.Model;
-using Vse.State.Deployments;
+using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
 
@@ -25,19 +25,23 @@ internal static class DeployCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (started, exitCode) = await StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
-            if (started is not null)
+            var (prepared, exitCode) = await PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            if (prepared is null)
             {
-                Console.Out.WriteLine(started.Deployment.Id);
+                return exitCode;
             }
 
-            return exitCode;
+            var (configuration, _, workspace, instances) = prepared;
+            var deployment = await workspace.Sandboxes.DeployAsync(configuration, instances, parse.GetValue(options.Runtime), cancellationToken);
+            await Console.Error.WriteLineAsync($"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count} instance(s) with {deployment.Record.Driver}");
+            Console.Out.WriteLine(deployment.Id);
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>Resolve, re-check site policy for deployment, build, start: shared by <c>deploy</c> and <c>run</c>.</summary>
-    public static async Task<(StartedDeployment? Started, int ExitCode)> StartAsync(
+    /// <summary>Resolve, re-check site policy for deployment, build: what <c>deploy</c> and <c>run</c> do before starting anything.</summary>
+    public static async Task<(PreparedDeployment? Prepared, int ExitCode)> PrepareAsync(
         CliEnvironment environment, string file, string? target, DeployOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
         var resolveOptions = environment.ResolveOptions(target);
@@ -66,14 +70,12 @@ internal static class DeployCommand
         var instances = parse.GetValue(options.Instances) ?? (int?)(deploy?["instances"] as ScalarValue)?.AsInteger ?? 1;
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
         var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
-        var deployment = await workspace.Sandboxes.DeployAsync(configuration, instances, parse.GetValue(options.Runtime), cancellationToken);
-        await Console.Error.WriteLineAsync($"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count} instance(s) with {deployment.Record.Driver}");
-        return (new StartedDeployment(deployment, resolved, workspace), ExitCodes.Success);
+        return (new PreparedDeployment(configuration, resolved, workspace, instances), ExitCodes.Success);
     }
 }
 
-/// <summary>A deployment just started, with the description it came from and the workspace that holds it.</summary>
-internal sealed record StartedDeployment(Deployment Deployment, ResolvedDescription Description, Workspace Workspace);
+/// <summary>A configuration built and cleared by policy for deployment, with the description it came from.</summary>
+internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, int Instances);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions

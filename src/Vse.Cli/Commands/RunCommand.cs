@@ -5,7 +5,7 @@ using Vse.Runtime.Drivers;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse run FILE [...] -- CMD…</c>: build, deploy one instance, exec, clean up; the command's exit code.</summary>
+/// <summary><c>vse run FILE [...] -- CMD…</c>: build, run the command as one instance's whole life, clean up; the command's exit code.</summary>
 internal static class RunCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -17,27 +17,18 @@ internal static class RunCommand
         var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Runtime, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (started, exitCode) = await DeployCommand.StartAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
-            if (started is null)
+            var (prepared, exitCode) = await DeployCommand.PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            if (prepared is null)
             {
                 return exitCode;
             }
 
-            var (deployment, description, workspace) = started;
-            try
-            {
-                IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given
-                    ? given
-                    : DefaultCommand(description);
-                return await workspace.Sandboxes.ExecAsync(deployment, 0, new ExecRequest(arguments,
-                    Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
-                    Stdout: Console.OpenStandardOutput(),
-                    Stderr: Console.OpenStandardError()), cancellationToken);
-            }
-            finally
-            {
-                await workspace.Sandboxes.CleanupAsync(deployment.Id, CancellationToken.None);
-            }
+            IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given ? given : DefaultCommand(prepared.Description);
+            var request = new ExecRequest(arguments,
+                Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
+                Stdout: Console.OpenStandardOutput(),
+                Stderr: Console.OpenStandardError());
+            return await prepared.Workspace.Sandboxes.RunOnceAsync(prepared.Configuration, request, parse.GetValue(options.Runtime), cancellationToken);
         });
         return command;
     }

@@ -65,26 +65,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
-        if (!ValidId().IsMatch(spec.Id))
-        {
-            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
-        }
-
-        DriverAbilities.RequireNetworkMode(this, spec.Network);
-        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
-        if (Directory.Exists(handle.StateDirectory))
-        {
-            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
-        }
-
-        Directory.CreateDirectory(handle.StateDirectory);
-        Directory.CreateDirectory(_runtimeRoot);
-        var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
+        var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, cancellationToken);
         try
         {
-            var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
-            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, InitArgs(spec.Services), cgroupsPath: "/vse/" + spec.Id, rootMount, _rootless);
-            await OciSpecBuilder.WriteAsync(oci, handle.StateDirectory, cancellationToken);
             await CreateContainerAsync(handle, cancellationToken);
         }
         catch
@@ -106,10 +89,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             throw new ArgumentException("exec needs a command", nameof(request));
         }
 
-        // The runtime's own failures go to a log of their own: its stderr is the command's, and
-        // a command could print anything there, even text that looks like a runtime error.
-        var log = Path.Combine(handle.StateDirectory, $"exec-{Guid.NewGuid():N}.log");
-        var arguments = new List<string> { "--root", _runtimeRoot, "--log", log, "--log-format", "json", "exec", "--cwd", request.WorkingDirectory ?? "/" };
+        var arguments = new List<string> { "exec", "--cwd", request.WorkingDirectory ?? "/" };
         if (request.Tty)
         {
             // In the foreground, runc makes the pseudo-terminal itself and joins it to its own
@@ -125,36 +105,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
         arguments.Add(handle.Id);
         arguments.AddRange(request.Argv);
-        try
-        {
-            var exitCode = request.Tty
-                ? await StreamingProcess.RunAttachedAsync(runtime.Path, arguments, cancellationToken)
-                : await StreamingProcess.RunAsync(runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken);
-            var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
-            if (runtimeError is null)
-            {
-                return exitCode;
-            }
-
-            // runc: 'exec: "CMD": executable file not found in $PATH' or 'exec: "/CMD": stat /CMD:
-            // no such file or directory'; a missing working directory names chdir instead.
-            if (runtimeError.Contains($"exec: \"{request.Argv[0]}\"", StringComparison.Ordinal))
-            {
-                // A shell's answer to a command that does not exist.
-                if (request.Stderr is { } stderr)
-                {
-                    await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
-                }
-
-                return 127;
-            }
-
-            throw new ToolFailedException(runtime.Name, exitCode, runtimeError);
-        }
-        finally
-        {
-            File.Delete(log);
-        }
+        return await RunCommandAsync(handle, arguments, request, cancellationToken);
     }
 
     public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
@@ -236,6 +187,86 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task ResumeAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
         await RunAsync(["resume", handle.Id], cancellationToken);
+
+    /// <summary>
+    /// Writes the bundle of a new instance in its state directory: the overlay's directories and
+    /// config.json, with <paramref name="args"/> as its first process. Removes what it made if it fails.
+    /// </summary>
+    private async Task<InstanceHandle> PrepareBundleAsync(
+        InstanceSpec spec, IReadOnlyList<string> args, Func<OciSpec, OciSpec> adjust, CancellationToken cancellationToken)
+    {
+        if (!ValidId().IsMatch(spec.Id))
+        {
+            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
+        }
+
+        DriverAbilities.RequireNetworkMode(this, spec.Network);
+        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
+        if (Directory.Exists(handle.StateDirectory))
+        {
+            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
+        }
+
+        Directory.CreateDirectory(handle.StateDirectory);
+        Directory.CreateDirectory(_runtimeRoot);
+        var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
+        try
+        {
+            var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
+            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, cgroupsPath: "/vse/" + spec.Id, rootMount, _rootless);
+            await OciSpecBuilder.WriteAsync(adjust(oci), handle.StateDirectory, cancellationToken);
+        }
+        catch
+        {
+            await RemoveAsync(handle, CancellationToken.None);
+            throw;
+        }
+
+        return handle;
+    }
+
+    /// <summary>
+    /// Runs the runtime for a command of the user's (<c>exec</c>, <c>run</c>) with the request's
+    /// streams, and tells the runtime's own failures from the command's exit code.
+    /// </summary>
+    /// <returns>The command's exit code; 127 when the command does not exist in the instance.</returns>
+    private async Task<int> RunCommandAsync(InstanceHandle handle, IReadOnlyList<string> runtimeArguments, ExecRequest request, CancellationToken cancellationToken)
+    {
+        // The runtime's own failures go to a log of their own: its stderr is the command's, and
+        // a command could print anything there, even text that looks like a runtime error.
+        var log = Path.Combine(handle.StateDirectory, $"runtime-{Guid.NewGuid():N}.log");
+        List<string> arguments = ["--root", _runtimeRoot, "--log", log, "--log-format", "json", .. runtimeArguments];
+        try
+        {
+            var exitCode = request.Tty
+                ? await StreamingProcess.RunAttachedAsync(runtime.Path, arguments, cancellationToken)
+                : await StreamingProcess.RunAsync(runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken);
+            var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
+            if (runtimeError is null)
+            {
+                return exitCode;
+            }
+
+            // runc: 'exec: "CMD": executable file not found in $PATH' or 'exec: "/CMD": stat /CMD:
+            // no such file or directory'; a missing working directory names chdir instead.
+            if (runtimeError.Contains($"exec: \"{request.Argv[0]}\"", StringComparison.Ordinal))
+            {
+                // A shell's answer to a command that does not exist.
+                if (request.Stderr is { } stderr)
+                {
+                    await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
+                }
+
+                return 127;
+            }
+
+            throw new ToolFailedException(runtime.Name, exitCode, runtimeError);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
 
     /// <summary>
     /// <c>create</c> hands its own stdout and stderr to the container's init, which keeps them

@@ -64,7 +64,7 @@ cleanup() {
   if [[ $keep == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-say() { echo "== $*" >&2; }
+say() { echo "== [${SECONDS}s] $*" >&2; }
 
 # --- vse -----------------------------------------------------------------------------------
 if [[ -z $vse ]]; then
@@ -133,6 +133,7 @@ run_arm() { # ARM KERNEL -> the kernel's RESULT line
   else out=$("$vse" exec "${target[$arm]}" -- /opt/kernels/$k ${args[$k]}); fi
   grep '^validation: ok' <<<"$out" >/dev/null || { echo "hpc-kernels.sh: $k ($arm) did not validate:" >&2; echo "$out" >&2; exit 1; }
   grep '^RESULT ' <<<"$out"
+  grep '^WAIT ' <<<"$out" | sed "s/pct=/wait:$k=/"
 }
 
 # --- timed rounds -----------------------------------------------------------------------------
@@ -149,8 +150,9 @@ for ((r = 0; r < rounds; r++)); do
   for k in "${kernels[@]}"; do
     for arm in "${order[@]}"; do
       for kv in $(run_arm "$arm" "$k" | cut -d' ' -f2-); do
+        [[ $kv == *=n/a ]] && continue
         metric=${kv%%=*}
-        [[ $k == stream ]] || metric=$k # one number per DGEMM binary, named after it
+        [[ $k == stream || $metric == wait:* ]] || metric=$k # one number per DGEMM binary, named after it
         printf '%s\t%s\t%s\t%s\n' "$r" "$arm" "$metric" "${kv#*=}" >> "$raw"
       done
     done
@@ -185,6 +187,8 @@ others = [a for a in arms if a != "native"]
 print("| kernel | unit | " + " | ".join(f"{a} median (spread)" for a in arms) + " | "
       + " | ".join(f"{a} / native: ratio of medians (median of per-round ratios)" for a in others) + " |")
 print("|---|---|" + "---:|" * (len(arms) + len(others)))
+waits = [m for m in order if m.startswith("wait:")]
+order = [m for m in order if m not in waits]
 for m in order:
     nat = data[m]["native"]
     cells = [f"{st.median(data[m][a].values()):.1f} ({spread(list(data[m][a].values())):.1f} %)" for a in arms]
@@ -196,6 +200,19 @@ for m in order:
 print()
 print("Spread = (max - min) / median over the rounds; each value is the kernel's own best pass. native-2 is a second")
 print("native run in the same rounds: native-2 / native is the noise floor of this machine at this time.")
+if waits:
+    print()
+    print("Share of each run's timed section spent runnable but waiting for a CPU (/proc/thread-self/schedstat;")
+    print("0 % on an idle machine), median (min-max) over the rounds:")
+    print()
+    print("| kernel | " + " | ".join(arms) + " |")
+    print("|---|" + "---:|" * len(arms))
+    for m in waits:
+        cells = []
+        for a in arms:
+            v = list(data[m].get(a, {}).values())
+            cells.append(f"{st.median(v):.0f} % ({min(v):.0f}-{max(v):.0f})" if v else "n/a")
+        print(f"| {m[5:]} | " + " | ".join(cells) + " |")
 print()
 print("<details><summary>every value (round, arm, metric, value)</summary>")
 print()

@@ -17,6 +17,7 @@
  * Usage: dgemm [N [NTRIALS]]
  * Output: a human-readable summary, then one line for scripts:
  *   RESULT dgemm=GFLOP/s
+ *   WAIT pct=P   (% of the trials' wall time the main thread waited for a CPU)
  * Exit status 1 if the results do not validate.
  */
 #include <math.h>
@@ -24,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "schedwait.h"
 #ifdef USE_CBLAS
 #include <cblas.h>
 #define VARIANT "OpenBLAS cblas_dgemm"
@@ -105,6 +108,7 @@ int main(int argc, char **argv)
     }
 
     double best = 1e300, worst = 0, sum = 0;
+    const double wait0 = sched_wait_seconds(), wall0 = now();
     for (int t = 0; t < ntrials; t++) {
         double t0 = now();
         multiply(n, a, b, c);
@@ -113,6 +117,8 @@ int main(int argc, char **argv)
         if (dt > worst) worst = dt;
         sum += dt;
     }
+
+    const double wall = now() - wall0, wait = sched_wait_seconds() - wait0;
 
     double maxerr = 0;
     for (int s = 0; s < 256; s++) {
@@ -133,6 +139,7 @@ int main(int argc, char **argv)
            worst);
     printf("validation: %s (max relative error %.2e over 256 sampled entries)\n", ok ? "ok" : "FAILED", maxerr);
     printf("RESULT dgemm=%.3f\n", flops / best * 1e-9);
+    if (wait0 >= 0) printf("WAIT pct=%.1f\n", 100 * wait / wall); else printf("WAIT pct=n/a\n");
     free(a); free(b); free(c);
     return ok ? 0 : 1;
 }

@@ -18,6 +18,7 @@
  * Usage: stream [N_ELEMENTS [NTIMES]]
  * Output: a human-readable table, then one line for scripts:
  *   RESULT copy=MB/s scale=MB/s add=MB/s triad=MB/s
+ *   WAIT pct=P   (% of the timed passes' wall time the process waited for a CPU)
  * Exit status 1 if the results do not validate.
  */
 #include <float.h>
@@ -25,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "schedwait.h"
 
 static double now(void)
 {
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
     const double bytes[4] = {2.0 * sizeof(double) * n, 2.0 * sizeof(double) * n,
                              3.0 * sizeof(double) * n, 3.0 * sizeof(double) * n};
     double best[4] = {FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX}, worst[4] = {0}, sum[4] = {0};
+    const double wait0 = sched_wait_seconds(), wall0 = now();
 
     for (int k = 0; k < ntimes; k++) {
         double t[4];
@@ -90,6 +94,8 @@ int main(int argc, char **argv)
             sum[j] += t[j];
         }
     }
+
+    const double wall = now() - wall0, wait = sched_wait_seconds() - wait0;
 
     /* Validation: the same recurrence on scalars, then the average error of each array. */
     double aj = 2.0, bj = 2.0, cj = 0.0;
@@ -110,6 +116,7 @@ int main(int argc, char **argv)
            ea / fabs(aj), eb / fabs(bj), ec / fabs(cj));
     printf("RESULT copy=%.1f scale=%.1f add=%.1f triad=%.1f\n", 1e-6 * bytes[0] / best[0],
            1e-6 * bytes[1] / best[1], 1e-6 * bytes[2] / best[2], 1e-6 * bytes[3] / best[3]);
+    if (wait0 >= 0) printf("WAIT pct=%.1f\n", 100 * wait / wall); else printf("WAIT pct=n/a\n");
     free(a); free(b); free(c);
     return ok ? 0 : 1;
 }

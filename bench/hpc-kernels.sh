@@ -17,6 +17,7 @@
 # `resources: {cpus: 2, memory: 2Gi}` (limits that do not bind on this 2-CPU machine) shows
 # what a CPU quota and a memory limit cost by themselves.
 #
+# Native and sandboxed runs see the same environment variables (those of the instance).
 # Runs are interleaved: each round runs every kernel in every arm -- native, sandbox, a second
 # native run (the control: native vs native shows the noise level) and, with --limits, the
 # limited sandbox -- and the order of the arms rotates from round to round, so drift on a
@@ -32,7 +33,8 @@
 #   --keep      keep the work directory (binaries, raw outputs) and print its name
 # Needs root (vse deploy), gcc with static glibc (libc6-dev), runc, busybox-static, python3,
 # the .NET SDK unless --vse. Writes markdown to stdout, progress to stderr.
-# ~2 min with the vse build on a quiet 2-core machine (~1 min with --vse).
+# ~2-2.5 min on a quiet 2-core machine (estimate); measured 6 min at load average 12-20, of which
+# the vse publish was 3.5 min (--vse saves that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -49,7 +51,7 @@ while [[ $# -gt 0 ]]; do
     --limits) limits=1; shift ;;
     --vse) vse=$(realpath "$2"); shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "hpc-kernels.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -126,10 +128,18 @@ for d in "${deps[@]}"; do
   done
 done
 
+# Native runs get exactly the environment a process in the instance has (env -i plus the
+# instance's variables): the caller's environment can change a kernel's code path. On the
+# machine of bench/RESULTS.md, OPENBLAS_CORETYPE=Haswell in the login environment made the
+# native OpenBLAS use AVX2 kernels and the sandboxed one (without that variable) AVX-512:
+# a 2x "sandbox speed-up" that had nothing to do with the sandbox.
+mapfile -t sandbox_env < <("$vse" exec "$dep" -- env | grep -v -e '^PWD=' -e '^SHLVL=' -e '^_=')
+say "environment of every run (native runs too): ${sandbox_env[*]}"
+
 run_arm() { # ARM KERNEL -> the kernel's RESULT line
   local arm=$1 k=$2 out
   # shellcheck disable=SC2086 # args are several words on purpose
-  if [[ -z ${target[$arm]} ]]; then out=$("$work/img/kernels/$k" ${args[$k]})
+  if [[ -z ${target[$arm]} ]]; then out=$(env -i "${sandbox_env[@]}" "$work/img/kernels/$k" ${args[$k]})
   else out=$("$vse" exec "${target[$arm]}" -- /opt/kernels/$k ${args[$k]}); fi
   grep '^validation: ok' <<<"$out" >/dev/null || { echo "hpc-kernels.sh: $k ($arm) did not validate:" >&2; echo "$out" >&2; exit 1; }
   grep '^RESULT ' <<<"$out"

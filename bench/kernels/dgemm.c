@@ -30,7 +30,10 @@
 #ifdef USE_CBLAS
 #include <cblas.h>
 #define VARIANT "OpenBLAS cblas_dgemm"
+int openblas_get_num_threads(void);
+#define THREADS openblas_get_num_threads()
 #else
+#define THREADS 1
 #define VARIANT "blocked C loop nest"
 #endif
 
@@ -134,7 +137,8 @@ int main(int argc, char **argv)
     int ok = maxerr <= 1e-12;
 
     double flops = 2.0 * n * n * n;
-    printf("DGEMM (%s): N=%ld (%.1f MiB a matrix), %d trials\n", VARIANT, n, n * n * 8.0 / 1048576, ntrials);
+    printf("DGEMM (%s, %d thread%s): N=%ld (%.1f MiB a matrix), %d trials\n", VARIANT, THREADS, THREADS == 1 ? "" : "s",
+           n, n * n * 8.0 / 1048576, ntrials);
     printf("best %.3f GFLOP/s (%.4f s); avg %.4f s; worst %.4f s\n", flops / best * 1e-9, best, sum / ntrials,
            worst);
     printf("validation: %s (max relative error %.2e over 256 sampled entries)\n", ok ? "ok" : "FAILED", maxerr);

@@ -80,7 +80,8 @@ public sealed partial class SandboxDriver : ICheckpointable
     {
         if (!Capabilities.Checkpoint)
         {
-            throw new DriverCapabilityMissingException(Name, operation, criu?.Explanation ?? "CRIU was not probed (CriuProbe)");
+            var reason = _rootless is not null ? "vse runs unprivileged, and CRIU needs root" : criu?.Explanation ?? "CRIU was not probed (CriuProbe)";
+            throw new DriverCapabilityMissingException(Name, operation, reason);
         }
     }
 

@@ -9,6 +9,7 @@ packages=(
   mmdebstrap    # debian:SUITE bases
   runc          # sandbox instances (OCI runtime)
   crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)
+  criu          # vse checkpoint/restore (runc calls it); probed with 'criu check': 3.17 fails on 6.x kernels, which vse reports
   busybox-static # the busybox base (else fetched with apt-get download)
   ca-certificates # mmdebstrap and apt over https mirrors
   hyperfine     # bench/: whole-command timings

@@ -26,6 +26,8 @@ public static class VseApplication
             LogsCommand.Create(environment),
             SuspendResumeCommands.Suspend(environment),
             SuspendResumeCommands.Resume(environment),
+            CheckpointRestoreCommands.Checkpoint(environment),
+            CheckpointRestoreCommands.Restore(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

@@ -158,7 +158,9 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         await deployments.DeleteAsync(deployment.Id, cancellationToken);
     }
 
-    private async Task<(SandboxDriver Driver, InstanceHandle Handle)> HandleOfAsync(Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken)
+    /// <param name="criu">What probing CRIU found, for the operations that need it (checkpoint, restore).</param>
+    internal async Task<(SandboxDriver Driver, InstanceHandle Handle)> HandleOfAsync(
+        Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken, CriuProbeResult? criu = null)
     {
         // The runtime chosen (and probed) at deploy time is part of the record, "sandbox:runc":
         // later commands use it as it is instead of probing again, which would cost a container start.
@@ -167,7 +169,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
             ? new OciRuntime(runtimeName, path)
             : await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
         var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
-        return (new SandboxDriver(runtime, RuntimeRoot), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
+        return (new SandboxDriver(runtime, RuntimeRoot, criu), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
     }
 
     /// <summary>What container ids start with (then <c>-INDEX</c>): unique on the host, as the deployment id is in it.</summary>

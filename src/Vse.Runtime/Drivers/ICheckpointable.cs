@@ -1,12 +1,32 @@
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
-/// A driver that can write a running instance's whole state to a directory (ending the
-/// instance) and bring it back from there, possibly on another node.
+/// A driver that can write a running instance's processes (memory, registers, open files) to a
+/// directory and bring them back from there.
+/// <para>
+/// A checkpoint holds the processes only. The instance's writable root stays where it is, in the
+/// instance's state directory, and a restore needs it: the processes come back into the same
+/// instance, with its files as they are then. (Migration will have to carry both.)
+/// </para>
+/// A failed checkpoint leaves the instance and the directory as they were; a failed restore
+/// leaves the instance stopped (its old processes were ended to make room) and the directory as it was.
 /// </summary>
 public interface ICheckpointable
 {
-    Task CheckpointAsync(InstanceHandle handle, string checkpointDirectory, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the processes of a running instance to <paramref name="checkpointDirectory"/>,
+    /// replacing a checkpoint already there only once the new one is complete.
+    /// </summary>
+    /// <param name="leaveRunning">
+    /// Keep the instance running afterwards; otherwise its processes end with the checkpoint
+    /// (state <see cref="InstanceState.Stopped"/>), so nothing changes after the moment saved.
+    /// </param>
+    Task CheckpointAsync(InstanceHandle handle, string checkpointDirectory, bool leaveRunning, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the instance's processes by those of the checkpoint in
+    /// <paramref name="checkpointDirectory"/>: a running instance is stopped first. Afterwards the
+    /// instance is <see cref="InstanceState.Running"/>.
+    /// </summary>
     Task RestoreAsync(InstanceHandle handle, string checkpointDirectory, CancellationToken cancellationToken);
 }

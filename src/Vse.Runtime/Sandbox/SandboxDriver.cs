@@ -15,7 +15,8 @@ namespace Vse.Runtime.Sandbox;
 /// <c>config.json</c>, <c>rootfs/</c> (the merged overlay), <c>upper/</c>, <c>work/</c>, <c>init.log</c>.
 /// </summary>
 /// <param name="runtimeRoot">The runtime's own state directory (<c>--root</c>), private to vse.</param>
-public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot) : IDriver, ISuspendable
+/// <param name="criu">What <see cref="CriuProbe"/> found; without it the driver does not claim it can checkpoint.</param>
+public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot, CriuProbeResult? criu = null) : IDriver, ISuspendable
 {
     public const string DriverName = "sandbox";
 
@@ -58,7 +59,8 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         Exec: true,
         // The freezer is a cgroup, and rootless instances have none.
         Suspend: _rootless is null,
-        Checkpoint: false,
+        // CRIU needs privileges a rootless vse does not have.
+        Checkpoint: criu is { Works: true } && _rootless is null,
         Migrate: false,
         NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
         Limitation: _rootless is null ? null : "vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)");
@@ -275,18 +277,22 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     /// </summary>
     private async Task CreateContainerAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        var log = Path.Combine(handle.StateDirectory, "init.log");
-        var result = await ExternalTool.RunUncheckedAsync(
-            ExternalTool.Require("sh", "dash"),
-            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "vse-create", log,
-                runtime.Path, "--root", _runtimeRoot, "create", "--bundle", handle.StateDirectory, handle.Id],
-            cancellationToken);
+        var result = await RunIntoInitLogAsync(handle, ["create", "--bundle", handle.StateDirectory, handle.Id], cancellationToken);
         if (result.ExitCode != 0)
         {
+            var log = Path.Combine(handle.StateDirectory, "init.log");
             var output = File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : "";
             throw new ToolFailedException(runtime.Name, result.ExitCode, RuntimeErrors.OneLine(output, result.ExitCode));
         }
     }
+
+    /// <summary>Runs the runtime with its stdio on the instance's <c>init.log</c>, for the calls that hand it to the init (create, restore).</summary>
+    private Task<ExternalTool.Result> RunIntoInitLogAsync(InstanceHandle handle, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        ExternalTool.RunUncheckedAsync(
+            ExternalTool.Require("sh", "dash"),
+            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "vse-runtime", Path.Combine(handle.StateDirectory, "init.log"),
+                runtime.Path, "--root", _runtimeRoot, .. arguments],
+            cancellationToken);
 
     private async Task<bool> WaitStoppedAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
     {

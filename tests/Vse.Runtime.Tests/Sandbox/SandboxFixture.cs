@@ -17,6 +17,9 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public string StateRoot => _directory.Combine("instances");
 
+    /// <summary>The runtime's state directory, for a second driver on the same containers.</summary>
+    public string RuntimeRoot => _directory.Combine("runtime");
+
     public SandboxDriver? Driver { get; private set; }
 
     /// <summary>Why the driver cannot run here, when it cannot.</summary>
@@ -36,7 +39,8 @@ public sealed class SandboxFixture : IAsyncLifetime
             Directory.CreateDirectory(Rootfs);
             await new BusyboxBase(_directory.Path).CreateAsync(Rootfs, null, CancellationToken.None);
             Directory.CreateDirectory(StateRoot);
-            Driver = new SandboxDriver(runtime, _directory.Combine("runtime"));
+            // Probed as vse checkpoint does, so the conformance suite sees the capability users get.
+            Driver = new SandboxDriver(runtime, RuntimeRoot, await CriuProbe.ProbeAsync(CancellationToken.None));
         }
         catch (OciRuntimeUnavailableException e)
         {

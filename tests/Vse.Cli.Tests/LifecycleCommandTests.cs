@@ -55,6 +55,14 @@ public sealed class LifecycleCommandTests
         var hostname = await workspace.RunAsync("exec", id + "/1", "--", "hostname");
         Assert.Equal("apps-life-1\n", hostname.Stdout);
         Assert.Equal(1, (await workspace.RunAsync("exec", id, "--", "false")).ExitCode);
+        Assert.Equal(3, (await workspace.RunAsync("exec", id, "--", "sh", "-c", "[ $(hostname) = apps-life-1 ] && exit 3; exit 1")).ExitCode);
+        var fanned = await workspace.RunAsync("exec", id, "--", "sh", "-c", "hostname; printf 'no newline'; echo oops >&2");
+        Assert.Equal(
+            ["apps-life-0: apps-life-0", "apps-life-0: no newline", "apps-life-1: apps-life-1", "apps-life-1: no newline"],
+            fanned.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Equal(["apps-life-0: oops", "apps-life-1: oops"], fanned.ErrorLines.Order(StringComparer.Ordinal));
+        var grouped = await workspace.RunAsync("exec", "--group", id, "--", "cat", "/etc/motd");
+        Assert.Equal("---------------\napps-life-[0-1] (2)\n---------------\ninside\n", grouped.Stdout);
         var written = await workspace.RunAsync("exec", id + "/0", "--", "sh", "-c", "echo changed > /etc/motd && cat /etc/motd");
         Assert.Equal("changed\n", written.Stdout);
         Assert.Equal("inside\n", (await workspace.RunAsync("exec", id + "/1", "--", "cat", "/etc/motd")).Stdout);

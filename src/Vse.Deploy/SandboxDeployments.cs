@@ -10,45 +10,81 @@ namespace Vse.Deploy;
 /// <summary>
 /// Deployments of a built configuration as sandbox instances: the records are written first
 /// (state Creating), so a crash in the middle leaves something <c>vse ps</c> shows and
-/// <c>vse cleanup</c> removes; then each instance is created and started and its record updated.
-/// An instance that fails to start takes the deployment down with it (nothing half-started stays).
+/// <c>vse cleanup</c> removes; then the instances are created and started, several at once, and
+/// their records updated. Nothing half-started stays: a failed instance is removed at once.
 /// </summary>
 public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments)
 {
     private string RuntimeRoot => Path.Combine(home.Deployments, "runtime");
 
-    public async Task<Deployment> DeployAsync(ConfigurationRecord configuration, int instances, string? runtimeName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a deployment, then creates and starts its instances, <see cref="DeploymentPlan.Parallelism"/>
+    /// at a time. An instance that fails is removed and reported; the others are then removed too,
+    /// unless the plan keeps a partial deployment (and at least one instance started).
+    /// </summary>
+    /// <exception cref="DeploymentFailedException">Instances failed and the deployment was cleaned up.</exception>
+    public async Task<DeployResult> DeployAsync(
+        ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
+        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, cancellationToken);
         var driver = new SandboxDriver(runtime, RuntimeRoot);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
         var label = InstanceSpecs.Label(configuration.Name);
-        var hostnames = Enumerable.Range(0, instances).Select(i => $"{label}-{i}").ToList();
+        var hostnames = Enumerable.Range(0, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
             new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", hostnames), cancellationToken);
+        var prefix = ContainerPrefix(configuration.Name, deployment.Id);
+        var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<InstanceFailure>();
+        var started = 0;
         try
         {
-            foreach (var instance in deployment.Instances)
+            await Parallel.ForEachAsync(
+                deployment.Instances,
+                new ParallelOptions { MaxDegreeOfParallelism = plan.Parallelism, CancellationToken = cancellationToken },
+                async (instance, ct) =>
+                {
+                    var spec = template with { Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
+                    try
+                    {
+                        await StartInstanceAsync(driver, deployment.Id, instance.Index, spec, ct);
+                        Interlocked.Increment(ref started);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        failures.Enqueue(new InstanceFailure(instance.Index, instance.Hostname, e.Message.ReplaceLineEndings(" ")));
+                        await driver.RemoveAsync(new InstanceHandle(driver.Name, spec.Id, instance.StateDirectory), CancellationToken.None);
+                        await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, LifecycleState.Failed, null, CancellationToken.None);
+                    }
+
+                    progress?.Report(new DeployProgress(Volatile.Read(ref started), failures.Count, plan.Instances));
+                });
+
+            var failed = failures.OrderBy(f => f.Index).ToList();
+            if (failed.Count > 0 && (!plan.KeepPartial || failed.Count == plan.Instances))
             {
-                var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, instance.Index, ContainerPrefix(configuration.Name, deployment.Id))
-                    with { Hostname = instance.Hostname };
-                var handle = await driver.CreateAsync(spec, cancellationToken);
-                await deployments.SetInstanceRuntimeAsync(deployment.Id, instance.Index, handle.Id, null, cancellationToken);
-                await driver.StartAsync(handle, cancellationToken);
-                var status = await driver.StateAsync(handle, cancellationToken);
-                await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, LifecycleState.Running, status.Pid, cancellationToken);
+                throw new DeploymentFailedException(deployment.Id, plan.Instances, failed);
             }
 
             await deployments.SetStateAsync(deployment.Id, LifecycleState.Running, cancellationToken);
+            return new DeployResult(await deployments.GetAsync(deployment.Id, cancellationToken), failed);
         }
         catch
         {
             await CleanupAsync(deployment.Id, CancellationToken.None);
             throw;
         }
+    }
 
-        return await deployments.GetAsync(deployment.Id, cancellationToken);
+    private async Task StartInstanceAsync(SandboxDriver driver, string deploymentId, int index, InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var handle = await driver.CreateAsync(spec, cancellationToken);
+        await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
+        await driver.StartAsync(handle, cancellationToken);
+        var status = await driver.StateAsync(handle, cancellationToken);
+        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, status.Pid, cancellationToken);
     }
 
     /// <summary>

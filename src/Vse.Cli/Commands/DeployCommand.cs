@@ -21,7 +21,7 @@ internal static class DeployCommand
         var options = new DeployOptions();
         var command = new Command("deploy", "Build the description if needed and start it as a deployment of isolated instances; prints the deployment id")
         {
-            file, target, options.Instances, options.Driver, options.Runtime,
+            file, target, options.Instances, options.Driver, options.Runtime, options.KeepPartial,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -32,8 +32,27 @@ internal static class DeployCommand
             }
 
             var (configuration, _, workspace, instances) = prepared;
-            var deployment = await workspace.Sandboxes.DeployAsync(configuration, instances, parse.GetValue(options.Runtime), cancellationToken);
-            await Console.Error.WriteLineAsync($"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count} instance(s) with {deployment.Record.Driver}");
+            var progress = new DeployProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
+            DeployResult result;
+            try
+            {
+                result = await workspace.Sandboxes.DeployAsync(
+                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial)), progress, cancellationToken);
+            }
+            finally
+            {
+                progress.Finish();
+            }
+
+            var (deployment, failures) = result;
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"vse: warning: {failure.Hostname} did not start: {failure.Reason}");
+            }
+
+            await Console.Error.WriteLineAsync(
+                $"deployed {configuration.Name} as {deployment.Id}: {deployment.Instances.Count - failures.Count} instance(s) with {deployment.Record.Driver}"
+                + (failures.Count > 0 ? $" ({failures.Count} failed and removed)" : ""));
             Console.Out.WriteLine(deployment.Id);
             return ExitCodes.Success;
         });
@@ -83,6 +102,8 @@ internal sealed class DeployOptions
     public Option<int?> Instances { get; } = new("--instances", "-n") { Description = "Number of instances (default: deploy.instances, else 1)" };
 
     public Option<string?> Driver { get; } = new("--driver") { Description = "sandbox (an OCI runtime) or vm (default: deploy.driver, else sandbox)" };
+
+    public Option<bool> KeepPartial { get; } = new("--keep-partial") { Description = "When some instances fail to start, keep the others (default: remove the whole deployment)" };
 
     public Option<string?> Runtime { get; } = new("--runtime") { Description = "The OCI runtime for the sandbox driver: crun or runc (default: the first that works here)" };
 }

@@ -30,9 +30,9 @@ internal static class ExecCommand
             var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
-            var instances = index is { } one
+            IReadOnlyList<InstanceRecord> instances = index is { } one
                 ? [deployment.Instances.FirstOrDefault(i => i.Index == one) ?? throw new InstanceNotFoundException(deployment.Id, one)]
-                : deployment.Instances;
+                : deployment.Instances.Where(i => i.State != LifecycleState.Failed).ToList();
             var arguments = parse.GetValue(argv)!;
             var terminal = parse.GetValue(tty);
             if (terminal && instances.Count > 1)
@@ -56,21 +56,22 @@ internal static class ExecCommand
             }
 
             return parse.GetValue(group)
-                ? await GroupedAsync(workspace, deployment, arguments, cancellationToken)
-                : await PrefixedAsync(workspace, deployment, arguments, cancellationToken);
+                ? await GroupedAsync(workspace, deployment, instances, arguments, cancellationToken)
+                : await PrefixedAsync(workspace, deployment, instances, arguments, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> PrefixedAsync(Workspace workspace, Deployment deployment, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<int> PrefixedAsync(
+        Workspace workspace, Deployment deployment, IReadOnlyList<InstanceRecord> instances, string[] arguments, CancellationToken cancellationToken)
     {
-        var width = deployment.Instances.Max(i => i.Hostname.Length);
+        var width = instances.Max(i => i.Hostname.Length);
         using var stdout = Console.OpenStandardOutput();
         using var stderr = Console.OpenStandardError();
         using var outLock = new SemaphoreSlim(1);
         using var errLock = new SemaphoreSlim(1);
         var worst = 0;
-        await Parallel.ForEachAsync(deployment.Instances, new ParallelOptions { MaxDegreeOfParallelism = FanOut, CancellationToken = cancellationToken }, async (instance, ct) =>
+        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = FanOut, CancellationToken = cancellationToken }, async (instance, ct) =>
         {
             var prefix = (instance.Hostname + ":").PadRight(width + 2);
             await using var output = new PrefixedLineStream(stdout, outLock, prefix);
@@ -83,11 +84,12 @@ internal static class ExecCommand
         return worst;
     }
 
-    private static async Task<int> GroupedAsync(Workspace workspace, Deployment deployment, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<int> GroupedAsync(
+        Workspace workspace, Deployment deployment, IReadOnlyList<InstanceRecord> instances, string[] arguments, CancellationToken cancellationToken)
     {
-        var results = new (string Host, byte[] Output)[deployment.Instances.Count];
+        var results = new (string Host, byte[] Output)[instances.Count];
         var worst = 0;
-        await Parallel.ForEachAsync(deployment.Instances.Select((instance, position) => (instance, position)),
+        await Parallel.ForEachAsync(instances.Select((instance, position) => (instance, position)),
             new ParallelOptions { MaxDegreeOfParallelism = FanOut, CancellationToken = cancellationToken }, async (item, ct) =>
             {
                 // Both streams into one buffer, as dshbak sees pdsh's merged output.

@@ -19,7 +19,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
 
     public async Task<Deployment> DeployAsync(ConfigurationRecord configuration, int instances, string? runtimeName, CancellationToken cancellationToken)
     {
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var driver = new SandboxDriver(runtime, RuntimeRoot);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
@@ -126,7 +126,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : "runc";
         var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
             ? new OciRuntime(runtimeName, path)
-            : await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+            : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
         return (new SandboxDriver(runtime, RuntimeRoot), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
     }

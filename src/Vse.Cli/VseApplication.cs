@@ -26,6 +26,7 @@ public static class VseApplication
             LogsCommand.Create(environment),
             SuspendResumeCommands.Suspend(environment),
             SuspendResumeCommands.Resume(environment),
+            DoctorCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

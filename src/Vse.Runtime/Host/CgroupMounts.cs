@@ -81,8 +81,8 @@ public static class CgroupMounts
     private static (string MountPoint, string Type, string SuperOptions)? ParseLine(string line)
     {
         var fields = line.Split(' ');
-        var separator = Array.IndexOf(fields, "-", 6);
-        if (fields.Length < 6 || separator < 0 || separator + 3 > fields.Length)
+        var separator = fields.Length > 6 ? Array.IndexOf(fields, "-", 6) : -1;
+        if (separator < 0 || separator + 3 > fields.Length)
         {
             return null;
         }

@@ -20,9 +20,7 @@ internal static class DoctorCommand
         var command = new Command("doctor", "What this host offers: OCI runtimes that work, KVM or TCG, cgroup layout, user namespaces, tools found") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var home = VseHome.Resolve(environment.Variables, Environment.IsPrivilegedProcess);
-            home.EnsureCreated(cancellationToken);
-            var report = await new HostInspector(new OciRuntimeProbeCache(home.Root)).InspectAsync(cancellationToken);
+            var report = await new HostInspector(await ProbeCacheAsync(environment, cancellationToken)).InspectAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, DoctorJson.Relaxed.HostReport));
@@ -41,5 +39,21 @@ internal static class DoctorCommand
             return ExitCodes.InfrastructureFailure;
         });
         return command;
+    }
+
+    // A host without a usable data directory is still worth a report: only the cache is lost.
+    private static async Task<OciRuntimeProbeCache?> ProbeCacheAsync(CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var home = VseHome.Resolve(environment.Variables, Environment.IsPrivilegedProcess);
+            home.EnsureCreated(cancellationToken);
+            return new OciRuntimeProbeCache(home.Root);
+        }
+        catch (VseHomeException e)
+        {
+            await Console.Error.WriteLineAsync($"vse: warning: the runtime probe cache is not refreshed: {e.Message}");
+            return null;
+        }
     }
 }

@@ -28,6 +28,7 @@ public static class VseApplication
             SuspendResumeCommands.Resume(environment),
             CheckpointRestoreCommands.Checkpoint(environment),
             CheckpointRestoreCommands.Restore(environment),
+            DoctorCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

@@ -27,7 +27,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
-        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, cancellationToken);
+        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var driver = new SandboxDriver(runtime, RuntimeRoot);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
@@ -96,7 +96,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(ConfigurationRecord configuration, ExecRequest request, string? runtimeName, CancellationToken cancellationToken)
     {
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var driver = new SandboxDriver(runtime, RuntimeRoot);
         var deployment = await deployments.CreateAsync(
             new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
@@ -203,7 +203,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : "runc";
         var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
             ? new OciRuntime(runtimeName, path)
-            : await OciRuntimeProbe.SelectAsync(runtimeName, cancellationToken);
+            : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
         return (new SandboxDriver(runtime, RuntimeRoot, criu), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
     }

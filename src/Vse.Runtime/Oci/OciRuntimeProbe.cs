@@ -32,11 +32,18 @@ public static class OciRuntimeProbe
     /// The runtime to use: <paramref name="preferredName"/> when given (and it works), otherwise
     /// the first known runtime that works.
     /// </summary>
-    public static async Task<OciRuntime> SelectAsync(string? preferredName, CancellationToken cancellationToken)
+    public static Task<OciRuntime> SelectAsync(string? preferredName, CancellationToken cancellationToken) =>
+        SelectAsync(preferredName, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SelectAsync(string?, CancellationToken)"/>, taking remembered outcomes from
+    /// <paramref name="cache"/> where they are still valid (no probe container then).
+    /// </summary>
+    public static async Task<OciRuntime> SelectAsync(string? preferredName, OciRuntimeProbeCache? cache, CancellationToken cancellationToken)
     {
         if (preferredName is not null)
         {
-            var probe = await ProbeAsync(preferredName, cancellationToken);
+            var probe = await ProbeAsync(preferredName, cache, cancellationToken);
             return probe.Runtime ?? throw new OciRuntimeUnavailableException(
                 $"the OCI runtime '{preferredName}' does not work here: {probe.Error}", [probe]);
         }
@@ -44,7 +51,7 @@ public static class OciRuntimeProbe
         var probes = new List<OciRuntimeProbeResult>();
         foreach (var name in KnownRuntimes)
         {
-            var probe = await ProbeAsync(name, cancellationToken);
+            var probe = await ProbeAsync(name, cache, cancellationToken);
             if (probe.Runtime is { } runtime)
             {
                 return runtime;
@@ -57,6 +64,10 @@ public static class OciRuntimeProbe
             "no OCI runtime works here: " + string.Join("; ", probes.Select(p => $"{p.Name}: {p.Error}")), probes);
     }
 
+    private static Task<OciRuntimeProbeResult> ProbeAsync(string name, OciRuntimeProbeCache? cache, CancellationToken cancellationToken) =>
+        cache is null ? ProbeAsync(name, cancellationToken) : cache.ProbeAsync(name, cancellationToken);
+
+    /// <summary>Runs a probe container with <paramref name="name"/>, whatever any cache remembers.</summary>
     public static async Task<OciRuntimeProbeResult> ProbeAsync(string name, CancellationToken cancellationToken)
     {
         var path = ExternalTool.Find(name);
@@ -67,7 +78,7 @@ public static class OciRuntimeProbe
 
         if (!File.Exists(BusyboxBinary))
         {
-            return new OciRuntimeProbeResult(name, path, false, $"cannot probe: {BusyboxBinary} is missing (Debian package busybox-static)");
+            return new OciRuntimeProbeResult(name, path, false, $"cannot probe: {BusyboxBinary} is missing (Debian package busybox-static)") { Conclusive = false };
         }
 
         var scratch = Directory.CreateTempSubdirectory("vse-probe-").FullName;
@@ -85,7 +96,7 @@ public static class OciRuntimeProbe
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new OciRuntimeProbeResult(name, path, false, $"a probe container did not finish within {ProbeTimeout.TotalSeconds:0} s");
+            return new OciRuntimeProbeResult(name, path, false, $"a probe container did not finish within {ProbeTimeout.TotalSeconds:0} s") { Conclusive = false };
         }
         finally
         {

@@ -11,5 +11,11 @@ public sealed record OciRuntimeProbeResult(string Name, string? Path, bool Works
     /// </summary>
     public bool RefusesHybridCgroups => Error?.Contains("hybrid mode not supported", StringComparison.Ordinal) == true;
 
+    /// <summary>
+    /// False when the probe itself could not run (no busybox for the bundle, a timeout): the
+    /// outcome then says nothing about the runtime and is not worth remembering.
+    /// </summary>
+    public bool Conclusive { get; init; } = true;
+
     public OciRuntime? Runtime => Works && Path is not null ? new OciRuntime(Name, Path) : null;
 }

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Vse.Runtime.Host;
+
+namespace Vse.Cli.Output;
+
+/// <summary><c>vse doctor</c> for a person: one line per subject, then the runtimes and the tools as tables.</summary>
+internal static class DoctorPrinter
+{
+    public static void Write(TextWriter output, HostReport report)
+    {
+        Table.Write(output, ["HOST", report.KernelRelease + " (uid " + report.EffectiveUid.ToString(CultureInfo.InvariantCulture) + ")"],
+        [
+            ["sandbox", (report.SandboxDriverAvailable ? "available: " : "unavailable: ") + report.SandboxDriverReason],
+            ["cgroups", Cgroups(report.Cgroups)],
+            ["userns", (report.UserNamespaces.Available ? "yes: " : "no: ") + report.UserNamespaces.Reason],
+            ["vm", (report.Vm.DriverAvailable ? "available: " : "unavailable: ") + report.Vm.DriverReason],
+            ["accelerator", report.Vm.Accelerator.ToString().ToLowerInvariant() + ": " + report.Vm.AcceleratorReason],
+            ["criu", report.Criu.Detail],
+        ]);
+        output.WriteLine();
+        Table.Write(output, ["RUNTIME", "VERSION", "STATUS", "PATH"], report.Runtimes.Select(r => (IReadOnlyList<string>)
+        [
+            r.Name, r.Version ?? "-", r.Works ? "works" : "fails: " + r.Error, r.Path ?? "-",
+        ]));
+        output.WriteLine();
+        Table.Write(output, ["TOOL", "VERSION", "PATH"], report.Tools.Select(t => (IReadOnlyList<string>)
+        [
+            t.Name, t.Version ?? "-", t.Path ?? $"not found (Debian package {t.Package})",
+        ]));
+    }
+
+    private static string Cgroups(CgroupReport cgroups)
+    {
+        var v1 = cgroups.V1Controllers.Count > 0 ? "v1 controllers " + string.Join(",", cgroups.V1Controllers) : null;
+        var v2 = cgroups.V2MountPoint is { } mount
+            ? $"v2 at {mount} " + (cgroups.V2Controllers.Count > 0 ? "with " + string.Join(",", cgroups.V2Controllers) : "without controllers")
+            : null;
+        var parts = new[] { v1, v2 }.OfType<string>().ToList();
+        return cgroups.Layout.ToString().ToLowerInvariant() + (parts.Count > 0 ? ": " + string.Join("; ", parts) : "");
+    }
+}

@@ -25,7 +25,7 @@ public sealed class DeployCrashAndTerminalTests
 
         var run = Path.Combine(workspace.VseHome, "run");
         var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["deploy", "crash.vse.yaml", "--instances", "6"])
+        foreach (var argument in (string[])["deploy", "crash.vse.yaml", "--instances", "24"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -37,14 +37,14 @@ public sealed class DeployCrashAndTerminalTests
 
         using (var deploy = Process.Start(start)!)
         {
-            // The third instance's directory appears once the first two have been started.
+            // Killed once some instances run and others are still to come.
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-            while (!(Directory.Exists(run) && Directory.EnumerateDirectories(run, "2", SearchOption.AllDirectories).Any()))
+            while (!(await workspace.RunAsync("ps")).Stdout.Contains(" running ", StringComparison.Ordinal))
             {
-                Assert.True(DateTime.UtcNow < deadline && !deploy.HasExited, "the deploy never reached its third instance");
-                await Task.Delay(10);
+                Assert.True(DateTime.UtcNow < deadline && !deploy.HasExited, "the deploy never had a running instance while it was still going");
             }
 
+            Assert.False(deploy.HasExited, "the deploy finished before it could be killed");
             deploy.Kill();
             await deploy.WaitForExitAsync();
         }

@@ -10,7 +10,7 @@ repo=$PWD
 work=$(mktemp -d -t vse-sandbox-bench-XXXXXX)
 export VSE_HOME=$work/home
 cleanup() {
-  for dep in $("$vse" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "$vse" cleanup "$dep" >/dev/null 2>&1 || true; done
+  [ -n "${vse:-}" ] && for dep in $("$vse" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "$vse" cleanup "$dep" >/dev/null 2>&1 || true; done
   runc --root "$work/runc" delete --force bench-exec >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -36,6 +36,7 @@ python3 - "$state/config.json" "$work/bundle/config.json" "$rootfs" <<'PY'
 import json, sys
 spec = json.load(open(sys.argv[1]))
 spec["root"] = {"path": sys.argv[3], "readonly": True}
+spec["mounts"] = [m for m in spec["mounts"] if m["destination"] != "/"]  # vse's overlay over the root
 spec["process"]["args"] = ["/bin/true"]
 spec["linux"].pop("cgroupsPath", None)
 json.dump(spec, open(sys.argv[2], "w"))

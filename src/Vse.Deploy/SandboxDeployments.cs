@@ -1,3 +1,5 @@
+using Vse.Build.FileSystem;
+using Vse.Deploy.Network;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Sandbox;
@@ -37,16 +39,29 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
             new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
+        PrivateNetwork? network = null;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<InstanceFailure>();
         var started = 0;
         try
         {
+            if (template.Network == NetworkMode.Private)
+            {
+                DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
+                network = await PrivateNetwork.CreateAsync(
+                    deployment.Id, AddressPlan.Parse(SubnetOf(configuration) ?? AddressPlan.DefaultSubnet), hostnames, NetworkDirectory(deployment.Id), cancellationToken);
+                template = template with { Mounts = [.. template.Mounts, .. network.Mounts] };
+            }
+
             await Parallel.ForEachAsync(
                 deployment.Instances,
                 new ParallelOptions { MaxDegreeOfParallelism = plan.Parallelism, CancellationToken = cancellationToken },
                 async (instance, ct) =>
                 {
-                    var spec = template with { Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
+                    var spec = template with
+                    {
+                        Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
+                        Attachment = network?.AttachmentOf(instance.Index),
+                    };
                     try
                     {
                         await StartInstanceAsync(driver, deployment.Id, instance.Index, spec, ct);
@@ -96,34 +111,36 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(ConfigurationRecord configuration, ExecRequest request, string? runtimeName, CancellationToken cancellationToken)
     {
+        var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private)
+        {
+            // Services need the init; a private network is plugged in between create and start.
+            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName), null, cancellationToken);
+            try
+            {
+                return await ExecAsync(started.Deployment, 0, request, cancellationToken);
+            }
+            finally
+            {
+                await CleanupAsync(started.Deployment.Id, CancellationToken.None);
+            }
+        }
+
         var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var driver = new SandboxDriver(runtime, RuntimeRoot);
         var deployment = await deployments.CreateAsync(
             new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
         var instance = deployment.Instances[0];
-        var spec = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, instance.StateDirectory, 0, ContainerPrefix(configuration.Name, deployment.Id))
-            with { Hostname = instance.Hostname };
-        int exitCode;
+        var spec = shape with { Id = $"{ContainerPrefix(configuration.Name, deployment.Id)}-0", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
         try
         {
-            if (spec.Services.Count > 0)
-            {
-                var handle = await driver.CreateAsync(spec, cancellationToken);
-                await driver.StartAsync(handle, cancellationToken);
-                exitCode = await driver.ExecAsync(handle, request, cancellationToken);
-            }
-            else
-            {
-                await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
-                exitCode = await driver.RunOnceAsync(spec, request, cancellationToken);
-            }
+            await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
+            return await driver.RunOnceAsync(spec, request, cancellationToken);
         }
         finally
         {
             await CleanupAsync(deployment.Id, CancellationToken.None);
         }
-
-        return exitCode;
     }
 
     /// <summary>Runs a command in one instance; returns its exit code.</summary>
@@ -185,6 +202,8 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
             await driver.RemoveAsync(handle, cancellationToken);
         }
 
+        await PrivateNetwork.DeleteAsync(deployment.Id, cancellationToken);
+        TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
         var directory = Path.GetDirectoryName(home.InstanceDirectory(deployment.Id, 0));
         if (directory is not null && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
         {
@@ -206,6 +225,15 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
             : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
         var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
         return (new SandboxDriver(runtime, RuntimeRoot, criu), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
+    }
+
+    /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
+    private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");
+
+    private static string? SubnetOf(ConfigurationRecord configuration)
+    {
+        using var description = System.Text.Json.JsonDocument.Parse(configuration.DescriptionJson);
+        return description.RootElement.TryGetProperty("network", out var network) && network.TryGetProperty("subnet", out var subnet) ? subnet.GetString() : null;
     }
 
     /// <summary>What container ids start with (then <c>-INDEX</c>): unique on the host, as the deployment id is in it.</summary>

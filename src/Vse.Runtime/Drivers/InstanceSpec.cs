@@ -9,6 +9,7 @@ namespace Vse.Runtime.Drivers;
 /// <param name="StateDirectory">The instance's own writable directory (upper layer, bundle); removed with the instance.</param>
 /// <param name="MemoryBytes">The memory limit, or null for none.</param>
 /// <param name="Cpus">The CPU limit in whole CPUs, or null for none.</param>
+/// <param name="Attachment">With <see cref="NetworkMode.Private"/>: the deployment's network the instance joins.</param>
 public sealed record InstanceSpec(
     string Id,
     string Hostname,
@@ -19,4 +20,5 @@ public sealed record InstanceSpec(
     int? Cpus,
     long? MemoryBytes,
     NetworkMode Network,
-    IReadOnlyList<string> Services);
+    IReadOnlyList<string> Services,
+    NetworkAttachment? Attachment = null);

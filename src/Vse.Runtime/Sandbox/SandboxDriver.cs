@@ -62,15 +62,30 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         // CRIU needs privileges a rootless vse does not have.
         Checkpoint: criu is { Works: true } && _rootless is null,
         Migrate: false,
-        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
+        // A fabric namespace and veths need CAP_NET_ADMIN on the host; rootless private networks
+        // (a fabric inside a user namespace) are not built yet.
+        NetworkModes: _rootless is null ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
         Limitation: _rootless is null ? null : "vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)");
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
+        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
+        {
+            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
+        }
+
         var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, cancellationToken);
         try
         {
             await CreateContainerAsync(handle, cancellationToken);
+            if (spec.Attachment is { } attachment)
+            {
+                // The runtime made the network namespace at create; it is plugged in before the
+                // init (and the services) start.
+                var pid = (await StateAsync(handle, cancellationToken)).Pid
+                    ?? throw new IOException($"instance '{spec.Id}' has no process to attach its network to");
+                await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
+            }
         }
         catch
         {

@@ -1,0 +1,97 @@
+using System.Text;
+using Vse.Build.Processes;
+using Vse.Runtime.Drivers;
+
+namespace Vse.Deploy.Network;
+
+/// <summary>
+/// One deployment's private network: a bridge in a network namespace of its own (the fabric,
+/// <c>/run/netns/vse-DEPLOYMENT</c>), with no link to the host's interfaces or to any other
+/// deployment's fabric, so the same subnet can serve every deployment. Instances join it with a
+/// veth each (<see cref="NetworkAttachment"/>). Deleting the fabric deletes the bridge and every
+/// veth in it.
+/// <para>
+/// Every instance sees the same <c>/etc/hosts</c> (all instances by hostname) and
+/// <see cref="HostfilePath"/> (one line per instance, <c>HOSTNAME slots=1</c>, for
+/// <c>mpirun --hostfile</c>), bound read-only from the deployment's state directory.
+/// </para>
+/// </summary>
+public sealed class PrivateNetwork
+{
+    /// <summary>Where the MPI hostfile is inside every instance.</summary>
+    public const string HostfilePath = "/etc/vse/hostfile";
+
+    public const string Bridge = "vse0";
+
+    /// <summary>A Linux bridge takes at most 1,024 ports.</summary>
+    public const int MaxInstances = 1023;
+
+    private PrivateNetwork(string fabricNamespace, AddressPlan plan, string directory)
+    {
+        FabricNamespace = fabricNamespace;
+        Plan = plan;
+        Directory = directory;
+    }
+
+    public string FabricNamespace { get; }
+
+    public AddressPlan Plan { get; }
+
+    /// <summary>Holds <c>hosts</c> and <c>hostfile</c>.</summary>
+    public string Directory { get; }
+
+    public static string NamespaceOf(string deploymentId) => "vse-" + deploymentId;
+
+    /// <summary>Makes the fabric and writes the hosts file and hostfile for <paramref name="hostnames"/>.</summary>
+    public static async Task<PrivateNetwork> CreateAsync(
+        string deploymentId, AddressPlan plan, IReadOnlyList<string> hostnames, string directory, CancellationToken cancellationToken)
+    {
+        if (hostnames.Count > MaxInstances || hostnames.Count > plan.Capacity)
+        {
+            throw new ArgumentException($"a private network holds at most {Math.Min(MaxInstances, plan.Capacity)} instances (subnet {plan}); asked for {hostnames.Count}");
+        }
+
+        var network = new PrivateNetwork(NamespaceOf(deploymentId), plan, directory);
+        System.IO.Directory.CreateDirectory(directory);
+        var hosts = new StringBuilder("127.0.0.1\tlocalhost\n");
+        var hostfile = new StringBuilder();
+        for (var i = 0; i < hostnames.Count; i++)
+        {
+            hosts.Append(plan.AddressOf(i)).Append('\t').Append(hostnames[i]).Append('\n');
+            hostfile.Append(hostnames[i]).Append(" slots=1\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), hosts.ToString(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "hostfile"), hostfile.ToString(), cancellationToken);
+
+        var ip = ExternalTool.Require("ip", "iproute2");
+        await ExternalTool.RunAsync(ip, ["netns", "add", network.FabricNamespace], cancellationToken);
+        var batch = $"""
+            link set lo up
+            link add {Bridge} type bridge
+            link set {Bridge} addrgenmode none up
+            """;
+        await ExternalTool.RunAsync(ip, ["-n", network.FabricNamespace, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(batch + "\n")));
+        return network;
+    }
+
+    public NetworkAttachment AttachmentOf(int index) =>
+        new(FabricNamespace, Bridge, $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}");
+
+    /// <summary>The read-only binds that give every instance the deployment's hosts file and hostfile.</summary>
+    public IReadOnlyList<InstanceMount> Mounts =>
+    [
+        new InstanceMount("/etc/hosts", Path.Combine(Directory, "hosts"), ReadOnly: true),
+        new InstanceMount(HostfilePath, Path.Combine(Directory, "hostfile"), ReadOnly: true),
+    ];
+
+    /// <summary>Deletes the deployment's fabric (and with it the bridge and every veth) if there is one.</summary>
+    public static async Task DeleteAsync(string deploymentId, CancellationToken cancellationToken)
+    {
+        var name = NamespaceOf(deploymentId);
+        if (File.Exists(Path.Combine("/run/netns", name)))
+        {
+            await ExternalTool.RunAsync(ExternalTool.Require("ip", "iproute2"), ["netns", "delete", name], cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// <c>network: {mode: private}</c>: instances of one deployment reach each other by hostname,
+/// and nothing else: not the host, not another deployment. Cleanup leaves no namespace or
+/// interface behind (listed before and after).
+/// </summary>
+public sealed class PrivateNetworkTests
+{
+    private const string Description = """
+        vse: 1
+        name: apps/net
+        os: {base: busybox}
+        network: {mode: private, subnet: 10.77.0.0/16}
+        """;
+
+    [SkippableFact]
+    public async Task Instances_reach_each_other_by_hostname_and_nothing_else()
+    {
+        Requirements.Root();
+        Requirements.Tool("ip");
+        using var workspace = new Workspace();
+        workspace.Write("net.vse.yaml", Description);
+        var namespacesBefore = await IpAsync("netns", "list");
+        var linksBefore = await IpAsync("-o", "link", "show");
+        using var hostListener = new TcpListener(IPAddress.Any, 0);
+        hostListener.Start();
+        var hostPort = ((IPEndPoint)hostListener.LocalEndpoint).Port;
+
+        var a = await DeployAsync(workspace, 3);
+        var b = await DeployAsync(workspace, 2);
+        try
+        {
+            Assert.Equal("127.0.0.1\tlocalhost\n10.77.0.1\tapps-net-0\n10.77.0.2\tapps-net-1\n10.77.0.3\tapps-net-2\n",
+                (await workspace.RunAsync("exec", a + "/1", "--", "cat", "/etc/hosts")).Stdout);
+            Assert.Equal("apps-net-0 slots=1\napps-net-1 slots=1\napps-net-2 slots=1\n",
+                (await workspace.RunAsync("exec", a + "/2", "--", "cat", "/etc/vse/hostfile")).Stdout);
+            Assert.Contains("inet 10.77.0.2/16", (await workspace.RunAsync("exec", a + "/1", "--", "ip", "-4", "addr", "show", "eth0")).Stdout);
+
+            // A listener in instance 0 of A: instance 2 of A reaches it by name; B's instances,
+            // on the same subnet but their own fabric, reach only their own 10.77.0.1.
+            Assert.Equal(0, (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "nc -l -p 7000 </dev/null >/tmp/got 2>&1 &")).ExitCode);
+            await Task.Delay(300);
+            Assert.NotEqual(0, (await workspace.RunAsync("exec", b + "/1", "--", "sh", "-c", "echo from-b | nc -w 2 10.77.0.1 7000")).ExitCode);
+            var sent = await workspace.RunAsync("exec", a + "/2", "--", "sh", "-c", "echo from-a | nc -w 2 apps-net-0 7000");
+            Assert.True(sent.ExitCode == 0, sent.Stderr);
+            await Task.Delay(300);
+            Assert.Equal("from-a\n", (await workspace.RunAsync("exec", a + "/0", "--", "cat", "/tmp/got")).Stdout);
+
+            // The host's own addresses: no route there.
+            foreach (var address in HostAddresses())
+            {
+                var tried = await workspace.RunAsync("exec", a + "/1", "--", "sh", "-c", $"echo x | nc -w 2 {address} {hostPort}");
+                Assert.NotEqual(0, tried.ExitCode);
+                Assert.Contains("Network is unreachable", tried.Stderr);
+            }
+
+            Assert.False(hostListener.Pending(), "an instance reached a listener on the host");
+            Assert.Contains($"vse-{a}", await IpAsync("netns", "list"));
+        }
+        finally
+        {
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", a)).ExitCode);
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", b)).ExitCode);
+        }
+
+        Assert.Equal(namespacesBefore, await IpAsync("netns", "list"));
+        Assert.Equal(linksBefore, await IpAsync("-o", "link", "show"));
+        Assert.Equal(["runtime"], Directory.EnumerateFileSystemEntries(Path.Combine(workspace.VseHome, "run")).Select(Path.GetFileName));
+    }
+
+    private static async Task<string> DeployAsync(Workspace workspace, int instances)
+    {
+        var deployed = await workspace.RunAsync("deploy", "net.vse.yaml", "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        return deployed.Stdout.Trim();
+    }
+
+    private static IEnumerable<IPAddress> HostAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+
+    private static async Task<string> IpAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Requirements.Tool("ip")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+}

@@ -16,7 +16,17 @@ public static class OciSpecBuilder
     /// <summary>The CFS period the CPU quota is expressed in: 100 ms, the kernel's default.</summary>
     public const ulong CpuPeriodMicroseconds = 100_000;
 
-    private static readonly string[] DefaultCapabilities = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
+    /// <summary>
+    /// The capabilities Docker and Podman give a container by default: what an ordinary system
+    /// needs to run its services (sshd changes user, apt chowns, ping opens a raw socket), none of
+    /// what reaches beyond the instance's namespaces (no CAP_SYS_ADMIN, CAP_NET_ADMIN,
+    /// CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_SYS_TIME).
+    /// </summary>
+    private static readonly string[] DefaultCapabilities =
+    [
+        "CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_MKNOD",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
+    ];
 
     private static readonly string[] MaskedPaths =
     [

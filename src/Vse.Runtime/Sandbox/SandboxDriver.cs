@@ -155,10 +155,13 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        var delete = await RunUncheckedAsync(["delete", "--force", handle.Id], cancellationToken);
-        if (delete.ExitCode != 0 && !DoesNotExist(delete.Stderr))
+        if (KnownToRuntime(handle))
         {
-            throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
+            var delete = await RunUncheckedAsync(["delete", "--force", handle.Id], cancellationToken);
+            if (delete.ExitCode != 0 && !DoesNotExist(delete.Stderr))
+            {
+                throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
+            }
         }
 
         var rootfs = new OverlayRoot("", handle.StateDirectory).Rootfs;
@@ -176,6 +179,11 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
+        if (!KnownToRuntime(handle))
+        {
+            return new InstanceStatus(InstanceState.Missing, null);
+        }
+
         var result = await RunUncheckedAsync(["state", handle.Id], cancellationToken);
         if (result.ExitCode != 0)
         {
@@ -340,6 +348,13 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     private Task<ExternalTool.Result> RunUncheckedAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         ExternalTool.RunUncheckedAsync(runtime.Path, ["--root", _runtimeRoot, .. arguments], cancellationToken);
+
+    /// <summary>
+    /// Whether the runtime holds state for the instance: runc and crun keep a container's state in
+    /// <c>ROOT/ID/</c>, so its absence answers without a runtime process (~10 ms each), which
+    /// matters where <c>vse run</c> would otherwise ask twice about a container <c>runc run</c> already deleted.
+    /// </summary>
+    private bool KnownToRuntime(InstanceHandle handle) => Directory.Exists(Path.Combine(_runtimeRoot, handle.Id));
 
     private static bool DoesNotExist(string stderr) =>
         stderr.Contains("does not exist", StringComparison.Ordinal) || stderr.Contains("not found", StringComparison.Ordinal);

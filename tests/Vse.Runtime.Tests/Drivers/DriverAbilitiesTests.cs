@@ -21,10 +21,25 @@ public sealed class DriverAbilitiesTests
     public void SandboxCanSuspend() => Assert.Same(_sandbox, DriverAbilities.Suspendable(_sandbox));
 
     [Fact]
-    public void PrivateNetworkIsNotOfferedYet()
+    public void PrivateNetworkIsOfferedWhenVseRunsAsRoot()
     {
-        var error = Assert.Throws<DriverCapabilityMissingException>(() => DriverAbilities.RequireNetworkMode(_sandbox, NetworkMode.Private));
+        // Plugging veths into a fabric namespace needs CAP_NET_ADMIN on the host.
+        if (Environment.IsPrivilegedProcess)
+        {
+            DriverAbilities.RequireNetworkMode(_sandbox, NetworkMode.Private);
+        }
+        else
+        {
+            var error = Assert.Throws<DriverCapabilityMissingException>(() => DriverAbilities.RequireNetworkMode(_sandbox, NetworkMode.Private));
+            Assert.Contains("network mode 'private'", error.Message, StringComparison.Ordinal);
+        }
+    }
 
-        Assert.Contains("network mode 'private'", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public async Task APrivateNetworkInstanceNeedsItsAttachment()
+    {
+        var spec = Support.SampleSpecs.Spec(network: NetworkMode.Private, cpus: null, memory: null);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _sandbox.CreateAsync(spec, CancellationToken.None));
     }
 }

@@ -6,6 +6,8 @@ packages=(
   bubblewrap    # build steps run inside the image under bwrap (pid/ipc/uts namespaces)
   util-linux    # unshare: a private mount namespace for each build step's overlay
   bsdutils      # tests: script(1) gives `vse exec -t` a terminal
+  iproute2      # private networks: the fabric namespace, bridge and veths (ip netns, ip -batch)
+  openssh-client # private networks: ssh-keygen makes each deployment its own key pair
   mmdebstrap    # debian:SUITE bases
   runc          # sandbox instances (OCI runtime)
   crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)

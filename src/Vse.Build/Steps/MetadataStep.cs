@@ -7,8 +7,9 @@ namespace Vse.Build.Steps;
 
 /// <summary>
 /// The last layer: <c>/.vse/description.json</c> (the resolved description, whose env, services
-/// and boot options the drivers read) and <c>/.vse/lock.json</c> (the environment's lock file:
-/// base identity, every step's layer key, the installed package versions, the policy digest).
+/// and boot options the drivers read), <c>/.vse/lock.json</c> (the environment's lock file:
+/// base identity, every step's layer key, the installed package versions, the policy digest)
+/// and the description's env in <c>/etc/environment</c> for logins (<see cref="EnvironmentFile"/>).
 /// </summary>
 /// <param name="DescriptionJson">The canonical JSON of the resolved description.</param>
 /// <param name="Layers">Every earlier step's title and key, base first.</param>
@@ -24,7 +25,8 @@ public sealed record MetadataStep(
     public const string DescriptionPath = "/.vse/description.json";
     public const string LockPath = "/.vse/lock.json";
 
-    public override string Canonical => $$"""{"metadata":{{CanonicalJson.Quote(DescriptionDigest)}},"policy":{{CanonicalJson.Quote(PolicyDigest)}}}""";
+    // "environment": layers made before /etc/environment was written carry another key.
+    public override string Canonical => $$"""{"environment":1,"metadata":{{CanonicalJson.Quote(DescriptionDigest)}},"policy":{{CanonicalJson.Quote(PolicyDigest)}}}""";
 
     /// <summary>The description JSON differs in lineage and target even when its digest does not.</summary>
     public override Task<string> InputDigestAsync(CancellationToken cancellationToken) =>
@@ -38,6 +40,26 @@ public sealed record MetadataStep(
         await root.WriteFileAsync(DescriptionPath, Encoding.UTF8.GetBytes(DescriptionJson + "\n"), mode, ImageOwner.Root, cancellationToken);
         var packages = await InstalledPackages.ReadAsync(root, cancellationToken);
         await root.WriteFileAsync(LockPath, LockJson(packages), mode, ImageOwner.Root, cancellationToken);
+        await WriteEnvironmentAsync(root, mode, cancellationToken);
+    }
+
+    private async Task WriteEnvironmentAsync(ImageRoot root, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        using var description = JsonDocument.Parse(DescriptionJson);
+        if (!description.RootElement.TryGetProperty("env", out var map) || root.TryGetStatus("/etc", cancellationToken) is not { IsDirectory: true })
+        {
+            return;
+        }
+
+        var env = map.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString() ?? "", StringComparer.Ordinal);
+        var existing = "";
+        if (root.TryGetStatus(EnvironmentFile.Path, cancellationToken) is { Type: NodeType.RegularFile })
+        {
+            using var reader = new StreamReader(root.OpenRead(EnvironmentFile.Path, cancellationToken));
+            existing = await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        await root.WriteFileAsync(EnvironmentFile.Path, Encoding.UTF8.GetBytes(EnvironmentFile.Merge(existing, env)), mode, ImageOwner.Root, cancellationToken);
     }
 
     private byte[] LockJson(SortedDictionary<string, string> packages)

@@ -15,6 +15,12 @@ namespace Vse.Deploy.Network;
 /// <see cref="HostfilePath"/> (one line per instance, <c>HOSTNAME slots=1</c>, for
 /// <c>mpirun --hostfile</c>), bound read-only from the deployment's state directory.
 /// </para>
+/// <para>
+/// And the deployment's own SSH key pair, made at deploy time (when <c>ssh-keygen</c> is
+/// there): root's identity, authorized key and client config in every instance, so an image
+/// that runs sshd lets its instances reach each other as a cluster's nodes do (how
+/// <c>mpirun</c> starts its daemons), and no other deployment's key opens them.
+/// </para>
 /// </summary>
 public sealed class PrivateNetwork
 {
@@ -26,8 +32,11 @@ public sealed class PrivateNetwork
     /// <summary>A Linux bridge takes at most 1,024 ports.</summary>
     public const int MaxInstances = 1023;
 
-    private PrivateNetwork(string fabricNamespace, AddressPlan plan, string directory)
+    private readonly bool _sshKeys;
+
+    private PrivateNetwork(string fabricNamespace, AddressPlan plan, string directory, bool sshKeys)
     {
+        _sshKeys = sshKeys;
         FabricNamespace = fabricNamespace;
         Plan = plan;
         Directory = directory;
@@ -51,7 +60,6 @@ public sealed class PrivateNetwork
             throw new ArgumentException($"a private network holds at most {Math.Min(MaxInstances, plan.Capacity)} instances (subnet {plan}); asked for {hostnames.Count}");
         }
 
-        var network = new PrivateNetwork(NamespaceOf(deploymentId), plan, directory);
         System.IO.Directory.CreateDirectory(directory);
         var hosts = new StringBuilder("127.0.0.1\tlocalhost\n");
         var hostfile = new StringBuilder();
@@ -64,6 +72,19 @@ public sealed class PrivateNetwork
         await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), hosts.ToString(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "hostfile"), hostfile.ToString(), cancellationToken);
 
+        if (ExternalTool.Find("ssh-keygen") is { } keygen)
+        {
+            await ExternalTool.RunAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", $"vse deployment {deploymentId}", "-f", Path.Combine(directory, "id_ed25519")], cancellationToken);
+            // Inside, the instances are the only hosts, and their host keys come from the image.
+            await File.WriteAllTextAsync(Path.Combine(directory, "ssh_config"), """
+                Host *
+                  StrictHostKeyChecking no
+                  UserKnownHostsFile /dev/null
+                  LogLevel ERROR
+                """ + "\n", cancellationToken);
+        }
+
+        var network = new PrivateNetwork(NamespaceOf(deploymentId), plan, directory, sshKeys: File.Exists(Path.Combine(directory, "id_ed25519")));
         var ip = ExternalTool.Require("ip", "iproute2");
         await ExternalTool.RunAsync(ip, ["netns", "add", network.FabricNamespace], cancellationToken);
         var batch = $"""
@@ -78,11 +99,19 @@ public sealed class PrivateNetwork
     public NetworkAttachment AttachmentOf(int index) =>
         new(FabricNamespace, Bridge, $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}");
 
-    /// <summary>The read-only binds that give every instance the deployment's hosts file and hostfile.</summary>
+    /// <summary>The read-only binds that give every instance the deployment's hosts file, hostfile and SSH keys.</summary>
     public IReadOnlyList<InstanceMount> Mounts =>
     [
         new InstanceMount("/etc/hosts", Path.Combine(Directory, "hosts"), ReadOnly: true),
         new InstanceMount(HostfilePath, Path.Combine(Directory, "hostfile"), ReadOnly: true),
+        .. _sshKeys
+            ? new[]
+            {
+                new InstanceMount("/root/.ssh/id_ed25519", Path.Combine(Directory, "id_ed25519"), ReadOnly: true),
+                new InstanceMount("/root/.ssh/authorized_keys", Path.Combine(Directory, "id_ed25519.pub"), ReadOnly: true),
+                new InstanceMount("/root/.ssh/config", Path.Combine(Directory, "ssh_config"), ReadOnly: true),
+            }
+            : [],
     ];
 
     /// <summary>Deletes the deployment's fabric (and with it the bridge and every veth) if there is one.</summary>

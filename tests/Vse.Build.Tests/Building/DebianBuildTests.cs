@@ -17,6 +17,7 @@ public sealed class DebianBuildTests(BuildFixture fixture)
             name: test/debian
             extends: ./base.vse.yaml
             packages: {remove: [nano]}
+            env: {GREETING: hello world}
             build:
               - {run: "dpkg-query -W -f '$${Package} $${Status}\\n' hello > /hello.status; if dpkg -s nano >/dev/null 2>&1; then echo yes; else echo no; fi > /nano.installed"}
             """,
@@ -39,6 +40,7 @@ public sealed class DebianBuildTests(BuildFixture fixture)
         Assert.Matches("\"hello\": \"[0-9][^\"]*\"", lockJson);
         Assert.DoesNotContain("\"nano\"", lockJson);
         Assert.Contains("\"base\": \"debian:bookworm:minbase:default:", lockJson);
+        Assert.Contains("GREETING=hello world\n", File.ReadAllText(Path.Combine(result.Rootfs, "etc/environment")));
 
         var again = await fixture.Builder.BuildAsync(resolved, false, null, CancellationToken.None);
         Assert.Equal(0, again.StepsRun);

@@ -74,8 +74,23 @@ step "vse build examples/apps/hello/hello.vse.yaml, then compare the two environ
 step "vse run examples/apps/hello/hello.vse.yaml: build (cached), start a sandbox instance, run the description's command, clean up"
 "$vse" run examples/apps/hello/hello.vse.yaml
 
-step "A deployment of 3 sandbox instances: deploy, ps, exec in every instance, cleanup"
-dep=$("$vse" deploy examples/apps/hello/hello.vse.yaml --instances 3)
+step "A virtual cluster: apps/mpi-ring as 4 sandbox instances on a private network of their own"
+# Open MPI, sshd and a compiled MPI program in the image (built once, then cached); every
+# instance gets a hostname, /etc/hosts, the hostfile /etc/vse/hostfile and the deployment's SSH key.
+dep=$("$vse" deploy examples/apps/mpi-ring/mpi-ring.vse.yaml --instances 4)
 "$vse" ps
-"$vse" exec "$dep" -- sh -c 'echo "$(hostname): $(cat /etc/motd)"'
+
+step "vse exec $dep -- ...: a command on every node at once, output prefixed by hostname"
+"$vse" exec "$dep" -- sh -c 'echo "my address: $(grep -w "$(hostname)" /etc/hosts | cut -f1)"'
+echo "(--group folds identical output, like dshbak -c:)"
+"$vse" exec --group "$dep" -- sh -c 'mpirun --version | head -n 1'
+
+step "vse exec $dep/0 -- mpirun ...: one MPI rank per instance, started over ssh from node 0"
+"$vse" exec "$dep/0" -- cat /etc/vse/hostfile
+"$vse" exec "$dep/0" -- mpirun --hostfile /etc/vse/hostfile --map-by slot /usr/local/bin/mpi-ring
+
+step "vse cleanup $dep: instances, writable layers, network namespace and veths go away"
 "$vse" cleanup "$dep"
+"$vse" ps
+if ip netns list | grep -q "vse-$dep"; then echo "network namespace vse-$dep left behind" >&2; exit 1; fi
+echo "no network namespace or instance of $dep is left"

@@ -98,8 +98,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var handle = await driver.CreateAsync(spec, cancellationToken);
         await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
         await driver.StartAsync(handle, cancellationToken);
-        var status = await driver.StateAsync(handle, cancellationToken);
-        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, status.Pid, cancellationToken);
+        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, driver.InitPid(handle), cancellationToken);
     }
 
     /// <summary>
@@ -164,6 +163,16 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     public Task ResumeAsync(Deployment deployment, CancellationToken cancellationToken) =>
         ChangeStateAsync(deployment, LifecycleState.Suspended, LifecycleState.Running, (driver, handle, ct) => DriverAbilities.Suspendable(driver).ResumeAsync(handle, ct), cancellationToken);
 
+    /// <summary>
+    /// What <c>vse ps</c> shows for an instance: its recorded state, or <c>exited</c> when it is
+    /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
+    /// instance still holds state that <c>vse cleanup</c> removes.
+    /// </summary>
+    public static string ObservedState(InstanceRecord instance) =>
+        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HostProcess.HasEnded(pid)
+            ? "exited"
+            : instance.State.ToString().ToLowerInvariant();
+
     /// <summary>The file an instance's init and services write to (the runtime hands it their stdout and stderr).</summary>
     public static string LogOf(InstanceRecord instance) => Path.Combine(instance.StateDirectory, "init.log");
 
@@ -185,22 +194,24 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         await deployments.SetStateAsync(deployment.Id, to, cancellationToken);
     }
 
-    /// <summary>Stops and removes every instance and its writable state, then the records. Safe to repeat after a crash.</summary>
+    /// <summary>
+    /// Stops and removes every instance and its writable state (as many at once as a deploy
+    /// starts), then the records. Safe to repeat after a crash.
+    /// </summary>
     public async Task CleanupAsync(string deploymentId, CancellationToken cancellationToken)
     {
         var deployment = await deployments.GetAsync(deploymentId, cancellationToken);
         await deployments.SetStateAsync(deployment.Id, LifecycleState.Stopping, cancellationToken);
-        foreach (var instance in deployment.Instances)
-        {
-            if (instance.RuntimeId is null && !Directory.Exists(instance.StateDirectory))
+        var (driver, _) = await HandleOfAsync(deployment, deployment.Instances[0], cancellationToken);
+        await Parallel.ForEachAsync(
+            deployment.Instances.Where(i => i.RuntimeId is not null || Directory.Exists(i.StateDirectory)),
+            new ParallelOptions { MaxDegreeOfParallelism = new DeploymentPlan(1).Parallelism, CancellationToken = cancellationToken },
+            async (instance, ct) =>
             {
-                continue;
-            }
-
-            var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
-            await driver.StopAsync(handle, TimeSpan.FromSeconds(5), cancellationToken);
-            await driver.RemoveAsync(handle, cancellationToken);
-        }
+                var handle = HandleOf(deployment, instance);
+                await driver.StopAsync(handle, TimeSpan.FromSeconds(5), ct);
+                await driver.RemoveAsync(handle, ct);
+            });
 
         await PrivateNetwork.DeleteAsync(deployment.Id, cancellationToken);
         TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
@@ -223,9 +234,11 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
             ? new OciRuntime(runtimeName, path)
             : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        var id = instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}";
-        return (new SandboxDriver(runtime, RuntimeRoot, criu), new InstanceHandle(SandboxDriver.DriverName, id, instance.StateDirectory));
+        return (new SandboxDriver(runtime, RuntimeRoot, criu), HandleOf(deployment, instance));
     }
+
+    private static InstanceHandle HandleOf(Deployment deployment, InstanceRecord instance) =>
+        new(SandboxDriver.DriverName, instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
 
     /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
     private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");

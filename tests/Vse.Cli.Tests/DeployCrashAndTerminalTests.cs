@@ -61,7 +61,45 @@ public sealed class DeployCrashAndTerminalTests
         Assert.Empty(await ContainersOfAsync(workspace, id));
         Assert.DoesNotContain(workspace.VseHome, await File.ReadAllTextAsync("/proc/self/mountinfo"));
         Assert.False(Directory.Exists(Path.Combine(run, id)));
+        Assert.Empty(CgroupsOf(id));
     }
+
+    [SkippableFact]
+    public async Task An_instance_whose_init_was_killed_behind_vse_s_back_shows_as_exited_and_cleanup_removes_it()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        var id = (await workspace.RunAsync("deploy", "crash.vse.yaml", "--instances", "2")).Stdout.Trim();
+        var pid = int.Parse((await workspace.RunAsync("ps")).Stdout.Split('\n').Single(l => l.Contains(" apps-crash-1 ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        using (var init = Process.GetProcessById(pid))
+        {
+            init.Kill();
+        }
+
+        // SIGKILL is not instant; the init is not vse's child to wait for.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string[] ps;
+        while (!(ps = (await workspace.RunAsync("ps")).Stdout.Split('\n')).Any(l => l.Contains(" exited ", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Matches(" apps-crash-0 +running ", ps.Single(l => l.Contains(" apps-crash-0 ", StringComparison.Ordinal)));
+        Assert.Matches(" apps-crash-1 +exited ", ps.Single(l => l.Contains(" apps-crash-1 ", StringComparison.Ordinal)));
+
+        var cleaned = await workspace.RunAsync("cleanup", id);
+        Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+        Assert.Empty(await ContainersOfAsync(workspace, id));
+        Assert.Empty(CgroupsOf(id));
+    }
+
+    /// <summary>Cgroups of the deployment's instances in every hierarchy (vse puts them under <c>vse/</c>).</summary>
+    private static List<string> CgroupsOf(string deploymentId) =>
+        Directory.Exists("/sys/fs/cgroup")
+            ? Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, "vse")).Where(Directory.Exists)
+                .SelectMany(Directory.EnumerateDirectories).Where(c => c.Contains(deploymentId, StringComparison.Ordinal)).ToList()
+            : [];
 
     [SkippableFact]
     public async Task Exec_with_a_terminal_gives_the_command_one_and_refuses_without()

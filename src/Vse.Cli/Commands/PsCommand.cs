@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
+using Vse.Deploy;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse ps</c>: every deployment's instances, including ones a crash left half-made.</summary>
+/// <summary>
+/// <c>vse ps</c>: every deployment's instances, including ones a crash left half-made, and
+/// instances whose init has ended behind vse's back (<c>exited</c>).
+/// </summary>
 internal static class PsCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -17,7 +21,7 @@ internal static class PsCommand
             Table.Write(Console.Out, ["DEPLOYMENT", "NAME", "DRIVER", "INSTANCE", "HOSTNAME", "STATE", "PID"], deployments.SelectMany(d => d.Instances.Select(i => (IReadOnlyList<string>)
             [
                 d.Id, d.Record.Name, d.Record.Driver, i.Index.ToString(CultureInfo.InvariantCulture), i.Hostname,
-                i.State.ToString().ToLowerInvariant(), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                SandboxDeployments.ObservedState(i), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
             ])));
             return ExitCodes.Success;
         });

@@ -8,8 +8,10 @@ namespace Vse.Deploy.Network;
 /// One deployment's private network: a bridge in a network namespace of its own (the fabric,
 /// <c>/run/netns/vse-DEPLOYMENT</c>), with no link to the host's interfaces or to any other
 /// deployment's fabric, so the same subnet can serve every deployment. Instances join it with a
-/// veth each (<see cref="NetworkAttachment"/>). Deleting the fabric deletes the bridge and every
-/// veth in it.
+/// veth each (<see cref="NetworkAttachment"/>). A Linux bridge takes at most 1,024 ports, so
+/// every <see cref="PortsPerBridge"/> instances get a bridge of their own (<c>vse1</c>, <c>vse2</c>,
+/// ...), joined to <c>vse0</c> by a veth pair: one layer-2 segment, one subnet. Deleting the
+/// fabric deletes the bridges and every veth in them.
 /// <para>
 /// Every instance sees the same <c>/etc/hosts</c> (all instances by hostname) and
 /// <see cref="HostfilePath"/> (one line per instance, <c>HOSTNAME slots=1</c>, for
@@ -27,10 +29,8 @@ public sealed class PrivateNetwork
     /// <summary>Where the MPI hostfile is inside every instance.</summary>
     public const string HostfilePath = "/etc/vse/hostfile";
 
-    public const string Bridge = "vse0";
-
-    /// <summary>A Linux bridge takes at most 1,024 ports.</summary>
-    public const int MaxInstances = 1023;
+    /// <summary>Instances on one bridge; with the links between bridges, well under the kernel's 1,024 ports.</summary>
+    public const int PortsPerBridge = 1000;
 
     private readonly bool _sshKeys;
 
@@ -55,9 +55,9 @@ public sealed class PrivateNetwork
     public static async Task<PrivateNetwork> CreateAsync(
         string deploymentId, AddressPlan plan, IReadOnlyList<string> hostnames, string directory, CancellationToken cancellationToken)
     {
-        if (hostnames.Count > MaxInstances || hostnames.Count > plan.Capacity)
+        if (hostnames.Count > plan.Capacity)
         {
-            throw new ArgumentException($"a private network holds at most {Math.Min(MaxInstances, plan.Capacity)} instances (subnet {plan}); asked for {hostnames.Count}");
+            throw new ArgumentException($"the subnet {plan} holds at most {plan.Capacity} instances; asked for {hostnames.Count}");
         }
 
         System.IO.Directory.CreateDirectory(directory);
@@ -87,17 +87,35 @@ public sealed class PrivateNetwork
         var network = new PrivateNetwork(NamespaceOf(deploymentId), plan, directory, sshKeys: File.Exists(Path.Combine(directory, "id_ed25519")));
         var ip = ExternalTool.Require("ip", "iproute2");
         await ExternalTool.RunAsync(ip, ["netns", "add", network.FabricNamespace], cancellationToken);
-        var batch = $"""
-            link set lo up
-            link add {Bridge} type bridge
-            link set {Bridge} addrgenmode none up
-            """;
-        await ExternalTool.RunAsync(ip, ["-n", network.FabricNamespace, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(batch + "\n")));
+        await ExternalTool.RunAsync(
+            ip, ["-n", network.FabricNamespace, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(FabricBatch(hostnames.Count))));
         return network;
     }
 
     public NetworkAttachment AttachmentOf(int index) =>
-        new(FabricNamespace, Bridge, $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}");
+        new(FabricNamespace, BridgeOf(index), $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}");
+
+    /// <summary>The bridge instance <paramref name="index"/> is plugged into.</summary>
+    public static string BridgeOf(int index) => $"vse{index / PortsPerBridge}";
+
+    /// <summary>The <c>ip -batch</c> lines that make the fabric's bridges for <paramref name="instances"/> instances.</summary>
+    internal static string FabricBatch(int instances)
+    {
+        var batch = new StringBuilder("link set lo up\n");
+        var bridges = Math.Max(1, (instances + PortsPerBridge - 1) / PortsPerBridge);
+        for (var bridge = 0; bridge < bridges; bridge++)
+        {
+            batch.Append($"link add vse{bridge} type bridge\nlink set vse{bridge} addrgenmode none up\n");
+            if (bridge > 0)
+            {
+                batch.Append($"link add up{bridge} type veth peer name down{bridge}\n")
+                    .Append($"link set up{bridge} addrgenmode none master vse0 up\n")
+                    .Append($"link set down{bridge} addrgenmode none master vse{bridge} up\n");
+            }
+        }
+
+        return batch.ToString();
+    }
 
     /// <summary>The read-only binds that give every instance the deployment's hosts file, hostfile and SSH keys.</summary>
     public IReadOnlyList<InstanceMount> Mounts =>

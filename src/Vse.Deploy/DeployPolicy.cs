@@ -1,5 +1,6 @@
 using Vse.Description;
 using Vse.Description.Diagnostics;
+using Vse.Description.Model;
 using Vse.Description.Policy;
 
 namespace Vse.Deploy;
@@ -7,19 +8,25 @@ namespace Vse.Deploy;
 /// <summary>
 /// The deploy-time policy check of DESIGN §2.3: the description is checked again against the
 /// site's policy files as they are now (not as they were at build time), and the driver against
-/// <c>allow.drivers</c>.
+/// <c>allow.drivers</c>. What the command line sets in place of the description
+/// (<c>--instances</c>, <c>--per-node</c>) is checked as if the description had set it: a site
+/// limit on <c>deploy.instances</c> binds <c>vse deploy -n</c> too.
 /// </summary>
 public static class DeployPolicy
 {
-    public static IReadOnlyList<Diagnostic> Recheck(ResolvedDescription resolved, string siteDirectory, string driver)
+    public static IReadOnlyList<Diagnostic> Recheck(
+        ResolvedDescription resolved, string siteDirectory, string driver, int? instances = null, int? perNode = null)
     {
         var (policy, diagnostics) = SitePolicyLoader.Load(resolved.Layers.Select(l => l.File), siteDirectory);
         var fallback = SourceLocation.StartOf(resolved.Layers[^1].File);
         SourceLocation Locate(string path) => resolved.Provenance.LastWrite(path)?.Location ?? fallback;
+        var deploy = resolved.Content["deploy"] as MapValue ?? MapValue.Empty;
+        deploy = instances is { } n ? deploy.With("instances", ScalarValue.Of(n)) : deploy;
+        deploy = perNode is { } k ? deploy.With("per_node", ScalarValue.Of(k)) : deploy;
         return
         [
             .. diagnostics,
-            .. PolicyChecker.Check(resolved.Content, policy, Locate),
+            .. PolicyChecker.Check(resolved.Content.With("deploy", deploy), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
         ];
     }

@@ -140,4 +140,30 @@ public sealed class LifecycleCommandTests
         Assert.Equal(3, refused.ExitCode);
         Assert.Contains("driver 'sandbox' is not allowed by site policy", refused.Stderr);
     }
+
+    [Fact]
+    public async Task A_site_limit_on_instances_binds_the_command_line_as_it_binds_the_description()
+    {
+        using var workspace = new Workspace();
+        workspace.Write("site/base.vse.yaml", """
+            vse: 1
+            name: base
+            os: {base: busybox}
+            policy: {limits: {deploy.instances: 2, deploy.per_node: 2}}
+            """);
+        workspace.Write("app.vse.yaml", """
+            vse: 1
+            name: app
+            extends: base
+            """);
+        var tooMany = await workspace.RunAsync("deploy", "app.vse.yaml", "--instances", "3");
+        Assert.Equal(3, tooMany.ExitCode);
+        Assert.Contains("'deploy.instances' is 3, above the site limit of 2", tooMany.Stderr);
+        var tooDense = await workspace.RunAsync("deploy", "app.vse.yaml", "--per-node", "5");
+        Assert.Equal(3, tooDense.ExitCode);
+        Assert.Contains("'deploy.per_node' is 5, above the site limit of 2", tooDense.Stderr);
+        var none = await workspace.RunAsync("deploy", "app.vse.yaml", "--per-node", "0");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Equal(["vse: error: --instances and --per-node must be at least 1"], none.ErrorLines);
+    }
 }

@@ -8,7 +8,7 @@ using Vse.State.Configurations;
 namespace Vse.Cli.Commands;
 
 /// <summary>
-/// <c>vse deploy FILE [--instances N] [--driver D] [--target T] [--runtime R]</c>: build if needed,
+/// <c>vse deploy FILE [--instances N] [--per-node K] [--driver D] [--target T] [--runtime R]</c>: build if needed,
 /// start, print the id. The id is the only thing on stdout (progress goes to stderr), so
 /// <c>dep=$(vse deploy …)</c> works in scripts.
 /// </summary>
@@ -21,7 +21,7 @@ internal static class DeployCommand
         var options = new DeployOptions();
         var command = new Command("deploy", "Build the description if needed and start it as a deployment of isolated instances; prints the deployment id")
         {
-            file, target, options.Instances, options.Driver, options.Runtime, options.KeepPartial,
+            file, target, options.Instances, options.PerNode, options.Driver, options.Runtime, options.KeepPartial,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -31,7 +31,14 @@ internal static class DeployCommand
                 return exitCode;
             }
 
-            var (configuration, _, workspace, instances) = prepared;
+            var (configuration, _, workspace, instances, perNode) = prepared;
+            if (instances > perNode)
+            {
+                // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
+                await Console.Error.WriteLineAsync(
+                    $"vse: {instances} instances at {perNode} per node make {(instances + perNode - 1) / perNode} nodes' worth; this host runs them all");
+            }
+
             var progress = new DeployProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
             DeployResult result;
             try
@@ -73,7 +80,8 @@ internal static class DeployCommand
 
         var deploy = resolved.Content["deploy"] as MapValue;
         var driver = parse.GetValue(options.Driver) ?? (deploy?["driver"] as ScalarValue)?.AsString ?? "sandbox";
-        var policy = DeployPolicy.Recheck(resolved, resolveOptions.SearchPath.SiteDirectory, driver);
+        var policy = DeployPolicy.Recheck(
+            resolved, resolveOptions.SearchPath.SiteDirectory, driver, parse.GetValue(options.Instances), parse.GetValue(options.PerNode));
         DiagnosticPrinter.Print(policy, environment, Console.Error);
         if (policy.Any(d => d.IsError))
         {
@@ -87,19 +95,27 @@ internal static class DeployCommand
         }
 
         var instances = parse.GetValue(options.Instances) ?? (int?)(deploy?["instances"] as ScalarValue)?.AsInteger ?? 1;
+        var perNode = parse.GetValue(options.PerNode) ?? (int?)(deploy?["per_node"] as ScalarValue)?.AsInteger ?? instances;
+        if (instances < 1 || perNode < 1)
+        {
+            throw new UsageException("--instances and --per-node must be at least 1");
+        }
+
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
         var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
-        return (new PreparedDeployment(configuration, resolved, workspace, instances), ExitCodes.Success);
+        return (new PreparedDeployment(configuration, resolved, workspace, instances, perNode), ExitCodes.Success);
     }
 }
 
 /// <summary>A configuration built and cleared by policy for deployment, with the description it came from.</summary>
-internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, int Instances);
+internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, int Instances, int PerNode);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions
 {
     public Option<int?> Instances { get; } = new("--instances", "-n") { Description = "Number of instances (default: deploy.instances, else 1)" };
+
+    public Option<int?> PerNode { get; } = new("--per-node") { Description = "Instances per node (default: deploy.per_node, else all); a local deployment runs every node's instances on this host" };
 
     public Option<string?> Driver { get; } = new("--driver") { Description = "sandbox (an OCI runtime) or vm (default: deploy.driver, else sandbox)" };
 

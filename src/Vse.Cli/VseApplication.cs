@@ -46,7 +46,10 @@ public static class VseApplication
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Ctrl+C and SIGTERM cancel the command's token, and vse exits at most 2 s later. Set
+            // explicitly: System.CommandLine 2.0.0 leaves it null, which means no cancellation at all
+            // (dotnet/command-line-api#2739).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(2) });
         }
         catch (OperationCanceledException)
         {

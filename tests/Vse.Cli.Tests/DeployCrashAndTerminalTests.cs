@@ -94,6 +94,49 @@ public sealed class DeployCrashAndTerminalTests
         Assert.Empty(CgroupsOf(id));
     }
 
+    [SkippableFact]
+    public async Task Exec_interrupted_passes_sigterm_to_the_command_inside_so_it_can_stop_cleanly()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        var id = (await workspace.RunAsync("deploy", "crash.vse.yaml")).Stdout.Trim();
+        try
+        {
+            var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var argument in (string[])["exec", id + "/0", "--", "sh", "-c", "trap 'echo stopped > /tmp/term; exit 0' TERM; touch /tmp/started; while :; do sleep 0.1; done"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var (key, value) in workspace.Environment)
+            {
+                start.Environment[key] = value;
+            }
+
+            using var exec = Process.Start(start)!;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while ((await workspace.RunAsync("exec", id + "/0", "--", "test", "-e", "/tmp/started")).ExitCode != 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !exec.HasExited, "the command never started");
+            }
+
+            // What a batch system's time limit or `timeout` sends.
+            using (var kill = Process.Start("kill", ["-TERM", exec.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await exec.WaitForExitAsync();
+            var term = await workspace.RunAsync("exec", id + "/0", "--", "cat", "/tmp/term");
+            Assert.True(term.Stdout == "stopped\n", $"exec ended with {exec.ExitCode} ({await exec.StandardError.ReadToEndAsync()}); the command left: {term.Stdout}{term.Stderr}");
+        }
+        finally
+        {
+            await workspace.RunAsync("cleanup", id);
+        }
+    }
+
     /// <summary>Cgroups of the deployment's instances in every hierarchy (vse puts them under <c>vse/</c>).</summary>
     private static List<string> CgroupsOf(string deploymentId) =>
         Directory.Exists("/sys/fs/cgroup")

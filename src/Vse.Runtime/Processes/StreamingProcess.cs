@@ -41,8 +41,7 @@ internal static class StreamingProcess
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await Signals.TerminateAsync(process);
             throw;
         }
 
@@ -69,8 +68,7 @@ internal static class StreamingProcess
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await Signals.TerminateAsync(process);
             throw;
         }
 

@@ -1,0 +1,560 @@
+/*
+ * vse-launch: the bulk launch path for vse instances.
+ *
+ * One process creates many instances. An OCI runtime costs ~25 ms of CPU per
+ * instance (runc re-execs itself several times, parses JSON, copies the
+ * launcher's mount table); here each instance costs one clone() plus the
+ * syscalls its own confinement needs, and children set themselves up in
+ * parallel while the launcher clones the next one. What an instance gets is
+ * what OciSpecBuilder asks runc for (see README.md next to this file).
+ *
+ *   vse-launch [--bind SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...
+ *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
+ *             start ID                             (--hold) release a held instance
+ *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
+ *   vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+extern char **environ;
+
+/* Docker's default set, as OciSpecBuilder.DefaultCapabilities. */
+static const uint64_t KEEP_CAPS =
+    1ULL << CAP_AUDIT_WRITE | 1ULL << CAP_CHOWN | 1ULL << CAP_DAC_OVERRIDE | 1ULL << CAP_FOWNER |
+    1ULL << CAP_FSETID | 1ULL << CAP_KILL | 1ULL << CAP_MKNOD | 1ULL << CAP_NET_BIND_SERVICE |
+    1ULL << CAP_NET_RAW | 1ULL << CAP_SETFCAP | 1ULL << CAP_SETGID | 1ULL << CAP_SETPCAP |
+    1ULL << CAP_SETUID | 1ULL << CAP_SYS_CHROOT;
+
+static const char *const MASKED[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/sys/firmware", "/proc/scsi"};
+static const char *const READONLY[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+static const struct { const char *name; int major, minor; } DEVICES[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+/* runc 1.1 appends these to the spec's "deny all" (libcontainer/specconv AllowedDevices). */
+static const char *const DEVICE_RULES[] = {"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+    "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm"};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Child -> launcher report. 64 bytes < PIPE_BUF, so a write is atomic and never split. */
+enum { MSG_ERROR = 1, MSG_READY, MSG_EXEC };
+struct msg { int kind, err; char step[56]; };
+
+enum { SETUP, HELD, STARTING, DONE };
+struct inst {
+    char id[65];
+    pid_t pid;
+    int go;   /* write end: one byte = "you are in your cgroups", a second = "exec now" */
+    int rep;  /* read end: struct msg reports, EOF when the child execs (CLOEXEC) or dies */
+    int state, start_wanted, exec_seen, abandoned, reaped;
+};
+
+static struct {
+    char **bind_src, **bind_dst, **cgroots, **env, **argv;
+    int nbind, ncg, nenv, hold;
+} opt;
+static char *no_env[] = {NULL};
+static struct inst *insts;
+static int ninst, cap_inst, pending, any_error, stdin_closed_seen, epfd = -1;
+
+static char **push(char **v, int *n, char *s) {
+    v = realloc(v, sizeof(char *) * (*n + 2));
+    if (!v) { perror("realloc"); exit(2); }
+    v[(*n)++] = s;
+    v[*n] = NULL;  /* always NULL-terminated: env is handed to execve as is */
+    return v;
+}
+
+static void usage(void) {
+    fputs("usage: vse-launch [--bind SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...\n"
+          "       vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...\n", stderr);
+    exit(2);
+}
+
+/* Names become directory names (cgroups) and hostnames: keep them boring. */
+static int valid_name(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || !strcmp(s, ".") || !strcmp(s, "..")) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-')) return 0;
+    return 1;
+}
+
+/* Overlay options are comma/colon separated and have no escaping we want to rely on. */
+static int valid_path(const char *s) {
+    return s[0] == '/' && strlen(s) < 3000 && !strpbrk(s, ",:\\");
+}
+
+/* ---------------------------------------------------------------- child */
+
+static int rep_fd = -1;
+
+/* In an instance: report to the launcher. In exec's child (rep_fd < 0): say it on stderr. */
+static __attribute__((noreturn)) void die(const char *step) {
+    struct msg m = {MSG_ERROR, errno, ""};
+    snprintf(m.step, sizeof m.step, "%s", step);
+    if (rep_fd < 0) fprintf(stderr, "vse-launch: %s: %s\n", step, strerror(m.err));
+    else if (write(rep_fd, &m, sizeof m) < 0) _exit(125);
+    _exit(125);
+}
+#define TRY(expr, step) do { if ((expr) < 0) die(step); } while (0)
+
+static void report(int kind) {
+    struct msg m = {kind, 0, ""};
+    if (write(rep_fd, &m, sizeof m) != sizeof m) die("report");
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') { *p = 0; if (mkdir(buf, 0755) < 0 && errno != EEXIST) return -1; *p = '/'; }
+    return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Bounding set, capabilities, no_new_privs, rlimits: what runc's init does last. Inheritable
+ * stays empty like runc's (OciCapabilities has no Inheritable; CVE-2022-24769). */
+static void drop_privileges(void) {
+    TRY(setgroups(0, NULL), "setgroups");
+    for (int c = 0; c <= 63; c++)
+        if (!(KEEP_CAPS & 1ULL << c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+            if (errno == EINVAL) break;  /* past the kernel's last capability */
+            die("capbset_drop");
+        }
+    TRY(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient");
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2] = {{(uint32_t)KEEP_CAPS, (uint32_t)KEEP_CAPS, 0},
+                                          {(uint32_t)(KEEP_CAPS >> 32), (uint32_t)(KEEP_CAPS >> 32), 0}};
+    TRY(syscall(SYS_capset, &h, d), "capset");
+    TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
+    struct rlimit rl = {1024, 1024};
+    TRY(setrlimit(RLIMIT_NOFILE, &rl), "rlimit_nofile");
+}
+
+static void mnt(const char *src, const char *dst, const char *type, unsigned long fl, const char *data) {
+    if (mkdir_p(dst, 0755) < 0) die(dst);
+    if (mount(src, dst, type, fl, data) < 0) die(dst);
+}
+
+static __attribute__((noreturn)) void child(const char *host, const char *lower, const char *state, int go) {
+    char path[4096], opts[8192], c;
+    /* The caller reads our stdout to EOF: no instance may keep it, nor any sibling's pipe. */
+    int keep_lo = go < rep_fd ? go : rep_fd, keep_hi = go < rep_fd ? rep_fd : go;
+    close_range(3, keep_lo - 1, 0);
+    close_range(keep_lo + 1, keep_hi - 1, 0);
+    close_range(keep_hi + 1, ~0U, 0);
+    snprintf(path, sizeof path, "%s/init.log", state);
+    int log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
+    int null = open("/dev/null", O_RDONLY);
+    TRY(log, "open init.log");
+    TRY(null, "open /dev/null");
+    TRY(dup2(null, 0), "dup2"); TRY(dup2(log, 1), "dup2"); TRY(dup2(log, 2), "dup2");
+    close(null); close(log);
+
+    /* Nothing below may allocate before we are in our cgroups: v1 memcg does not move charges. */
+    if (read(go, &c, 1) != 1) _exit(1);
+    TRY(unshare(CLONE_NEWCGROUP), "unshare cgroup");  /* rooted at the cgroup just placed in */
+    TRY(setsid(), "setsid");
+    /* A fresh anonymous session keyring, as runc: keys of the launcher's session stay out. */
+    TRY(syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL), "keyring");
+    TRY(sethostname(host, strlen(host)), "sethostname");
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    TRY(s, "socket");
+    TRY(ioctl(s, SIOCGIFFLAGS, &ifr), "lo flags");
+    ifr.ifr_flags |= IFF_UP;
+    TRY(ioctl(s, SIOCSIFFLAGS, &ifr), "lo up");
+    close(s);
+
+    /* Nothing we mount may propagate back into the host's table. */
+    TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+    /* Bind sources are host paths: clone them now as detached trees, attach after pivot_root. */
+    int *trees = alloca(sizeof(int) * (opt.nbind + 1));
+    for (int i = 0; i < opt.nbind; i++) {
+        struct mount_attr ma = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+        trees[i] = open_tree(AT_FDCWD, opt.bind_src[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        TRY(trees[i], opt.bind_src[i]);
+        TRY(mount_setattr(trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof ma), "bind ro");
+    }
+    snprintf(path, sizeof path, "%s/rootfs", state);
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, state, state);
+    TRY(mount("overlay", path, "overlay", 0, opts), "mount overlay");
+    TRY(chdir(path), "chdir rootfs");
+    /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path
+     * reachable, so every later path (and symlink planted in upper) resolves inside the root. */
+    TRY(syscall(SYS_pivot_root, ".", "."), "pivot_root");
+    TRY(mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL), "old root slave");
+    TRY(umount2(".", MNT_DETACH), "detach old root");
+    TRY(chdir("/"), "chdir /");
+
+    umask(0);
+    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+    mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+    for (size_t i = 0; i < N(DEVICES); i++) {
+        snprintf(path, sizeof path, "/dev/%s", DEVICES[i].name);
+        TRY(mknod(path, S_IFCHR | 0666, makedev(DEVICES[i].major, DEVICES[i].minor)), path);
+    }
+    mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+    mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k");
+    mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+    static const char *const links[][2] = {{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
+        {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"}, {"pts/ptmx", "/dev/ptmx"}};
+    for (size_t i = 0; i < N(links); i++) TRY(symlink(links[i][0], links[i][1]), links[i][1]);
+    mnt("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+    umask(022);
+    for (int i = 0; i < opt.nbind; i++) {
+        struct stat st;
+        TRY(fstat(trees[i], &st), "fstat bind");
+        const char *dst = opt.bind_dst[i];
+        if (S_ISDIR(st.st_mode)) TRY(mkdir_p(dst, 0755), dst);
+        else {
+            snprintf(path, sizeof path, "%s", dst);
+            *strrchr(path, '/') = 0;
+            if (path[0]) TRY(mkdir_p(path, 0755), dst);
+            /* O_EXCL: opening an image file for writing would copy it up for nothing */
+            int f = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (f < 0 && errno != EEXIST) die(dst);
+            if (f >= 0) close(f);
+        }
+        TRY(move_mount(trees[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH), dst);
+        close(trees[i]);
+    }
+    for (size_t i = 0; i < N(MASKED); i++) {
+        struct stat st;
+        if (stat(MASKED[i], &st) < 0) { if (errno == ENOENT) continue; die(MASKED[i]); }
+        if (S_ISDIR(st.st_mode)) TRY(mount("tmpfs", MASKED[i], "tmpfs", MS_RDONLY, NULL), MASKED[i]);
+        else TRY(mount("/dev/null", MASKED[i], NULL, MS_BIND, NULL), MASKED[i]);
+    }
+    for (size_t i = 0; i < N(READONLY); i++) {
+        if (mount(READONLY[i], READONLY[i], NULL, MS_BIND | MS_REC, NULL) < 0) {
+            if (errno == ENOENT) continue;
+            die(READONLY[i]);
+        }
+        TRY(mount(NULL, READONLY[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  NULL), READONLY[i]);
+    }
+    drop_privileges();
+    if (opt.hold) {
+        report(MSG_READY);
+        if (read(go, &c, 1) != 1) _exit(0);  /* launcher gone or gave up on us: never run */
+    }
+    report(MSG_EXEC);
+    environ = opt.env;  /* execvp searches the instance's PATH, not ours */
+    execvp(opt.argv[0], opt.argv);
+    die("exec");
+}
+
+/* --------------------------------------------------------------- launcher */
+
+static int write_file(const char *path, const char *s) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static void remove_cgroups(const char *id) {
+    char p[4096];
+    for (int i = 0; i < opt.ncg; i++) { snprintf(p, sizeof p, "%s/%s", opt.cgroots[i], id); rmdir(p); }
+}
+
+/* mkdir DIR/ID in every hierarchy, devices rules as runc's, then the pid. */
+static int place(pid_t pid, const char *id, char *err, size_t errlen) {
+    char dir[4096], p[4200], v[32];
+    for (int i = 0; i < opt.ncg; i++) {
+        snprintf(dir, sizeof dir, "%s/%s", opt.cgroots[i], id);
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) goto fail;
+        snprintf(p, sizeof p, "%s/devices.deny", dir);
+        if (access(p, F_OK) == 0) {
+            if (write_file(p, "a") < 0) goto fail;
+            snprintf(p, sizeof p, "%s/devices.allow", dir);
+            for (size_t r = 0; r < N(DEVICE_RULES); r++)
+                if (write_file(p, DEVICE_RULES[r]) < 0) goto fail;
+        }
+        snprintf(p, sizeof p, "%s/cgroup.procs", dir);
+        snprintf(v, sizeof v, "%d", pid);
+        if (write_file(p, v) < 0) goto fail;
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "cgroup %s: %s", dir, strerror(errno));
+    return -1;
+}
+
+/* The instance's last line. A failed one is killed and its cgroups removed: nothing is left. */
+static void finish(struct inst *in, int failed, const char *text) {
+    printf(failed ? "%s\terror\t%s\n" : "%s\t%s\n", in->id, text);
+    fflush(stdout);
+    if (failed) {
+        any_error = 1;
+        if (!in->reaped) {  /* once reaped, its pid may belong to someone else */
+            kill(in->pid, SIGKILL);
+            waitpid(in->pid, NULL, 0);  /* it must be gone before its cgroups can go */
+        }
+        remove_cgroups(in->id);
+    }
+    if (in->go >= 0) close(in->go);
+    /* Explicitly: children cloned meanwhile may still hold this pipe, which keeps the epoll
+     * registration (and its stale index) alive past close(). */
+    epoll_ctl(epfd, EPOLL_CTL_DEL, in->rep, NULL);
+    close(in->rep);
+    in->go = in->rep = -1;
+    in->state = DONE;
+    pending--;
+}
+
+static void release(struct inst *in) {
+    if (write(in->go, "s", 1) != 1) { finish(in, 1, "release: write failed"); return; }
+    close(in->go);
+    in->go = -1;
+    in->state = STARTING;
+}
+
+static void launch(int ep, char *line) {
+    char *f[4], *rest = line, err[4400] = "go: write failed";
+    int nf = 0;
+    while (rest && nf < 4) f[nf++] = strsep(&rest, "\t");  /* strsep keeps empty fields: no shifting */
+    if (nf != 4 || rest) { printf("%s\terror\texpected ID HOSTNAME LOWERDIR STATEDIR\n", f[0]); goto bad; }
+    if (!valid_name(f[0]) || !valid_name(f[1])) { printf("%s\terror\tinvalid id or hostname\n", f[0]); goto bad; }
+    if (!valid_path(f[2]) || !valid_path(f[3])) { printf("%s\terror\tpaths must be absolute, without , : \\\n", f[0]); goto bad; }
+    for (int i = 0; i < ninst; i++)
+        if (insts[i].state != DONE && !strcmp(insts[i].id, f[0])) { printf("%s\terror\tduplicate id\n", f[0]); goto bad; }
+
+    int go[2], rep[2];
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) { printf("%s\terror\tpipe: %s\n", f[0], strerror(errno)); goto bad; }
+    /* fork-like clone: no stack of our own, the child runs on a COW copy of ours. */
+    pid_t pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD,
+                        NULL, NULL, NULL, 0);
+    if (pid == 0) { rep_fd = rep[1]; child(f[1], f[2], f[3], go[0]); }
+    close(go[0]);
+    close(rep[1]);
+    if (pid < 0) { printf("%s\terror\tclone: %s\n", f[0], strerror(errno)); close(go[1]); close(rep[0]); goto bad; }
+
+    if (ninst == cap_inst) {
+        cap_inst = cap_inst ? cap_inst * 2 : 256;
+        insts = realloc(insts, sizeof *insts * cap_inst);
+        if (!insts) { perror("realloc"); exit(2); }
+    }
+    struct inst *in = &insts[ninst];
+    memset(in, 0, sizeof *in);
+    snprintf(in->id, sizeof in->id, "%s", f[0]);
+    in->pid = pid, in->go = go[1], in->rep = rep[0], in->state = SETUP;
+    pending++;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = ninst++};
+    epoll_ctl(ep, EPOLL_CTL_ADD, in->rep, &ev);
+    if (place(pid, in->id, err, sizeof err) < 0 || write(in->go, "g", 1) != 1) { finish(in, 1, err); return; }
+    if (!opt.hold) { close(in->go); in->go = -1; }
+    return;
+bad:
+    fflush(stdout);
+    any_error = 1;
+}
+
+static void on_report(struct inst *in) {
+    struct msg m;
+    ssize_t n = read(in->rep, &m, sizeof m);
+    char text[128];
+    if (n == sizeof m && m.kind == MSG_ERROR) {
+        m.step[sizeof m.step - 1] = 0;
+        snprintf(text, sizeof text, "%s: %s", m.step, strerror(m.err));
+        finish(in, 1, text);
+    } else if (n == sizeof m && m.kind == MSG_READY) {
+        in->state = HELD;
+        printf("%s\t%d\n", in->id, in->pid);
+        fflush(stdout);
+        if (in->start_wanted) release(in);
+    } else if (n == sizeof m && m.kind == MSG_EXEC) {
+        in->exec_seen = 1;
+    } else if (n == 0 && in->exec_seen) {  /* CLOEXEC pipe closed by a successful execve */
+        snprintf(text, sizeof text, "%d", in->pid);
+        finish(in, 0, opt.hold ? "started" : text);
+    } else {
+        finish(in, 1, in->abandoned ? "not started" : in->state == HELD ? "exited while held" : "exited during setup");
+    }
+}
+
+static void on_line(int ep, char *line) {
+    if (!strncmp(line, "start ", 6)) {
+        for (int i = 0; i < ninst; i++) {
+            struct inst *in = &insts[i];
+            if (in->state == DONE || strcmp(in->id, line + 6) || in->start_wanted) continue;
+            in->start_wanted = 1;
+            if (in->state == HELD) release(in);
+            return;
+        }
+        printf("%s\terror\tstart: no such held instance\n", line + 6);
+        fflush(stdout);
+        any_error = 1;
+    } else if (line[0]) {
+        launch(ep, line);
+    }
+}
+
+/* Reads what stdin has and handles every complete line; returns 0 at EOF. */
+static int read_stdin(int ep) {
+    static char buf[1 << 16];
+    static size_t len;
+    ssize_t r = read(0, buf + len, sizeof buf - 1 - len);
+    if (r > 0) len += r;
+    char *start = buf, *nl;
+    while ((nl = memchr(start, '\n', buf + len - start))) { *nl = 0; on_line(ep, start); start = nl + 1; }
+    len -= start - buf;
+    memmove(buf, start, len);
+    if (r > 0 && len < sizeof buf - 1) return 1;
+    buf[len] = 0;  /* last line without newline, or an over-long one: taken as is */
+    if (len) on_line(ep, buf);
+    len = 0;
+    return r > 0;
+}
+
+static int cmd_launch(void) {
+    int stdin_open = 1, ep = epfd = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = UINT32_MAX}, evs[64];
+    /* A regular file cannot be polled (EPERM): it is always readable, so just read it each turn. */
+    int stdin_polled = epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) == 0;
+    while (stdin_open || pending) {
+        if (stdin_open && !stdin_polled) stdin_open = read_stdin(ep);
+        int n = epoll_wait(ep, evs, N(evs), stdin_open && !stdin_polled ? 0 : -1);
+        if (n < 0 && errno == EINTR) continue;
+        for (int e = 0; e < n; e++) {
+            if (evs[e].data.u32 != UINT32_MAX) { if (insts[evs[e].data.u32].state != DONE) on_report(&insts[evs[e].data.u32]); }
+            else if (!(stdin_open = read_stdin(ep))) epoll_ctl(ep, EPOLL_CTL_DEL, 0, NULL);
+        }
+        if (!stdin_open && !stdin_closed_seen) {
+            stdin_closed_seen = 1;
+            /* Held instances nobody started read EOF on their go pipe and exit unrun. */
+            for (int i = 0; i < ninst; i++)
+                if (insts[i].state != DONE && !insts[i].start_wanted && insts[i].go >= 0) {
+                    close(insts[i].go);
+                    insts[i].go = -1;
+                    insts[i].abandoned = 1;
+                }
+        }
+        /* Inits that already exited: no zombies while we stay (--hold). Rare, so a scan is fine. */
+        for (pid_t z; (z = waitpid(-1, NULL, WNOHANG)) > 0;)
+            for (int i = 0; i < ninst; i++) if (insts[i].pid == z) insts[i].reaped = 1;
+    }
+    return any_error;
+}
+
+/* ------------------------------------------------------------------- exec */
+
+static pid_t exec_child;
+static void forward(int sig) { if (exec_child > 0) kill(exec_child, sig); }
+
+static int cmd_exec(int argc, char **argv) {
+    const char *cwd = "/";
+    char p[4200], line[4096];
+    if (argc < 3) usage();
+    int pid = atoi(argv[2]), i;
+    for (i = 3; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--env") && i + 1 < argc) opt.env = push(opt.env, &opt.nenv, argv[++i]);
+        else if (!strcmp(argv[i], "--cwd") && i + 1 < argc) cwd = argv[++i];
+        else usage();
+    }
+    if (pid <= 0 || i + 1 >= argc) usage();
+    if (!opt.env) opt.env = no_env;
+    /* The instance's cgroups first (accounting and limits apply to what we run), while the host's
+     * /sys/fs/cgroup is still reachable. */
+    snprintf(p, sizeof p, "/proc/%d/cgroup", pid);
+    FILE *cg = fopen(p, "re");
+    if (!cg) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
+    while (fgets(line, sizeof line, cg)) {
+        char *ctrl = strchr(line, ':'), *path = ctrl ? strchr(ctrl + 1, ':') : NULL;
+        if (!path) continue;
+        *path++ = 0;
+        path[strcspn(path, "\n")] = 0;
+        ctrl++;
+        if (!*ctrl) ctrl = "unified";
+        else if (!strncmp(ctrl, "name=", 5)) ctrl += 5;
+        snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", ctrl, path);
+        snprintf(line, sizeof line, "%d", getpid());
+        if (write_file(p, line) < 0 && errno != ENOENT) {
+            fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno));
+            return 125;
+        }
+    }
+    fclose(cg);
+    static const char *const ns[] = {"ipc", "uts", "net", "pid", "cgroup", "mnt"};
+    int fds[N(ns)], root;
+    for (size_t n = 0; n < N(ns); n++) {
+        snprintf(p, sizeof p, "/proc/%d/ns/%s", pid, ns[n]);
+        if ((fds[n] = open(p, O_RDONLY | O_CLOEXEC)) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
+    }
+    snprintf(p, sizeof p, "/proc/%d/root", pid);
+    if ((root = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
+    for (size_t n = 0; n < N(ns); n++)
+        if (setns(fds[n], 0) < 0) { fprintf(stderr, "vse-launch exec: setns %s: %s\n", ns[n], strerror(errno)); return 125; }
+    if (fchdir(root) < 0 || chroot(".") < 0 || chdir(cwd) < 0) { fprintf(stderr, "vse-launch exec: root/cwd %s: %s\n", cwd, strerror(errno)); return 125; }
+    exec_child = fork();  /* setns(pid) applies to children only */
+    if (exec_child < 0) { fprintf(stderr, "vse-launch exec: fork: %s\n", strerror(errno)); return 125; }
+    if (exec_child == 0) {
+        drop_privileges();
+        environ = opt.env;
+        execvp(argv[i + 1], argv + i + 1);
+        int e = errno;
+        fprintf(stderr, "vse-launch exec: %s: %s\n", argv[i + 1], e == ENOENT ? "not found" : strerror(e));
+        _exit(e == ENOENT ? 127 : 126);
+    }
+    struct sigaction sa = {.sa_handler = forward};
+    sigaction(SIGINT, &sa, NULL), sigaction(SIGTERM, &sa, NULL), sigaction(SIGHUP, &sa, NULL), sigaction(SIGQUIT, &sa, NULL);
+    int st;
+    while (waitpid(exec_child, &st, 0) < 0) if (errno != EINTR) return 125;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
+    int i;
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
+        if (i + 1 >= argc) usage();
+        char *v = argv[++i], *colon;
+        if (!strcmp(argv[i - 1], "--env") && strchr(v, '=')) opt.env = push(opt.env, &opt.nenv, v);
+        else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
+        else if (!strcmp(argv[i - 1], "--bind") && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
+            *colon = 0;
+            int nb = opt.nbind;
+            opt.bind_src = push(opt.bind_src, &nb, v);
+            opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
+        } else usage();
+    }
+    if (i + 1 >= argc) usage();
+    opt.argv = argv + i + 1;
+    if (!opt.env) opt.env = no_env;
+    /* Two fds per held instance: allow thousands. */
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    signal(SIGPIPE, SIG_IGN);
+    return cmd_launch();
+}

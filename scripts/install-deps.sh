@@ -10,6 +10,9 @@ packages=(
   openssh-client # private networks: ssh-keygen makes each deployment its own key pair
   mmdebstrap    # debian:SUITE bases
   runc          # sandbox instances (OCI runtime)
+  gcc           # native/vse-launch, the bulk launch path (static C, built by test.sh and quickstart.sh)
+  libc6-dev     # its headers and static C library
+  make
   crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)
   criu          # vse checkpoint/restore (runc calls it); probed with 'criu check': 3.17 fails on 6.x kernels, which vse reports
   busybox-static # the busybox base (else fetched with apt-get download)

@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
@@ -75,6 +75,7 @@ struct inst {
 static struct {
     char **bind_src, **bind_dst, **cgroots, **env, **argv;
     int nbind, ncg, nenv, hold;
+    int *bind_rw;
 } opt;
 static char *no_env[] = {NULL};
 static struct inst *insts;
@@ -89,7 +90,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--hold] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -196,10 +197,10 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     /* Bind sources are host paths: clone them now as detached trees, attach after pivot_root. */
     int *trees = alloca(sizeof(int) * (opt.nbind + 1));
     for (int i = 0; i < opt.nbind; i++) {
-        struct mount_attr ma = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+        struct mount_attr ma = {.attr_set = (opt.bind_rw[i] ? 0 : MOUNT_ATTR_RDONLY) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
         trees[i] = open_tree(AT_FDCWD, opt.bind_src[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         TRY(trees[i], opt.bind_src[i]);
-        TRY(mount_setattr(trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof ma), "bind ro");
+        TRY(mount_setattr(trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof ma), "bind attributes");
     }
     snprintf(path, sizeof path, "%s/rootfs", state);
     snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, state, state);
@@ -521,7 +522,8 @@ static int cmd_exec(int argc, char **argv) {
         environ = opt.env;
         execvp(argv[i + 1], argv + i + 1);
         int e = errno;
-        fprintf(stderr, "vse-launch exec: %s: %s\n", argv[i + 1], e == ENOENT ? "not found" : strerror(e));
+        if (e == ENOENT) fprintf(stderr, "%s: command not found in the instance\n", argv[i + 1]);
+        else fprintf(stderr, "vse-launch exec: %s: %s\n", argv[i + 1], strerror(e));
         _exit(e == ENOENT ? 127 : 126);
     }
     struct sigaction sa = {.sa_handler = forward};
@@ -540,10 +542,13 @@ int main(int argc, char **argv) {
         char *v = argv[++i], *colon;
         if (!strcmp(argv[i - 1], "--env") && strchr(v, '=')) opt.env = push(opt.env, &opt.nenv, v);
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
-        else if (!strcmp(argv[i - 1], "--bind") && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
+        else if ((!strcmp(argv[i - 1], "--bind") || !strcmp(argv[i - 1], "--bind-rw")) && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
             *colon = 0;
             int nb = opt.nbind;
             opt.bind_src = push(opt.bind_src, &nb, v);
+            opt.bind_rw = realloc(opt.bind_rw, sizeof(int) * (opt.nbind + 1));
+            if (!opt.bind_rw) die("realloc");
+            opt.bind_rw[opt.nbind] = !strcmp(argv[i - 1], "--bind-rw");
             opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
         } else usage();
     }

@@ -3,10 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace Vse.Runtime.Processes;
 
-/// <summary>Ends a runtime process the way a user's Ctrl+C would, before forcing it.</summary>
+/// <summary>Signals for processes .NET has no call for (it can only SIGKILL).</summary>
 internal static partial class Signals
 {
-    private const int SigTerm = 15;
 
     /// <summary>
     /// How long the command gets to act on SIGTERM. Under the command line's own limit (2 s
@@ -21,7 +20,7 @@ internal static partial class Signals
     /// </summary>
     public static async Task TerminateAsync(Process process)
     {
-        if (!process.HasExited && Kill(process.Id, SigTerm) == 0)
+        if (!process.HasExited && Send(process.Id, Signal.Term))
         {
             using var grace = new CancellationTokenSource(Grace);
             try
@@ -37,6 +36,9 @@ internal static partial class Signals
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync(CancellationToken.None);
     }
+
+    /// <returns>False when there is no such process (any more).</returns>
+    public static bool Send(int pid, Signal signal) => Kill(pid, (int)signal) == 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

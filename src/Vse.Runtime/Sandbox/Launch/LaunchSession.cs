@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Vse.Runtime.Sandbox.Launch;
+
+/// <summary>
+/// One running <c>vse-launch --hold</c> and its line protocol (native/vse-launch/README.md):
+/// instance lines in, <c>ID PID</c> when an instance is set up and held, <c>start ID</c> in,
+/// <c>ID started</c> or <c>ID error MESSAGE</c> out. Many instances share one session, which is
+/// what makes a bulk start cheap: one process clones them all.
+/// </summary>
+internal sealed class LaunchSession : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Task _reading;
+    private readonly Task<string> _stderr;
+
+    private LaunchSession(Process process)
+    {
+        _process = process;
+        _stderr = process.StandardError.ReadToEndAsync();
+        _reading = Task.Run(ReadAsync);
+    }
+
+    /// <summary>Starts the launcher; every instance of the session gets <paramref name="shape"/>'s env, mounts and first process.</summary>
+    public static LaunchSession Start(string launcher, LaunchShape shape)
+    {
+        var start = new ProcessStartInfo(launcher)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in shape.Arguments())
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new LaunchSession(Process.Start(start) ?? throw new IOException($"{launcher} did not start"));
+    }
+
+    /// <summary>Asks for one instance; the task ends with its init's host PID once it is set up and held.</summary>
+    public async Task<Task<int>> AddAsync(string id, string hostname, string lowerDirectory, string stateDirectory, CancellationToken cancellationToken)
+    {
+        var pending = new Pending();
+        if (!_pending.TryAdd(id, pending))
+        {
+            throw new ArgumentException($"instance '{id}' is already in this launch", nameof(id));
+        }
+
+        await WriteLineAsync($"{id}\t{hostname}\t{lowerDirectory}\t{stateDirectory}", cancellationToken);
+        return pending.Held.Task;
+    }
+
+    /// <summary>Lets a held instance run its first process; ends once it has (exec done).</summary>
+    public async Task StartAsync(string id, CancellationToken cancellationToken)
+    {
+        var pending = _pending.TryGetValue(id, out var p) ? p : throw new InvalidOperationException($"instance '{id}' is not in this launch");
+        await WriteLineAsync($"start {id}", cancellationToken);
+        await pending.Started.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Closes the launcher's input: held instances not started end, and the launcher exits.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // It has already gone; _reading says why.
+        }
+        finally
+        {
+            _writing.Release();
+        }
+
+        await _reading;
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _writing.Dispose();
+    }
+
+    private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await _process.StandardInput.WriteAsync(new StringBuilder(line).Append('\n'), cancellationToken);
+            await _process.StandardInput.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            var fields = line.Split('\t', 3);
+            if (fields.Length < 2 || !_pending.TryGetValue(fields[0], out var pending))
+            {
+                continue;
+            }
+
+            if (fields is [_, "started"])
+            {
+                pending.Started.TrySetResult();
+            }
+            else if (fields is [_, "error", var message])
+            {
+                var error = new IOException(message);
+                pending.Held.TrySetException(error);
+                pending.Started.TrySetException(error);
+            }
+            else if (int.TryParse(fields[1], out var pid))
+            {
+                pending.Held.TrySetResult(pid);
+            }
+        }
+
+        // The launcher has gone: whatever it did not answer never will be.
+        await _process.WaitForExitAsync();
+        var why = new IOException($"vse-launch exited ({_process.ExitCode}) {(await _stderr).Trim()}".Trim());
+        foreach (var pending in _pending.Values)
+        {
+            pending.Held.TrySetException(why);
+            pending.Started.TrySetException(why);
+        }
+    }
+
+    private sealed class Pending
+    {
+        public TaskCompletionSource<int> Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

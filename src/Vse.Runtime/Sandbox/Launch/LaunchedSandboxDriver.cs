@@ -1,0 +1,399 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Vse.Build.FileSystem;
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Processes;
+
+namespace Vse.Runtime.Sandbox.Launch;
+
+/// <summary>
+/// The sandbox driver's bulk launch path: instances made by <c>vse-launch</c>, one process that
+/// clones them all (native/vse-launch), instead of an OCI runtime process per instance (~70 ms
+/// each here; bench/RESULTS.md). The same confinement as the runc instances (namespaces, overlay
+/// root in the instance's own mount namespace, pivot_root, masked paths, Docker's capabilities,
+/// no_new_privs, cgroups with runc's device rules), the same init and state directory layout;
+/// no host network, no checkpoint, root only.
+/// </summary>
+public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable
+{
+    /// <summary>The name users choose it by (<c>--runtime vse-launch</c>) and <c>vse ps</c> shows (<c>sandbox:vse-launch</c>).</summary>
+    public const string RuntimeName = "vse-launch";
+
+    /// <summary>Sessions of instances created and not started yet, by instance id (create and start are separate calls).</summary>
+    private static readonly ConcurrentDictionary<string, LaunchSession> Held = new(StringComparer.Ordinal);
+
+    private readonly LaunchCgroups _cgroups = new();
+
+    public string Name => SandboxDriver.DriverName;
+
+    public DriverCapabilities Capabilities => new(
+        Exec: true,
+        Suspend: _cgroups.CanFreeze,
+        Checkpoint: false,
+        Migrate: false,
+        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
+        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint");
+
+    /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
+    public static string? FindLauncher()
+    {
+        if (Environment.GetEnvironmentVariable("VSE_LAUNCH") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, RuntimeName);
+        return File.Exists(beside) ? beside : Vse.Build.Processes.ExternalTool.Find(RuntimeName);
+    }
+
+    public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var session = LaunchSession.Start(launcher, Shape(spec));
+        try
+        {
+            var handle = await AddAsync(session, spec, cancellationToken);
+            Held[handle.Id] = session;
+            return handle;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            await RemoveAsync(new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory)), CancellationToken.None);
+            throw;
+        }
+    }
+
+    public async Task StartAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        if (!Held.TryRemove(handle.Id, out var session))
+        {
+            throw new InvalidOperationException($"instance '{handle.Id}' was not created by this vse process; vse-launch instances start in the process that created them");
+        }
+
+        await using (session)
+        {
+            await session.StartAsync(handle.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Creates and starts many instances of one shape with one launcher: each is set up and held,
+    /// then <paramref name="beforeStart"/> runs for it (the network is plugged in by PID), and it
+    /// starts; up to <paramref name="parallelism"/> in between at once. An instance that fails is
+    /// removed and reported in the result; the others go on.
+    /// </summary>
+    /// <returns>Per instance, in order: its handle and PID, or why it failed.</returns>
+    public async Task<IReadOnlyList<LaunchOutcome>> LaunchManyAsync(
+        IReadOnlyList<InstanceSpec> specs, Func<InstanceSpec, int, CancellationToken, Task>? beforeStart, int parallelism,
+        Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
+        var shape = Shape(specs[0]);
+        if (specs.FirstOrDefault(s => !shape.Fits(s)) is { } odd)
+        {
+            throw new ArgumentException($"instance '{odd.Id}' differs in env, mounts or services from the others of its launch", nameof(specs));
+        }
+
+        var outcomes = new LaunchOutcome[specs.Count];
+        using var slots = new SemaphoreSlim(parallelism);
+        await using var session = LaunchSession.Start(launcher, shape);
+        var running = new List<Task>(specs.Count);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var (index, spec) = (i, specs[i]);
+            InstanceHandle handle;
+            Task<int> held;
+            try
+            {
+                handle = Prepare(spec);
+                held = await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException)
+            {
+                outcomes[index] = await FailedAsync(spec, e);
+                onDone?.Invoke(outcomes[index]);
+                continue;
+            }
+
+            running.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        var pid = await held.WaitAsync(cancellationToken);
+                        await slots.WaitAsync(cancellationToken);
+                        try
+                        {
+                            await HeldAsync(handle, spec, pid, cancellationToken);
+                            if (beforeStart is not null)
+                            {
+                                await beforeStart(spec, pid, cancellationToken);
+                            }
+
+                            await session.StartAsync(spec.Id, cancellationToken);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+
+                        outcomes[index] = new LaunchOutcome(spec, handle, pid, null);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        outcomes[index] = await FailedAsync(spec, e);
+                    }
+
+                    onDone?.Invoke(outcomes[index]);
+                },
+                cancellationToken));
+        }
+
+        await Task.WhenAll(running);
+        return outcomes;
+    }
+
+    public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Argv.Count == 0)
+        {
+            throw new ArgumentException("exec needs a command", nameof(request));
+        }
+
+        var pid = LiveInitPid(handle) ?? throw new IOException($"instance '{handle.Id}' is not running");
+        var env = InstanceEnvironment(pid);
+        foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        var cwd = request.WorkingDirectory ?? "/";
+        List<string> arguments = ["exec", pid.ToString(CultureInfo.InvariantCulture), "--cwd", cwd];
+        foreach (var (key, value) in env)
+        {
+            arguments.AddRange(["--env", $"{key}={value}"]);
+        }
+
+        arguments.Add("--");
+        arguments.AddRange(request.Argv);
+        if (request.Tty)
+        {
+            return await StreamingProcess.RunAttachedAsync(launcher, arguments, cancellationToken);
+        }
+
+        var errors = new TailStream(request.Stderr);
+        var exitCode = await StreamingProcess.RunAsync(launcher, arguments, request.Stdin, request.Stdout, errors, cancellationToken);
+        // 125: the launcher could not get the command going (a missing working directory, the instance gone).
+        return exitCode == 125 && errors.LastLine.StartsWith("vse-launch exec:", StringComparison.Ordinal)
+            ? throw new IOException($"cannot run in instance '{handle.Id}' (working directory {cwd}): {errors.LastLine}")
+            : exitCode;
+    }
+
+    public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (LiveInitPid(handle) is not { } pid)
+        {
+            return;
+        }
+
+        if (_cgroups.IsFrozen(handle.Id))
+        {
+            // A frozen init cannot act on SIGTERM.
+            await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
+        }
+
+        if (!await SignalAndWaitAsync(pid, Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        {
+            throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
+        }
+    }
+
+    public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        if (Held.TryRemove(handle.Id, out var session))
+        {
+            await session.DisposeAsync();
+        }
+
+        if (LiveInitPid(handle) is { } pid)
+        {
+            await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
+            await SignalAndWaitAsync(pid, Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+        }
+
+        await _cgroups.RemoveAsync(handle.Id, cancellationToken);
+        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
+    }
+
+    public Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(handle.StateDirectory))
+        {
+            return Task.FromResult(new InstanceStatus(InstanceState.Missing, null));
+        }
+
+        var pid = InitPid(handle);
+        var state = pid is null || HostProcess.HasEnded(pid.Value) ? InstanceState.Stopped
+            : Held.ContainsKey(handle.Id) ? InstanceState.Created
+            : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
+            : InstanceState.Running;
+        return Task.FromResult(new InstanceStatus(state, state == InstanceState.Stopped ? null : pid));
+    }
+
+    public Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) => _cgroups.FreezeAsync(handle.Id, true, cancellationToken);
+
+    public Task ResumeAsync(InstanceHandle handle, CancellationToken cancellationToken) => _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
+
+    /// <summary>The host PID of the instance's init, from the state directory (written when the launcher reported it).</summary>
+    public static int? InitPid(InstanceHandle handle)
+    {
+        var file = Path.Combine(handle.StateDirectory, "init.pid");
+        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) && pid > 0 ? pid : null;
+    }
+
+    private LaunchShape Shape(InstanceSpec spec)
+    {
+        if (spec.Network == NetworkMode.Host)
+        {
+            throw new DriverCapabilityMissingException($"{Name}:{RuntimeName}", "share the host's network", "every instance gets its own network namespace; use --runtime runc");
+        }
+
+        if (spec.Mounts.FirstOrDefault(m => m.Source.Contains(':') || m.Target.Contains(':')) is { } odd)
+        {
+            throw new ArgumentException($"the {RuntimeName} path cannot bind a path with ':' ({odd.Source} -> {odd.Target})");
+        }
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new DriverCapabilityMissingException($"{Name}:{RuntimeName}", "run unprivileged", "it needs root; use --runtime runc");
+        }
+
+        return LaunchShape.Of(spec, _cgroups.Roots);
+    }
+
+    private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var handle = Prepare(spec);
+        var pid = await await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, cancellationToken);
+        await HeldAsync(handle, spec, pid, cancellationToken);
+        if (spec.Attachment is { } attachment)
+        {
+            await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
+        }
+
+        return handle;
+    }
+
+    /// <summary>The state directory with the overlay's directories, as the runc path makes it.</summary>
+    private InstanceHandle Prepare(InstanceSpec spec)
+    {
+        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
+        {
+            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
+        }
+
+        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
+        if (Directory.Exists(handle.StateDirectory))
+        {
+            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
+        }
+
+        Directory.CreateDirectory(handle.StateDirectory);
+        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: false);
+        return handle;
+    }
+
+    /// <summary>What happens while an instance is held: its PID recorded, its limits written.</summary>
+    private async Task HeldAsync(InstanceHandle handle, InstanceSpec spec, int pid, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(Path.Combine(handle.StateDirectory, "init.pid"), pid.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
+    }
+
+    private async Task<LaunchOutcome> FailedAsync(InstanceSpec spec, Exception error)
+    {
+        await RemoveAsync(new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory)), CancellationToken.None);
+        return new LaunchOutcome(spec, null, null, error.Message.ReplaceLineEndings(" "));
+    }
+
+    private static int? LiveInitPid(InstanceHandle handle) => InitPid(handle) is { } pid && !HostProcess.HasEnded(pid) ? pid : null;
+
+    /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
+    private static Dictionary<string, string> InstanceEnvironment(int pid)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = entry.IndexOf('=');
+            if (equals > 0)
+            {
+                env[entry[..equals]] = entry[(equals + 1)..];
+            }
+        }
+
+        return env;
+    }
+
+    private static async Task<bool> SignalAndWaitAsync(int pid, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Signals.Send(pid, signal);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!HostProcess.HasEnded(pid))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Passes bytes on and keeps the last line, to tell the launcher's own failure from the command's output.</summary>
+    private sealed class TailStream(Stream? inner) : Stream
+    {
+        private readonly StringBuilder _tail = new();
+
+        public string LastLine => _tail.ToString().TrimEnd('\n').Split('\n')[^1];
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner?.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _tail.Append(Encoding.UTF8.GetString(buffer.Span));
+            if (_tail.Length > 4096)
+            {
+                _tail.Remove(0, _tail.Length - 1024);
+            }
+
+            if (inner is not null)
+            {
+                await inner.WriteAsync(buffer, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Sandbox.Launch;
+using Vse.Runtime.Tests.Drivers;
+
+namespace Vse.Runtime.Tests.Sandbox;
+
+/// <summary>The conformance suite against the bulk launch path (native/vse-launch), on the same busybox configuration.</summary>
+public sealed class LaunchedSandboxDriverConformanceTests(SandboxFixture fixture) : DriverConformanceTests, IClassFixture<SandboxFixture>
+{
+    protected override string ConfigurationRootfs => fixture.Rootfs;
+
+    protected override string StateRoot => fixture.StateRoot;
+
+    protected override IDriver RequireDriver()
+    {
+        if (fixture.Driver is null)
+        {
+            Requirements.Missing(fixture.Unavailable ?? "the sandbox driver is unavailable");
+        }
+
+        var launcher = LaunchedSandboxDriver.FindLauncher();
+        if (launcher is null)
+        {
+            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
+        }
+
+        return new LaunchedSandboxDriver(launcher!);
+    }
+}

@@ -1,3 +1,4 @@
+using Vse.Runtime.Drivers;
 using Vse.Runtime.Sandbox;
 using Vse.State.Deployments;
 
@@ -35,7 +36,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
         {
             var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
             var target = DirectoryOf(instance, directory);
-            await driver.CheckpointAsync(handle, target, leaveRunning: true, cancellationToken);
+            await DriverAbilities.Checkpointable(driver).CheckpointAsync(handle, target, leaveRunning: true, cancellationToken);
             written.Add(target);
         }
 
@@ -59,7 +60,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
             var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
             try
             {
-                await driver.RestoreAsync(handle, DirectoryOf(instance, directory), cancellationToken);
+                await DriverAbilities.Checkpointable(driver).RestoreAsync(handle, DirectoryOf(instance, directory), cancellationToken);
             }
             catch (Exception e) when (e is not Vse.Runtime.Drivers.DriverCapabilityMissingException)
             {

@@ -3,6 +3,7 @@ using Vse.Deploy.Network;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Sandbox;
+using Vse.Runtime.Sandbox.Launch;
 using Vse.State;
 using Vse.State.Configurations;
 using Vse.State.Deployments;
@@ -29,19 +30,16 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
-        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        var driver = new SandboxDriver(runtime, RuntimeRoot);
+        var (driver, runtimeName) = await DriverForAsync(plan.RuntimeName, cancellationToken);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
         var label = InstanceSpecs.Label(configuration.Name);
         var hostnames = Enumerable.Range(0, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", hostnames), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtimeName}", hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
         PrivateNetwork? network = null;
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<InstanceFailure>();
-        var started = 0;
         try
         {
             if (template.Network == NetworkMode.Private)
@@ -52,32 +50,14 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
                 template = template with { Mounts = [.. template.Mounts, .. network.Mounts] };
             }
 
-            await Parallel.ForEachAsync(
-                deployment.Instances,
-                new ParallelOptions { MaxDegreeOfParallelism = plan.Parallelism, CancellationToken = cancellationToken },
-                async (instance, ct) =>
-                {
-                    var spec = template with
-                    {
-                        Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
-                        Attachment = network?.AttachmentOf(instance.Index),
-                    };
-                    try
-                    {
-                        await StartInstanceAsync(driver, deployment.Id, instance.Index, spec, ct);
-                        Interlocked.Increment(ref started);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        failures.Enqueue(new InstanceFailure(instance.Index, instance.Hostname, e.Message.ReplaceLineEndings(" ")));
-                        await driver.RemoveAsync(new InstanceHandle(driver.Name, spec.Id, instance.StateDirectory), CancellationToken.None);
-                        await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, LifecycleState.Failed, null, CancellationToken.None);
-                    }
-
-                    progress?.Report(new DeployProgress(Volatile.Read(ref started), failures.Count, plan.Instances));
-                });
-
-            var failed = failures.OrderBy(f => f.Index).ToList();
+            var specs = deployment.Instances.Select(instance => template with
+            {
+                Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
+                Attachment = network?.AttachmentOf(instance.Index),
+            }).ToList();
+            var failed = driver is LaunchedSandboxDriver launched
+                ? await LaunchAllAsync(launched, deployment.Id, specs, plan, progress, cancellationToken)
+                : await StartEachAsync((SandboxDriver)driver, deployment.Id, specs, plan, progress, cancellationToken);
             if (failed.Count > 0 && (!plan.KeepPartial || failed.Count == plan.Instances))
             {
                 throw new DeploymentFailedException(deployment.Id, plan.Instances, failed);
@@ -93,12 +73,80 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         }
     }
 
+    /// <summary>The OCI runtime path: each instance created and started by its own runtime processes, several at once.</summary>
+    private async Task<List<InstanceFailure>> StartEachAsync(
+        SandboxDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<InstanceFailure>();
+        var started = 0;
+        await Parallel.ForEachAsync(
+            specs.Select((spec, index) => (spec, index)),
+            new ParallelOptions { MaxDegreeOfParallelism = plan.Parallelism, CancellationToken = cancellationToken },
+            async (instance, ct) =>
+            {
+                var (spec, index) = instance;
+                try
+                {
+                    await StartInstanceAsync(driver, deploymentId, index, spec, ct);
+                    Interlocked.Increment(ref started);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Enqueue(new InstanceFailure(index, spec.Hostname, e.Message.ReplaceLineEndings(" ")));
+                    await driver.RemoveAsync(new InstanceHandle(driver.Name, spec.Id, spec.StateDirectory), CancellationToken.None);
+                    await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Failed, null, CancellationToken.None);
+                }
+
+                progress?.Report(new DeployProgress(Volatile.Read(ref started), failures.Count, plan.Instances));
+            });
+        return [.. failures.OrderBy(f => f.Index)];
+    }
+
+    /// <summary>
+    /// The bulk launch path: one launcher process for every instance; each is plugged into the
+    /// network while held, then started. The records are written once, at the end (the
+    /// deployment's record, written first, is what a crash leaves for cleanup).
+    /// </summary>
+    private async Task<List<InstanceFailure>> LaunchAllAsync(
+        LaunchedSandboxDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (started, failedCount) = (0, 0);
+        var outcomes = await driver.LaunchManyAsync(
+            specs,
+            plan.Parallelism,
+            outcome =>
+            {
+                var (up, down) = outcome.Failure is null ? (Interlocked.Increment(ref started), Volatile.Read(ref failedCount)) : (Volatile.Read(ref started), Interlocked.Increment(ref failedCount));
+                progress?.Report(new DeployProgress(up, down, plan.Instances));
+            },
+            cancellationToken);
+        await deployments.UpdateInstancesAsync(
+            deploymentId,
+            [.. outcomes.Select((o, index) => new InstanceUpdate(index, o.Failure is null ? LifecycleState.Running : LifecycleState.Failed, o.Pid))],
+            cancellationToken);
+        return [.. outcomes.Select((o, index) => (o, index)).Where(x => x.o.Failure is not null).Select(x => new InstanceFailure(x.index, x.o.Spec.Hostname, x.o.Failure!))];
+    }
+
     private async Task StartInstanceAsync(SandboxDriver driver, string deploymentId, int index, InstanceSpec spec, CancellationToken cancellationToken)
     {
         var handle = await driver.CreateAsync(spec, cancellationToken);
         await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
         await driver.StartAsync(handle, cancellationToken);
         await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, driver.InitPid(handle), cancellationToken);
+    }
+
+    /// <summary>The driver a deploy uses: the bulk launcher when asked for by name, else the OCI runtime the probe selects.</summary>
+    private async Task<(IDriver Driver, string RuntimeName)> DriverForAsync(string? runtimeName, CancellationToken cancellationToken)
+    {
+        if (runtimeName == LaunchedSandboxDriver.RuntimeName)
+        {
+            var launcher = LaunchedSandboxDriver.FindLauncher()
+                ?? throw new OciRuntimeUnavailableException($"{LaunchedSandboxDriver.RuntimeName} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []);
+            return (new LaunchedSandboxDriver(launcher), LaunchedSandboxDriver.RuntimeName);
+        }
+
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
+        return (new SandboxDriver(runtime, RuntimeRoot), runtime.Name);
     }
 
     /// <summary>
@@ -111,9 +159,10 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     public async Task<int> RunOnceAsync(ConfigurationRecord configuration, ExecRequest request, string? runtimeName, CancellationToken cancellationToken)
     {
         var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
-        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private)
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || runtimeName == LaunchedSandboxDriver.RuntimeName)
         {
-            // Services need the init; a private network is plugged in between create and start.
+            // Services need the init; a private network is plugged in between create and start;
+            // the bulk launcher always starts the init.
             var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName), null, cancellationToken);
             try
             {
@@ -177,7 +226,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     public static string LogOf(InstanceRecord instance) => Path.Combine(instance.StateDirectory, "init.log");
 
     private async Task ChangeStateAsync(
-        Deployment deployment, LifecycleState from, LifecycleState to, Func<SandboxDriver, InstanceHandle, CancellationToken, Task> change, CancellationToken cancellationToken)
+        Deployment deployment, LifecycleState from, LifecycleState to, Func<IDriver, InstanceHandle, CancellationToken, Task> change, CancellationToken cancellationToken)
     {
         if (deployment.Record.State != from)
         {
@@ -225,12 +274,18 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     }
 
     /// <param name="criu">What probing CRIU found, for the operations that need it (checkpoint, restore).</param>
-    internal async Task<(SandboxDriver Driver, InstanceHandle Handle)> HandleOfAsync(
+    internal async Task<(IDriver Driver, InstanceHandle Handle)> HandleOfAsync(
         Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken, CriuProbeResult? criu = null)
     {
         // The runtime chosen (and probed) at deploy time is part of the record, "sandbox:runc":
         // later commands use it as it is instead of probing again, which would cost a container start.
         var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : "runc";
+        if (runtimeName == LaunchedSandboxDriver.RuntimeName)
+        {
+            var (launched, _) = await DriverForAsync(runtimeName, cancellationToken);
+            return (launched, HandleOf(deployment, instance));
+        }
+
         var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
             ? new OciRuntime(runtimeName, path)
             : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);

@@ -72,6 +72,21 @@ public sealed class DeploymentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_instance_updates_are_one_write_and_none_is_kept_when_one_names_no_instance()
+    {
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0", "h1", "h2"), None);
+
+        await state.Deployments.UpdateInstancesAsync(created.Id, [new(0, LifecycleState.Running, 10), new(2, LifecycleState.Failed, null)], None);
+        var read = await state.Deployments.GetAsync(created.Id, None);
+        Assert.Equal([(LifecycleState.Running, (int?)10), (LifecycleState.Creating, null), (LifecycleState.Failed, null)], read.Instances.Select(i => (i.State, i.Pid)));
+
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() =>
+            state.Deployments.UpdateInstancesAsync(created.Id, [new(1, LifecycleState.Running, 11), new(7, LifecycleState.Running, 12)], None));
+        Assert.Equal(LifecycleState.Creating, (await state.Deployments.GetAsync(created.Id, None)).Instances[1].State);
+    }
+
+    [Fact]
     public async Task Updating_what_does_not_exist_is_a_typed_error()
     {
         var state = await OpenAsync();

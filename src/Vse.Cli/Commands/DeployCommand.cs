@@ -121,5 +121,5 @@ internal sealed class DeployOptions
 
     public Option<bool> KeepPartial { get; } = new("--keep-partial") { Description = "When some instances fail to start, keep the others (default: remove the whole deployment)" };
 
-    public Option<string?> Runtime { get; } = new("--runtime") { Description = "The OCI runtime for the sandbox driver: crun or runc (default: the first that works here)" };
+    public Option<string?> Runtime { get; } = new("--runtime") { Description = "How sandbox instances start: the OCI runtime crun or runc (default: the first that works here), or vse-launch, the bulk launcher (one process starts them all; for hundreds of instances)" };
 }

@@ -111,6 +111,42 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
             },
             cancellationToken);
 
+    /// <summary>
+    /// Sets many instances' states and host pids in one transaction: a thousand instances
+    /// started together are one write, not a thousand.
+    /// </summary>
+    /// <exception cref="InstanceNotFoundException">No such deployment and index (nothing is written then).</exception>
+    public Task UpdateInstancesAsync(string deploymentId, IReadOnlyList<InstanceUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(updates);
+        return database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = SqlValues.Command(
+                    connection,
+                    transaction,
+                    "UPDATE instances SET state = $state, pid = $pid WHERE deployment_id = $deployment AND instance_index = $index");
+                command.Add("$deployment", deploymentId);
+                var index = command.Parameters.Add("$index", SqliteType.Integer);
+                var state = command.Parameters.Add("$state", SqliteType.Text);
+                var pid = command.Parameters.Add("$pid", SqliteType.Integer);
+                foreach (var update in updates)
+                {
+                    index.Value = update.Index;
+                    state.Value = StateName(update.State);
+                    pid.Value = (object?)update.Pid ?? DBNull.Value;
+                    if (await command.ExecuteNonQueryAsync(ct) == 0)
+                    {
+                        throw new InstanceNotFoundException(deploymentId, update.Index);
+                    }
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
     /// <summary>Records the driver's name for an instance and its network address, once the driver has them.</summary>
     /// <exception cref="InstanceNotFoundException">No such deployment and index.</exception>
     public Task SetInstanceRuntimeAsync(string deploymentId, int index, string? runtimeId, string? address, CancellationToken cancellationToken) =>

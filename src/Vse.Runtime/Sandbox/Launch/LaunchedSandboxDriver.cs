@@ -79,14 +79,14 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     /// <summary>
     /// Creates and starts many instances of one shape with one launcher: each is set up and held,
-    /// then <paramref name="beforeStart"/> runs for it (the network is plugged in by PID), and it
-    /// starts; up to <paramref name="parallelism"/> in between at once. An instance that fails is
+    /// its limits are written and its network plugged in (by PID), then it starts; up to
+    /// <paramref name="parallelism"/> between held and started at once. An instance that fails is
     /// removed and reported in the result; the others go on.
     /// </summary>
+    /// <param name="onDone">Called as each instance has started or failed (progress).</param>
     /// <returns>Per instance, in order: its handle and PID, or why it failed.</returns>
     public async Task<IReadOnlyList<LaunchOutcome>> LaunchManyAsync(
-        IReadOnlyList<InstanceSpec> specs, Func<InstanceSpec, int, CancellationToken, Task>? beforeStart, int parallelism,
-        Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
+        IReadOnlyList<InstanceSpec> specs, int parallelism, Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
         var shape = Shape(specs[0]);
@@ -126,9 +126,9 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
                         try
                         {
                             await HeldAsync(handle, spec, pid, cancellationToken);
-                            if (beforeStart is not null)
+                            if (spec.Attachment is { } attachment)
                             {
-                                await beforeStart(spec, pid, cancellationToken);
+                                await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
                             }
 
                             await session.StartAsync(spec.Id, cancellationToken);

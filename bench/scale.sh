@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Scale emulation (issue 5): N instances of a busybox description on this machine, side by side
 # in one run, for each N:
-#   vse deploy -n N       (network none, then a private network: bridge, veths, addresses)
-#   runc run -d, N times  (the bundles vse writes, each with its own overlay; 4 at a time, as vse)
-#   bwrap --unshare-all   (the floor: namespaces and a read-only root, no overlay, no cgroup)
+#   vse deploy -n N                       (OCI runtime path: runc create + start per instance, 4 at a time)
+#   vse deploy -n N --runtime vse-launch  (bulk path: one launcher process; no network, then a
+#                                          private network: bridges, veths, addresses)
+#   runc run -d, N times                  (the bundles vse writes, each with its own overlay; 4 at a time)
+#   bwrap --unshare-all                   (the floor: namespaces and a read-only root, no overlay, no cgroup)
 # Measured: wall time until all N run, memory per instance (MemAvailable drop / N), and wall
 # time until all N are gone again. Needs root, runc, bwrap (scripts/install-deps.sh).
 # Usage: bench/scale.sh [N...]        (default: 16 64 256 1024). Writes markdown to stdout.
@@ -72,30 +74,36 @@ PY
 echo "# Scale emulation ($(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), runc $(runc --version | head -n1 | awk '{print $3}'), bwrap $(bwrap --version | awk '{print $2}'))"
 echo
 echo "Busybox instances, each with its own namespaces (pid, mount, uts, ipc, net) and, but for"
-echo "bwrap, its own overlay root and cgroup. Seconds until all N run / until all N are gone;"
-echo "memory is the drop in MemAvailable per instance."
+echo "bwrap, its own overlay root and cgroup. Seconds until all N run (vse: the whole command,"
+echo "process start included) / until all N are gone; memory is the drop in MemAvailable per"
+echo "instance, 1 s after start (noisy for small N)."
 echo
-echo "| N | vse (network none) | vse (private network) | runc run -d, 4 at a time | bwrap (floor) | vse / runc | MiB per instance: vse, runc, bwrap | gone: vse (none), vse (private), runc, bwrap |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| N | vse, runc (no network) | vse, vse-launch (no network) | vse, vse-launch (private network) | runc run -d, 4 at a time | bwrap (floor) | vse-launch / runc run | MiB per instance: vse-launch, runc, bwrap | gone: vse runc, vse-launch (none), vse-launch (private), runc, bwrap |"
+echo "|---|---|---|---|---|---|---|---|---|"
+vse_deploy() { # KEY FILE [--runtime R]
+  local key=$1; shift
+  local before after t0 t1 t2 dep
+  before=$(available_kib); t0=$(now)
+  dep=$("$vse" deploy "$@" --instances "$n" 2>/dev/null)
+  t1=$(now); sleep 1; after=$(available_kib)
+  "$vse" cleanup "$dep" >/dev/null
+  t2=$(now)
+  up[$key]=$(elapsed "$t0" "$t1"); gone[$key]=$(elapsed "$t1" "$t2"); mem[$key]=$(per_instance_mib "$before" "$after" "$n")
+}
 for n in "${sizes[@]}"; do
   declare -A up gone mem
-  for mode in none private; do
-    before=$(available_kib); t0=$(now)
-    dep=$("$vse" deploy "$work/node-$mode.vse.yaml" --instances "$n" 2>/dev/null)
-    t1=$(now); after=$(available_kib)
-    "$vse" cleanup "$dep" >/dev/null
-    t2=$(now)
-    up[$mode]=$(elapsed "$t0" "$t1"); gone[$mode]=$(elapsed "$t1" "$t2"); mem[$mode]=$(per_instance_mib "$before" "$after" "$n")
-  done
+  vse_deploy runc "$work/node-none.vse.yaml"
+  vse_deploy launch "$work/node-none.vse.yaml" --runtime vse-launch
+  vse_deploy launchnet "$work/node-private.vse.yaml" --runtime vse-launch
 
   make_bundles "$n"
   before=$(available_kib); t0=$(now)
   seq 0 $((n - 1)) | xargs -P 4 -n 1 sh -c 'exec runc --root "$0" run -d --bundle "$1/$2" "raw-$2" </dev/null >/dev/null 2>&1' "$raw_root" "$work/raw"
-  t1=$(now); after=$(available_kib)
+  t1=$(now); sleep 1; after=$(available_kib)
   seq 0 $((n - 1)) | xargs -P 4 -n 1 sh -c 'exec runc --root "$0" delete -f "raw-$1"' "$raw_root"
   rm -rf "$work/raw"
   t2=$(now)
-  up[runc]=$(elapsed "$t0" "$t1"); gone[runc]=$(elapsed "$t1" "$t2"); mem[runc]=$(per_instance_mib "$before" "$after" "$n")
+  up[rawrunc]=$(elapsed "$t0" "$t1"); gone[rawrunc]=$(elapsed "$t1" "$t2"); mem[rawrunc]=$(per_instance_mib "$before" "$after" "$n")
 
   before=$(available_kib); t0=$(now)
   for i in $(seq 0 $((n - 1))); do
@@ -103,14 +111,14 @@ for n in "${sizes[@]}"; do
       /bin/sleep 86399 </dev/null >/dev/null 2>&1 &
   done
   until [ "$(pgrep -c -f '^/bin/sleep 86399$' || true)" -ge "$n" ]; do sleep 0.01; done
-  t1=$(now); after=$(available_kib)
+  t1=$(now); sleep 1; after=$(available_kib)
   pkill -f '^/bin/sleep 86399$' || true
   wait
   t2=$(now)
   up[bwrap]=$(elapsed "$t0" "$t1"); gone[bwrap]=$(elapsed "$t1" "$t2"); mem[bwrap]=$(per_instance_mib "$before" "$after" "$n")
 
-  printf '| %s | %.2f | %.2f | %.2f | %.2f | %s | %s, %s, %s | %.2f, %.2f, %.2f, %.2f |\n' "$n" \
-    "${up[none]}" "${up[private]}" "${up[runc]}" "${up[bwrap]}" "$(ratio "${up[none]}" "${up[runc]}")" \
-    "${mem[none]}" "${mem[runc]}" "${mem[bwrap]}" "${gone[none]}" "${gone[private]}" "${gone[runc]}" "${gone[bwrap]}"
+  printf '| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s, %s, %s | %.2f, %.2f, %.2f, %.2f, %.2f |\n' "$n" \
+    "${up[runc]}" "${up[launch]}" "${up[launchnet]}" "${up[rawrunc]}" "${up[bwrap]}" "$(ratio "${up[launch]}" "${up[rawrunc]}")" \
+    "${mem[launch]}" "${mem[rawrunc]}" "${mem[bwrap]}" "${gone[runc]}" "${gone[launch]}" "${gone[launchnet]}" "${gone[rawrunc]}" "${gone[bwrap]}"
   unset up gone mem
 done

@@ -254,7 +254,8 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var (driver, _) = await HandleOfAsync(deployment, deployment.Instances[0], cancellationToken);
         await Parallel.ForEachAsync(
             deployment.Instances.Where(i => i.RuntimeId is not null || Directory.Exists(i.StateDirectory)),
-            new ParallelOptions { MaxDegreeOfParallelism = new DeploymentPlan(1).Parallelism, CancellationToken = cancellationToken },
+            // Launched instances stop by a signal and a look at /proc, no runtime process each: many at once.
+            new ParallelOptions { MaxDegreeOfParallelism = driver is LaunchedSandboxDriver ? 64 : new DeploymentPlan(1).Parallelism, CancellationToken = cancellationToken },
             async (instance, ct) =>
             {
                 var handle = HandleOf(deployment, instance);

@@ -96,7 +96,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var outcomes = new LaunchOutcome[specs.Count];
-        using var slots = new SemaphoreSlim(parallelism);
+        // What runs between held and started is bounded only where it starts processes (the network's).
+        using var slots = new SemaphoreSlim(specs[0].Attachment is null ? specs.Count : parallelism);
         await using var session = LaunchSession.Start(launcher, shape);
         var running = new List<Task>(specs.Count);
         for (var i = 0; i < specs.Count; i++)

@@ -36,7 +36,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
         {
             var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
             var target = DirectoryOf(instance, directory);
-            await DriverAbilities.Checkpointable(driver).CheckpointAsync(handle, target, leaveRunning: true, cancellationToken);
+            await CheckpointableOf(driver).CheckpointAsync(handle, target, leaveRunning: true, cancellationToken);
             written.Add(target);
         }
 
@@ -60,7 +60,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
             var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
             try
             {
-                await DriverAbilities.Checkpointable(driver).RestoreAsync(handle, DirectoryOf(instance, directory), cancellationToken);
+                await CheckpointableOf(driver).RestoreAsync(handle, DirectoryOf(instance, directory), cancellationToken);
             }
             catch (Exception e) when (e is not Vse.Runtime.Drivers.DriverCapabilityMissingException)
             {
@@ -83,4 +83,11 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
                 $"deployment {deployment.Id} is {deployment.Record.State.ToString().ToLowerInvariant()}; {operation} needs it running");
         }
     }
+
+    /// <summary>
+    /// The runc path checkpoints when CRIU works and says why not itself (the probe's
+    /// explanation); the bulk launch path never does.
+    /// </summary>
+    private static ICheckpointable CheckpointableOf(IDriver driver) =>
+        driver as ICheckpointable ?? throw new DriverCapabilityMissingException(driver.Name, "checkpoint or restore an instance", driver.Capabilities.Limitation);
 }

@@ -34,6 +34,16 @@ public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvide
             arguments.Add(mirror);
         }
 
+        if (Environment.IsPrivilegedProcess)
+        {
+            // In root mode mmdebstrap mounts /proc, /sys and /dev inside the new tree; in a mount
+            // namespace of its own, whatever it leaves mounted (killed, or racing another run)
+            // goes away with it instead of staying in the host's table.
+            var unshare = ExternalTool.Require("unshare", "util-linux");
+            await ExternalTool.RunAsync(unshare, ["--mount", "--propagation", "private", "--", mmdebstrap, .. arguments], cancellationToken, onOutputLine);
+            return;
+        }
+
         await ExternalTool.RunAsync(mmdebstrap, arguments, cancellationToken, onOutputLine);
     }
 }

@@ -103,9 +103,9 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     }
 
     /// <summary>
-    /// The bulk launch path: one launcher process for every instance; each is plugged into the
-    /// network while held, then started. The records are written once, at the end (the
-    /// deployment's record, written first, is what a crash leaves for cleanup).
+    /// The bulk launch path: one launcher process for every instance, which also plugs each into
+    /// the private network. The records are written once, at the end (the deployment's record,
+    /// written first, is what a crash leaves for cleanup).
     /// </summary>
     private async Task<List<InstanceFailure>> LaunchAllAsync(
         LaunchedSandboxDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
@@ -113,7 +113,6 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var (started, failedCount) = (0, 0);
         var outcomes = await driver.LaunchManyAsync(
             specs,
-            plan.Parallelism,
             outcome =>
             {
                 var (up, down) = outcome.Failure is null ? (Interlocked.Increment(ref started), Volatile.Read(ref failedCount)) : (Volatile.Read(ref started), Interlocked.Increment(ref failedCount));

@@ -105,7 +105,9 @@ public sealed class PrivateNetwork
         var bridges = Math.Max(1, (instances + PortsPerBridge - 1) / PortsPerBridge);
         for (var bridge = 0; bridge < bridges; bridge++)
         {
-            batch.Append($"link add vse{bridge} type bridge\nlink set vse{bridge} addrgenmode none up\n");
+            // Two requests: in one, "up" is applied before addrgenmode, and the bridge already gets
+            // an IPv6 link-local address.
+            batch.Append($"link add vse{bridge} type bridge\nlink set vse{bridge} addrgenmode none\nlink set vse{bridge} up\n");
             if (bridge > 0)
             {
                 batch.Append($"link add up{bridge} type veth peer name down{bridge}\n")

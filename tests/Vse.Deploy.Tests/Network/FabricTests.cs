@@ -7,7 +7,7 @@ public sealed class FabricTests
     [Fact]
     public void A_deployment_that_fits_one_bridge_gets_one_bridge()
     {
-        Assert.Equal("link set lo up\nlink add vse0 type bridge\nlink set vse0 addrgenmode none up\n", PrivateNetwork.FabricBatch(1000));
+        Assert.Equal("link set lo up\nlink add vse0 type bridge\nlink set vse0 addrgenmode none\nlink set vse0 up\n", PrivateNetwork.FabricBatch(1000));
         Assert.Equal("vse0", PrivateNetwork.BridgeOf(999));
     }
 

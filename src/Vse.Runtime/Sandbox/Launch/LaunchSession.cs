@@ -44,7 +44,8 @@ internal sealed class LaunchSession : IAsyncDisposable
     }
 
     /// <summary>Asks for one instance; the task ends with its init's host PID once it is set up and held.</summary>
-    public async Task<Task<int>> AddAsync(string id, string hostname, string lowerDirectory, string stateDirectory, CancellationToken cancellationToken)
+    /// <param name="networkFields">With a fabric: <see cref="LaunchShape.NetworkFields"/>; else empty.</param>
+    public async Task<Task<int>> AddAsync(string id, string hostname, string lowerDirectory, string stateDirectory, string networkFields, CancellationToken cancellationToken)
     {
         var pending = new Pending();
         if (!_pending.TryAdd(id, pending))
@@ -52,7 +53,7 @@ internal sealed class LaunchSession : IAsyncDisposable
             throw new ArgumentException($"instance '{id}' is already in this launch", nameof(id));
         }
 
-        await WriteLineAsync($"{id}\t{hostname}\t{lowerDirectory}\t{stateDirectory}", cancellationToken);
+        await WriteLineAsync($"{id}\t{hostname}\t{lowerDirectory}\t{stateDirectory}{networkFields}", cancellationToken);
         return pending.Held.Task;
     }
 

@@ -3,27 +3,44 @@ using Vse.Runtime.Drivers;
 namespace Vse.Runtime.Sandbox.Launch;
 
 /// <summary>
-/// What every instance of one launch shares: its environment, mounts, cgroup hierarchies and
-/// first process. Passed to the launcher as arguments (never through a shell).
+/// What every instance of one launch shares: its environment, mounts, cgroup hierarchies, first
+/// process and private network. Passed to the launcher as arguments (never through a shell).
 /// </summary>
+/// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>), or null without a private network.</param>
 internal sealed record LaunchShape(
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<InstanceMount> Mounts,
     IReadOnlyList<string> CgroupRoots,
-    IReadOnlyList<string> Argv)
+    IReadOnlyList<string> Argv,
+    string? Fabric)
 {
     public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots) =>
-        new(spec.Env, spec.Mounts, cgroupRoots, SandboxDriver.InitArgs(spec.Services));
+        new(spec.Env, spec.Mounts, cgroupRoots, SandboxDriver.InitArgs(spec.Services), FabricOf(spec));
+
+    /// <summary>The instance line's network fields (address, bridge, fabric-side link), when the launch has a fabric.</summary>
+    public static string NetworkFields(InstanceSpec spec) =>
+        spec.Attachment is { } a ? $"\t{a.Address}\t{a.Bridge}\t{a.FabricInterface}" : "";
+
+    private static string? FabricOf(InstanceSpec spec) =>
+        spec.Attachment is { } a ? Path.Combine("/run/netns", a.FabricNamespace) : null;
 
     /// <summary>True when <paramref name="spec"/> can join a launch of this shape.</summary>
     public bool Fits(InstanceSpec spec) =>
         spec.Env.Count == Env.Count && spec.Env.All(e => Env.TryGetValue(e.Key, out var v) && v == e.Value)
         && spec.Mounts.SequenceEqual(Mounts)
-        && SandboxDriver.InitArgs(spec.Services).SequenceEqual(Argv);
+        && SandboxDriver.InitArgs(spec.Services).SequenceEqual(Argv)
+        && FabricOf(spec) == Fabric;
 
     public IEnumerable<string> Arguments()
     {
         yield return "--hold";
+        if (Fabric is not null)
+        {
+            // The launcher plugs each instance in by netlink before it reports it held.
+            yield return "--fabric";
+            yield return Fabric;
+        }
+
         foreach (var mount in Mounts)
         {
             yield return mount.ReadOnly ? "--bind" : "--bind-rw";

@@ -78,15 +78,15 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     }
 
     /// <summary>
-    /// Creates and starts many instances of one shape with one launcher: each is set up and held,
-    /// its limits are written and its network plugged in (by PID), then it starts; up to
-    /// <paramref name="parallelism"/> between held and started at once. An instance that fails is
-    /// removed and reported in the result; the others go on.
+    /// Creates and starts many instances of one shape with one launcher: each is set up (its
+    /// private network plugged in by the launcher) and held, its limits are written, then it
+    /// starts, all as they come. An instance that fails is removed and reported in the result;
+    /// the others go on.
     /// </summary>
     /// <param name="onDone">Called as each instance has started or failed (progress).</param>
     /// <returns>Per instance, in order: its handle and PID, or why it failed.</returns>
     public async Task<IReadOnlyList<LaunchOutcome>> LaunchManyAsync(
-        IReadOnlyList<InstanceSpec> specs, int parallelism, Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
+        IReadOnlyList<InstanceSpec> specs, Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
         var shape = Shape(specs[0]);
@@ -96,8 +96,6 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var outcomes = new LaunchOutcome[specs.Count];
-        // What runs between held and started is bounded only where it starts processes (the network's).
-        using var slots = new SemaphoreSlim(specs[0].Attachment is null ? specs.Count : parallelism);
         await using var session = LaunchSession.Start(launcher, shape);
         var running = new List<Task>(specs.Count);
         for (var i = 0; i < specs.Count; i++)
@@ -108,7 +106,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             try
             {
                 handle = Prepare(spec);
-                held = await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, cancellationToken);
+                held = await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec), cancellationToken);
             }
             catch (Exception e) when (e is IOException or ArgumentException)
             {
@@ -123,21 +121,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
                     try
                     {
                         var pid = await held.WaitAsync(cancellationToken);
-                        await slots.WaitAsync(cancellationToken);
-                        try
-                        {
-                            await HeldAsync(handle, spec, pid, cancellationToken);
-                            if (spec.Attachment is { } attachment)
-                            {
-                                await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
-                            }
-
-                            await session.StartAsync(spec.Id, cancellationToken);
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
+                        await HeldAsync(handle, spec, pid, cancellationToken);
+                        await session.StartAsync(spec.Id, cancellationToken);
 
                         outcomes[index] = new LaunchOutcome(spec, handle, pid, null);
                     }
@@ -277,13 +262,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
     {
         var handle = Prepare(spec);
-        var pid = await await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, cancellationToken);
+        var pid = await await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec), cancellationToken);
         await HeldAsync(handle, spec, pid, cancellationToken);
-        if (spec.Attachment is { } attachment)
-        {
-            await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
-        }
-
         return handle;
     }
 

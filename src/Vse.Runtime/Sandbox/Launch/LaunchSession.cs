@@ -5,9 +5,9 @@ using System.Text;
 namespace Vse.Runtime.Sandbox.Launch;
 
 /// <summary>
-/// One running <c>vse-launch --hold</c> and its line protocol (native/vse-launch/README.md):
-/// instance lines in, <c>ID PID</c> when an instance is set up and held, <c>start ID</c> in,
-/// <c>ID started</c> or <c>ID error MESSAGE</c> out. Many instances share one session, which is
+/// One running <c>vse-launch</c> and its line protocol (native/vse-launch/README.md): instance
+/// lines in, <c>ID PID</c> when an instance is set up (and, with <c>--hold</c>, held; then
+/// <c>start ID</c> in, <c>ID started</c> out), or <c>ID error MESSAGE</c>. Many instances share one session, which is
 /// what makes a bulk start cheap: one process clones them all.
 /// </summary>
 internal sealed class LaunchSession : IAsyncDisposable
@@ -43,25 +43,36 @@ internal sealed class LaunchSession : IAsyncDisposable
         return new LaunchSession(Process.Start(start) ?? throw new IOException($"{launcher} did not start"));
     }
 
-    /// <summary>Asks for one instance; the task ends with its init's host PID once it is set up and held.</summary>
-    /// <param name="networkFields">With a fabric: <see cref="LaunchShape.NetworkFields"/>; else empty.</param>
-    public async Task<Task<int>> AddAsync(string id, string hostname, string lowerDirectory, string stateDirectory, string networkFields, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for instances, all in one write; each task ends with the init's host PID once the
+    /// instance is set up (and held, or running).
+    /// </summary>
+    public async Task<IReadOnlyList<Task<int>>> AddManyAsync(IReadOnlyList<LaunchLine> lines, CancellationToken cancellationToken)
     {
-        var pending = new Pending();
-        if (!_pending.TryAdd(id, pending))
+        var text = new StringBuilder();
+        var held = new List<Task<int>>(lines.Count);
+        foreach (var line in lines)
         {
-            throw new ArgumentException($"instance '{id}' is already in this launch", nameof(id));
+            var pending = new Pending();
+            if (!_pending.TryAdd(line.Id, pending))
+            {
+                throw new ArgumentException($"instance '{line.Id}' is already in this launch", nameof(lines));
+            }
+
+            held.Add(pending.Held.Task);
+            text.Append(line.Id).Append('\t').Append(line.Hostname).Append('\t').Append(line.LowerDirectory).Append('\t')
+                .Append(line.StateDirectory).Append(line.NetworkFields).Append('\n');
         }
 
-        await WriteLineAsync($"{id}\t{hostname}\t{lowerDirectory}\t{stateDirectory}{networkFields}", cancellationToken);
-        return pending.Held.Task;
+        await WriteAsync(text, cancellationToken);
+        return held;
     }
 
     /// <summary>Lets a held instance run its first process; ends once it has (exec done).</summary>
     public async Task StartAsync(string id, CancellationToken cancellationToken)
     {
         var pending = _pending.TryGetValue(id, out var p) ? p : throw new InvalidOperationException($"instance '{id}' is not in this launch");
-        await WriteLineAsync($"start {id}", cancellationToken);
+        await WriteAsync(new StringBuilder("start ").Append(id).Append('\n'), cancellationToken);
         await pending.Started.Task.WaitAsync(cancellationToken);
     }
 
@@ -88,12 +99,12 @@ internal sealed class LaunchSession : IAsyncDisposable
         _writing.Dispose();
     }
 
-    private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    private async Task WriteAsync(StringBuilder text, CancellationToken cancellationToken)
     {
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            await _process.StandardInput.WriteAsync(new StringBuilder(line).Append('\n'), cancellationToken);
+            await _process.StandardInput.WriteAsync(text, cancellationToken);
             await _process.StandardInput.FlushAsync(cancellationToken);
         }
         finally

@@ -49,7 +49,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
-        var session = LaunchSession.Start(launcher, Shape(spec));
+        var session = LaunchSession.Start(launcher, Shape(spec, hold: true));
         try
         {
             var handle = await AddAsync(session, spec, cancellationToken);
@@ -79,8 +79,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     /// <summary>
     /// Creates and starts many instances of one shape with one launcher: each is set up (its
-    /// private network plugged in by the launcher) and held, its limits are written, then it
-    /// starts, all as they come. An instance that fails is removed and reported in the result;
+    /// private network plugged in by the launcher) and, when it has limits, held while vse writes
+    /// them, then started; all as they come. An instance that fails is removed and reported in the result;
     /// the others go on.
     /// </summary>
     /// <param name="onDone">Called as each instance has started or failed (progress).</param>
@@ -89,55 +89,59 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         IReadOnlyList<InstanceSpec> specs, Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
-        var shape = Shape(specs[0]);
+        var shape = Shape(specs[0], hold: LaunchShape.HasLimits(specs[0]));
         if (specs.FirstOrDefault(s => !shape.Fits(s)) is { } odd)
         {
             throw new ArgumentException($"instance '{odd.Id}' differs in env, mounts or services from the others of its launch", nameof(specs));
         }
 
         var outcomes = new LaunchOutcome[specs.Count];
-        await using var session = LaunchSession.Start(launcher, shape);
-        var running = new List<Task>(specs.Count);
-        for (var i = 0; i < specs.Count; i++)
+        // State directories first, two at a time (mkdir is CPU the launcher's children need),
+        // then every line to the launcher in one write: it clones at its own pace, not vse's.
+        var handles = new InstanceHandle?[specs.Count];
+        await Parallel.ForAsync(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (index, _) =>
         {
-            var (index, spec) = (i, specs[i]);
-            InstanceHandle handle;
-            Task<int> held;
             try
             {
-                handle = Prepare(spec);
-                held = await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec), cancellationToken);
+                handles[index] = Prepare(specs[index]);
             }
             catch (Exception e) when (e is IOException or ArgumentException)
             {
-                outcomes[index] = await FailedAsync(spec, e);
+                outcomes[index] = await FailedAsync(specs[index], e);
                 onDone?.Invoke(outcomes[index]);
-                continue;
             }
+        });
 
-            running.Add(Task.Run(
-                async () =>
-                {
-                    try
-                    {
-                        var pid = await held.WaitAsync(cancellationToken);
-                        await HeldAsync(handle, spec, pid, cancellationToken);
-                        await session.StartAsync(spec.Id, cancellationToken);
-
-                        outcomes[index] = new LaunchOutcome(spec, handle, pid, null);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        outcomes[index] = await FailedAsync(spec, e);
-                    }
-
-                    onDone?.Invoke(outcomes[index]);
-                },
-                cancellationToken));
-        }
-
+        await using var session = LaunchSession.Start(launcher, shape);
+        var wanted = Enumerable.Range(0, specs.Count).Where(i => handles[i] is not null).ToList();
+        var held = await session.AddManyAsync(
+            [.. wanted.Select(i => new LaunchLine(specs[i].Id, specs[i].Hostname, Path.GetFullPath(specs[i].Rootfs), handles[i]!.StateDirectory, LaunchShape.NetworkFields(specs[i])))],
+            cancellationToken);
+        var running = wanted.Select((index, n) => StartOneAsync(index, held[n])).ToList();
         await Task.WhenAll(running);
         return outcomes;
+
+        async Task StartOneAsync(int index, Task<int> setUp)
+        {
+            var (spec, handle) = (specs[index], handles[index]!);
+            try
+            {
+                var pid = await setUp.WaitAsync(cancellationToken);
+                await HeldAsync(handle, spec, pid, cancellationToken);
+                if (shape.Hold)
+                {
+                    await session.StartAsync(spec.Id, cancellationToken);
+                }
+
+                outcomes[index] = new LaunchOutcome(spec, handle, pid, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcomes[index] = await FailedAsync(spec, e);
+            }
+
+            onDone?.Invoke(outcomes[index]);
+        }
     }
 
     public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
@@ -239,7 +243,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) && pid > 0 ? pid : null;
     }
 
-    private LaunchShape Shape(InstanceSpec spec)
+    private LaunchShape Shape(InstanceSpec spec, bool hold)
     {
         if (spec.Network == NetworkMode.Host)
         {
@@ -256,13 +260,14 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             throw new DriverCapabilityMissingException($"{Name}:{RuntimeName}", "run unprivileged", "it needs root; use --runtime runc");
         }
 
-        return LaunchShape.Of(spec, _cgroups.Roots);
+        return LaunchShape.Of(spec, _cgroups.Roots, hold);
     }
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
     {
         var handle = Prepare(spec);
-        var pid = await await session.AddAsync(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec), cancellationToken);
+        var held = await session.AddManyAsync([new LaunchLine(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec))], cancellationToken);
+        var pid = await held[0];
         await HeldAsync(handle, spec, pid, cancellationToken);
         return handle;
     }
@@ -286,7 +291,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return handle;
     }
 
-    /// <summary>What happens while an instance is held: its PID recorded, its limits written.</summary>
+    /// <summary>Once an instance is set up: its PID recorded, its limits written (it is held then, when it has any).</summary>
     private async Task HeldAsync(InstanceHandle handle, InstanceSpec spec, int pid, CancellationToken cancellationToken)
     {
         await File.WriteAllTextAsync(Path.Combine(handle.StateDirectory, "init.pid"), pid.ToString(CultureInfo.InvariantCulture), cancellationToken);

@@ -1,0 +1,5 @@
+namespace Vse.Runtime.Sandbox.Launch;
+
+/// <summary>One instance as the launcher reads it (native/vse-launch/README.md).</summary>
+/// <param name="NetworkFields">With a fabric: <see cref="LaunchShape.NetworkFields"/>; else empty.</param>
+internal sealed record LaunchLine(string Id, string Hostname, string LowerDirectory, string StateDirectory, string NetworkFields);

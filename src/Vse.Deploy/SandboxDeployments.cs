@@ -216,8 +216,9 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
     /// instance still holds state that <c>vse cleanup</c> removes.
     /// </summary>
-    public static string ObservedState(InstanceRecord instance) =>
-        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HostProcess.HasEnded(pid)
+    public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
+        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid
+            && HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? LaunchedSandboxDriver.CgroupOf(HandleOf(deployment, instance).Id) : null)
             ? "exited"
             : instance.State.ToString().ToLowerInvariant();
 

@@ -8,6 +8,13 @@ public static class HostProcess
     /// PID 1 when the runtime exits, and whether that reaps it promptly is not ours to know; a
     /// zombie runs nothing.
     /// </summary>
+    /// <param name="cgroup">
+    /// The instance's cgroup (<c>/vse/ID</c>), when it has one: a process that is not in it is
+    /// not the instance's init any more but another process that got its PID (pid_max is 32,768
+    /// here, so PIDs come round quickly), and counts as ended. Never signal a PID without it.
+    /// </param>
+    public static bool HasEnded(int pid, string? cgroup) => HasEnded(pid) || (cgroup is not null && !IsIn(pid, cgroup));
+
     public static bool HasEnded(int pid)
     {
         string stat;
@@ -23,5 +30,18 @@ public static class HostProcess
         // "PID (COMM) STATE ...": COMM may hold spaces and parentheses, so the state follows the last ')'.
         var close = stat.LastIndexOf(')');
         return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
+    }
+
+    private static bool IsIn(int pid, string cgroup)
+    {
+        try
+        {
+            // "ID:CONTROLLERS:PATH" per hierarchy, as the host sees it.
+            return File.ReadLines($"/proc/{pid}/cgroup").Any(line => line.EndsWith(":" + cgroup, StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

@@ -334,7 +334,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         {
             // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
             var stopped = pid is { } known
-                ? HostProcess.HasEnded(known)
+                ? HostProcess.HasEnded(known, _rootless is null ? "/vse/" + handle.Id : null)
                 : (await StateAsync(handle, cancellationToken)).State is InstanceState.Stopped or InstanceState.Missing;
             if (stopped)
             {

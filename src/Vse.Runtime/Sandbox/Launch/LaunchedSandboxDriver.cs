@@ -193,8 +193,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
         }
 
-        if (!await SignalAndWaitAsync(pid, Signal.Term, timeout, cancellationToken)
-            && !await SignalAndWaitAsync(pid, Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        if (!await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
         {
             throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
         }
@@ -210,7 +210,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         if (LiveInitPid(handle) is { } pid)
         {
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-            await SignalAndWaitAsync(pid, Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+            await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
@@ -225,7 +225,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var pid = InitPid(handle);
-        var state = pid is null || HostProcess.HasEnded(pid.Value) ? InstanceState.Stopped
+        var state = pid is null || HostProcess.HasEnded(pid.Value, CgroupOf(handle.Id)) ? InstanceState.Stopped
             : Held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
@@ -304,7 +304,11 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return new LaunchOutcome(spec, null, null, error.Message.ReplaceLineEndings(" "));
     }
 
-    private static int? LiveInitPid(InstanceHandle handle) => InitPid(handle) is { } pid && !HostProcess.HasEnded(pid) ? pid : null;
+    /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
+    private static int? LiveInitPid(InstanceHandle handle) => InitPid(handle) is { } pid && !HostProcess.HasEnded(pid, CgroupOf(handle.Id)) ? pid : null;
+
+    /// <summary>The instance's cgroup as <c>/proc/PID/cgroup</c> names it.</summary>
+    public static string CgroupOf(string id) => "/vse/" + id;
 
     /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
     private static Dictionary<string, string> InstanceEnvironment(int pid)
@@ -322,11 +326,16 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return env;
     }
 
-    private static async Task<bool> SignalAndWaitAsync(int pid, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> SignalAndWaitAsync(int pid, string cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (HostProcess.HasEnded(pid, cgroup))
+        {
+            return true;
+        }
+
         Signals.Send(pid, signal);
         var deadline = DateTime.UtcNow + timeout;
-        while (!HostProcess.HasEnded(pid))
+        while (!HostProcess.HasEnded(pid, cgroup))
         {
             if (DateTime.UtcNow >= deadline)
             {

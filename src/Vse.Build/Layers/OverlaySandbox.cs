@@ -52,7 +52,10 @@ public static class OverlaySandbox
             "--proc", "/proc",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", "vse-build",
-            "--die-with-parent",
+            // No --die-with-parent: its signal fires when the *thread* that forked bwrap exits,
+            // and .NET forks from thread-pool threads, which retire when idle: a long step
+            // (apt installing a compiler) was SIGKILLed mid-way (exit 137). A killed vse's step
+            // runs to its end in its own mount namespace; `vse gc` removes what it leaves.
             "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf",
             "--chdir", command.WorkingDirectory,
             "--clearenv",

@@ -40,7 +40,9 @@ public static class VseProcess
         }
 
         using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        // A guard against a hung vse, not a timing: a cold Debian build with compilers and Open
+        // MPI takes several minutes on a loaded 2-core machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         if (input is not null)

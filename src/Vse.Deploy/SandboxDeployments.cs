@@ -131,7 +131,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         var handle = await driver.CreateAsync(spec, cancellationToken);
         await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
         await driver.StartAsync(handle, cancellationToken);
-        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, driver.InitPid(handle), cancellationToken);
+        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, InstanceProcess.Pid(handle), cancellationToken);
     }
 
     /// <summary>The driver a deploy uses: the bulk launcher when asked for by name, else the OCI runtime the probe selects.</summary>
@@ -218,7 +218,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// </summary>
     public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
         instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid
-            && HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? LaunchedSandboxDriver.CgroupOf(HandleOf(deployment, instance).Id) : null)
+            && HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(HandleOf(deployment, instance).Id) : null)
             ? "exited"
             : instance.State.ToString().ToLowerInvariant();
 

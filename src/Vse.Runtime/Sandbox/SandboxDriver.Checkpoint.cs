@@ -38,7 +38,7 @@ public sealed partial class SandboxDriver : ICheckpointable
         await WithCriuLogsAsync(handle, "restore", "restore.log", (log, work) =>
             RunIntoInitLogAsync(
                 handle,
-                ["--log", log, "--log-format", "json", "restore", "--detach", "--image-path", images, "--work-path", work, "--bundle", handle.StateDirectory, "--pid-file", PidFile(handle), handle.Id],
+                ["--log", log, "--log-format", "json", "restore", "--detach", "--image-path", images, "--work-path", work, "--bundle", handle.StateDirectory, "--pid-file", InstanceProcess.PidFile(handle), handle.Id],
                 cancellationToken),
             cancellationToken);
     }

@@ -82,7 +82,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             {
                 // The runtime made the network namespace at create; it is plugged in before the
                 // init (and the services) start.
-                var pid = InitPid(handle) ?? throw new IOException($"instance '{spec.Id}' has no process to attach its network to");
+                var pid = InstanceProcess.Pid(handle) ?? throw new IOException($"instance '{spec.Id}' has no process to attach its network to");
                 await VethAttacher.AttachAsync(pid, attachment, cancellationToken);
             }
         }
@@ -237,7 +237,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         try
         {
             var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
-            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, cgroupsPath: "/vse/" + spec.Id, rootMount, _rootless);
+            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, cgroupsPath: InstanceProcess.Cgroup(spec.Id), rootMount, _rootless);
             await OciSpecBuilder.WriteAsync(adjust(oci), handle.StateDirectory, cancellationToken);
         }
         catch
@@ -299,7 +299,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     /// </summary>
     private async Task CreateContainerAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        var result = await RunIntoInitLogAsync(handle, ["create", "--bundle", handle.StateDirectory, "--pid-file", PidFile(handle), handle.Id], cancellationToken);
+        var result = await RunIntoInitLogAsync(handle, ["create", "--bundle", handle.StateDirectory, "--pid-file", InstanceProcess.PidFile(handle), handle.Id], cancellationToken);
         if (result.ExitCode != 0)
         {
             var log = Path.Combine(handle.StateDirectory, "init.log");
@@ -316,25 +316,16 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
                 runtime.Path, "--root", _runtimeRoot, .. arguments],
             cancellationToken);
 
-    /// <summary>
-    /// The host PID of the instance's init, from the file the runtime wrote at create
-    /// (<c>--pid-file</c>, OCI runtime command line): known without starting a runtime process
-    /// (~25 ms each, which 1,000 instances feel). Null before create.
-    /// </summary>
-    public int? InitPid(InstanceHandle handle) =>
-        File.Exists(PidFile(handle)) && int.TryParse(File.ReadAllText(PidFile(handle)).Trim(), out var pid) && pid > 0 ? pid : null;
-
-    private static string PidFile(InstanceHandle handle) => Path.Combine(handle.StateDirectory, "init.pid");
-
     private async Task<bool> WaitStoppedAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var pid = InitPid(handle);
+        // The runtime wrote the init's PID at create (--pid-file): no runtime process (~25 ms each) to ask.
+        var pid = InstanceProcess.Pid(handle);
         while (true)
         {
             // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
             var stopped = pid is { } known
-                ? HostProcess.HasEnded(known, _rootless is null ? "/vse/" + handle.Id : null)
+                ? HostProcess.HasEnded(known, _rootless is null ? InstanceProcess.Cgroup(handle.Id) : null)
                 : (await StateAsync(handle, cancellationToken)).State is InstanceState.Stopped or InstanceState.Missing;
             if (stopped)
             {

@@ -193,8 +193,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
         }
 
-        if (!await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Term, timeout, cancellationToken)
-            && !await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        if (!await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
         {
             throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
         }
@@ -210,7 +210,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         if (LiveInitPid(handle) is { } pid)
         {
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-            await SignalAndWaitAsync(pid, CgroupOf(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+            await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
@@ -224,8 +224,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             return Task.FromResult(new InstanceStatus(InstanceState.Missing, null));
         }
 
-        var pid = InitPid(handle);
-        var state = pid is null || HostProcess.HasEnded(pid.Value, CgroupOf(handle.Id)) ? InstanceState.Stopped
+        var pid = InstanceProcess.Pid(handle);
+        var state = pid is null || HostProcess.HasEnded(pid.Value, InstanceProcess.Cgroup(handle.Id)) ? InstanceState.Stopped
             : Held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
@@ -235,13 +235,6 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     public Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) => _cgroups.FreezeAsync(handle.Id, true, cancellationToken);
 
     public Task ResumeAsync(InstanceHandle handle, CancellationToken cancellationToken) => _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-
-    /// <summary>The host PID of the instance's init, from the state directory (written when the launcher reported it).</summary>
-    public static int? InitPid(InstanceHandle handle)
-    {
-        var file = Path.Combine(handle.StateDirectory, "init.pid");
-        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) && pid > 0 ? pid : null;
-    }
 
     private LaunchShape Shape(InstanceSpec spec, bool hold)
     {
@@ -294,7 +287,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     /// <summary>Once an instance is set up: its PID recorded, its limits written (it is held then, when it has any).</summary>
     private async Task HeldAsync(InstanceHandle handle, InstanceSpec spec, int pid, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(Path.Combine(handle.StateDirectory, "init.pid"), pid.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        await File.WriteAllTextAsync(InstanceProcess.PidFile(handle), pid.ToString(CultureInfo.InvariantCulture), cancellationToken);
         _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
     }
 
@@ -305,10 +298,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     }
 
     /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
-    private static int? LiveInitPid(InstanceHandle handle) => InitPid(handle) is { } pid && !HostProcess.HasEnded(pid, CgroupOf(handle.Id)) ? pid : null;
-
-    /// <summary>The instance's cgroup as <c>/proc/PID/cgroup</c> names it.</summary>
-    public static string CgroupOf(string id) => "/vse/" + id;
+    private static int? LiveInitPid(InstanceHandle handle) =>
+        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, InstanceProcess.Cgroup(handle.Id)) ? pid : null;
 
     /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
     private static Dictionary<string, string> InstanceEnvironment(int pid)

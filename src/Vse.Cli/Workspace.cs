@@ -12,7 +12,7 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerStore 
 
     public DeploymentStore Deployments => new(Database, Home);
 
-    public Vse.Deploy.SandboxDeployments Sandboxes => new(Home, Deployments);
+    public Vse.Deploy.DeploymentManager Instances => new(Home, Deployments);
 
     public static async Task<Workspace> OpenAsync(CliEnvironment environment, CancellationToken cancellationToken)
     {

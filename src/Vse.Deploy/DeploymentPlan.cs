@@ -1,10 +1,13 @@
+using Vse.Runtime.Sandbox;
+
 namespace Vse.Deploy;
 
 /// <summary>How to start a deployment.</summary>
-/// <param name="RuntimeName">The OCI runtime to use, or null for the first that works here.</param>
+/// <param name="RuntimeName">The OCI runtime to use, or null for the first that works here (sandbox driver only).</param>
 /// <param name="KeepPartial">Keep the instances that started when others fail, instead of removing all.</param>
 /// <param name="Parallelism">
 /// Instances created at once. More than 4 does not start 1,000 runc containers any faster on
 /// 2 cores (shared/reference/bulk-launch.md), and every one in flight is a runtime process.
 /// </param>
-public sealed record DeploymentPlan(int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4);
+/// <param name="Driver">The driver's name: <c>sandbox</c> or <c>vm</c>.</param>
+public sealed record DeploymentPlan(int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = SandboxDriver.DriverName);

@@ -45,6 +45,12 @@ public sealed partial record VseHome
     /// <summary><c>locks/</c>: lock files for <see cref="Locking.StoreLock"/>.</summary>
     public string Locks => System.IO.Path.Combine(Root, "locks");
 
+    /// <summary>Kernels fetched for VM instances (<c>os.kernel</c>), one directory each.</summary>
+    public string Kernels => System.IO.Path.Combine(Root, "kernels");
+
+    /// <summary>What VM instances share: configurations' base disks and the initramfs images.</summary>
+    public string VirtualMachines => System.IO.Path.Combine(Root, "vm");
+
     /// <summary>
     /// The data directory for this environment and user. <paramref name="environment"/> is the
     /// process environment (or a test's stand-in); <paramref name="isRoot"/> whether the effective

@@ -48,7 +48,11 @@ public sealed class BusyboxBase(string scratchDirectory) : IBaseProvider
         await root.WriteFileAsync("/etc/hostname", "vse\n"u8.ToArray(), cancellationToken: cancellationToken);
     }
 
-    private async Task<string> BinaryAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The static busybox binary: the host's, else one fetched into the scratch directory (once per
+    /// instance). The VM initramfs carries the same binary.
+    /// </summary>
+    public async Task<string> BinaryAsync(CancellationToken cancellationToken)
     {
         if (_binary is not null)
         {

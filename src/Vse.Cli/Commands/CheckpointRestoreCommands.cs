@@ -48,7 +48,7 @@ internal static class CheckpointRestoreCommands
         (new Argument<string>("DEP") { Description = "A deployment id (or unique prefix, or name)" },
          new Option<string?>("--directory", "-d") { Description = directoryDescription });
 
-    private static SandboxCheckpoints Checkpoints(Workspace workspace) => new(workspace.Deployments, workspace.Sandboxes);
+    private static Checkpoints Checkpoints(Workspace workspace) => new(workspace.Deployments, workspace.Instances);
 
     private static string? FullPath(CliEnvironment environment, string? path) =>
         path is null ? null : Path.GetFullPath(path, environment.WorkingDirectory);

@@ -13,7 +13,7 @@ internal static class CleanupCommand
         {
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
-            await workspace.Sandboxes.CleanupAsync(deployment.Id, cancellationToken);
+            await workspace.Instances.CleanupAsync(deployment.Id, cancellationToken);
             Console.Out.WriteLine($"cleaned up {deployment.Id} ({deployment.Instances.Count} instance(s))");
             return ExitCodes.Success;
         });

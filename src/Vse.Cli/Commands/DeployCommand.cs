@@ -3,6 +3,8 @@ using Vse.Cli.Output;
 using Vse.Deploy;
 using Vse.Description;
 using Vse.Description.Model;
+using Vse.Runtime.Sandbox;
+using Vse.Runtime.Vm;
 using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
@@ -31,7 +33,7 @@ internal static class DeployCommand
                 return exitCode;
             }
 
-            var (configuration, _, workspace, instances, perNode) = prepared;
+            var (configuration, _, workspace, driver, instances, perNode) = prepared;
             if (instances > perNode)
             {
                 // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
@@ -43,8 +45,8 @@ internal static class DeployCommand
             DeployResult result;
             try
             {
-                result = await workspace.Sandboxes.DeployAsync(
-                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial)), progress, cancellationToken);
+                result = await workspace.Instances.DeployAsync(
+                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver), progress, cancellationToken);
             }
             finally
             {
@@ -88,10 +90,9 @@ internal static class DeployCommand
             return (null, DiagnosticPrinter.ExitCodeFor(policy));
         }
 
-        if (driver != "sandbox")
+        if (driver is not (SandboxDriver.DriverName or VmDriver.DriverName))
         {
-            await Console.Error.WriteLineAsync($"vse: error: the '{driver}' driver is not available yet; this vse runs instances with the 'sandbox' driver");
-            return (null, ExitCodes.InfrastructureFailure);
+            throw new UsageException($"--driver: '{driver}' is not a driver (sandbox or vm)");
         }
 
         var instances = parse.GetValue(options.Instances) ?? (int?)(deploy?["instances"] as ScalarValue)?.AsInteger ?? 1;
@@ -103,12 +104,12 @@ internal static class DeployCommand
 
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
         var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
-        return (new PreparedDeployment(configuration, resolved, workspace, instances, perNode), ExitCodes.Success);
+        return (new PreparedDeployment(configuration, resolved, workspace, driver, instances, perNode), ExitCodes.Success);
     }
 }
 
 /// <summary>A configuration built and cleared by policy for deployment, with the description it came from.</summary>
-internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, int Instances, int PerNode);
+internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, string Driver, int Instances, int PerNode);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions

@@ -15,6 +15,8 @@ internal static class DestroyCommand
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var configuration = await workspace.Configurations.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await workspace.Configurations.DeleteAsync(configuration.Id, cancellationToken);
+            // The disk VM instances booted from (exported from this configuration), if any.
+            new Vse.Runtime.Vm.VmDisks(workspace.Home.VirtualMachines).DeleteBase(configuration.RootfsPath);
             var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
             Console.Out.WriteLine($"destroyed {configuration.Name} ({configuration.Id}): {collected.Layers} layers removed, {Sizes.Bytes(collected.Bytes)} freed");
             return ExitCodes.Success;

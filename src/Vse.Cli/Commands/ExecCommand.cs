@@ -47,7 +47,7 @@ internal static class ExecCommand
 
             if (instances.Count == 1)
             {
-                return await workspace.Sandboxes.ExecAsync(deployment, instances[0].Index, new ExecRequest(arguments,
+                return await workspace.Instances.ExecAsync(deployment, instances[0].Index, new ExecRequest(arguments,
                     Env: terminal && Environment.GetEnvironmentVariable("TERM") is { } term ? new Dictionary<string, string> { ["TERM"] = term } : null,
                     Tty: terminal,
                     Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
@@ -108,7 +108,7 @@ internal static class ExecCommand
     {
         try
         {
-            return await workspace.Sandboxes.ExecAsync(deployment, instance.Index, new ExecRequest(arguments, Stdout: output, Stderr: errors), cancellationToken);
+            return await workspace.Instances.ExecAsync(deployment, instance.Index, new ExecRequest(arguments, Stdout: output, Stderr: errors), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

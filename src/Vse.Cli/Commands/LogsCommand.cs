@@ -3,7 +3,7 @@ using Vse.Deploy;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse logs DEP[/INDEX]</c>: what the instances' init and services wrote.</summary>
+/// <summary><c>vse logs DEP[/INDEX]</c>: what the instances' init and services wrote (a VM's serial console).</summary>
 internal static class LogsCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -17,7 +17,7 @@ internal static class LogsCommand
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             foreach (var instance in deployment.Instances.Where(i => index is null || i.Index == index))
             {
-                var log = SandboxDeployments.LogOf(instance);
+                var log = DeploymentManager.LogOf(deployment, instance);
                 var content = File.Exists(log) ? await File.ReadAllLinesAsync(log, cancellationToken) : [];
                 foreach (var line in content)
                 {

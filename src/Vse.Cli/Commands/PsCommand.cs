@@ -21,7 +21,7 @@ internal static class PsCommand
             Table.Write(Console.Out, ["DEPLOYMENT", "NAME", "DRIVER", "INSTANCE", "HOSTNAME", "STATE", "PID"], deployments.SelectMany(d => d.Instances.Select(i => (IReadOnlyList<string>)
             [
                 d.Id, d.Record.Name, d.Record.Driver, i.Index.ToString(CultureInfo.InvariantCulture), i.Hostname,
-                SandboxDeployments.ObservedState(d, i), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                DeploymentManager.ObservedState(d, i), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
             ])));
             return ExitCodes.Success;
         });

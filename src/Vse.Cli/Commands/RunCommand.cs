@@ -14,7 +14,7 @@ internal static class RunCommand
         var target = CommonOptions.Target();
         var options = new DeployOptions();
         var argv = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore, Description = "The command, after -- (default: the description's run, with /bin/sh -c)" };
-        var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Runtime, argv };
+        var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Driver, options.Runtime, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (prepared, exitCode) = await DeployCommand.PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
@@ -28,7 +28,7 @@ internal static class RunCommand
                 Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
                 Stdout: Console.OpenStandardOutput(),
                 Stderr: Console.OpenStandardError());
-            return await prepared.Workspace.Sandboxes.RunOnceAsync(prepared.Configuration, request, parse.GetValue(options.Runtime), cancellationToken);
+            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), cancellationToken);
         });
         return command;
     }

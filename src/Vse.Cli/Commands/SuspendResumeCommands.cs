@@ -17,7 +17,7 @@ internal static class SuspendResumeCommands
         {
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
-            await (suspend ? workspace.Sandboxes.SuspendAsync(deployment, cancellationToken) : workspace.Sandboxes.ResumeAsync(deployment, cancellationToken));
+            await (suspend ? workspace.Instances.SuspendAsync(deployment, cancellationToken) : workspace.Instances.ResumeAsync(deployment, cancellationToken));
             Console.Out.WriteLine($"{(suspend ? "suspended" : "resumed")} {deployment.Id} ({deployment.Instances.Count} instance(s))");
             return ExitCodes.Success;
         });

@@ -10,6 +10,7 @@ namespace Vse.Runtime.Drivers;
 /// <param name="MemoryBytes">The memory limit, or null for none.</param>
 /// <param name="Cpus">The CPU limit in whole CPUs, or null for none.</param>
 /// <param name="Attachment">With <see cref="NetworkMode.Private"/>: the deployment's network the instance joins.</param>
+/// <param name="Boot">The kernel a VM instance boots; sandboxes share the host's and ignore it.</param>
 public sealed record InstanceSpec(
     string Id,
     string Hostname,
@@ -21,4 +22,5 @@ public sealed record InstanceSpec(
     long? MemoryBytes,
     NetworkMode Network,
     IReadOnlyList<string> Services,
-    NetworkAttachment? Attachment = null);
+    NetworkAttachment? Attachment = null,
+    VmBoot? Boot = null);

@@ -36,16 +36,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint");
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
-    public static string? FindLauncher()
-    {
-        if (Environment.GetEnvironmentVariable("VSE_LAUNCH") is { Length: > 0 } configured)
-        {
-            return File.Exists(configured) ? configured : null;
-        }
-
-        var beside = Path.Combine(AppContext.BaseDirectory, RuntimeName);
-        return File.Exists(beside) ? beside : Vse.Build.Processes.ExternalTool.Find(RuntimeName);
-    }
+    public static string? FindLauncher() => Host.BundledTool.Find(RuntimeName, "VSE_LAUNCH");
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace Vse.Deploy;
 /// removed by <c>vse cleanup</c> with everything else of the instance), or in <c>DIR/INDEX</c>
 /// for a directory the user gives; a new checkpoint replaces the previous one.
 /// </summary>
-public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeployments sandboxes)
+public sealed class Checkpoints(DeploymentStore deployments, DeploymentManager manager)
 {
     public const string DirectoryName = "checkpoint";
 
@@ -34,7 +34,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
         var written = new List<string>();
         foreach (var instance in deployment.Instances)
         {
-            var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
+            var (driver, handle) = await manager.HandleOfAsync(deployment, instance, cancellationToken, criu);
             var target = DirectoryOf(instance, directory);
             await CheckpointableOf(driver).CheckpointAsync(handle, target, leaveRunning: true, cancellationToken);
             written.Add(target);
@@ -57,7 +57,7 @@ public sealed class SandboxCheckpoints(DeploymentStore deployments, SandboxDeplo
         var criu = await CriuProbe.ProbeAsync(cancellationToken);
         foreach (var instance in deployment.Instances)
         {
-            var (driver, handle) = await sandboxes.HandleOfAsync(deployment, instance, cancellationToken, criu);
+            var (driver, handle) = await manager.HandleOfAsync(deployment, instance, cancellationToken, criu);
             try
             {
                 await CheckpointableOf(driver).RestoreAsync(handle, DirectoryOf(instance, directory), cancellationToken);

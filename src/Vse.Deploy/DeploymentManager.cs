@@ -1,9 +1,13 @@
 using Vse.Build.FileSystem;
+using Vse.Build.Kernels;
+using Vse.Build.Processes;
 using Vse.Deploy.Network;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Sandbox;
 using Vse.Runtime.Sandbox.Launch;
+using Vse.Runtime.Vm;
 using Vse.State;
 using Vse.State.Configurations;
 using Vse.State.Deployments;
@@ -16,7 +20,7 @@ namespace Vse.Deploy;
 /// <c>vse cleanup</c> removes; then the instances are created and started, several at once, and
 /// their records updated. Nothing half-started stays: a failed instance is removed at once.
 /// </summary>
-public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments)
+public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 {
     private string RuntimeRoot => Path.Combine(home.Deployments, "runtime");
 
@@ -30,18 +34,23 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
-        var (driver, runtimeName) = await DriverForAsync(plan.RuntimeName, cancellationToken);
+        var (driver, recordedDriver) = await DriverForAsync(plan, cancellationToken);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
         var label = InstanceSpecs.Label(configuration.Name);
         var hostnames = Enumerable.Range(0, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtimeName}", hostnames), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver, hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
         PrivateNetwork? network = null;
         try
         {
+            if (driver is VmDriver)
+            {
+                template = template with { Boot = await VmBoots.OfAsync(configuration.DescriptionJson, Environment.CurrentDirectory, new KernelStore(home.Kernels), cancellationToken) };
+            }
+
             if (template.Network == NetworkMode.Private)
             {
                 DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
@@ -57,7 +66,7 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
             }).ToList();
             var failed = driver is LaunchedSandboxDriver launched
                 ? await LaunchAllAsync(launched, deployment.Id, specs, plan, progress, cancellationToken)
-                : await StartEachAsync((SandboxDriver)driver, deployment.Id, specs, plan, progress, cancellationToken);
+                : await StartEachAsync(driver, deployment.Id, specs, plan, progress, cancellationToken);
             if (failed.Count > 0 && (!plan.KeepPartial || failed.Count == plan.Instances))
             {
                 throw new DeploymentFailedException(deployment.Id, plan.Instances, failed);
@@ -73,9 +82,9 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         }
     }
 
-    /// <summary>The OCI runtime path: each instance created and started by its own runtime processes, several at once.</summary>
+    /// <summary>The OCI runtime path and VMs: each instance created and started on its own, several at once.</summary>
     private async Task<List<InstanceFailure>> StartEachAsync(
-        SandboxDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+        IDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         var failures = new System.Collections.Concurrent.ConcurrentQueue<InstanceFailure>();
         var started = 0;
@@ -126,26 +135,58 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
         return [.. outcomes.Select((o, index) => (o, index)).Where(x => x.o.Failure is not null).Select(x => new InstanceFailure(x.index, x.o.Spec.Hostname, x.o.Failure!))];
     }
 
-    private async Task StartInstanceAsync(SandboxDriver driver, string deploymentId, int index, InstanceSpec spec, CancellationToken cancellationToken)
+    private async Task StartInstanceAsync(IDriver driver, string deploymentId, int index, InstanceSpec spec, CancellationToken cancellationToken)
     {
         var handle = await driver.CreateAsync(spec, cancellationToken);
         await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
         await driver.StartAsync(handle, cancellationToken);
-        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, InstanceProcess.Pid(handle), cancellationToken);
+        // The runtime's PID file answers without a runtime process (~25 ms each) to ask.
+        var pid = driver is SandboxDriver ? InstanceProcess.Pid(handle) : (await driver.StateAsync(handle, cancellationToken)).Pid;
+        await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, pid, cancellationToken);
     }
 
-    /// <summary>The driver a deploy uses: the bulk launcher when asked for by name, else the OCI runtime the probe selects.</summary>
-    private async Task<(IDriver Driver, string RuntimeName)> DriverForAsync(string? runtimeName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The driver a deploy uses, and how its record names it (<c>sandbox:runc</c>,
+    /// <c>sandbox:vse-launch</c>, <c>vm:tcg</c>): VMs on the accelerator this host has; sandboxes
+    /// on the bulk launcher when asked for by name, else the OCI runtime the probe selects.
+    /// </summary>
+    private async Task<(IDriver Driver, string Recorded)> DriverForAsync(DeploymentPlan plan, CancellationToken cancellationToken)
     {
-        if (runtimeName == LaunchedSandboxDriver.RuntimeName)
+        if (plan.Driver == VmDriver.DriverName)
         {
-            var launcher = LaunchedSandboxDriver.FindLauncher()
-                ?? throw new OciRuntimeUnavailableException($"{LaunchedSandboxDriver.RuntimeName} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []);
-            return (new LaunchedSandboxDriver(launcher), LaunchedSandboxDriver.RuntimeName);
+            var vm = await Kvm.InspectAsync(cancellationToken);
+            var driver = VmDriverOf(vm.Accelerator);
+            return (driver, $"{VmDriver.DriverName}:{VmAccelerators.Name(vm.Accelerator)}");
         }
 
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        return (new SandboxDriver(runtime, RuntimeRoot), runtime.Name);
+        if (plan.Driver != SandboxDriver.DriverName)
+        {
+            throw new DriverCapabilityMissingException(plan.Driver, "run instances: there is no such driver (sandbox or vm)");
+        }
+
+        if (plan.RuntimeName == LaunchedSandboxDriver.RuntimeName)
+        {
+            return (LaunchedDriver(), $"{SandboxDriver.DriverName}:{LaunchedSandboxDriver.RuntimeName}");
+        }
+
+        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
+        return (new SandboxDriver(runtime, RuntimeRoot), $"{SandboxDriver.DriverName}:{runtime.Name}");
+    }
+
+    private static LaunchedSandboxDriver LaunchedDriver() =>
+        new(LaunchedSandboxDriver.FindLauncher()
+            ?? throw new OciRuntimeUnavailableException($"{LaunchedSandboxDriver.RuntimeName} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []));
+
+    private VmDriver VmDriverOf(VmAccelerator accelerator)
+    {
+        if (ExternalTool.Find(Kvm.Qemu) is null)
+        {
+            throw new DriverCapabilityMissingException(VmDriver.DriverName, "start a VM", $"{Kvm.Qemu} is not installed (Debian: qemu-system-x86)");
+        }
+
+        var agent = VmDriver.FindAgent()
+            ?? throw new DriverCapabilityMissingException(VmDriver.DriverName, "start a VM", "vse-agent is not built: run 'make -C native/vse-agent' in vse's source tree, or set VSE_AGENT");
+        return new VmDriver(home.VirtualMachines, agent, accelerator);
     }
 
     /// <summary>
@@ -155,14 +196,15 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// Recorded like any deployment while it runs, so a crash leaves what <c>vse cleanup</c> removes.
     /// </summary>
     /// <returns>The command's exit code.</returns>
-    public async Task<int> RunOnceAsync(ConfigurationRecord configuration, ExecRequest request, string? runtimeName, CancellationToken cancellationToken)
+    public async Task<int> RunOnceAsync(
+        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, CancellationToken cancellationToken)
     {
         var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
-        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || runtimeName == LaunchedSandboxDriver.RuntimeName)
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
         {
             // Services need the init; a private network is plugged in between create and start;
-            // the bulk launcher always starts the init.
-            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName), null, cancellationToken);
+            // the bulk launcher always starts the init; a VM always boots.
+            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName), null, cancellationToken);
             try
             {
                 return await ExecAsync(started.Deployment, 0, request, cancellationToken);
@@ -217,13 +259,23 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     /// instance still holds state that <c>vse cleanup</c> removes.
     /// </summary>
     public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
-        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid
-            && HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(HandleOf(deployment, instance).Id) : null)
+        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HasEnded(deployment, instance, pid)
             ? "exited"
             : instance.State.ToString().ToLowerInvariant();
 
-    /// <summary>The file an instance's init and services write to (the runtime hands it their stdout and stderr).</summary>
-    public static string LogOf(InstanceRecord instance) => Path.Combine(instance.StateDirectory, "init.log");
+    /// <summary>
+    /// The file an instance's init and services write to: for sandboxes what the runtime hands
+    /// them as stdout and stderr, for VMs the serial console.
+    /// </summary>
+    public static string LogOf(Deployment deployment, InstanceRecord instance) =>
+        IsVm(deployment) ? VmDriver.ConsoleLog(instance.StateDirectory) : Path.Combine(instance.StateDirectory, "init.log");
+
+    private static bool IsVm(Deployment deployment) => deployment.Record.Driver.StartsWith(VmDriver.DriverName + ":", StringComparison.Ordinal);
+
+    private static bool HasEnded(Deployment deployment, InstanceRecord instance, int pid) =>
+        IsVm(deployment)
+            ? !VmDriver.IsRunning(instance.StateDirectory)
+            : HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(HandleOf(deployment, instance).Id) : null);
 
     private async Task ChangeStateAsync(
         Deployment deployment, LifecycleState from, LifecycleState to, Func<IDriver, InstanceHandle, CancellationToken, Task> change, CancellationToken cancellationToken)
@@ -278,23 +330,28 @@ public sealed class SandboxDeployments(VseHome home, DeploymentStore deployments
     internal async Task<(IDriver Driver, InstanceHandle Handle)> HandleOfAsync(
         Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken, CriuProbeResult? criu = null)
     {
-        // The runtime chosen (and probed) at deploy time is part of the record, "sandbox:runc":
-        // later commands use it as it is instead of probing again, which would cost a container start.
-        var runtimeName = deployment.Record.Driver.Split(':', 2) is [_, var name] ? name : "runc";
-        if (runtimeName == LaunchedSandboxDriver.RuntimeName)
+        // The driver and runtime chosen (and probed) at deploy time are part of the record,
+        // "sandbox:runc", "vm:tcg": later commands use them as they are instead of probing again,
+        // which would cost a container start or a probe boot.
+        var (driverName, detail) = deployment.Record.Driver.Split(':', 2) is [var d, var rest] ? (d, rest) : (deployment.Record.Driver, "runc");
+        if (driverName == VmDriver.DriverName)
         {
-            var (launched, _) = await DriverForAsync(runtimeName, cancellationToken);
-            return (launched, HandleOf(deployment, instance));
+            return (VmDriverOf(VmAccelerators.Parse(detail)), HandleOf(deployment, instance));
         }
 
-        var runtime = Vse.Build.Processes.ExternalTool.Find(runtimeName) is { } path
-            ? new OciRuntime(runtimeName, path)
-            : await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
+        if (detail == LaunchedSandboxDriver.RuntimeName)
+        {
+            return (LaunchedDriver(), HandleOf(deployment, instance));
+        }
+
+        var runtime = ExternalTool.Find(detail) is { } path
+            ? new OciRuntime(detail, path)
+            : await OciRuntimeProbe.SelectAsync(detail, new OciRuntimeProbeCache(home.Root), cancellationToken);
         return (new SandboxDriver(runtime, RuntimeRoot, criu), HandleOf(deployment, instance));
     }
 
     private static InstanceHandle HandleOf(Deployment deployment, InstanceRecord instance) =>
-        new(SandboxDriver.DriverName, instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
+        new(deployment.Record.Driver.Split(':')[0], instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
 
     /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
     private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");

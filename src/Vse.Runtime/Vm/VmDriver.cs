@@ -1,0 +1,361 @@
+using System.Text.RegularExpressions;
+using Vse.Build.FileSystem;
+using Vse.Build.Processes;
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
+using Vse.Runtime.Vm.Agent;
+using Vse.Runtime.Vm.Boot;
+using Vse.Runtime.Vm.Qmp;
+
+namespace Vse.Runtime.Vm;
+
+/// <summary>
+/// Instances as QEMU virtual machines: the description's own kernel, booted with vse's small
+/// initramfs into the configuration's disk (a base per configuration, an overlay per instance),
+/// with <c>vse-agent</c> as the guest's PID 1 for exec, files and readiness, and QMP for
+/// suspend, resume, checkpoints and migration. The state directory holds everything of the
+/// instance (<see cref="VmFiles"/>); QEMU runs daemonised, so instances outlive the vse that
+/// started them.
+/// </summary>
+/// <param name="cacheDirectory">Base disks and initramfs images, shared by every instance.</param>
+/// <param name="agent">The guest agent binary (native/vse-agent), put into the initramfs.</param>
+/// <param name="hostNamespace">
+/// The network namespace (a file, <c>/run/netns/NAME</c>) this driver's QEMUs run in: the host
+/// they are on, when one machine plays several (a virtual cluster's nodes, a migration's two
+/// ends); null for vse's own.
+/// </param>
+public sealed partial class VmDriver(string cacheDirectory, string agent, VmAccelerator accelerator, string? hostNamespace = null)
+    : IDriver, ISuspendable, ICheckpointable
+{
+    public const string DriverName = "vm";
+
+    /// <summary>A generous bound for a TCG boot on a loaded machine (~2 s alone here); beyond it the boot has failed.</summary>
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
+
+    private const int ConsoleTailLines = 12;
+    private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    private readonly VmDisks _disks = new(cacheDirectory);
+
+    // One per driver, so a busybox that must be fetched (no busybox-static on the host) is fetched once.
+    private readonly Initramfs _initramfs = new(new Vse.Build.Bases.BusyboxBase(Path.Combine(cacheDirectory, "initramfs")));
+
+    public string Name => DriverName;
+
+    public VmAccelerator Accelerator => accelerator;
+
+    public DriverCapabilities Capabilities => new(
+        Exec: true,
+        Suspend: true,
+        Checkpoint: true,
+        Migrate: true,
+        // A private network's tap devices are made in the fabric's namespace, which takes root.
+        NetworkModes: Environment.IsPrivilegedProcess ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None });
+
+    /// <summary>Where vse finds the guest agent: <c>VSE_AGENT</c>, beside vse itself, or on PATH; null when it is not built.</summary>
+    public static string? FindAgent() => BundledTool.Find("vse-agent", "VSE_AGENT");
+
+    /// <summary>The instance's serial console: the kernel's messages, the initramfs's and the agent's (<c>vse logs</c>).</summary>
+    public static string ConsoleLog(string stateDirectory) => new VmFiles(stateDirectory).Console;
+
+    /// <summary>Whether the instance's QEMU runs, from its PID file and /proc alone (no monitor connection).</summary>
+    public static bool IsRunning(string stateDirectory) => QemuProcess.Running(new VmFiles(stateDirectory)) is not null;
+
+    [GeneratedRegex(@"^[\w+.-]+$")]
+    private static partial Regex ValidId();
+
+    public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        if (!ValidId().IsMatch(spec.Id))
+        {
+            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
+        }
+
+        DriverAbilities.RequireNetworkMode(this, spec.Network);
+        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
+        {
+            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
+        }
+
+        if (spec.Mounts.FirstOrDefault(mount => !File.Exists(mount.Source) && !Directory.Exists(mount.Source)) is { } missing)
+        {
+            throw new ArgumentException($"the source of the mount at {missing.Target} does not exist: {missing.Source}", nameof(spec));
+        }
+
+        var boot = spec.Boot ?? throw new ArgumentException($"instance '{spec.Id}' has no kernel to boot (os.kernel)", nameof(spec));
+        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
+        if (Directory.Exists(handle.StateDirectory))
+        {
+            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
+        }
+
+        Directory.CreateDirectory(handle.StateDirectory);
+        var files = new VmFiles(handle.StateDirectory);
+        try
+        {
+            var initrd = await _initramfs.GetAsync(boot.Kernel, agent, Path.Combine(cacheDirectory, "initramfs"), cancellationToken);
+            var baseDisk = await _disks.BaseAsync(spec.Rootfs, cancellationToken);
+            await VmDisks.CreateOverlayAsync(baseDisk, files.Disk, cancellationToken);
+            var nic = spec.Attachment is { } attachment ? await VmTapAttacher.AttachAsync(attachment, cancellationToken) : null;
+            var machine = QemuMachine.For(spec, accelerator, boot.Kernel.Vmlinux, initrd, BootCommandLine.Join(boot.KernelArguments), nic);
+            await QemuMachine.WriteAsync(files.Machine, machine, cancellationToken);
+            await StringListFile.WriteAsync(files.Configuration, VmAgentConfiguration.Records(spec), cancellationToken);
+            await CopyGrantedFilesAsync(spec, files, cancellationToken);
+        }
+        catch
+        {
+            await RemoveAsync(handle, CancellationToken.None);
+            throw;
+        }
+
+        return handle;
+    }
+
+    public async Task StartAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        var files = new VmFiles(handle.StateDirectory);
+        var run = files.NextRun();
+        await LaunchAsync(files, run, [], cancellationToken);
+        files.MakeCurrent(run);
+        try
+        {
+            await using var agentConnection = await ConnectAgentAsync(files, BootTimeout, cancellationToken);
+            if (!agentConnection.Configured)
+            {
+                await WriteGrantedFilesAsync(agentConnection, files, cancellationToken);
+                await agentConnection.ConfigureAsync(await StringListFile.ReadAsync(files.Configuration, cancellationToken), cancellationToken);
+            }
+        }
+        catch
+        {
+            await KillAsync(run);
+            throw;
+        }
+    }
+
+    public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Argv.Count == 0)
+        {
+            throw new ArgumentException("exec needs a command", nameof(request));
+        }
+
+        if (request.Tty)
+        {
+            throw new DriverCapabilityMissingException(Name, "give a command a terminal", "the guest agent runs commands on pipes");
+        }
+
+        await using var agentConnection = await ConnectAgentAsync(new VmFiles(handle.StateDirectory), AgentTimeout, cancellationToken);
+        try
+        {
+            return await agentConnection.ExecAsync(request, cancellationToken);
+        }
+        catch (AgentFailure failure) when (failure.Stage == 1)
+        {
+            throw new IOException($"cannot change to the working directory {request.WorkingDirectory}: {failure.Message}", failure);
+        }
+        catch (AgentFailure failure) when (failure.IsCommandNotFound)
+        {
+            if (request.Stderr is { } stderr)
+            {
+                await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
+            }
+
+            return 127;
+        }
+    }
+
+    public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var files = new VmFiles(handle.StateDirectory);
+        if (files.Current() is not { } run || QemuProcess.Running(run) is not { } pid)
+        {
+            return;
+        }
+
+        try
+        {
+            await using (var monitor = await QmpClient.ConnectAsync(run.Monitor, cancellationToken))
+            {
+                // A stopped guest cannot act on the power-off request.
+                await monitor.ExecuteAsync("cont", null, cancellationToken);
+            }
+
+            await using var agentConnection = await AgentConnection.ConnectAsync(run, AgentTimeout, cancellationToken);
+            await agentConnection.PowerOffAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidDataException)
+        {
+            // No agent to ask (still booting, or hung): the forced way below.
+        }
+
+        if (!await QemuProcess.WaitEndedAsync(pid, run, timeout, PollInterval, cancellationToken))
+        {
+            await KillAsync(run);
+        }
+    }
+
+    public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        // Every run, not only the current one: a migration's destination may be up too.
+        foreach (var run in new VmFiles(handle.StateDirectory).AllRuns().ToList())
+        {
+            await KillAsync(run);
+        }
+
+        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
+    }
+
+    public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        var files = new VmFiles(handle.StateDirectory);
+        if (!File.Exists(files.Machine))
+        {
+            return new InstanceStatus(InstanceState.Missing, null);
+        }
+
+        if (files.Current() is not { } run)
+        {
+            return new InstanceStatus(InstanceState.Created, null);
+        }
+
+        if (QemuProcess.Running(run) is not { } pid)
+        {
+            return new InstanceStatus(InstanceState.Stopped, null);
+        }
+
+        await using var monitor = await QmpClient.ConnectAsync(run.Monitor, cancellationToken);
+        var status = (await monitor.ExecuteAsync("query-status", null, cancellationToken))?["status"]?.GetValue<string>();
+        return new InstanceStatus(
+            status switch
+            {
+                "paused" or "postmigrate" or "suspended" or "finish-migrate" or "save-vm" => InstanceState.Paused,
+                "inmigrate" or "prelaunch" => InstanceState.Created,
+                "shutdown" or "guest-panicked" or "internal-error" or "io-error" => InstanceState.Stopped,
+                _ => InstanceState.Running,
+            },
+            pid);
+    }
+
+    public async Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        await MonitorAsync(handle, "stop", cancellationToken);
+
+    public async Task ResumeAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        await MonitorAsync(handle, "cont", cancellationToken);
+
+    /// <summary>Keeps a copy of every granted file (9p shares only directories) for the guest's first boot.</summary>
+    private static async Task CopyGrantedFilesAsync(InstanceSpec spec, VmFiles files, CancellationToken cancellationToken)
+    {
+        var list = new List<string>();
+        foreach (var (mount, index) in VmAgentConfiguration.CopiedFiles(spec).Select((mount, index) => (mount, index)))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(files.CopiedFile(index))!);
+            File.Copy(mount.Source, files.CopiedFile(index));
+            var mode = File.GetUnixFileMode(mount.Source) & (UnixFileMode)0b111_111_111;
+            list.AddRange([mount.Target, files.CopiedFile(index), Convert.ToString((int)mode, 8)]);
+        }
+
+        await StringListFile.WriteAsync(files.CopiedFiles, list, cancellationToken);
+    }
+
+    private static async Task WriteGrantedFilesAsync(AgentConnection agentConnection, VmFiles files, CancellationToken cancellationToken)
+    {
+        var list = await StringListFile.ReadAsync(files.CopiedFiles, cancellationToken);
+        for (var i = 0; i + 2 < list.Count; i += 3)
+        {
+            await using var content = File.OpenRead(list[i + 1]);
+            await agentConnection.WriteFileAsync(list[i], (UnixFileMode)Convert.ToInt32(list[i + 2], 8), content, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Starts QEMU daemonised for <paramref name="run"/>, inside <paramref name="networkNamespace"/>
+    /// when given (a migration's destination host), else in its private network's fabric, else on
+    /// the driver's host; returns once QEMU is up (its monitor and
+    /// agent sockets exist). QEMU's own start-up errors end up in the exception.
+    /// </summary>
+    private async Task LaunchAsync(VmFiles files, VmRun run, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken, string? networkNamespace = null)
+    {
+        var qemu = ExternalTool.Require(Kvm.Qemu, "qemu-system-x86");
+        var machine = await QemuMachine.ReadAsync(files.Machine, cancellationToken);
+        List<string> command = [qemu, .. QemuMachine.Arguments(machine, files, run), .. extraArguments, "-daemonize", "-pidfile", run.Pid];
+        // On a private network QEMU opens its tap device in the fabric's namespace, so it runs there.
+        networkNamespace ??= machine.Nic?.Namespace ?? hostNamespace;
+        if (networkNamespace is null)
+        {
+            await ExternalTool.RunAsync(qemu, command[1..], cancellationToken);
+        }
+        else
+        {
+            await ExternalTool.RunAsync(ExternalTool.Require("nsenter", "util-linux"), ["--net=" + networkNamespace, "--", .. command], cancellationToken);
+        }
+    }
+
+    private async Task<AgentConnection> ConnectAgentAsync(VmFiles files, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (files.Current() is not { } run || QemuProcess.Running(run) is null)
+        {
+            throw new IOException($"the VM of instance '{Path.GetFileName(files.StateDirectory)}' is not running");
+        }
+
+        try
+        {
+            return await AgentConnection.ConnectAsync(run, timeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new IOException($"{e.Message} ({VmAccelerators.Name(accelerator).ToUpperInvariant()}); the console's last lines: {ConsoleTail(files)}", e);
+        }
+    }
+
+    private static async Task MonitorAsync(InstanceHandle handle, string command, CancellationToken cancellationToken)
+    {
+        await using var monitor = await ConnectMonitorAsync(new VmFiles(handle.StateDirectory), handle.Id, cancellationToken);
+        await monitor.ExecuteAsync(command, null, cancellationToken);
+    }
+
+    private static async Task<QmpClient> ConnectMonitorAsync(VmFiles files, string id, CancellationToken cancellationToken) =>
+        files.Current() is { } run && QemuProcess.Running(run) is not null
+            ? await QmpClient.ConnectAsync(run.Monitor, cancellationToken)
+            : throw new IOException($"the VM of instance '{id}' is not running");
+
+    /// <summary>Ends a run's QEMU at once: through its monitor, then SIGKILL.</summary>
+    private static async Task KillAsync(VmRun run)
+    {
+        if (QemuProcess.Running(run) is not { } pid)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var monitor = await QmpClient.ConnectAsync(run.Monitor, CancellationToken.None);
+            await monitor.ExecuteAsync("quit", null, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            // The monitor is gone or answers no more: the signal below.
+        }
+
+        if (!await QemuProcess.WaitEndedAsync(pid, run, QuitTimeout, PollInterval, CancellationToken.None))
+        {
+            QemuProcess.Kill(pid, run);
+            await QemuProcess.WaitEndedAsync(pid, run, QuitTimeout, PollInterval, CancellationToken.None);
+        }
+    }
+
+    private static string ConsoleTail(VmFiles files)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(files.Console).Where(line => line.Trim().Length > 0).TakeLast(ConsoleTailLines);
+            return string.Join(" | ", lines.Select(line => line.Trim()));
+        }
+        catch (IOException)
+        {
+            return "(no console log)";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Vse.Build.Bases;
+using Vse.Build.Kernels;
+using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
+using Vse.Runtime.Tests.Support;
+using Vse.Runtime.Tests.Vm.Boot;
+using Vse.Runtime.Vm;
+using Vse.Runtime.Vm.Boot;
+
+namespace Vse.Runtime.Tests.Vm;
+
+/// <summary>
+/// One busybox configuration, one kernel and one VM driver for the VM tests of a class. The
+/// kernel (a Debian package, ~70 MB) is the boot tests' (<see cref="BootFixture.KernelStoreRoot"/>),
+/// kept across test runs as a user's is in VSE_HOME, so a run fetches it at most once.
+/// </summary>
+public sealed class VmFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new("vse-vm-test-");
+
+    public string Rootfs => _directory.Combine("configuration");
+
+    public string StateRoot => _directory.Combine("instances");
+
+    public VmDriver? Driver { get; private set; }
+
+    public BootKernel? Kernel { get; private set; }
+
+    public IReadOnlyList<string> Arguments { get; private set; } = [];
+
+    /// <summary>Why VMs cannot run here, when they cannot.</summary>
+    public string? Unavailable { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var agent = VmDriver.FindAgent();
+        if (Vse.Build.Processes.ExternalTool.Find(Kvm.Qemu) is null)
+        {
+            Unavailable = $"{Kvm.Qemu} is not installed (scripts/install-deps.sh installs qemu-system-x86)";
+            return;
+        }
+
+        if (agent is null)
+        {
+            Unavailable = "vse-agent is not built (make -C native/vse-agent; test.sh does)";
+            return;
+        }
+
+        Directory.CreateDirectory(Rootfs);
+        Directory.CreateDirectory(StateRoot);
+        await new BusyboxBase(_directory.Path).CreateAsync(Rootfs, null, CancellationToken.None);
+        Kernel = await new KernelStore(BootFixture.KernelStoreRoot).GetAsync(KernelSource.Parse("package:linux-image-amd64", "/"), CancellationToken.None);
+        Arguments = BootCommandLine.Build(null, await BootCommandLine.HostTscKhzAsync(CancellationToken.None));
+        var accelerator = (await Kvm.InspectAsync(CancellationToken.None)).Accelerator;
+        Driver = new VmDriver(_directory.Combine("cache"), agent, accelerator);
+    }
+
+    public InstanceSpec Complete(InstanceSpec spec) => spec with { Boot = new VmBoot(Kernel!, Arguments) };
+
+    public Task DisposeAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -10,8 +10,10 @@ fi
 
 results=TestResults
 rm -rf "$results"
-# The bulk launcher is C; the build copies it beside vse (src/Vse.Runtime/Vse.Runtime.csproj).
+# The bulk launcher and the VM guest agent are C; the build copies them beside vse
+# (src/Vse.Runtime/Vse.Runtime.csproj).
 make -s -C native/vse-launch
+make -s -C native/vse-agent
 dotnet build vse.slnx -c Release -v quiet -nologo
 status=0
 dotnet test vse.slnx -c Release --no-build -nologo --results-directory "$results" \

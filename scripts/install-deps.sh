@@ -22,7 +22,12 @@ packages=(
   tar           # tar and oci exports (GNU tar: --sort=name, --xattrs, --numeric-owner)
   squashfs-tools # squashfs export (mksquashfs); tests read it back with unsquashfs
   e2fsprogs     # ext4 and qcow2 exports (mkfs.ext4 -d); tests read them with debugfs, e2fsck
-  qemu-utils    # qcow2 export (qemu-img convert); tests check it with qemu-img info
+  qemu-utils    # qcow2 export (qemu-img convert) and VM instances' disk overlays (qemu-img create)
+  qemu-system-x86 # the VM driver (TCG where KVM does not work, as here)
+  xz-utils      # the VM driver: the kernel's payload in Debian's vmlinuz is xz (lz4, zstd for other kernels)
+  lz4
+  zstd
+  cpio          # tests: read vse's initramfs back with the standard tool
   skopeo        # tests: read the oci export (skopeo inspect, skopeo copy)
   umoci         # tests: unpack the oci export into a runtime bundle
 )

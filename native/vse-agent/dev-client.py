@@ -163,6 +163,8 @@ def fuzz(port, n=3000):
             body = rnd.randbytes(rnd.choice([1, 3, 4, 5, 7, 8, 65535, 65536]))
         if t == "G" and rnd.random() < 0.7:
             body = strings("/no/such")  # a few big reads are enough
+        if t == "H" and rnd.random() < 0.95:  # a new id would end the connection, by design
+            body = struct.pack("<iI", 1, k.id)[:rnd.choice([4, 8, 8])]
         if t == "X" and rnd.random() < 0.5:  # well-formed: commands run, meet random I, K, H
             body = strings(rnd.choice(["/", "/tmp", "/no/such"]), "1", "A=B",
                            *rnd.choice([["true"], ["false"], ["cat"], ["echo", "x"], ["sh", "-c", "exit 1"], ["nope"]]))

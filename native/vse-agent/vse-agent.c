@@ -158,6 +158,7 @@ struct port {
     unsigned gen;                 /* bumped when the connection's state is forgotten */
     uint32_t conn;                /* the connection id of the host's H, 0 before one */
     int resync;                   /* after a garbled frame: skipping to the next H */
+    int broken;                   /* out of memory for output: reset at the end of the turn */
     char dev[300];                /* /dev/vportNpM, once found */
     unsigned char in[HDR + MAX_PAYLOAD];
     size_t inlen;
@@ -171,19 +172,18 @@ static char **cfg_env;            /* DEFAULT_PATH and the configuration's env re
 static int cfg_nenv;
 static struct rlimit child_nofile;
 
-static void port_forget(struct port *p);
-
 static void send_frame(struct port *p, int type, uint32_t chan, const void *a, size_t an,
                        const void *b, size_t bn) {
-    if (p->state != P_LIVE) return;
+    if (p->state != P_LIVE || p->broken) return;
     unsigned char h[HDR];
     put32(h, an + bn);
     h[4] = type;
     put32(h + 5, chan);
     if (buf_add(&p->out, h, HDR) < 0 || buf_add(&p->out, a, an) < 0 || buf_add(&p->out, b, bn) < 0) {
-        /* A half-queued frame would desynchronise the host: this connection is lost anyway. */
-        say("vse.%d: out of memory, dropping the connection", (int)(p - ports));
-        port_forget(p);
+        /* The host misses frames now, so the connection is lost. It is reset by the loop,
+         * not here: our callers still hold the session they were sending for. */
+        buf_free(&p->out);
+        p->broken = 1;
     }
 }
 
@@ -212,14 +212,21 @@ static void fail(struct port *p, uint32_t chan, int err, int stage, const char *
     send_frame(p, 'F', chan, pl, n, NULL, 0);
 }
 
+static void port_forget(struct port *p);
+
 static void flush_port(struct port *p) {
     while (p->state == P_LIVE && p->out.len) {
         ssize_t n = write(p->fd, p->out.d + p->out.off, p->out.len);
         if (n > 0) { buf_drop(&p->out, n); continue; }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;  /* POLLOUT, or POLLHUP if the host left */
-        say("vse.%d: write: %s, dropping the connection", (int)(p - ports), strerror(errno));
+        /* Not seen on virtio-serial. The tick reopens the port; the host, still connected, is
+         * heard again from its next H. */
+        say("vse.%d: write: %s: reopening the port", (int)(p - ports), strerror(errno));
         port_forget(p);
+        p->resync = 1;
+        close_fd(&p->fd);
+        p->state = P_ABSENT;
     }
 }
 
@@ -287,7 +294,17 @@ static void port_forget(struct port *p) {
     forget_sessions(p);
     p->inlen = 0;
     p->conn = 0;
+    p->broken = 0;
     p->gen++;
+}
+
+/* The stream cannot be trusted any more (a garbled frame, lost frames): what follows must not
+ * run as requests. Everything up to the host's next H goes; the F tells the host to send one. */
+static void port_reset(struct port *p, int err, const char *why) {
+    say("vse.%d: %s: resetting the connection", (int)(p - ports), why);
+    port_forget(p);
+    p->resync = 1;
+    fail(p, 0, err, 0, "%s: connection reset, send H", why);
 }
 
 /* ---------------------------------------------------------------- spawn */
@@ -383,7 +400,7 @@ static void configure(struct port *p, const unsigned char *d, size_t len) {
     log_fails = 1;  /* why an instance did not start belongs in its serial log (`vse logs`) */
     int n, i, r = 0, sock = -1;
     char **a = split(d, len, &n);
-    if (!a) { fail(p, 0, EINVAL, 0, "configuration: malformed string list"); return; }
+    if (!a) { fail(p, 0, EINVAL, 0, "configuration: malformed string list"); goto out; }
     /* Checked whole before anything is applied: a typo must not leave half an instance. */
     for (i = 0; i < n; i += 1 + RECORDS[r].nargs) {
         for (r = 0; r < (int)N(RECORDS) && strcmp(a[i], RECORDS[r].word); r++) {}
@@ -491,8 +508,7 @@ static void on_stdin(struct port *p, struct sess *s, const unsigned char *d, siz
     if (!s || s->kind != S_EXEC) return;  /* a session that just ended: the host raced us */
     if (!len) s->in_eof = 1;
     else if (s->in >= 0 && buf_add(&s->inq, d, len) < 0) {
-        say("vse.%d: out of memory for stdin, dropping the connection", (int)(p - ports));
-        port_forget(p);
+        port_reset(p, ENOMEM, "out of memory for stdin");
         return;
     }
     stdin_flush(s);
@@ -618,8 +634,6 @@ static void on_frame(struct port *p, int type, uint32_t chan, const unsigned cha
 
 /* ------------------------------------------------------------ port lifecycle */
 
-static void port_open(struct port *p);
-
 /* A HUNG port: is a host there now? (After SIGIO, on the tick, and right after hanging up,
  * because the host may have come back before O_ASYNC was on.) */
 static void port_check(struct port *p) {
@@ -637,30 +651,25 @@ static void port_check(struct port *p) {
     say("vse.%d: host connected", (int)(p - ports));
 }
 
-/* End of file: the host disconnected. Its sessions die; the port waits for the next host. */
-static void port_hangup(struct port *p) {
-    if (p->state == P_LIVE) say("vse.%d: host disconnected", (int)(p - ports));
-    port_forget(p);
-    p->resync = 0;  /* the next host starts with a clean stream */
+static void port_wait(struct port *p) {
     p->state = P_HUNG;
     fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_ASYNC | O_NONBLOCK);
     port_check(p);
 }
 
-static void port_open(struct port *p) {
-    p->fd = open(p->dev, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (p->fd < 0) return;  /* EBUSY while a just-forked child still holds the old fd: the tick retries */
-    fcntl(p->fd, F_SETOWN, getpid());
-    port_hangup(p);
+/* End of file: the host disconnected. Its sessions die; the port waits for the next host. */
+static void port_hangup(struct port *p) {
+    if (p->state == P_LIVE) say("vse.%d: host disconnected", (int)(p - ports));
+    port_forget(p);
+    p->resync = 0;  /* the next host starts with a clean stream */
+    port_wait(p);
 }
 
-/* A frame longer than the protocol allows: the stream has no boundaries we can trust any more,
- * and what follows must not run as requests. Everything up to the host's next H goes. */
-static void port_garbage(struct port *p, uint32_t len) {
-    say("vse.%d: frame of %u bytes: resetting the connection", (int)(p - ports), len);
-    port_forget(p);
-    p->resync = 1;
-    fail(p, 0, EPROTO, 0, "frame of %u bytes (at most %d): connection reset, send H", len, MAX_PAYLOAD);
+static void port_open(struct port *p) {
+    p->fd = open(p->dev, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (p->fd < 0) return;  /* the tick retries */
+    fcntl(p->fd, F_SETOWN, getpid());
+    port_wait(p);
 }
 
 /* The 13 bytes that begin an H (payload 4 or 8 bytes, channel 0, version 1): random data matches
@@ -687,7 +696,7 @@ static int parse(struct port *p) {
     }
     while (p->inlen - off >= HDR) {
         uint32_t len = get32(p->in + off);
-        if (len > MAX_PAYLOAD) { port_garbage(p, len); return -1; }
+        if (len > MAX_PAYLOAD) { port_reset(p, EPROTO, "a frame of more than 65536 bytes"); return -1; }
         if (p->inlen - off < HDR + len) break;
         on_frame(p, p->in[off + 4], get32(p->in + off + 5), p->in + off + HDR, len);
         if (p->gen != gen) return -1;
@@ -972,6 +981,9 @@ int main(void) {
         finish_sessions();
         for (int i = 0; i < nslots; i++)
             if (sess[i] && sess[i]->kind == S_READ && ports[sess[i]->port].out.len < OUT_CAP) pump_file(sess[i]);
-        for (int i = 0; i < NPORTS; i++) flush_port(&ports[i]);
+        for (int i = 0; i < NPORTS; i++) {
+            if (ports[i].broken) port_reset(&ports[i], ENOMEM, "out of memory for output");
+            flush_port(&ports[i]);
+        }
     }
 }

@@ -24,6 +24,13 @@ public sealed class VmFixture : IAsyncLifetime
 
     public VmDriver? Driver { get; private set; }
 
+    /// <summary>Base disks and initramfs images of the fixture's drivers.</summary>
+    public string Cache => _directory.Combine("cache");
+
+    public string? Agent { get; private set; }
+
+    public VmAccelerator Accelerator { get; private set; }
+
     public BootKernel? Kernel { get; private set; }
 
     public IReadOnlyList<string> Arguments { get; private set; } = [];
@@ -51,8 +58,9 @@ public sealed class VmFixture : IAsyncLifetime
         await new BusyboxBase(_directory.Path).CreateAsync(Rootfs, null, CancellationToken.None);
         Kernel = await new KernelStore(BootFixture.KernelStoreRoot).GetAsync(KernelSource.Parse("package:linux-image-amd64", "/"), CancellationToken.None);
         Arguments = BootCommandLine.Build(null, await BootCommandLine.HostTscKhzAsync(CancellationToken.None));
-        var accelerator = (await Kvm.InspectAsync(CancellationToken.None)).Accelerator;
-        Driver = new VmDriver(_directory.Combine("cache"), agent, accelerator);
+        Agent = agent;
+        Accelerator = (await Kvm.InspectAsync(CancellationToken.None)).Accelerator;
+        Driver = new VmDriver(Cache, agent, Accelerator);
     }
 
     public InstanceSpec Complete(InstanceSpec spec) => spec with { Boot = new VmBoot(Kernel!, Arguments) };

@@ -207,23 +207,27 @@ internal sealed class AgentConnection : IAsyncDisposable
 
     private async Task HelloAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // What is written before the guest opens its port may be dropped, so the hello is
-        // repeated until one is answered.
+        // The hello is repeated until answered (the guest may still be booting). Its id, new for
+        // every connection, tells the agent to end what an earlier connection on this port left
+        // running (a quick reconnect shows it no end of file), and tells this side which answer
+        // is to this connection's hello.
+        var id = Random.Shared.Next(1, int.MaxValue);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
             while (true)
             {
-                await SendAsync(new AgentFrame('H', 0, AgentFrame.Int(ProtocolVersion)), deadline.Token);
+                await SendAsync(new AgentFrame('H', 0, [.. AgentFrame.Int(ProtocolVersion), .. AgentFrame.Int(id)]), deadline.Token);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                 wait.CancelAfter(HelloInterval);
                 try
                 {
                     var answer = await ReadConnectionFrameAsync(wait.Token);
-                    if (answer.Type != 'h')
+                    while (answer.Type != 'h' || answer.Payload.Length < 12 || answer.IntAt(8) != id)
                     {
-                        throw new InvalidDataException($"the guest agent answered hello with a '{answer.Type}' frame");
+                        // An answer to an earlier connection's hello: read on, without saying hello again.
+                        answer = await ReadConnectionFrameAsync(wait.Token);
                     }
 
                     if (answer.IntAt(0) != ProtocolVersion)
@@ -238,7 +242,8 @@ internal sealed class AgentConnection : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
                 {
-                    // No answer yet: say hello again.
+                    // No answer yet: say hello again (no more often than this: the guest takes
+                    // them only once booted, and a unix socket holds a few hundred).
                 }
             }
         }

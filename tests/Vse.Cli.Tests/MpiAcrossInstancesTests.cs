@@ -13,11 +13,7 @@ public sealed class MpiAcrossInstancesTests
         Requirements.Root();
         Requirements.Tool("mmdebstrap");
         using var workspace = new Workspace();
-        var examples = Path.Combine(RepositoryRoot(), "examples");
-        // The site directory of the workspace is root's own and closed to others: trusted, as
-        // an installed /etc/vse would be.
-        CopyTree(Path.Combine(examples, "site"), workspace.SiteDirectory);
-        CopyTree(Path.Combine(examples, "apps", "mpi-ring"), Path.Combine(workspace.Root, "mpi-ring"));
+        workspace.UseExample("mpi-ring");
 
         var deployed = await workspace.RunAsync("deploy", "mpi-ring/mpi-ring.vse.yaml");
         Assert.True(deployed.ExitCode == 0, deployed.Stderr);
@@ -38,29 +34,6 @@ public sealed class MpiAcrossInstancesTests
         finally
         {
             Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "vse.slnx")))
-            {
-                return directory;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no vse.slnx above {AppContext.BaseDirectory}");
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
         }
     }
 }

@@ -12,6 +12,8 @@ namespace Vse.Cli.Tests;
 /// </summary>
 public sealed class PrivateNetworkTests
 {
+    private const string Vm = "driver vm";
+
     private const string Description = """
         vse: 1
         name: apps/net
@@ -19,14 +21,20 @@ public sealed class PrivateNetworkTests
         network: {mode: private, subnet: 10.77.0.0/16}
         """;
 
-    /// <param name="runtime">The OCI runtime the probe picks, or the bulk launcher.</param>
+    /// <param name="runtime">The OCI runtime the probe picks, the bulk launcher, or <see cref="Vm"/>: VMs instead of sandboxes.</param>
     [SkippableTheory]
     [InlineData(null)]
     [InlineData("vse-launch")]
+    [InlineData(Vm)]
     public async Task Instances_reach_each_other_by_hostname_and_nothing_else(string? runtime)
     {
         Requirements.Root();
         Requirements.Tool("ip");
+        if (runtime == Vm)
+        {
+            Requirements.Tool("qemu-system-x86_64");
+        }
+
         using var workspace = new Workspace();
         workspace.Write("net.vse.yaml", Description);
         var namespacesBefore = await IpAsync("netns", "list");
@@ -80,7 +88,12 @@ public sealed class PrivateNetworkTests
     private static async Task<string> DeployAsync(Workspace workspace, int instances, string? runtime)
     {
         string[] arguments = ["deploy", "net.vse.yaml", "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        var deployed = await workspace.RunAsync(runtime is null ? arguments : [.. arguments, "--runtime", runtime]);
+        var deployed = await workspace.RunAsync(runtime switch
+        {
+            null => arguments,
+            Vm => [.. arguments, "--driver", "vm"],
+            _ => [.. arguments, "--runtime", runtime],
+        });
         Assert.True(deployed.ExitCode == 0, deployed.Stderr);
         return deployed.Stdout.Trim();
     }

@@ -7,6 +7,10 @@ public sealed class Workspace : IDisposable
     {
         Root = Directory.CreateTempSubdirectory("vse-cli-test-").FullName;
         Directory.CreateDirectory(SiteDirectory);
+        // VM tests boot Debian's kernel: fetched into the store all tests share, not once per test.
+        Directory.CreateDirectory(TestKernels.StoreRoot);
+        Directory.CreateDirectory(VseHome);
+        Directory.CreateSymbolicLink(KernelLink, TestKernels.StoreRoot);
     }
 
     public string Root { get; }
@@ -15,6 +19,8 @@ public sealed class Workspace : IDisposable
 
     /// <summary>The test's own data directory: its layers and state never mix with another test's.</summary>
     public string VseHome => Path.Combine(Root, "home");
+
+    private string KernelLink => Path.Combine(VseHome, "kernels");
 
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
@@ -32,6 +38,18 @@ public sealed class Workspace : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Copies <c>examples/apps/APP</c> to <c>APP/</c> here and the example site descriptions to the
+    /// site directory, which is root's own and closed to others: trusted, as an installed
+    /// /etc/vse would be.
+    /// </summary>
+    public void UseExample(string app)
+    {
+        var examples = Path.Combine(RepositoryRoot(), "examples");
+        CopyTree(Path.Combine(examples, "site"), SiteDirectory);
+        CopyTree(Path.Combine(examples, "apps", app), Path.Combine(Root, app));
+    }
+
     public Task<VseProcess.Outcome> RunAsync(params string[] args) => VseProcess.RunAsync(Root, Environment, args);
 
     public Task<VseProcess.Outcome> RunWithInputAsync(string input, params string[] args) => VseProcess.RunWithInputAsync(Root, Environment, input, args);
@@ -40,6 +58,8 @@ public sealed class Workspace : IDisposable
     {
         try
         {
+            // The link, never what it points to.
+            File.Delete(KernelLink);
             Directory.Delete(Root, recursive: true);
         }
         catch (IOException e)
@@ -47,6 +67,29 @@ public sealed class Workspace : IDisposable
             // Thrown here it would replace the failure of the test that is unwinding. Tests that
             // promise to leave nothing behind check that themselves.
             Console.Error.WriteLine($"workspace {Root} not removed: {e.Message}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (File.Exists(Path.Combine(directory, "vse.slnx")))
+            {
+                return directory;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no vse.slnx above {AppContext.BaseDirectory}");
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
         }
     }
 }

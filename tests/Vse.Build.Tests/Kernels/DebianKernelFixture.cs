@@ -14,8 +14,7 @@ public sealed class DebianKernelFixture : IAsyncLifetime
 {
     public const string Package = "package:linux-image-amd64";
 
-    public static string StoreRoot => Environment.GetEnvironmentVariable("VSE_TEST_KERNELS")
-        ?? (Environment.IsPrivilegedProcess ? "/var/tmp/vse-test-kernels" : $"/var/tmp/vse-test-kernels-{Environment.UserName}");
+    public static string StoreRoot => TestKernels.StoreRoot;
 
     public BootKernel? Kernel { get; private set; }
 

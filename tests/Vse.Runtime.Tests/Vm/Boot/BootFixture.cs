@@ -25,8 +25,7 @@ public sealed class BootFixture : IAsyncLifetime
         Initramfs = new Initramfs(new BusyboxBase(Scratch));
     }
 
-    public static string KernelStoreRoot => Environment.GetEnvironmentVariable("VSE_TEST_KERNELS")
-        ?? (Environment.IsPrivilegedProcess ? "/var/tmp/vse-test-kernels" : $"/var/tmp/vse-test-kernels-{Environment.UserName}");
+    public static string KernelStoreRoot => TestKernels.StoreRoot;
 
     public BootKernel? Kernel { get; private set; }
 

@@ -28,6 +28,7 @@ public static class VseApplication
             SuspendResumeCommands.Resume(environment),
             CheckpointRestoreCommands.Checkpoint(environment),
             CheckpointRestoreCommands.Restore(environment),
+            MigrateCommand.Create(environment),
             DoctorCommand.Create(environment),
         };
 

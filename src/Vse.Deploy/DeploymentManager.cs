@@ -254,6 +254,31 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         ChangeStateAsync(deployment, LifecycleState.Suspended, LifecycleState.Running, (driver, handle, ct) => DriverAbilities.Suspendable(driver).ResumeAsync(handle, ct), cancellationToken);
 
     /// <summary>
+    /// Moves running instances (one, or all when <paramref name="index"/> is null) to another host
+    /// while they run (<see cref="IMigratable"/>), one after the other; each instance's record
+    /// follows it, and <paramref name="migrated"/> hears of it by hostname.
+    /// </summary>
+    public async Task MigrateAsync(Deployment deployment, int? index, MigrationTarget target, Action<string>? migrated, CancellationToken cancellationToken)
+    {
+        if (deployment.Record.State != LifecycleState.Running)
+        {
+            throw new DeploymentNotRunningException($"deployment {deployment.Id} is {deployment.Record.State.ToString().ToLowerInvariant()}; migrate needs it running");
+        }
+
+        var instances = index is null
+            ? deployment.Instances
+            : [deployment.Instances.FirstOrDefault(i => i.Index == index) ?? throw new InstanceNotFoundException(deployment.Id, index.Value)];
+        foreach (var instance in instances)
+        {
+            var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
+            await DriverAbilities.Migratable(driver).MigrateAsync(handle, target, cancellationToken);
+            var status = await driver.StateAsync(handle, cancellationToken);
+            await deployments.UpdateInstanceAsync(deployment.Id, instance.Index, LifecycleState.Running, status.Pid, cancellationToken);
+            migrated?.Invoke(instance.Hostname);
+        }
+    }
+
+    /// <summary>
     /// What <c>vse ps</c> shows for an instance: its recorded state, or <c>exited</c> when it is
     /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
     /// instance still holds state that <c>vse cleanup</c> removes.

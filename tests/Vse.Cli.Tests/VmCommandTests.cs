@@ -71,6 +71,84 @@ public sealed class VmCommandTests
             line => line.Contains(workspace.VseHome, StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public async Task Migrate_moves_a_running_vm_to_another_host_and_its_processes_count_on()
+    {
+        Requirements.Root();
+        Requirements.Tool("qemu-system-x86_64");
+        var ip = Requirements.Tool("ip");
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", "vse: 1\nname: apps/mover\nos: {base: busybox}\n");
+        // The destination host: a namespace of this test's, linked to this one by a veth pair of its own.
+        var host = "vse-clitest-" + Guid.NewGuid().ToString("N")[..6];
+        var link = "vm" + host[^6..];
+        await RunAsync(ip, "netns", "add", host);
+        try
+        {
+            await RunAsync(ip, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", host);
+            await RunAsync(ip, "addr", "add", "10.252.0.1/30", "dev", link);
+            await RunAsync(ip, "link", "set", link, "up");
+            await RunAsync(ip, "-n", host, "addr", "add", "10.252.0.2/30", "dev", "eth0");
+            await RunAsync(ip, "-n", host, "link", "set", "eth0", "up");
+            var deployed = await workspace.RunAsync("deploy", "--driver", "vm", "app.vse.yaml");
+            Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+            var id = deployed.Stdout.Trim();
+            try
+            {
+                Assert.Equal(0, (await workspace.RunAsync("exec", id, "--", "sh", "-c", "(i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.1; done) >/dev/null 2>&1 </dev/null &")).ExitCode);
+                await Task.Delay(1500);
+                var before = int.Parse((await workspace.RunAsync("exec", id, "--", "cat", "/tmp/n")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+                var migrated = await workspace.RunAsync("migrate", id, "--to", host);
+
+                Assert.True(migrated.ExitCode == 0, migrated.Stderr);
+                Assert.Contains("(10.252.0.2)", migrated.Stderr);
+                await Task.Delay(1000);
+                var after = int.Parse((await workspace.RunAsync("exec", id, "--", "cat", "/tmp/n")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(after > before, $"counted {before} before the move, {after} after");
+                var pid = (await workspace.RunAsync("ps")).Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+                // The instance's QEMU now runs on the destination host.
+                Assert.Equal(await InodeAsync("/run/netns/" + host), await InodeAsync($"/proc/{pid}/ns/net"));
+            }
+            finally
+            {
+                Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+            }
+        }
+        finally
+        {
+            await RunAsync(ip, "netns", "delete", host);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Migrate_refuses_sandboxes_with_the_reason()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", "vse: 1\nname: apps/stay\nos: {base: busybox}\n");
+        var deployed = await workspace.RunAsync("deploy", "app.vse.yaml");
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        var id = deployed.Stdout.Trim();
+        try
+        {
+            var migrated = await workspace.RunAsync("migrate", id, "--to", "/proc/self/ns/net", "--address", "10.252.0.2");
+
+            Assert.Equal(4, migrated.ExitCode);
+            Assert.Contains("the sandbox driver cannot migrate a running instance to another host", migrated.Stderr);
+        }
+        finally
+        {
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+        }
+    }
+
+    private static async Task RunAsync(string tool, params string[] arguments) =>
+        await Vse.Build.Processes.ExternalTool.RunAsync(tool, arguments, CancellationToken.None);
+
+    private static async Task<string> InodeAsync(string path) =>
+        (await Vse.Build.Processes.ExternalTool.RunAsync("/usr/bin/stat", ["-L", "-c", "%i", path], CancellationToken.None)).Stdout.Trim();
+
     private static string SafeRead(string path)
     {
         try

@@ -16,6 +16,11 @@ public static class DriverAbilities
             ? checkpointable
             : throw new DriverCapabilityMissingException(driver.Name, "checkpoint or restore an instance");
 
+    public static IMigratable Migratable(IDriver driver) =>
+        driver is IMigratable migratable && driver.Capabilities.Migrate
+            ? migratable
+            : throw new DriverCapabilityMissingException(driver.Name, "migrate a running instance to another host", driver.Capabilities.Limitation);
+
     public static void RequireNetworkMode(IDriver driver, NetworkMode mode)
     {
         if (!driver.Capabilities.NetworkModes.Contains(mode))

@@ -21,8 +21,14 @@ public static class Kvm
     {
         var facts = KvmFacts.Read();
         var qemu = ExternalTool.Find(Qemu);
-        var driverAvailable = qemu is not null;
-        var driverReason = qemu is null ? $"{Qemu} not found: VM driver unavailable" : qemu;
+        var agent = BundledTool.Agent();
+        var driverAvailable = qemu is not null && agent is not null;
+        var driverReason = (qemu, agent) switch
+        {
+            (null, _) => $"{Qemu} not found (Debian: qemu-system-x86)",
+            (_, null) => "vse-agent, the guest agent, is not built (make -C native/vse-agent)",
+            _ => $"{qemu}, guest agent {agent}",
+        };
         if (Refusal(facts) is { } refusal)
         {
             return new VmReport(VmAccelerator.Tcg, refusal, driverAvailable, driverReason, qemu, facts);

@@ -55,7 +55,7 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         NetworkModes: Environment.IsPrivilegedProcess ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None });
 
     /// <summary>Where vse finds the guest agent: <c>VSE_AGENT</c>, beside vse itself, or on PATH; null when it is not built.</summary>
-    public static string? FindAgent() => BundledTool.Find("vse-agent", "VSE_AGENT");
+    public static string? FindAgent() => BundledTool.Agent();
 
     /// <summary>The instance's serial console: the kernel's messages, the initramfs's and the agent's (<c>vse logs</c>).</summary>
     public static string ConsoleLog(string stateDirectory) => new VmFiles(stateDirectory).Console;

@@ -46,10 +46,10 @@ public sealed class KvmTests
         Assert.Equal(File.Exists("/dev/kvm"), report.Kvm.DevicePresent);
         Assert.Equal(Directory.Exists("/sys/module/kvm_pvm"), report.Kvm.Modules.Contains("kvm_pvm"));
         var qemu = Vse.Build.Processes.ExternalTool.Find(Kvm.Qemu);
-        Assert.Equal(qemu is not null, report.DriverAvailable);
+        Assert.Equal(qemu is not null && Vse.Runtime.Host.BundledTool.Agent() is not null, report.DriverAvailable);
         if (qemu is null)
         {
-            Assert.Equal("qemu-system-x86_64 not found: VM driver unavailable", report.DriverReason);
+            Assert.Equal("qemu-system-x86_64 not found (Debian: qemu-system-x86)", report.DriverReason);
         }
 
         if (!File.Exists("/dev/kvm") || Directory.Exists("/sys/module/kvm_pvm"))

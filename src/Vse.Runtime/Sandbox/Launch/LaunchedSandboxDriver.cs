@@ -36,7 +36,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint");
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
-    public static string? FindLauncher() => Host.BundledTool.Find(RuntimeName, "VSE_LAUNCH");
+    public static string? FindLauncher() => Host.BundledTool.Launcher();
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {

@@ -75,6 +75,10 @@ step "vse build examples/apps/hello/hello.vse.yaml, then compare the two environ
 step "vse run examples/apps/hello/hello.vse.yaml: build (cached), start a sandbox instance, run the description's command, clean up"
 "$vse" run examples/apps/hello/hello.vse.yaml
 
+step "The same description as a virtual machine: vse run --driver vm (QEMU; $("$vse" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["vm"]["accelerator"].upper())') here)"
+# Its own kernel (Debian's, fetched once), vse's initramfs and guest agent, the image as its disk.
+"$vse" run --driver vm examples/apps/hello/hello.vse.yaml -- sh -c 'echo "$(cat /etc/motd 2>/dev/null | head -n 1)"; echo "kernel $(uname -r) on $(hostname), $(grep -c ^processor /proc/cpuinfo) vCPU"'
+
 step "A virtual cluster: apps/mpi-ring as 4 sandbox instances on a private network of their own"
 # Open MPI, sshd and a compiled MPI program in the image (built once, then cached); every
 # instance gets a hostname, /etc/hosts, the hostfile /etc/vse/hostfile and the deployment's SSH key.

@@ -48,6 +48,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         {
             if (driver is VmDriver)
             {
+                progress?.Report(new DeployProgress(0, 0, plan.Instances, "VMs: their kernel (fetched the first time), initramfs and disk"));
                 template = template with { Boot = await VmBoots.OfAsync(configuration.DescriptionJson, Environment.CurrentDirectory, new KernelStore(home.Kernels), cancellationToken) };
             }
 
@@ -197,14 +198,14 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// </summary>
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(
-        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, CancellationToken cancellationToken)
+        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
         if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
         {
             // Services need the init; a private network is plugged in between create and start;
             // the bulk launcher always starts the init; a VM always boots.
-            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName), null, cancellationToken);
+            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName), progress, cancellationToken);
             try
             {
                 return await ExecAsync(started.Deployment, 0, request, cancellationToken);

@@ -28,7 +28,8 @@ internal static class RunCommand
                 Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
                 Stdout: Console.OpenStandardOutput(),
                 Stderr: Console.OpenStandardError());
-            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), cancellationToken);
+            var progress = new Vse.Cli.Output.DeployProgressPrinter(Console.Error, interactive: false);
+            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), progress, cancellationToken);
         });
         return command;
     }

@@ -4,7 +4,8 @@ namespace Vse.Cli.Output;
 
 /// <summary>
 /// One line on a terminal's stderr, rewritten as instances start ("started 37/100, 2 failed");
-/// nothing when stderr is a file or pipe, where a line per instance would only be noise.
+/// nothing when stderr is a file or pipe, where a line per instance would only be noise. A
+/// step before the instances start is a line of its own, always.
 /// </summary>
 internal sealed class DeployProgressPrinter(TextWriter error, bool interactive) : IProgress<DeployProgress>
 {
@@ -15,6 +16,17 @@ internal sealed class DeployProgressPrinter(TextWriter error, bool interactive) 
 
     public void Report(DeployProgress value)
     {
+        if (value.Step is { } step)
+        {
+            // Said once, whether or not stderr is a terminal: it explains a pause.
+            lock (_lock)
+            {
+                error.WriteLine($"vse: preparing {step}");
+            }
+
+            return;
+        }
+
         if (!interactive || value.Total < 2)
         {
             return;

@@ -47,7 +47,7 @@ internal static class QemuMachine
             "-name", machine.Name,
             .. VmAccelerators.Parse(machine.Accelerator) == VmAccelerator.Kvm ? (string[])["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg"],
             "-M", "microvm",
-            "-m", machine.MemoryMiB.ToString(CultureInfo.InvariantCulture),
+            "-m", machine.MemoryMib.ToString(CultureInfo.InvariantCulture),
             "-smp", machine.Cpus.ToString(CultureInfo.InvariantCulture),
             "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none",
             "-kernel", machine.Kernel, "-initrd", machine.Initrd, "-append", machine.CommandLine,

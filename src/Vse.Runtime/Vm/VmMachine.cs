@@ -9,7 +9,7 @@ namespace Vse.Runtime.Vm;
 internal sealed record VmMachine(
     string Name,
     string Accelerator,
-    long MemoryMiB,
+    long MemoryMib,
     int Cpus,
     string Kernel,
     string Initrd,

@@ -42,14 +42,15 @@ YAML
 # Warm: the kernel fetched, the configuration built and exported to its base disk, the initramfs made.
 dep=$("$vse" deploy --driver vm "$work/node.vse.yaml" 2>/dev/null)
 accelerator=$("$vse" ps | awk 'NR == 2 {print $3}')
+release=$("$vse" exec "$dep" -- uname -r)
 machine=$VSE_HOME/run/$dep/0/machine.json
 read -r kernel initrd memory cmdline < <(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["kernel"], m["initrd"], m["memory_mib"], m["command_line"])' "$machine")
-base=$(qemu-img info --output json "$VSE_HOME/run/$dep/0/disk.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backing-filename"])')
+base=$(qemu-img info -U --output json "$VSE_HOME/run/$dep/0/disk.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backing-filename"])')
 "$vse" cleanup "$dep" >/dev/null
 
 echo "## VM driver: boot, exec, concurrency ($accelerator)"
 echo
-echo "Command: \`bench/vm.sh $runs\` (root; publishes the native vse first). $(date -u +%Y-%m-%d\ %H:%M) UTC, $(nproc) cores, QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{print $4}'), guest kernel $(basename "$(dirname "$kernel")")."
+echo "Command: \`bench/vm.sh $runs\` (root; publishes the native vse first). $(date -u +%Y-%m-%d\ %H:%M) UTC, $(nproc) cores, QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{print $4}'), guest kernel $release."
 echo
 echo "### Boot to ready ($runs runs each, hyperfine)"
 echo

@@ -128,6 +128,14 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
                 await agentConnection.ConfigureAsync(await StringListFile.ReadAsync(files.Configuration, cancellationToken), cancellationToken);
             }
         }
+        catch (Exception e) when (e is IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            await KillAsync(run);
+            // A guest that panicked or powered off ends QEMU and the agent's connection with it;
+            // one that hangs runs out of time. Either way the console says why.
+            throw new IOException(
+                $"instance '{handle.Id}' did not boot ({e.Message}; {VmAccelerators.Name(accelerator).ToUpperInvariant()}); the console's last lines: {ConsoleTail(files)}", e);
+        }
         catch
         {
             await KillAsync(run);
@@ -293,22 +301,10 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         }
     }
 
-    private async Task<AgentConnection> ConnectAgentAsync(VmFiles files, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (files.Current() is not { } run || QemuProcess.Running(run) is null)
-        {
-            throw new IOException($"the VM of instance '{Path.GetFileName(files.StateDirectory)}' is not running");
-        }
-
-        try
-        {
-            return await AgentConnection.ConnectAsync(run, timeout, cancellationToken);
-        }
-        catch (TimeoutException e)
-        {
-            throw new IOException($"{e.Message} ({VmAccelerators.Name(accelerator).ToUpperInvariant()}); the console's last lines: {ConsoleTail(files)}", e);
-        }
-    }
+    private static async Task<AgentConnection> ConnectAgentAsync(VmFiles files, TimeSpan timeout, CancellationToken cancellationToken) =>
+        files.Current() is { } run && QemuProcess.Running(run) is not null
+            ? await AgentConnection.ConnectAsync(run, timeout, cancellationToken)
+            : throw new IOException($"the VM of instance '{Path.GetFileName(files.StateDirectory)}' is not running");
 
     private static async Task MonitorAsync(InstanceHandle handle, string command, CancellationToken cancellationToken)
     {
@@ -346,16 +342,24 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         }
     }
 
+    /// <summary>
+    /// The console's last lines, led by the line that says why a boot failed when there is one
+    /// (a kernel panic's first line is followed by a long call trace; vse's init says "error").
+    /// </summary>
     private static string ConsoleTail(VmFiles files)
     {
+        string[] lines;
         try
         {
-            var lines = File.ReadAllLines(files.Console).Where(line => line.Trim().Length > 0).TakeLast(ConsoleTailLines);
-            return string.Join(" | ", lines.Select(line => line.Trim()));
+            lines = [.. File.ReadAllLines(files.Console).Select(line => line.Trim()).Where(line => line.Length > 0)];
         }
         catch (IOException)
         {
             return "(no console log)";
         }
+
+        var tail = lines.TakeLast(ConsoleTailLines).ToList();
+        var reason = lines.LastOrDefault(line => line.Contains("Kernel panic", StringComparison.Ordinal) || line.Contains("vse-init: error", StringComparison.Ordinal));
+        return string.Join(" | ", reason is null || tail.Contains(reason) ? tail : [reason, "...", .. tail]);
     }
 }

@@ -48,19 +48,9 @@ public sealed class VmMigrationTests(VmFixture fixture) : IClassFixture<VmFixtur
     [SkippableFact]
     public async Task ARunningVmMovesToAnotherHostAndBackWhileItsProcessesCountOn()
     {
-        Requirements.Root();
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        var onA = new VmDriver(fixture.Cache, fixture.Agent!, fixture.Accelerator, "/run/netns/" + HostA);
-        var id = "mig-" + _suffix;
-        var spec = fixture.Complete(new InstanceSpec(
-            id, "migrant", fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string> { ["PATH"] = "/bin:/sbin" },
-            [], Cpus: 1, MemoryBytes: 128L << 20, NetworkMode.None, []));
+        var (onA, spec) = OnHostA("migrant");
         await using var instance = await RunningInstance.StartAsync(onA, spec);
-        Assert.Equal(NamespaceOf(HostA), NamespaceOf((await onA.StateAsync(instance.Handle, CancellationToken.None)).Pid!.Value));
+        Assert.Equal(await NamespaceOfAsync("/run/netns/" + HostA), await NamespaceOfAsync($"/proc/{(await onA.StateAsync(instance.Handle, CancellationToken.None)).Pid}/ns/net"));
         await InstanceCounter.StartAsync(instance);
         var beforeFirstMove = await InstanceCounter.WaitForAsync(instance, atLeast: 10);
 
@@ -68,13 +58,13 @@ public sealed class VmMigrationTests(VmFixture fixture) : IClassFixture<VmFixtur
 
         var onB = await onA.StateAsync(instance.Handle, CancellationToken.None);
         Assert.Equal(InstanceState.Running, onB.State);
-        Assert.Equal(NamespaceOf(HostB), NamespaceOf(onB.Pid!.Value));
+        Assert.Equal(await NamespaceOfAsync("/run/netns/" + HostB), await NamespaceOfAsync($"/proc/{onB.Pid}/ns/net"));
         var afterFirstMove = await InstanceCounter.WaitForAsync(instance, atLeast: beforeFirstMove + 5);
 
         await onA.MigrateAsync(instance.Handle, new MigrationTarget("/run/netns/" + HostA, "10.251.0.1"), CancellationToken.None);
 
         var back = await onA.StateAsync(instance.Handle, CancellationToken.None);
-        Assert.Equal(NamespaceOf(HostA), NamespaceOf(back.Pid!.Value));
+        Assert.Equal(await NamespaceOfAsync("/run/netns/" + HostA), await NamespaceOfAsync($"/proc/{back.Pid}/ns/net"));
         // A process started afresh would count from 1; this one counts on from where it was.
         var afterReturn = await InstanceCounter.ReadAsync(instance);
         Assert.True(afterReturn >= afterFirstMove, $"counted {beforeFirstMove}, then {afterFirstMove} on B, then {afterReturn} back on A");
@@ -85,17 +75,7 @@ public sealed class VmMigrationTests(VmFixture fixture) : IClassFixture<VmFixtur
     [SkippableFact]
     public async Task AMigrationThatCannotReachItsTargetLeavesTheVmRunningWhereItWas()
     {
-        Requirements.Root();
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        var onA = new VmDriver(fixture.Cache, fixture.Agent!, fixture.Accelerator, "/run/netns/" + HostA);
-        var id = "mig-fail-" + _suffix;
-        var spec = fixture.Complete(new InstanceSpec(
-            id, "stayer", fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string> { ["PATH"] = "/bin:/sbin" },
-            [], Cpus: 1, MemoryBytes: 128L << 20, NetworkMode.None, []));
+        var (onA, spec) = OnHostA("stayer");
         await using var instance = await RunningInstance.StartAsync(onA, spec);
         var pid = (await onA.StateAsync(instance.Handle, CancellationToken.None)).Pid;
 
@@ -110,13 +90,23 @@ public sealed class VmMigrationTests(VmFixture fixture) : IClassFixture<VmFixtur
         Assert.Single(Directory.EnumerateDirectories(spec.StateDirectory, "run-*"));
     }
 
-    private static string NamespaceOf(string host) => $"{new FileInfo("/run/netns/" + host).Exists}:{Inode("/run/netns/" + host)}";
-
-    private static string NamespaceOf(int pid) => $"True:{Inode($"/proc/{pid}/ns/net")}";
-
-    private static ulong Inode(string path)
+    /// <summary>A driver whose VMs run on host A, and a spec for one of them; skips (or fails under CI) without root or QEMU.</summary>
+    private (VmDriver Driver, InstanceSpec Spec) OnHostA(string hostname)
     {
-        var result = ExternalTool.RunAsync("/usr/bin/stat", ["-L", "-c", "%i", path], CancellationToken.None).GetAwaiter().GetResult();
-        return ulong.Parse(result.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Requirements.Root();
+        if (fixture.Driver is null)
+        {
+            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
+        }
+
+        var id = $"{hostname}-{_suffix}";
+        var spec = fixture.Complete(new InstanceSpec(
+            id, hostname, fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string> { ["PATH"] = "/bin:/sbin" },
+            [], Cpus: 1, MemoryBytes: 128L << 20, NetworkMode.None, []));
+        return (new VmDriver(fixture.Cache, fixture.Agent!, fixture.Accelerator, "/run/netns/" + HostA), spec);
     }
+
+    /// <summary>A network namespace's identity: its inode, the same through /run/netns and /proc/PID/ns.</summary>
+    private static async Task<string> NamespaceOfAsync(string path) =>
+        (await ExternalTool.RunAsync("/usr/bin/stat", ["-L", "-c", "%i", path], CancellationToken.None)).Stdout.Trim();
 }

@@ -28,7 +28,7 @@ public sealed class VmCommandTests
     }
 
     [SkippableFact]
-    public async Task A_vm_deployment_boots_its_own_kernel_shows_its_console_and_leaves_nothing_after_cleanup()
+    public async Task A_vm_deployment_boots_its_own_kernel_shows_its_console_and_leaves_nothing_after_cleanup_and_destroy()
     {
         Requirements.Root();
         Requirements.Tool("qemu-system-x86_64");
@@ -66,6 +66,11 @@ public sealed class VmCommandTests
         }
 
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.VseHome, "run")).Select(Path.GetFileName), e => e != "runtime");
+        // The configuration's base disk outlives its deployments, and goes with the configuration.
+        var disks = Path.Combine(workspace.VseHome, "vm", "disks");
+        Assert.Single(Directory.EnumerateFiles(disks));
+        Assert.Equal(0, (await workspace.RunAsync("destroy", "apps/vm")).ExitCode);
+        Assert.Empty(Directory.EnumerateFiles(disks));
         Assert.DoesNotContain(
             Directory.EnumerateDirectories("/proc").Select(p => Path.Combine(p, "cmdline")).Where(File.Exists).Select(SafeRead),
             line => line.Contains(workspace.VseHome, StringComparison.Ordinal));

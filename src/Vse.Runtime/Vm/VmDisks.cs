@@ -45,7 +45,15 @@ public sealed class VmDisks(string vmDirectory)
     }
 
     /// <summary>Deletes a configuration's base disk (<c>vse destroy</c>); absent is fine.</summary>
-    public void DeleteBase(string rootfs) => File.Delete(BasePath(rootfs));
+    public void DeleteBase(string rootfs)
+    {
+        // File.Delete throws when the directory is missing too (no VM was ever started here).
+        var path = BasePath(rootfs);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
 
     /// <summary>Creates the instance's copy-on-write overlay over the base.</summary>
     public static async Task CreateOverlayAsync(string baseDisk, string overlay, CancellationToken cancellationToken) =>

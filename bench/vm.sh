@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The VM driver (issue 6), side by side in one run, with the accelerator named:
-#   1. boot to ready: `vse deploy --driver vm` of a busybox description (the whole command:
+#   1. boot to ready, interleaved run by run: `vse deploy --driver vm` of a busybox description (the whole command:
 #      process start, disk overlay, QEMU, kernel, initramfs, agent hello and configuration)
 #      against a bare qemu-system-x86_64 with the same kernel, initramfs, disk and devices,
 #      timed until the agent in the guest says it is ready (bench/vm-bare-boot.sh);
@@ -52,23 +52,25 @@ echo "## VM driver: boot, exec, concurrency ($accelerator)"
 echo
 echo "Command: \`bench/vm.sh $runs\` (root; publishes the native vse first). $(date -u +%Y-%m-%d\ %H:%M) UTC, $(nproc) cores, QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{print $4}'), guest kernel $release."
 echo
-echo "### Boot to ready ($runs runs each, hyperfine)"
+echo "### Boot to ready ($runs runs each, interleaved: vse, bare, vse, bare, ...)"
 echo
-hyperfine --style none --runs "$runs" --export-json "$work/boot.json" \
-  --prepare "bash -c 'for d in \$(\"$vse\" ps | awk \"NR > 1 {print \\\$1}\" | sort -u); do \"$vse\" cleanup \$d >/dev/null; done'" \
-  -n vse "$vse deploy --driver vm $work/node.vse.yaml" \
-  -n bare "bench/vm-bare-boot.sh $kernel $initrd $base $memory '$cmdline'" >/dev/null 2>&1
-cleanup_all
-python3 - "$work/boot.json" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-vse, bare = results["vse"], results["bare"]
-print("| | median s | mean ± sd s | min s |")
-print("|---|---|---|---|")
-for name, r in (("`vse deploy --driver vm` (whole command)", vse), ("bare `qemu-system-x86_64`, same kernel, initramfs, disk, devices", bare)):
-    print(f"| {name} | {r['median']:.2f} | {r['mean']:.2f} ± {r['stddev']:.2f} | {r['min']:.2f} |")
-print(f"\nvse / bare (medians): **{vse['median'] / bare['median']:.2f}x**")
-PY
+for i in $(seq "$runs"); do
+  start=$(now)
+  dep=$("$vse" deploy --driver vm "$work/node.vse.yaml" 2>/dev/null)
+  elapsed "$start" "$(now)" >> "$work/boot-vse"
+  "$vse" cleanup "$dep" >/dev/null
+  start=$(now)
+  bench/vm-bare-boot.sh "$kernel" "$initrd" "$base" "$memory" "$cmdline" 2>/dev/null
+  elapsed "$start" "$(now)" >> "$work/boot-bare"
+done
+vse_boot=$(median < "$work/boot-vse")
+bare_boot=$(median < "$work/boot-bare")
+echo "| | median s | min s | max s |"
+echo "|---|---|---|---|"
+printf '| `vse deploy --driver vm` (whole command: vse start, overlay, QEMU, boot, agent configured) | %.2f | %.2f | %.2f |\n' "$vse_boot" "$(sort -n "$work/boot-vse" | head -n 1)" "$(sort -n "$work/boot-vse" | tail -n 1)"
+printf '| bare `qemu-system-x86_64`, same kernel, initramfs, disk, devices (until the agent is up) | %.2f | %.2f | %.2f |\n' "$bare_boot" "$(sort -n "$work/boot-bare" | head -n 1)" "$(sort -n "$work/boot-bare" | tail -n 1)"
+echo
+echo "vse / bare (medians): **$(ratio "$vse_boot" "$bare_boot")x**"
 
 echo
 echo "### Exec round trip (\`vse exec DEP -- true\`, whole command, 20 runs each)"

@@ -37,8 +37,7 @@ public sealed class PrivateNetworkTests
 
         using var workspace = new Workspace();
         workspace.Write("net.vse.yaml", Description);
-        var namespacesBefore = await IpAsync("netns", "list");
-        var linksBefore = await IpAsync("-o", "link", "show");
+        var linksBefore = LinkNames(await IpAsync("-o", "link", "show"));
         using var hostListener = new TcpListener(IPAddress.Any, 0);
         hostListener.Start();
         var hostPort = ((IPEndPoint)hostListener.LocalEndpoint).Port;
@@ -80,8 +79,15 @@ public sealed class PrivateNetworkTests
             Assert.Equal(0, (await workspace.RunAsync("cleanup", b)).ExitCode);
         }
 
-        Assert.Equal(namespacesBefore, await IpAsync("netns", "list"));
-        Assert.Equal(linksBefore, await IpAsync("-o", "link", "show"));
+        // Other tests (other test assemblies too) make and remove namespaces and links meanwhile,
+        // so what is checked is that nothing of these two deployments is left: their fabrics,
+        // and no link of the names a fabric uses appearing on the host.
+        var namespacesAfter = await IpAsync("netns", "list");
+        Assert.DoesNotContain($"vse-{a}", namespacesAfter);
+        Assert.DoesNotContain($"vse-{b}", namespacesAfter);
+        Assert.DoesNotContain(
+            LinkNames(await IpAsync("-o", "link", "show")).Except(linksBefore),
+            name => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(v|vse|up|down)\d+$|^eth0$"));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.VseHome, "run")).Select(Path.GetFileName), e => e != "runtime");
     }
 
@@ -97,6 +103,10 @@ public sealed class PrivateNetworkTests
         Assert.True(deployed.ExitCode == 0, deployed.Stderr);
         return deployed.Stdout.Trim();
     }
+
+    /// <summary>The names in <c>ip -o link show</c>'s lines ("12: NAME@PEER: &lt;...&gt;").</summary>
+    private static HashSet<string> LinkNames(string links) =>
+        [.. links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':')[1].Trim().Split('@')[0])];
 
     private static IEnumerable<IPAddress> HostAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()

@@ -41,8 +41,9 @@ public static class VseProcess
 
         using var process = Process.Start(start)!;
         // A guard against a hung vse, not a timing: a cold Debian build with compilers and Open
-        // MPI takes several minutes on a loaded 2-core machine.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        // MPI takes several minutes on a loaded 2-core machine, and over 10 while the VM tests
+        // boot guests under TCG beside it and another benchmark loads the machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         if (input is not null)

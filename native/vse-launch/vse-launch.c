@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] -- ARGV...
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *             start ID                             (--hold) release a held instance
@@ -29,6 +29,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -83,7 +85,8 @@ static struct {
     int nbind, ncg, nenv, hold;
     int *bind_rw;
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
-} opt = {.fabric = -1};
+    int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
+} opt = {.fabric = -1, .init = -1};
 
 /* An instance's attachment to the fabric (--fabric), as parsed and checked by the launcher. */
 struct attach {
@@ -106,7 +109,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] -- ARGV...\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] (--init | -- ARGV...)\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -334,7 +337,7 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
     /* The caller reads our stdout to EOF: no instance may keep it, nor any sibling's pipe. */
-    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1};
+    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init};
     close_except(keep, N(keep));
     snprintf(path, sizeof path, "%s/init.log", state);
     int log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
@@ -435,6 +438,13 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         if (read(go, &c, 1) != 1) _exit(0);  /* launcher gone or gave up on us: never run */
     }
     report(MSG_EXEC);
+    if (opt.init >= 0) {
+        /* A fresh image (no copy of the launcher's memory stays), with the instance's env in
+         * /proc/1/environ, which vse's exec reads. */
+        char *init_argv[] = {"vse-init", NULL};
+        fexecve(opt.init, init_argv, opt.env);
+        die("exec vse-init");
+    }
     environ = opt.env;  /* execvp searches the instance's PATH, not ours */
     execvp(opt.argv[0], opt.argv);
     die("exec");
@@ -722,11 +732,61 @@ static int cmd_exec(int argc, char **argv) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* ------------------------------------------------------------------- init */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/* The program every instance runs as its init (--init): this binary, copied once into a sealed
+ * memfd. Not the file itself: an instance's root could reach it as /proc/1/exe and, with
+ * CAP_DAC_OVERRIDE, write the host's vse-launch (runc's CVE-2019-5736); a sealed memfd cannot be
+ * written by anyone, and it is the same for all instances (page cache shared, no file per instance). */
+static int init_image(void) {
+    int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), fd;
+    struct stat st;
+    if (exe < 0 || fstat(exe, &st) < 0) return -1;
+    fd = memfd_create("vse-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+    if (fd < 0 && errno == EINVAL) fd = memfd_create("vse-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);  /* before 6.3 */
+    if (fd < 0) { close(exe); return -1; }
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(fd, exe, &done, st.st_size - done);
+        if (n <= 0) { if (n == 0) errno = EIO; close(exe); close(fd); return -1; }
+    }
+    close(exe);
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) { close(fd); return -1; }
+    return fd;
+}
+
+/* An instance's PID 1 when it has no services: what the shell init does without services (stay
+ * up, reap the orphans the kernel hands PID 1, exit 0 on SIGTERM), without a shell and a `sleep`
+ * per instance. Only SIGCHLD and SIGTERM are taken over; every other signal keeps its default,
+ * as in the shell: ignored from inside the instance (PID 1), fatal from the host. */
+static int cmd_init(void) {
+    if (getpid() != 1) { fputs("vse-init: runs only as an instance's first process (vse-launch --init)\n", stderr); return 2; }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) { perror("vse-init: sigprocmask"); return 125; }
+    for (;;) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) {}  /* several exits may share one pending SIGCHLD */
+        siginfo_t si;
+        int sig = sigwaitinfo(&set, &si);
+        if (sig == SIGTERM) return 0;
+    }
+}
+
 int main(int argc, char **argv) {
+    if (argc == 1 && !strcmp(argv[0], "vse-init")) return cmd_init();
     if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
     int i;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
+        if (!strcmp(argv[i], "--init") && opt.init < 0) {
+            if ((opt.init = init_image()) < 0) { fprintf(stderr, "vse-launch: init image: %s\n", strerror(errno)); return 2; }
+            continue;
+        }
         if (i + 1 >= argc) usage();
         char *v = argv[++i], *colon;
         if (!strcmp(argv[i - 1], "--env") && strchr(v, '=')) opt.env = push(opt.env, &opt.nenv, v);
@@ -750,8 +810,9 @@ int main(int argc, char **argv) {
             opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
         } else usage();
     }
-    if (i + 1 >= argc) usage();
-    opt.argv = argv + i + 1;
+    /* Either the built-in init or ARGV, never both. */
+    if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
+    opt.argv = opt.init >= 0 ? NULL : argv + i + 1;
     if (!opt.env) opt.env = no_env;
     /* Two fds per held instance: allow thousands. */
     struct rlimit rl;

@@ -23,6 +23,9 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     /// <summary>Sessions of instances created and not started yet, by instance id (create and start are separate calls).</summary>
     private static readonly ConcurrentDictionary<string, LaunchSession> Held = new(StringComparer.Ordinal);
 
+    /// <summary>Instances whose state directories are made before their lines go to the launcher (<see cref="LaunchManyAsync"/>).</summary>
+    private const int PrepareChunk = 32;
+
     private readonly LaunchCgroups _cgroups = new();
 
     public string Name => SandboxDriver.DriverName;
@@ -87,28 +90,46 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var outcomes = new LaunchOutcome[specs.Count];
-        // State directories first, two at a time (mkdir is CPU the launcher's children need),
-        // then every line to the launcher in one write: it clones at its own pace, not vse's.
-        var handles = new InstanceHandle?[specs.Count];
-        await Parallel.ForAsync(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (index, _) =>
-        {
-            try
-            {
-                handles[index] = Prepare(specs[index]);
-            }
-            catch (Exception e) when (e is IOException or ArgumentException)
-            {
-                outcomes[index] = await FailedAsync(specs[index], e);
-                onDone?.Invoke(outcomes[index]);
-            }
-        });
-
+        // The launcher first, then state directories in chunks, each chunk's lines written as soon
+        // as its directories exist: the launcher clones the first instances while vse prepares
+        // the next (~1 s of mkdir at 1,024 instances that no longer comes before the first clone).
+        // One chunk at a time, in this thread: the launcher and its children need the other core.
         await using var session = LaunchSession.Start(launcher, shape);
-        var wanted = Enumerable.Range(0, specs.Count).Where(i => handles[i] is not null).ToList();
-        var held = await session.AddManyAsync(
-            [.. wanted.Select(i => new LaunchLine(specs[i].Id, specs[i].Hostname, Path.GetFullPath(specs[i].Rootfs), handles[i]!.StateDirectory, LaunchShape.NetworkFields(specs[i])))],
-            cancellationToken);
-        var running = wanted.Select((index, n) => StartOneAsync(index, held[n])).ToList();
+        var handles = new InstanceHandle?[specs.Count];
+        var running = new List<Task>(specs.Count);
+        try
+        {
+            foreach (var chunk in Enumerable.Range(0, specs.Count).Chunk(PrepareChunk))
+            {
+                var wanted = new List<int>(chunk.Length);
+                foreach (var index in chunk)
+                {
+                    try
+                    {
+                        handles[index] = Prepare(specs[index]);
+                        wanted.Add(index);
+                    }
+                    catch (Exception e) when (e is IOException or ArgumentException)
+                    {
+                        outcomes[index] = await FailedAsync(specs[index], e);
+                        onDone?.Invoke(outcomes[index]);
+                    }
+                }
+
+                var held = await session.AddManyAsync(
+                    [.. wanted.Select(i => new LaunchLine(specs[i].Id, specs[i].Hostname, Path.GetFullPath(specs[i].Rootfs), handles[i]!.StateDirectory, LaunchShape.NetworkFields(specs[i])))],
+                    cancellationToken);
+                running.AddRange(wanted.Select((index, n) => StartOneAsync(index, held[n])));
+            }
+        }
+        catch
+        {
+            // The launcher has gone or the deploy was cancelled: the instances already asked for
+            // end (started or removed) before the caller cleans up after us.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
         await Task.WhenAll(running);
         return outcomes;
 

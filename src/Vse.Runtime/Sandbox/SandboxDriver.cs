@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Vse.Build.FileSystem;
 using Vse.Build.Processes;
 using Vse.Runtime.Drivers;
@@ -39,9 +38,6 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     internal static IReadOnlyList<string> InitArgs(IReadOnlyList<string> services) =>
         ["/bin/sh", "-c", InitScript, "vse-init", .. services];
 
-    /// <summary>runc's container id rule.</summary>
-    [GeneratedRegex(@"^[\w+.-]+$")]
-    private static partial Regex ValidId();
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
@@ -69,11 +65,6 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
-        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
-        {
-            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
-        }
-
         var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, cancellationToken);
         try
         {
@@ -219,19 +210,8 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     private async Task<InstanceHandle> PrepareBundleAsync(
         InstanceSpec spec, IReadOnlyList<string> args, Func<OciSpec, OciSpec> adjust, CancellationToken cancellationToken)
     {
-        if (!ValidId().IsMatch(spec.Id))
-        {
-            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
-        }
-
         DriverAbilities.RequireNetworkMode(this, spec.Network);
-        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
-        if (Directory.Exists(handle.StateDirectory))
-        {
-            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
-        }
-
-        Directory.CreateDirectory(handle.StateDirectory);
+        var handle = InstanceStateDirectory.Claim(Name, spec);
         Directory.CreateDirectory(_runtimeRoot);
         var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
         try

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Vse.Build.FileSystem;
 using Vse.Build.Processes;
 using Vse.Runtime.Drivers;
@@ -63,35 +62,16 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     /// <summary>Whether the instance's QEMU runs, from its PID file and /proc alone (no monitor connection).</summary>
     public static bool IsRunning(string stateDirectory) => QemuProcess.Running(new VmFiles(stateDirectory)) is not null;
 
-    [GeneratedRegex(@"^[\w+.-]+$")]
-    private static partial Regex ValidId();
-
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
-        if (!ValidId().IsMatch(spec.Id))
-        {
-            throw new ArgumentException($"'{spec.Id}' is not a valid instance id (letters, digits, '_', '+', '.', '-')", nameof(spec));
-        }
-
         DriverAbilities.RequireNetworkMode(this, spec.Network);
-        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
-        {
-            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
-        }
-
         if (spec.Mounts.FirstOrDefault(mount => !File.Exists(mount.Source) && !Directory.Exists(mount.Source)) is { } missing)
         {
             throw new ArgumentException($"the source of the mount at {missing.Target} does not exist: {missing.Source}", nameof(spec));
         }
 
         var boot = spec.Boot ?? throw new ArgumentException($"instance '{spec.Id}' has no kernel to boot (os.kernel)", nameof(spec));
-        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
-        if (Directory.Exists(handle.StateDirectory))
-        {
-            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
-        }
-
-        Directory.CreateDirectory(handle.StateDirectory);
+        var handle = InstanceStateDirectory.Claim(Name, spec);
         var files = new VmFiles(handle.StateDirectory);
         try
         {

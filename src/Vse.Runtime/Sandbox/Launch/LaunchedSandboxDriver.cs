@@ -280,18 +280,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     /// <summary>The state directory with the overlay's directories, as the runc path makes it.</summary>
     private InstanceHandle Prepare(InstanceSpec spec)
     {
-        if ((spec.Network == NetworkMode.Private) != (spec.Attachment is not null))
-        {
-            throw new ArgumentException("an instance joins a private network exactly when it has the network's attachment", nameof(spec));
-        }
-
-        var handle = new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory));
-        if (Directory.Exists(handle.StateDirectory))
-        {
-            throw new IOException($"the state directory of instance '{spec.Id}' already exists: {handle.StateDirectory}");
-        }
-
-        Directory.CreateDirectory(handle.StateDirectory);
+        var handle = InstanceStateDirectory.Claim(Name, spec);
         new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: false);
         return handle;
     }

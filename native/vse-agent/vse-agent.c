@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cidr.h"
+
 extern char **environ;
 
 #define VERSION 1
@@ -80,21 +82,6 @@ static int mkdir_parents(const char *path) {
 }
 static int mkdir_p(const char *path) {
     return mkdir_parents(path) < 0 || (mkdir(path, 0755) < 0 && errno != EEXIST) ? -1 : 0;
-}
-
-/* ADDRESS/PREFIX, dotted IPv4 and a prefix 1-32. */
-static int parse_cidr(const char *s, struct in_addr *addr, int *prefix) {
-    char a[INET_ADDRSTRLEN];
-    const char *slash = strchr(s, '/');
-    if (!slash || slash - s >= (long)sizeof a || !slash[1] || strlen(slash + 1) > 2) return 0;
-    memcpy(a, s, slash - s);
-    a[slash - s] = 0;
-    *prefix = 0;
-    for (const char *p = slash + 1; *p; p++) {
-        if (*p < '0' || *p > '9') return 0;
-        *prefix = *prefix * 10 + (*p - '0');
-    }
-    return inet_pton(AF_INET, a, addr) == 1 && *prefix >= 1 && *prefix <= 32;
 }
 
 /* A string list: every string NUL-terminated, nothing after the last NUL. Returns a

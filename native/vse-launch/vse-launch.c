@@ -46,6 +46,8 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "cidr.h"
+
 extern char **environ;
 
 /* Docker's default set, as OciSpecBuilder.DefaultCapabilities. */
@@ -129,21 +131,6 @@ static int valid_ifname(const char *s) {
     size_t n = strlen(s);
     if (n == 0 || n >= IFNAMSIZ) return 0;
     return valid_name(s);
-}
-
-/* ADDRESS/PREFIX, dotted IPv4 (inet_pton takes nothing else) and a prefix 1-32. */
-static int parse_cidr(const char *s, struct in_addr *addr, int *prefix) {
-    char a[INET_ADDRSTRLEN];
-    const char *slash = strchr(s, '/');
-    if (!slash || slash - s >= (long)sizeof a || !slash[1] || strlen(slash + 1) > 2) return 0;
-    memcpy(a, s, slash - s);
-    a[slash - s] = 0;
-    *prefix = 0;
-    for (const char *p = slash + 1; *p; p++) {
-        if (*p < '0' || *p > '9') return 0;
-        *prefix = *prefix * 10 + (*p - '0');
-    }
-    return inet_pton(AF_INET, a, addr) == 1 && *prefix >= 1 && *prefix <= 32;
 }
 
 /* Overlay options are comma/colon separated and have no escaping we want to rely on. */

@@ -8,15 +8,8 @@ public sealed class VmBootFailureTests(VmFixture fixture) : IClassFixture<VmFixt
     [SkippableFact]
     public async Task A_kernel_that_panics_is_an_error_with_the_consoles_tail()
     {
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        var driver = fixture.Driver!;
-        var id = "panic-" + Guid.NewGuid().ToString("N")[..8];
-        var spec = fixture.Complete(new InstanceSpec(
-            id, "panics", fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string>(), [], 1, null, NetworkMode.None, []));
+        var driver = fixture.RequireDriver();
+        var spec = fixture.Spec("panics");
         // No init where the kernel is told to look: it panics, and panic=-1 with -no-reboot ends QEMU.
         spec = spec with { Boot = spec.Boot! with { KernelArguments = [.. spec.Boot.KernelArguments, "rdinit=/no/such/init"] } };
         var handle = await driver.CreateAsync(spec, CancellationToken.None);
@@ -24,7 +17,7 @@ public sealed class VmBootFailureTests(VmFixture fixture) : IClassFixture<VmFixt
         {
             var error = await Assert.ThrowsAsync<IOException>(() => driver.StartAsync(handle, CancellationToken.None));
 
-            Assert.Contains($"instance '{id}' did not boot", error.Message);
+            Assert.Contains($"instance '{spec.Id}' did not boot", error.Message);
             Assert.True(error.Message.Contains("Kernel panic", StringComparison.Ordinal), error.Message);
             Assert.Equal(InstanceState.Stopped, (await driver.StateAsync(handle, CancellationToken.None)).State);
         }

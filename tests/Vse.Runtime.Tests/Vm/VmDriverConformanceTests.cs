@@ -10,15 +10,7 @@ public sealed class VmDriverConformanceTests(VmFixture fixture) : DriverConforma
 
     protected override string StateRoot => fixture.StateRoot;
 
-    protected override IDriver RequireDriver()
-    {
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        return fixture.Driver!;
-    }
+    protected override IDriver RequireDriver() => fixture.RequireDriver();
 
     protected override InstanceSpec Complete(InstanceSpec spec) => fixture.Complete(spec);
 }

@@ -65,6 +65,25 @@ public sealed class VmFixture : IAsyncLifetime
 
     public InstanceSpec Complete(InstanceSpec spec) => spec with { Boot = new VmBoot(Kernel!, Arguments) };
 
+    /// <summary>The fixture's driver; skips (or fails under CI) when VMs cannot run here.</summary>
+    public VmDriver RequireDriver()
+    {
+        if (Driver is null)
+        {
+            Requirements.Missing(Unavailable ?? "the VM driver is unavailable");
+        }
+
+        return Driver!;
+    }
+
+    /// <summary>A one-CPU instance of the busybox configuration with a fresh id and state directory below <see cref="StateRoot"/>.</summary>
+    public InstanceSpec Spec(string hostname, long? memoryBytes = null, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var id = $"{hostname}-{Guid.NewGuid().ToString("N")[..8]}";
+        return Complete(new InstanceSpec(
+            id, hostname, Rootfs, Path.Combine(StateRoot, id), env ?? new Dictionary<string, string>(), [], 1, memoryBytes, NetworkMode.None, []));
+    }
+
     public Task DisposeAsync()
     {
         _directory.Dispose();

@@ -94,15 +94,8 @@ public sealed class VmMigrationTests(VmFixture fixture) : IClassFixture<VmFixtur
     private (VmDriver Driver, InstanceSpec Spec) OnHostA(string hostname)
     {
         Requirements.Root();
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        var id = $"{hostname}-{_suffix}";
-        var spec = fixture.Complete(new InstanceSpec(
-            id, hostname, fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string> { ["PATH"] = "/bin:/sbin" },
-            [], Cpus: 1, MemoryBytes: 128L << 20, NetworkMode.None, []));
+        fixture.RequireDriver();
+        var spec = fixture.Spec(hostname, 128L << 20, new Dictionary<string, string> { ["PATH"] = "/bin:/sbin" });
         return (new VmDriver(fixture.Cache, fixture.Agent!, fixture.Accelerator, "/run/netns/" + HostA), spec);
     }
 

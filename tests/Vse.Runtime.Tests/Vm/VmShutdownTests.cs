@@ -10,15 +10,8 @@ public sealed class VmShutdownTests(VmFixture fixture) : IClassFixture<VmFixture
     [SkippableFact]
     public async Task Stop_powers_the_guest_off_through_its_agent()
     {
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the VM driver is unavailable");
-        }
-
-        var driver = fixture.Driver!;
-        var id = "shutdown-" + Guid.NewGuid().ToString("N")[..8];
-        var spec = fixture.Complete(new InstanceSpec(
-            id, "shutdown", fixture.Rootfs, Path.Combine(fixture.StateRoot, id), new Dictionary<string, string>(), [], 1, null, NetworkMode.None, []));
+        var driver = fixture.RequireDriver();
+        var spec = fixture.Spec("shutdown");
         var instance = await RunningInstance.StartAsync(driver, spec);
         try
         {

@@ -43,6 +43,7 @@
 #include <linux/capability.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/openat2.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -86,6 +87,7 @@ static struct {
     char **bind_src, **bind_dst, **cgroots, **env, **argv;
     int nbind, ncg, nenv, hold;
     int *bind_rw;
+    struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
 } opt = {.fabric = -1, .init = -1};
@@ -360,6 +362,15 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         struct mount_attr ma = {.attr_set = (opt.bind_rw[i] ? 0 : MOUNT_ATTR_RDONLY) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
         trees[i] = open_tree(AT_FDCWD, opt.bind_src[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         TRY(trees[i], opt.bind_src[i]);
+        /* The tree's root must be the object pinned at start: a path swapped since (for a symlink
+         * to /etc, say) would otherwise be followed here. */
+        struct stat id;
+        TRY(fstat(trees[i], &id), "fstat bind");
+        if (id.st_dev != opt.bind_id[i].st_dev || id.st_ino != opt.bind_id[i].st_ino) {
+            snprintf(path, sizeof path, "bind source %s changed after it was checked", opt.bind_src[i]);
+            errno = ESTALE;
+            die(path);
+        }
         TRY(mount_setattr(trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof ma), "bind attributes");
     }
     snprintf(path, sizeof path, "%s/rootfs", state);
@@ -764,6 +775,26 @@ static int cmd_init(void) {
     }
 }
 
+/* Bind sources are checked by vse against site policy as canonical paths, then handed here.
+ * Each is opened once, now, with no symlink allowed anywhere on its path, and its identity kept;
+ * every instance then mounts only that object (checked in the child). A directory swapped for a
+ * symlink after vse's check is refused here; one swapped later is refused in the child. */
+static int pin_binds(void) {
+    opt.bind_id = calloc(opt.nbind + 1, sizeof *opt.bind_id);
+    if (!opt.bind_id) die("calloc");
+    for (int i = 0; i < opt.nbind; i++) {
+        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+        int fd = syscall(SYS_openat2, AT_FDCWD, opt.bind_src[i], &how, sizeof how);
+        if (fd < 0 || fstat(fd, &opt.bind_id[i]) < 0) {
+            fprintf(stderr, "vse-launch: bind source %s: %s\n", opt.bind_src[i],
+                    errno == ELOOP ? "a symlink on its path (it was symlink-free when checked)" : strerror(errno));
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 1 && !strcmp(argv[0], "vse-init")) return cmd_init();
     if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
@@ -797,6 +828,7 @@ int main(int argc, char **argv) {
             opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
         } else usage();
     }
+    if (pin_binds() < 0) return 2;
     /* Either the built-in init or ARGV, never both. */
     if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
     opt.argv = opt.init >= 0 ? NULL : argv + i + 1;

@@ -2,6 +2,7 @@ using Vse.Description;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 using Vse.Description.Policy;
+using Vse.Runtime.Drivers;
 
 namespace Vse.Deploy;
 
@@ -14,6 +15,44 @@ namespace Vse.Deploy;
 /// </summary>
 public static class DeployPolicy
 {
+    /// <summary>
+    /// The description's mounts as the drivers get them, checked against site policy after the
+    /// build and right before instances start: each source canonicalised once (symlinks resolved),
+    /// that exact path checked against <c>allow.mounts</c>, and that exact path handed on. Drivers
+    /// then refuse a path that has grown a symlink since (<see cref="PinnedMounts"/>), so what is
+    /// mounted is what was checked, even when a directory is swapped for a link during the build.
+    /// </summary>
+    public static MountGrant GrantMounts(ResolvedDescription resolved, string siteDirectory, string driver)
+    {
+        var granted = new List<InstanceMount>();
+        var content = resolved.Content;
+        if (content["mounts"] is MapValue mounts)
+        {
+            var canonicalMounts = MapValue.Empty;
+            foreach (var (target, entry) in mounts.Entries)
+            {
+                var map = entry as MapValue ?? MapValue.Empty;
+                var source = (map["source"] as ScalarValue)?.AsString;
+                if (source is null)
+                {
+                    continue;
+                }
+
+                var canonical = HostPaths.Canonicalize(source);
+                var readOnly = (map["mode"] as ScalarValue)?.AsString != "rw";
+                granted.Add(new InstanceMount(target, canonical, readOnly));
+                canonicalMounts = canonicalMounts.With(target, map.With("source", ScalarValue.Of(canonical)));
+            }
+
+            content = content.With("mounts", canonicalMounts);
+        }
+
+        var (policy, diagnostics) = SitePolicyLoader.Load(resolved.Layers.Select(l => l.File), siteDirectory);
+        var fallback = SourceLocation.StartOf(resolved.Layers[^1].File);
+        SourceLocation Locate(string path) => resolved.Provenance.LastWrite(path)?.Location ?? fallback;
+        return new MountGrant(granted, [.. diagnostics, .. PolicyChecker.Check(content, policy, Locate), .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver"))]);
+    }
+
     public static IReadOnlyList<Diagnostic> Recheck(
         ResolvedDescription resolved, string siteDirectory, string driver, int? instances = null, int? perNode = null)
     {

@@ -2,6 +2,7 @@ using Vse.Build.FileSystem;
 using Vse.Build.Kernels;
 using Vse.Build.Processes;
 using Vse.Deploy.Network;
+using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
@@ -43,6 +44,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver, hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
+        template = template with { Mounts = Granted(template, plan.GrantedMounts) };
         PrivateNetwork? network = null;
         try
         {
@@ -57,7 +59,8 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
                 network = await PrivateNetwork.CreateAsync(
                     deployment.Id, AddressPlan.Parse(SubnetOf(configuration) ?? AddressPlan.DefaultSubnet), hostnames, NetworkDirectory(deployment.Id), cancellationToken);
-                template = template with { Mounts = [.. template.Mounts, .. network.Mounts] };
+                // vse's own files; canonical, as drivers take no path with a symlink in it.
+                template = template with { Mounts = [.. template.Mounts, .. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })] };
             }
 
             var specs = deployment.Instances.Select(instance => template with
@@ -81,6 +84,25 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             await CleanupAsync(deployment.Id, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The mounts an instance gets: those deploy-time policy granted, which must be the
+    /// description's own (same targets); never the description's paths unchecked.
+    /// </summary>
+    private static IReadOnlyList<InstanceMount> Granted(InstanceSpec spec, IReadOnlyList<InstanceMount>? granted)
+    {
+        if (spec.Mounts.Count == 0 && (granted is null || granted.Count == 0))
+        {
+            return [];
+        }
+
+        if (granted is null || !granted.Select(m => m.Target).Order(StringComparer.Ordinal).SequenceEqual(spec.Mounts.Select(m => m.Target).Order(StringComparer.Ordinal)))
+        {
+            throw new InvalidOperationException("the description's mounts were not granted by the deploy-time policy check (DeployPolicy.GrantMounts)");
+        }
+
+        return granted;
     }
 
     /// <summary>The OCI runtime path and VMs: each instance created and started on its own, several at once.</summary>
@@ -198,14 +220,18 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// </summary>
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(
-        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, IReadOnlyList<InstanceMount>? grantedMounts,
+        IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
-        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
+        shape = shape with { Mounts = Granted(shape, grantedMounts) };
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0
+            || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
         {
             // Services need the init; a private network is plugged in between create and start;
+            // granted mounts are checked between create and start (PinnedMounts);
             // the bulk launcher always starts the init; a VM always boots.
-            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName), progress, cancellationToken);
+            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
             try
             {
                 return await ExecAsync(started.Deployment, 0, request, cancellationToken);

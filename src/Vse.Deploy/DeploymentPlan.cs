@@ -1,3 +1,4 @@
+using Vse.Runtime.Drivers;
 using Vse.Runtime.Sandbox;
 
 namespace Vse.Deploy;
@@ -10,4 +11,10 @@ namespace Vse.Deploy;
 /// 2 cores (shared/reference/bulk-launch.md), and every one in flight is a runtime process.
 /// </param>
 /// <param name="Driver">The driver's name: <c>sandbox</c> or <c>vm</c>.</param>
-public sealed record DeploymentPlan(int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = SandboxDriver.DriverName);
+/// <param name="GrantedMounts">
+/// The description's mounts as <see cref="DeployPolicy.GrantMounts"/> cleared them; required when
+/// the description has mounts (its own paths are never mounted unchecked).
+/// </param>
+public sealed record DeploymentPlan(
+    int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = SandboxDriver.DriverName,
+    IReadOnlyList<InstanceMount>? GrantedMounts = null);

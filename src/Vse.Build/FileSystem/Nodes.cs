@@ -22,7 +22,22 @@ public static class Nodes
             throw error;
         }
 
-        return new NodeStatus(
+        return StatusOf(buffer);
+    }
+
+    /// <summary>The status of what an open descriptor refers to (an <c>O_PATH</c> one too).</summary>
+    public static NodeStatus StatusOf(int descriptor)
+    {
+        if (Libc.Statx(descriptor, "", Libc.AtEmptyPath, Libc.StatxBasicStats, out var buffer) != 0)
+        {
+            throw Libc.LastError("stat", $"descriptor {descriptor}");
+        }
+
+        return StatusOf(buffer);
+    }
+
+    private static NodeStatus StatusOf(Libc.StatxBuffer buffer) =>
+        new(
             TypeOf(buffer.Mode),
             (UnixFileMode)(buffer.Mode & PermissionMask),
             buffer.Uid,
@@ -34,7 +49,6 @@ public static class Nodes
             buffer.RdevMinor,
             buffer.Inode,
             ((ulong)buffer.DevMajor << 32) | buffer.DevMinor);
-    }
 
     private static NodeType TypeOf(ushort mode) => (mode & FileTypeMask) switch
     {

@@ -17,6 +17,9 @@ internal static partial class Libc
     /// <summary><c>AT_SYMLINK_NOFOLLOW</c>: act on a symlink itself, never on its target.</summary>
     internal const int AtSymlinkNoFollow = 0x100;
 
+    /// <summary>With an empty path: the descriptor itself (statx of an fd).</summary>
+    internal const int AtEmptyPath = 0x1000;
+
     internal const int ENOENT = 2;
     internal const int EPERM = 1;
     internal const int EINVAL = 22;

@@ -3,6 +3,7 @@ using Vse.Cli.Output;
 using Vse.Deploy;
 using Vse.Description;
 using Vse.Description.Model;
+using Vse.Runtime.Drivers;
 using Vse.Runtime.Sandbox;
 using Vse.Runtime.Vm;
 using Vse.State.Configurations;
@@ -33,7 +34,7 @@ internal static class DeployCommand
                 return exitCode;
             }
 
-            var (configuration, _, workspace, driver, instances, perNode) = prepared;
+            var (configuration, _, workspace, driver, instances, perNode, mounts) = prepared;
             if (instances > perNode)
             {
                 // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
@@ -46,7 +47,7 @@ internal static class DeployCommand
             try
             {
                 result = await workspace.Instances.DeployAsync(
-                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver), progress, cancellationToken);
+                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts), progress, cancellationToken);
             }
             finally
             {
@@ -104,12 +105,23 @@ internal static class DeployCommand
 
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
         var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
-        return (new PreparedDeployment(configuration, resolved, workspace, driver, instances, perNode), ExitCodes.Success);
+        // Checked again now, after the build, on the paths the instances will mount: a directory
+        // swapped for a symlink while the build ran is caught here or, later still, by the driver.
+        var grant = DeployPolicy.GrantMounts(resolved, resolveOptions.SearchPath.SiteDirectory, driver);
+        DiagnosticPrinter.Print(grant.Diagnostics, environment, Console.Error);
+        if (!grant.Allowed)
+        {
+            return (null, DiagnosticPrinter.ExitCodeFor(grant.Diagnostics));
+        }
+
+        return (new PreparedDeployment(configuration, resolved, workspace, driver, instances, perNode, grant.Mounts), ExitCodes.Success);
     }
 }
 
 /// <summary>A configuration built and cleared by policy for deployment, with the description it came from.</summary>
-internal sealed record PreparedDeployment(ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, string Driver, int Instances, int PerNode);
+internal sealed record PreparedDeployment(
+    ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, string Driver, int Instances, int PerNode,
+    IReadOnlyList<InstanceMount> GrantedMounts);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions

@@ -29,7 +29,7 @@ internal static class RunCommand
                 Stdout: Console.OpenStandardOutput(),
                 Stderr: Console.OpenStandardError());
             var progress = new Vse.Cli.Output.DeployProgressPrinter(Console.Error, interactive: false);
-            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), progress, cancellationToken);
+            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken);
         });
         return command;
     }

@@ -123,5 +123,11 @@ public static class OciSpecBuilder
 
     // rbind so that mounts below a granted directory come along; the mode applies to the bind.
     private static OciMount Bind(InstanceMount mount) =>
-        new(mount.Target, "bind", mount.Source, ["rbind", mount.ReadOnly ? "ro" : "rw", "nosuid", "nodev"]);
+        new(mount.Target, "bind", mount.Source, [GrantedMarker, mount.ReadOnly ? "ro" : "rw", "nosuid", "nodev"]);
+
+    // Only the instance's granted mounts are recursive binds: the defaults are proc, tmpfs and the like.
+    private const string GrantedMarker = "rbind";
+
+    /// <summary>True for a mount made from an <see cref="InstanceMount"/> (a host path granted to the instance).</summary>
+    public static bool IsGranted(OciMount mount) => mount.Type == "bind" && mount.Options?.Contains(GrantedMarker) == true;
 }

@@ -35,12 +35,31 @@ public sealed partial class SandboxDriver : ICheckpointable
             await RunAsync(["delete", handle.Id], cancellationToken);
         }
 
+        // The bundle's granted mounts are made again by path: pinned first, checked after.
+        using var pins = PinnedMounts.Open(GrantedMountsOf(handle));
         await WithCriuLogsAsync(handle, "restore", "restore.log", (log, work) =>
             RunIntoInitLogAsync(
                 handle,
                 ["--log", log, "--log-format", "json", "restore", "--detach", "--image-path", images, "--work-path", work, "--bundle", handle.StateDirectory, "--pid-file", InstanceProcess.PidFile(handle), handle.Id],
                 cancellationToken),
             cancellationToken);
+        try
+        {
+            pins.VerifyMountedIn(InstanceProcess.Pid(handle) ?? throw new IOException($"instance '{handle.Id}' has no process after restore"));
+        }
+        catch
+        {
+            await StopAsync(handle, KillTimeout, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The granted mounts recorded in the instance's bundle.</summary>
+    private static IEnumerable<InstanceMount> GrantedMountsOf(InstanceHandle handle)
+    {
+        var oci = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(handle.StateDirectory, "config.json")), OciSpecJson.Default.OciSpec)
+            ?? throw new InvalidDataException($"{handle.StateDirectory}/config.json is empty");
+        return oci.Mounts.Where(OciSpecBuilder.IsGranted).Select(m => new InstanceMount(m.Destination, m.Source, ReadOnly: m.Options?.Contains("ro") == true));
     }
 
     /// <summary>

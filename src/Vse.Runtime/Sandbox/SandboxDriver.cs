@@ -65,10 +65,13 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
+        using var pins = PinnedMounts.Open(spec.Mounts);
         var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, cancellationToken);
         try
         {
             await CreateContainerAsync(handle, cancellationToken);
+            // Mounted by path in the instance's namespace; checked against the pins before its init runs.
+            pins.VerifyMountedIn(InstanceProcess.Pid(handle) ?? throw new IOException($"instance '{spec.Id}' has no process after create"));
             if (spec.Attachment is { } attachment)
             {
                 // The runtime made the network namespace at create; it is plugged in before the

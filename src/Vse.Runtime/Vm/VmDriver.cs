@@ -237,7 +237,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     private static async Task CopyGrantedFilesAsync(InstanceSpec spec, VmFiles files, CancellationToken cancellationToken)
     {
         var list = new List<string>();
-        foreach (var (mount, index) in VmAgentConfiguration.CopiedFiles(spec).Select((mount, index) => (mount, index)))
+        var granted = VmAgentConfiguration.CopiedFiles(spec).ToList();
+        using var pins = PinnedMounts.Open(granted);
+        foreach (var (mount, index) in pins.Mounts.Select((mount, index) => (mount, index)))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(files.CopiedFile(index))!);
             File.Copy(mount.Source, files.CopiedFile(index));
@@ -268,6 +270,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     {
         var qemu = ExternalTool.Require(Kvm.Qemu, "qemu-system-x86");
         var machine = await QemuMachine.ReadAsync(files.Machine, cancellationToken);
+        // QEMU opens each share's directory as it starts: pinned until then (PinnedMounts).
+        using var pins = PinnedMounts.Open(machine.Shares.Select(share => new InstanceMount(share.Tag, share.Source, share.ReadOnly)));
+        machine = machine with { Shares = [.. machine.Shares.Zip(pins.Mounts, (share, pinned) => share with { Source = pinned.Source })] };
         List<string> command = [qemu, .. QemuMachine.Arguments(machine, files, run), .. extraArguments, "-daemonize", "-pidfile", run.Pid];
         // On a private network QEMU opens its tap device in the fabric's namespace, so it runs there.
         networkNamespace ??= machine.Nic?.Namespace ?? hostNamespace;

@@ -283,6 +283,34 @@ public abstract class DriverConformanceTests
     }
 
     [SkippableFact]
+    public async Task AMountSourceWithASymlinkOnItsPathIsRefusedNotFollowed()
+    {
+        // Deploy checks a canonical source against site policy; if a directory on it is swapped
+        // for a symlink afterwards (CVE-2021-30465's class), the driver refuses instead of following.
+        var driver = RequireDriver();
+        var host = Path.Combine(StateRoot, "host-" + Guid.NewGuid().ToString("N")[..8]);
+        var secret = Directory.CreateDirectory(Path.Combine(host, "secret")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secret, "shadow"), "not for the instance\n");
+        var swapped = Path.Combine(host, "allowed");
+        Directory.CreateSymbolicLink(swapped, secret);
+        try
+        {
+            var spec = NewSpec(mounts: [new InstanceMount("/data", swapped, ReadOnly: true)]);
+            var refused = await Assert.ThrowsAnyAsync<IOException>(async () =>
+            {
+                await using var instance = await RunningInstance.StartAsync(driver, spec);
+            });
+
+            Assert.Contains("symlink", refused.Message);
+            Assert.False(Directory.Exists(spec.StateDirectory), "a refused instance leaves no state");
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public async Task ServicesAreStartedWithTheInstance()
     {
         await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec(services: ["syslogd"]));

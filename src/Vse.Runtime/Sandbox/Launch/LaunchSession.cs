@@ -107,6 +107,13 @@ internal sealed class LaunchSession : IAsyncDisposable
             await _process.StandardInput.WriteAsync(text, cancellationToken);
             await _process.StandardInput.FlushAsync(cancellationToken);
         }
+        catch (IOException)
+        {
+            // The launcher refused to start (a bad argument, a bind source it will not pin) and
+            // closed its input: its own words say why, not the broken pipe.
+            await _process.WaitForExitAsync(cancellationToken);
+            throw new IOException($"vse-launch exited ({_process.ExitCode}) {(await _stderr).Trim()}".Trim());
+        }
         finally
         {
             _writing.Release();

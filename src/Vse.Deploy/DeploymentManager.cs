@@ -270,7 +270,32 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var instance = deployment.Instances.FirstOrDefault(i => i.Index == index)
             ?? throw new InstanceNotFoundException(deployment.Id, index);
         var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
-        return await driver.ExecAsync(handle, request, cancellationToken);
+        var exitCode = await driver.ExecAsync(handle, request, cancellationToken);
+        // A command killed by a signal: by itself, or because its instance went away under it.
+        if (exitCode > 128 && await HasGoneAsync(deployment.Id, index, cancellationToken))
+        {
+            throw new InstanceEndedException(deployment.Id, index, exitCode);
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Whether an instance is no longer up: its deployment removed, its record no longer running, or its init ended.</summary>
+    private async Task<bool> HasGoneAsync(string deploymentId, int index, CancellationToken cancellationToken)
+    {
+        Deployment now;
+        try
+        {
+            now = await deployments.GetAsync(deploymentId, cancellationToken);
+        }
+        catch (DeploymentNotFoundException)
+        {
+            return true;
+        }
+
+        return now.Record.State is not (LifecycleState.Running or LifecycleState.Suspended)
+            || now.Instances.FirstOrDefault(i => i.Index == index) is not { } instance
+            || ObservedState(now, instance) is not ("running" or "suspended");
     }
 
     /// <summary>Freezes every instance (cgroup freezer); their memory stays, their processes stop running.</summary>

@@ -95,6 +95,43 @@ public sealed class DeployCrashAndTerminalTests
     }
 
     [SkippableFact]
+    public async Task Exec_whose_instance_is_cleaned_up_under_it_says_so_instead_of_a_bare_137()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        var id = (await workspace.RunAsync("deploy", "crash.vse.yaml")).Stdout.Trim();
+        var marker = "4321";
+        var exec = workspace.RunAsync("exec", id + "/0", "--", "sleep", marker);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!Directory.EnumerateDirectories("/proc").Any(p => ReadCommandLine(p) == "sleep\0" + marker + "\0"))
+        {
+            Assert.False(exec.IsCompleted, "exec ended before its command was seen");
+            Assert.True(DateTime.UtcNow < deadline, "the command never started");
+            await Task.Delay(20);
+        }
+
+        var cleaned = await workspace.RunAsync("cleanup", id);
+        var outcome = await exec;
+
+        Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+        Assert.Equal(4, outcome.ExitCode);
+        Assert.Contains($"instance {id}/0 ended while the command ran", outcome.Stderr);
+    }
+
+    private static string? ReadCommandLine(string processDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(processDirectory, "cmdline"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [SkippableFact]
     public async Task Exec_interrupted_passes_sigterm_to_the_command_inside_so_it_can_stop_cleanly()
     {
         Requirements.Root();

@@ -123,16 +123,16 @@ internal sealed class LayerApplication(ImageRoot root, bool privileged)
 
     private void RemoveLowerContents(string directoryHost, CancellationToken cancellationToken)
     {
-        foreach (var child in Directory.EnumerateFileSystemEntries(directoryHost).ToList())
+        foreach (var child in TreeWalker.Children(directoryHost, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!unpacked.Contains(child))
+            if (!unpacked.Contains(child.HostPath))
             {
-                TreeDeleter.Delete(child, cancellationToken);
+                TreeDeleter.Delete(child.HostPath, cancellationToken);
             }
-            else if (Nodes.TryGetStatus(child) is { IsDirectory: true })
+            else if (child.Status.IsDirectory)
             {
-                RemoveLowerContents(child, cancellationToken);
+                RemoveLowerContents(child.HostPath, cancellationToken);
             }
         }
     }

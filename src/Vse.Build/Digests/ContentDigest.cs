@@ -53,9 +53,15 @@ public static class ContentDigest
         ArgumentException.ThrowIfNullOrEmpty(hostDirectory);
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostDirectory));
         root = new DirectoryInfo(root).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? root;
-        var entries = new List<(string RelativePath, string HostPath, NodeStatus Status)>();
-        Walk(root, ".", entries, cancellationToken);
+        // Mount points are entered, as the cp -a that copies a rootfs: base enters them; symlinks never are.
+        var entries = TreeWalker.Walk(root, FileSystemBoundary.Cross, cancellationToken)
+            .Select(entry => (entry.RelativePath, entry.HostPath, entry.Status))
+            .ToList();
         entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        if (entries.Count == 0)
+        {
+            throw new DirectoryNotFoundException($"'{hostDirectory}' does not exist");
+        }
 
         using var tree = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AppendField(tree, TreeFormat);
@@ -76,24 +82,6 @@ public static class ContentDigest
         }
 
         return Prefix + Convert.ToHexStringLower(tree.GetHashAndReset());
-    }
-
-    private static void Walk(string hostPath, string relativePath, List<(string, string, NodeStatus)> entries, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var status = Nodes.TryGetStatus(hostPath)
-            ?? throw new FileNotFoundException($"'{hostPath}' disappeared while its digest was computed", hostPath);
-        entries.Add((relativePath, hostPath, status));
-        if (!status.IsDirectory)
-        {
-            return;
-        }
-
-        foreach (var child in Directory.EnumerateFileSystemEntries(hostPath))
-        {
-            var name = Path.GetFileName(child);
-            Walk(child, relativePath == "." ? name : relativePath + "/" + name, entries, cancellationToken);
-        }
     }
 
     // Length-prefixed, so no file name (newlines included) can make two trees hash alike.

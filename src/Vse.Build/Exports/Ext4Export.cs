@@ -45,6 +45,7 @@ internal static class Ext4Export
                 "-T", "default",
                 "-N", geometry.Inodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-L", "vse",
+                // -d reads the tree with lstat: a symlink is stored as a link, never followed.
                 "-d", rootfs,
 
                 // -d gives the root directory to the caller of mkfs; the tree's root has its own owner.

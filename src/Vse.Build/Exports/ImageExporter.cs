@@ -11,16 +11,18 @@ public static class ImageExporter
     /// <exception cref="InvalidExportTargetException">The destination overlaps the tree, or is of the wrong kind.</exception>
     /// <exception cref="Processes.ToolMissingException">A tool the format needs is not installed.</exception>
     /// <exception cref="Processes.ToolFailedException">A tool failed; its message carries the tool's own words.</exception>
-    public static async Task ExportAsync(string rootfs, ExportedImageConfig config, ExportTarget target, CancellationToken cancellationToken)
+    /// <returns>What the export left out or changed (only <c>dir</c> changes anything: see <see cref="ExportResult"/>).</returns>
+    public static async Task<ExportResult> ExportAsync(string rootfs, ExportedImageConfig config, ExportTarget target, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var source = ExportPaths.RequireRootfs(rootfs);
         var destination = ExportPaths.PrepareDestination(source, target, target.Format is ExportFormat.Dir or ExportFormat.Oci);
         using var staged = new StagedOutput(destination);
+        var result = ExportResult.Unchanged;
         switch (target.Format)
         {
             case ExportFormat.Dir:
-                await DirectoryExport.WriteAsync(source, staged.TemporaryPath, cancellationToken);
+                result = await DirectoryExport.WriteAsync(source, staged.TemporaryPath, cancellationToken);
                 break;
             case ExportFormat.Tar:
                 await TarExport.WriteAsync(source, staged.TemporaryPath, cancellationToken);
@@ -43,5 +45,6 @@ public static class ImageExporter
 
         cancellationToken.ThrowIfCancellationRequested();
         staged.Commit();
+        return result;
     }
 }

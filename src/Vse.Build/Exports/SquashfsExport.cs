@@ -16,17 +16,27 @@ internal static class SquashfsExport
     /// </summary>
     private const string ZstdLevel = "9";
 
+    private const string OneFileSystemOption = "-one-file-system";
+
     private static readonly SemaphoreSlim ProbeLock = new(1, 1);
     private static string? compressor;
+    private static bool supportsOneFileSystem;
 
     public static async Task WriteAsync(string rootfs, string output, CancellationToken cancellationToken)
     {
         var mksquashfs = ExternalTool.Require("mksquashfs", "squashfs-tools");
-        var compression = await CompressorAsync(mksquashfs, cancellationToken);
+        var (compression, oneFileSystem) = await CapabilitiesAsync(mksquashfs, cancellationToken);
 
-        // mksquashfs keeps owners, modes, times, xattrs and hard links by default. Both paths
-        // are absolute, so neither can be read as an option (mksquashfs knows no "--").
+        // mksquashfs keeps owners, modes, times, xattrs and hard links by default, and stores a
+        // symlink as a link (never following one inside the tree). Both paths are absolute, so
+        // neither can be read as an option (mksquashfs knows no "--").
         List<string> arguments = [rootfs, output, "-noappend", "-comp", compression, "-quiet", "-no-progress"];
+        if (oneFileSystem)
+        {
+            // Stay in the tree's file system, as every walk of an image does (mksquashfs 4.5 and later).
+            arguments.Add(OneFileSystemOption);
+        }
+
         if (compression == "zstd")
         {
             arguments.AddRange(["-Xcompression-level", ZstdLevel]);
@@ -39,8 +49,8 @@ internal static class SquashfsExport
             environment: ToolEnvironment.CLocale);
     }
 
-    // Which compressors exist depends on how squashfs-tools was built; its help lists them.
-    private static async Task<string> CompressorAsync(string mksquashfs, CancellationToken cancellationToken)
+    // Which compressors and options exist depends on how and when squashfs-tools was built; its help lists them.
+    private static async Task<(string Compressor, bool OneFileSystem)> CapabilitiesAsync(string mksquashfs, CancellationToken cancellationToken)
     {
         await ProbeLock.WaitAsync(cancellationToken);
         try
@@ -48,11 +58,13 @@ internal static class SquashfsExport
             if (compressor is null)
             {
                 var help = await ExternalTool.RunUncheckedAsync(mksquashfs, ["-help"], cancellationToken, environment: ToolEnvironment.CLocale);
-                var available = AvailableCompressors(help.Stdout + "\n" + help.Stderr);
+                var text = help.Stdout + "\n" + help.Stderr;
+                var available = AvailableCompressors(text);
+                supportsOneFileSystem = text.Contains(OneFileSystemOption, StringComparison.Ordinal);
                 compressor = PreferredCompressors.FirstOrDefault(available.Contains) ?? "gzip";
             }
 
-            return compressor;
+            return (compressor, supportsOneFileSystem);
         }
         finally
         {

@@ -35,6 +35,11 @@ internal static class TarExport
 
                 // Directory order depends on the file system; sorting makes the archive a function of the tree.
                 "--sort=name",
+
+                // tar archives a symlink as a link (it follows one only with --dereference, never
+                // given here), so an image's "s -> /" stays a link; and it stays in the tree's
+                // file system, as every walk of an image does.
+                "--one-file-system",
                 ".",
             ],
             cancellationToken,

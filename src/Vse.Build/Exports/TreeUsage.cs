@@ -23,75 +23,57 @@ internal sealed record TreeUsage(long DataBytes, long Inodes)
     /// <summary>An ext4 directory entry: inode (4), record length (2), name length and type (2), name padded to 4.</summary>
     private const int DirectoryEntryHeader = 8;
 
+    /// <summary>Walks <paramref name="rootfs"/> without following a symlink or leaving its file system (<see cref="TreeWalker"/>).</summary>
     public static TreeUsage Measure(string rootfs, CancellationToken cancellationToken)
     {
-        var counter = new Counter(cancellationToken);
-        counter.Directory(rootfs);
-        return new TreeUsage(counter.DataBytes, counter.Inodes);
-    }
+        var filesSeen = new HashSet<(ulong Device, ulong Inode)>();
 
-    private static long WholeBlocks(long bytes) => (bytes + BlockSize - 1) / BlockSize * BlockSize;
-
-    private sealed class Counter(CancellationToken cancellationToken)
-    {
-        private readonly HashSet<(ulong Device, ulong Inode)> filesSeen = [];
-
-        public long DataBytes { get; private set; }
-
-        public long Inodes { get; private set; }
-
-        public void Directory(string path)
+        // Bytes of the entries of each directory, by relative path; "." and ".." are entries too.
+        var entryBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long dataBytes = 0, inodes = 0;
+        foreach (var entry in TreeWalker.Walk(rootfs, FileSystemBoundary.Stay, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Inodes++;
-
-            // "." and ".." are entries too.
-            long entryBytes = 2 * (DirectoryEntryHeader + 4);
-            foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(path))
+            if (entry.RelativePath != ".")
             {
-                var status = Nodes.TryGetStatus(entry);
-                if (status is null)
-                {
-                    continue;
-                }
-
-                entryBytes += DirectoryEntryHeader + ((Encoding.UTF8.GetByteCount(Path.GetFileName(entry)) + 3) & ~3);
-                Node(entry, status);
+                var parent = Path.GetDirectoryName(entry.RelativePath) is { Length: > 0 } directory ? directory : ".";
+                entryBytes[parent] += DirectoryEntryHeader + ((Encoding.UTF8.GetByteCount(entry.Name) + 3) & ~3);
             }
 
-            DataBytes += Math.Max(BlockSize, WholeBlocks(entryBytes));
-        }
-
-        private void Node(string path, NodeStatus status)
-        {
+            var status = entry.Status;
             switch (status.Type)
             {
                 case NodeType.Directory:
-                    Directory(path);
+                    inodes++;
+                    entryBytes[entry.RelativePath] = 2 * (DirectoryEntryHeader + 4);
                     break;
                 case NodeType.RegularFile:
                     // Every regular file is remembered, not only those with several links (NodeStatus
                     // has no link count): a second name of an inode adds no blocks.
                     if (filesSeen.Add((status.FileSystemDevice, status.Inode)))
                     {
-                        Inodes++;
-                        DataBytes += WholeBlocks(status.Size) + BlockSize * (status.Size / ExtentBytes);
+                        inodes++;
+                        dataBytes += WholeBlocks(status.Size) + BlockSize * (status.Size / ExtentBytes);
                     }
 
                     break;
                 case NodeType.Symlink:
-                    Inodes++;
+                    inodes++;
                     if (status.Size >= InlineSymlinkLength)
                     {
-                        DataBytes += BlockSize;
+                        dataBytes += BlockSize;
                     }
 
                     break;
                 default:
                     // Device nodes, fifos and sockets are an inode and nothing else.
-                    Inodes++;
+                    inodes++;
                     break;
             }
         }
+
+        dataBytes += entryBytes.Values.Sum(bytes => Math.Max(BlockSize, WholeBlocks(bytes)));
+        return new TreeUsage(dataBytes, inodes);
     }
+
+    private static long WholeBlocks(long bytes) => (bytes + BlockSize - 1) / BlockSize * BlockSize;
 }

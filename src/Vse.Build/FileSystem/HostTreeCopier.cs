@@ -41,14 +41,9 @@ internal sealed class HostTreeCopier(ImageRoot root, UnixFileMode? mode, ImageOw
         var (imageHostPath, created) = root.CreateDirectoryCore(
             imagePath, DirectoryModeFor(mode) ?? status.Mode, owner, applyToExisting: false, cancellationToken);
         directories++;
-        var children = Directory.EnumerateFileSystemEntries(hostPath).Order(StringComparer.Ordinal).ToList();
-        foreach (var child in children)
+        foreach (var child in TreeWalker.Children(hostPath, cancellationToken))
         {
-            if (Nodes.TryGetStatus(child) is { } childStatus)
-            {
-                var childImagePath = ImagePath.Combine(imagePath, Path.GetFileName(child));
-                await CopyAsync(child, childStatus, childImagePath, cancellationToken).ConfigureAwait(false);
-            }
+            await CopyAsync(child.HostPath, child.Status, ImagePath.Combine(imagePath, child.Name), cancellationToken).ConfigureAwait(false);
         }
 
         if (created)

@@ -1,6 +1,11 @@
 namespace Vse.Build.FileSystem;
 
-/// <summary>Recursive removal that never follows a symlink: a link is removed as a name.</summary>
+/// <summary>
+/// Recursive removal that never follows a symlink (a link is removed as a name) and never
+/// deletes through a mount point: a directory on another file system inside the tree stops
+/// the removal with an error, as <c>rm --one-file-system</c> would, rather than emptying
+/// whatever is mounted there.
+/// </summary>
 public static class TreeDeleter
 {
     private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -21,13 +26,15 @@ public static class TreeDeleter
     private static void DeleteContents(string directoryHostPath, NodeStatus status, CancellationToken cancellationToken)
     {
         MakeModifiable(directoryHostPath, status);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(directoryHostPath).ToList())
+        foreach (var entry in TreeWalker.Children(directoryHostPath, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Nodes.TryGetStatus(entry) is { } entryStatus)
+            if (entry.IsMountPoint)
             {
-                DeleteNode(entry, entryStatus, cancellationToken);
+                throw new IOException($"'{entry.HostPath}' is a mount point (another file system); not deleting through it");
             }
+
+            DeleteNode(entry.HostPath, entry.Status, cancellationToken);
         }
     }
 

@@ -1,16 +1,19 @@
 namespace Vse.Build.FileSystem;
 
-/// <summary>The bytes of the regular files below a directory, each hard-linked file counted once.</summary>
+/// <summary>
+/// The bytes of the regular files below a directory, each hard-linked file counted once.
+/// Symlinks are never followed and other file systems never entered (<see cref="TreeWalker"/>):
+/// an image holding <c>link -> /usr/share</c> is the size of its own files, not the host's.
+/// </summary>
 public static class TreeSize
 {
-    public static long Of(string root)
+    public static long Of(string root, CancellationToken cancellationToken = default)
     {
         var seen = new HashSet<(ulong Device, ulong Inode)>();
         long total = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", options))
+        foreach (var entry in TreeWalker.Walk(root, FileSystemBoundary.Stay, cancellationToken))
         {
-            if (Nodes.TryGetStatus(path) is { Type: NodeType.RegularFile } status && seen.Add((status.FileSystemDevice, status.Inode)))
+            if (entry.Status is { Type: NodeType.RegularFile } status && seen.Add((status.FileSystemDevice, status.Inode)))
             {
                 total += status.Size;
             }

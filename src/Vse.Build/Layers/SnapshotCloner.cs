@@ -15,6 +15,7 @@ public static class SnapshotCloner
     {
         var cp = ExternalTool.Require("cp", "coreutils");
         // cp -a copies the top directory's own metadata too; "parent/." copies its content into destination.
+        // -a implies --no-dereference: a symlink in the layer is linked as a link, never followed.
         Directory.CreateDirectory(destination);
         await ExternalTool.RunAsync(cp, ["-a", "--link", "--no-target-directory", parent + "/.", destination], cancellationToken);
     }

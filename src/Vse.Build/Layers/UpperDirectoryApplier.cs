@@ -16,16 +16,11 @@ internal static class UpperDirectoryApplier
 
     private static void ApplyDirectory(string upperDirectory, string snapshotDirectory, CancellationToken cancellationToken)
     {
-        foreach (var entry in Directory.EnumerateFileSystemEntries(upperDirectory).ToList())
+        foreach (var child in TreeWalker.Children(upperDirectory, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var status = Nodes.TryGetStatus(entry);
-            if (status is null)
-            {
-                continue;
-            }
-
-            var target = Path.Combine(snapshotDirectory, Path.GetFileName(entry));
+            var (entry, status) = (child.HostPath, child.Status);
+            var target = Path.Combine(snapshotDirectory, child.Name);
             var existing = Nodes.TryGetStatus(target);
             if (OverlayMarkers.IsWhiteout(status))
             {

@@ -15,7 +15,15 @@ internal static class InstalledPackages
             return packages;
         }
 
-        using var reader = new StreamReader(root.OpenRead(StatusFile, cancellationToken));
+        // Only a regular file is read: an image whose status file is a link to its own
+        // /dev/zero, or a FIFO, would otherwise make the build read forever.
+        var hostPath = root.Resolve(StatusFile, cancellationToken);
+        if (Nodes.TryGetStatus(hostPath) is not { Type: NodeType.RegularFile })
+        {
+            throw new IOException($"the image's {StatusFile} is not a regular file; its package list cannot be read");
+        }
+
+        using var reader = new StreamReader(new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous));
         string? name = null, version = null;
         var installed = false;
         while (true)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vse.Build.FileSystem;
+using Vse.Build.Interop;
 
 namespace Vse.Build.Store;
 
@@ -12,11 +13,18 @@ namespace Vse.Build.Store;
 /// </summary>
 public sealed class LayerStore
 {
+    /// <summary>
+    /// Owner only. Layers hold what their images need, device nodes and set-user-ID binaries
+    /// included (made as root when the build runs as root); a world-writable <c>dev/mem</c> or a
+    /// setuid-root shell in a layer must not be reachable by the host's other users.
+    /// </summary>
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public LayerStore(string root)
     {
         Root = root;
-        System.IO.Directory.CreateDirectory(LayersDirectory);
-        System.IO.Directory.CreateDirectory(TemporaryDirectory);
+        EnsurePrivateDirectory(LayersDirectory);
+        EnsurePrivateDirectory(TemporaryDirectory);
         System.IO.Directory.CreateDirectory(LocksDirectory);
     }
 
@@ -48,9 +56,18 @@ public sealed class LayerStore
     }
 
     public IEnumerable<LayerRecord> List() =>
-        System.IO.Directory.EnumerateDirectories(LayersDirectory)
-            .Select(d => Get(Path.GetFileName(d)))
-            .OfType<LayerRecord>();
+        LayerDirectoryNames().Select(Get).OfType<LayerRecord>();
+
+    /// <summary>
+    /// The names in <c>layers/</c> that are directories of their own (a symlink there is not a
+    /// layer, whatever it points to), complete or not.
+    /// </summary>
+    public IEnumerable<string> LayerDirectoryNames(CancellationToken cancellationToken = default) =>
+        TreeWalker.Children(LayersDirectory, cancellationToken).Where(entry => entry.Status.IsDirectory).Select(entry => entry.Name);
+
+    /// <summary>Names in <c>layers/</c> that are not directories: never made by vse, so never layers.</summary>
+    public IEnumerable<string> StrayLayerNames(CancellationToken cancellationToken = default) =>
+        TreeWalker.Children(LayersDirectory, cancellationToken).Where(entry => !entry.Status.IsDirectory).Select(entry => entry.Name);
 
     public LayerWork Begin(string key)
     {
@@ -67,9 +84,9 @@ public sealed class LayerStore
         TreeDeleter.Delete(work.Scratch);
         File.WriteAllText(Path.Combine(work.Directory, "layer.json"), JsonSerializer.Serialize(record, LayerStoreJson.Default.LayerRecord));
         var destination = DirectoryOf(work.Key);
-        if (System.IO.Directory.Exists(destination))
+        if (Nodes.TryGetStatus(destination) is not null)
         {
-            MoveAsideAndDelete(destination);
+            MoveAsideAndDelete(destination, CancellationToken.None);
         }
 
         System.IO.Directory.Move(work.Directory, destination);
@@ -77,35 +94,61 @@ public sealed class LayerStore
     }
 
     /// <summary>Removes a layer: renamed out of <c>layers/</c> first, so no reader ever finds half of it.</summary>
-    public void Delete(string key)
+    public void Delete(string key, CancellationToken cancellationToken = default)
     {
+        // lstat, not Directory.Exists: a symlink named like a layer is removed as a link.
         var directory = DirectoryOf(key);
-        if (System.IO.Directory.Exists(directory))
+        if (Nodes.TryGetStatus(directory) is not null)
         {
-            MoveAsideAndDelete(directory);
+            MoveAsideAndDelete(directory, cancellationToken);
         }
     }
 
     /// <summary>Deletes what interrupted builds left in <c>tmp/</c>. Call only while holding the store lock exclusively.</summary>
-    public int CleanTemporaries()
+    public int CleanTemporaries(CancellationToken cancellationToken = default)
     {
         var count = 0;
-        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(TemporaryDirectory).ToList())
+        foreach (var entry in TreeWalker.Children(TemporaryDirectory, cancellationToken))
         {
-            TreeDeleter.Delete(entry);
+            TreeDeleter.Delete(entry.HostPath, cancellationToken);
             count++;
         }
 
         return count;
     }
 
-    /// <summary>Bytes used by the store, counting each hard-linked file once.</summary>
-    public long DiskUsage() => TreeSize.Of(LayersDirectory);
+    /// <summary>
+    /// Bytes used by the store, counting each hard-linked file once, never following a symlink
+    /// out of a layer (<see cref="TreeSize"/>).
+    /// </summary>
+    public long DiskUsage(CancellationToken cancellationToken = default) => TreeSize.Of(LayersDirectory, cancellationToken);
 
-    private void MoveAsideAndDelete(string directory)
+    private void MoveAsideAndDelete(string path, CancellationToken cancellationToken)
     {
-        var aside = Path.Combine(TemporaryDirectory, $"deleting.{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
-        System.IO.Directory.Move(directory, aside);
-        TreeDeleter.Delete(aside);
+        var aside = Path.Combine(TemporaryDirectory, $"deleting.{Path.GetFileName(path)}.{Guid.NewGuid():N}");
+
+        // rename(2) moves the name itself, a symlink included (Directory.Move wants a directory).
+        if (Libc.Rename(path, aside) != 0)
+        {
+            throw Libc.LastError("move aside", path);
+        }
+
+        TreeDeleter.Delete(aside, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> owner-only, and takes group and other access away from
+    /// one an older vse made with the default mode, when this user owns it (a rootless store in
+    /// the user's own VSE_HOME is theirs either way).
+    /// </summary>
+    private static void EnsurePrivateDirectory(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory, PrivateDirectory);
+        if (Nodes.TryGetStatus(directory) is { IsDirectory: true } status
+            && (status.Mode & ~PrivateDirectory & (UnixFileMode)0x1FF) != 0
+            && status.Uid == ProcessIdentity.Current.Uid)
+        {
+            File.SetUnixFileMode(directory, status.Mode & ~(UnixFileMode)0x3F);
+        }
     }
 }

@@ -56,7 +56,12 @@ internal static class BuildCommand
             foreach (var export in exports)
             {
                 var exportStarted = System.Diagnostics.Stopwatch.StartNew();
-                await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved), export, cancellationToken);
+                var exported = await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved), export, cancellationToken);
+                foreach (var warning in exported.Warnings)
+                {
+                    await Console.Error.WriteLineAsync($"vse: warning: {export}: {warning}");
+                }
+
                 Console.Out.WriteLine($"exported {export.Format.ToString().ToLowerInvariant()}:{export.Path} in {Sizes.Duration(exportStarted.Elapsed)}");
             }
 

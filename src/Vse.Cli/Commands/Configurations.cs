@@ -16,7 +16,7 @@ internal static class Configurations
             .BuildAsync(resolved, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
         var configuration = new ConfigurationRecord(
             ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
-            TreeSize.Of(built.Rootfs), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
+            TreeSize.Of(built.Rootfs, cancellationToken), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
         await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
         return (configuration, built);
     }

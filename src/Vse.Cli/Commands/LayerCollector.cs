@@ -14,22 +14,28 @@ internal static class LayerCollector
     {
         await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: true, cancellationToken);
         var referenced = await workspace.Configurations.ReferencedLayerKeysAsync(cancellationToken);
-        var before = workspace.Store.DiskUsage();
+        var before = workspace.Store.DiskUsage(cancellationToken);
         var layers = 0;
         foreach (var layer in workspace.Store.List().Where(l => !referenced.Contains(l.Key)).ToList())
         {
-            workspace.Store.Delete(layer.Key);
+            workspace.Store.Delete(layer.Key, cancellationToken);
             layers++;
         }
 
         // Directories in layers/ without a record are interrupted commits; tmp/ holds interrupted builds.
-        foreach (var orphan in Directory.EnumerateDirectories(workspace.Store.LayersDirectory).Where(d => !workspace.Store.Contains(Path.GetFileName(d))).ToList())
+        foreach (var orphan in workspace.Store.LayerDirectoryNames(cancellationToken).Where(name => !workspace.Store.Contains(name)).ToList())
         {
-            workspace.Store.Delete(Path.GetFileName(orphan));
+            workspace.Store.Delete(orphan, cancellationToken);
             layers++;
         }
 
-        var temporaries = workspace.Store.CleanTemporaries();
-        return new Collected(layers, temporaries, before - workspace.Store.DiskUsage());
+        // Anything else in layers/ (a symlink, a file) is not vse's: removed as a name, never followed.
+        foreach (var stray in workspace.Store.StrayLayerNames(cancellationToken).ToList())
+        {
+            workspace.Store.Delete(stray, cancellationToken);
+        }
+
+        var temporaries = workspace.Store.CleanTemporaries(cancellationToken);
+        return new Collected(layers, temporaries, before - workspace.Store.DiskUsage(cancellationToken));
     }
 }

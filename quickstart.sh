@@ -13,7 +13,6 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 step "Building vse"
-if command -v cc >/dev/null && command -v make >/dev/null; then make -s -C native/vse-launch && make -s -C native/vse-agent; fi
 dotnet build src/Vse.Cli -c Release -v quiet -nologo | grep -v '^\s*$' | tail -n 2
 vse="$repo/src/Vse.Cli/bin/Release/net10.0/vse"
 

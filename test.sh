@@ -10,10 +10,7 @@ fi
 
 results=TestResults
 rm -rf "$results"
-# The bulk launcher and the VM guest agent are C; the build copies them beside vse
-# (src/Vse.Runtime/Vse.Runtime.csproj).
-make -s -C native/vse-launch
-make -s -C native/vse-agent
+# The build also makes the C helpers (vse-launch, vse-agent) and puts them beside vse (native/Native.targets).
 dotnet build vse.slnx -c Release -v quiet -nologo
 status=0
 dotnet test vse.slnx -c Release --no-build -nologo --results-directory "$results" \

@@ -21,6 +21,8 @@ vse="$repo/src/Vse.Cli/bin/Release/net10.0/vse"
 site=$(mktemp -d -t vse-site-XXXXXX)
 trap 'chmod -R u+w "$site"; rm -rf "$site"' EXIT
 cp -r examples/site/. "$site/"
+# The site-wide policy file binds every description, whatever it extends (docs/description-language.md §10.9).
+cp examples/site-policy/policy.vse.yaml "$site/"
 chmod -R a-w "$site"
 export VSE_SITE_DIR=$site
 export USER=${USER:-$(id -un)}
@@ -47,6 +49,20 @@ resources: {cpus: 512}
 YAML
 set +e
 "$vse" validate "$bad/greedy.vse.yaml"
+code=$?
+set -e
+echo "exit code $code (3: policy violation)"
+[ "$code" -eq 3 ]
+
+step "Site-wide policy: a description that extends nothing still cannot mount the host's /etc"
+cat > "$bad/loner.vse.yaml" <<'YAML'
+vse: 1
+name: apps/loner
+os: {base: busybox}
+mounts: {/host-etc: {source: /etc}}
+YAML
+set +e
+"$vse" validate "$bad/loner.vse.yaml"
 code=$?
 set -e
 echo "exit code $code (3: policy violation)"

@@ -11,7 +11,10 @@ namespace Vse.Deploy;
 /// site's policy files as they are now (not as they were at build time), and the driver against
 /// <c>allow.drivers</c>. What the command line sets in place of the description
 /// (<c>--instances</c>, <c>--per-node</c>) is checked as if the description had set it: a site
-/// limit on <c>deploy.instances</c> binds <c>vse deploy -n</c> too.
+/// limit on <c>deploy.instances</c> binds <c>vse deploy -n</c> too. The site's policy is that of
+/// the site-wide policy file and of each trusted layer (<see cref="SitePolicyLoader"/>), so a
+/// description that extends nothing is held to the site-wide rules here as at resolve. Keys no
+/// driver applies yet (<see cref="UnsupportedKeys"/>) are refused here, the gate every deployment passes.
 /// </summary>
 public static class DeployPolicy
 {
@@ -67,6 +70,7 @@ public static class DeployPolicy
             .. diagnostics,
             .. PolicyChecker.Check(resolved.Content.With("deploy", deploy), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
+            .. UnsupportedKeys.Check(resolved),
         ];
     }
 }

@@ -35,6 +35,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(plan.Instances, Description.DeploymentBounds.MaxInstances);
         var (driver, recordedDriver) = await DriverForAsync(plan, cancellationToken);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.

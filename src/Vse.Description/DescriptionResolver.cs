@@ -11,7 +11,7 @@ namespace Vse.Description;
 /// <summary>
 /// Resolves a description file: finds its bases, reads and checks every layer, merges them in
 /// order (each layer's target block right after it), enforces locks as it goes, then checks the
-/// result against site policy. Pure: it reads files and starts no process.
+/// result against site policy: the site-wide policy file's and that of every trusted layer. Pure: it reads files and starts no process.
 /// </summary>
 public static class DescriptionResolver
 {
@@ -25,6 +25,10 @@ public static class DescriptionResolver
             return new ResolveResult(null, diagnostics.Items);
         }
 
+        // Read before the layers, and applied before them: its locks bind every layer, and its
+        // rules hold whatever the description extends (or whether it extends anything).
+        var siteWidePath = HostPaths.Canonicalize(SiteWidePolicy.PathIn(trust.SiteDirectory));
+        var siteWide = SiteWidePolicy.Load(trust, options.Limits, diagnostics);
         var root = files[^1];
         var interpolation = new InterpolationContext(root.Name, options.Target ?? "", options.Environment);
         var layers = files.Select(f => LayerReader.Read(f, interpolation, options.Target, diagnostics)).OfType<Layer>().ToList();
@@ -36,7 +40,7 @@ public static class DescriptionResolver
         }
 
         var provenance = new ProvenanceRecorder();
-        var content = Merge(layers, options.Target, provenance, diagnostics);
+        var content = Merge(layers, siteWide, options.Target, provenance, diagnostics);
         var log = provenance.ToLog();
         SourceLocation Locate(string path) =>
             log.LastWrite(path)?.Location
@@ -45,7 +49,9 @@ public static class DescriptionResolver
 
         content = ResolvedShape.WithDefaults(ResolvedShape.DropEmpty(content));
         ResolvedShape.CheckRequired(content, DescriptionSchema.Body, "", Locate, diagnostics);
-        var policy = new SitePolicy(layers.Select(l => l.Policy).OfType<PolicyRules>().ToList());
+        // A description may extend the site-wide file itself; its rules then count once.
+        var layerRules = layers.Where(l => siteWide is null || HostPaths.Canonicalize(l.File) != siteWidePath).Select(l => l.Policy).OfType<PolicyRules>();
+        var policy = new SitePolicy(siteWide is null ? layerRules.ToList() : [siteWide, .. layerRules]);
         diagnostics.AddRange(PolicyChecker.Check(content, policy, Locate));
         if (diagnostics.HasErrors)
         {
@@ -56,10 +62,15 @@ public static class DescriptionResolver
         return new ResolveResult(new ResolvedDescription(content, options.Target, infos, policy, log), diagnostics.Items);
     }
 
-    private static MapValue Merge(IReadOnlyList<Layer> layers, string? target, ProvenanceRecorder provenance, DiagnosticBag diagnostics)
+    private static MapValue Merge(IReadOnlyList<Layer> layers, PolicyRules? siteWide, string? target, ProvenanceRecorder provenance, DiagnosticBag diagnostics)
     {
         var merger = new Merger(provenance, diagnostics);
         var locks = new LockGuard();
+        if (siteWide is not null)
+        {
+            locks.Add(siteWide);
+        }
+
         var content = MapValue.Empty;
         foreach (var layer in layers)
         {

@@ -27,8 +27,10 @@ public static class ContentDigest
     public static string OfBytes(ReadOnlySpan<byte> content) => Prefix + Convert.ToHexStringLower(SHA256.HashData(content));
 
     /// <summary>The digest of a file's bytes (a symlink given as the path is followed).</summary>
+    /// <exception cref="BuildInputException">The path names a device, FIFO or socket, which is never read.</exception>
     public static async Task<string> OfFileAsync(string hostPath, CancellationToken cancellationToken = default)
     {
+        RequireRegularFile(hostPath);
         var stream = OpenForHashing(hostPath);
         await using (stream.ConfigureAwait(false))
         {
@@ -103,6 +105,17 @@ public static class ContentDigest
         NodeType.Socket => "s",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
+
+    // A device (tar:/dev/zero) would hash without end and a FIFO would wait forever for a
+    // writer; a missing file is left to the open, which reports it as before.
+    private static void RequireRegularFile(string hostPath)
+    {
+        var target = new FileInfo(hostPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? hostPath;
+        if (Nodes.TryGetStatus(target) is { Type: not NodeType.RegularFile } status)
+        {
+            throw new BuildInputException($"'{hostPath}' is not a regular file ({status.Type}); vse never reads a device, FIFO or socket as a file");
+        }
+    }
 
     private static FileStream OpenForHashing(string hostPath) =>
         new(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -9,7 +9,8 @@ public sealed partial class ImageRoot
     /// into / must not change the image's /etc). Symlinks inside the tree are copied as symlinks; a
     /// symlink named as <paramref name="hostSource"/> itself is followed, like <c>cp -H</c> and a
     /// Dockerfile COPY, because the user named it to mean what it points to. Sockets, FIFOs and
-    /// devices in the tree are skipped and counted. Modification times are kept.
+    /// devices in the tree are skipped and counted; named as the source itself, they are refused
+    /// (<see cref="CopySource"/>). Modification times are kept.
     /// </summary>
     /// <param name="mode">
     /// Permission bits for every file (directories also get the matching search bits); by
@@ -26,9 +27,7 @@ public sealed partial class ImageRoot
         ArgumentException.ThrowIfNullOrEmpty(hostSource);
         ArgumentException.ThrowIfNullOrEmpty(imageDestination);
         var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostSource));
-        var resolvedSource = new FileInfo(source).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? source;
-        var status = Nodes.TryGetStatus(resolvedSource)
-            ?? throw new FileNotFoundException($"copy source '{hostSource}' does not exist", hostSource);
+        var (resolvedSource, status) = CopySource.Check(hostSource);
         if (status.IsDirectory && IsSameOrBelow(HostPath, resolvedSource))
         {
             throw new IOException($"copy source '{hostSource}' contains the image root '{HostPath}'; the copy would never end");

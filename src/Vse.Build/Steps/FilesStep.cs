@@ -30,7 +30,9 @@ public sealed record FilesStep(MapValue Body) : BuildStep(TitleOf(Body))
             throw new StepFailedException($"copy source '{source}' does not exist");
         }
 
-        return await ContentDigest.OfPathAsync(source, cancellationToken);
+        // Before hashing: hashing /dev/zero never ends, and opening a FIFO waits for a writer.
+        var (resolved, _) = CopySource.Check(source);
+        return await ContentDigest.OfPathAsync(resolved, cancellationToken);
     }
 
     public override async Task ApplyAsync(StepContext context, CancellationToken cancellationToken)

@@ -73,6 +73,16 @@ internal static class DeployCommand
     public static async Task<(PreparedDeployment? Prepared, int ExitCode)> PrepareAsync(
         CliEnvironment environment, string file, string? target, DeployOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
+        // Before anything else: a count beyond the built-in bound is refused at once, not after
+        // resolving and building, and never reaches code that allocates per instance.
+        foreach (var (option, value) in new[] { ("--instances", parse.GetValue(options.Instances)), ("--per-node", parse.GetValue(options.PerNode)) })
+        {
+            if (value is > DeploymentBounds.MaxInstances)
+            {
+                throw new UsageException($"{option}: {value} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
+            }
+        }
+
         var resolveOptions = environment.ResolveOptions(target);
         var result = DescriptionResolver.Resolve(file, resolveOptions);
         DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);

@@ -15,6 +15,9 @@ public static class DiagnosticCodes
     public const string MultipleDocuments = "VSE0106";
     public const string UnreadableFile = "VSE0107";
     public const string NotAMapping = "VSE0108";
+    public const string NotARegularFile = "VSE0109";
+    public const string NotUtf8 = "VSE0110";
+    public const string NotADescription = "VSE0111";
 
     public const string UnknownKey = "VSE0201";
     public const string WrongType = "VSE0202";
@@ -27,6 +30,7 @@ public static class DiagnosticCodes
     public const string InvalidSize = "VSE0209";
     public const string UnsafePath = "VSE0210";
     public const string InvalidPolicyPath = "VSE0211";
+    public const string NotSupportedYet = "VSE0212";
 
     public const string MissingBase = "VSE0301";
     public const string InheritanceCycle = "VSE0302";
@@ -46,6 +50,7 @@ public static class DiagnosticCodes
     public const string PackageDenied = "VSE0604";
     public const string DriverNotAllowed = "VSE0605";
     public const string LimitExceeded = "VSE0606";
+    public const string ShadowedSiteName = "VSE0607";
 
     public static DiagnosticKind KindOf(string code) =>
         code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;

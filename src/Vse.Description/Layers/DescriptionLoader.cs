@@ -72,11 +72,38 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
             return cached;
         }
 
-        var root = YamlFileReader.ReadFile(path, limits, diagnostics);
+        var read = new DiagnosticBag();
+        var root = YamlFileReader.ReadFile(path, limits, read);
+        if (!ContentMayBeQuoted(path, root, read))
+        {
+            // Whatever the file holds (e.g. /etc/shadow named in 'extends'), no error repeats it:
+            // one line says where reading stopped, never what was there.
+            var where = read.Items.FirstOrDefault(d => d.IsError)?.Location ?? SourceLocation.StartOf(path);
+            diagnostics.Error(DiagnosticCodes.NotADescription, where with { File = path },
+                $"not a description file ({(root is null ? "not valid YAML" : "no 'vse' key")}); its content is not shown, as the file is neither named *.vse.yaml nor has 'vse: 1'");
+            _parsed[path] = null;
+            return null;
+        }
+
+        diagnostics.AddRange(read.Items);
         var file = root is null ? null : new LoadedFile(path, NameOf(root, path), root, trust.IsTrusted(path), ReadExtends(root));
         _parsed[path] = file;
         return file;
     }
+
+    /// <summary>
+    /// Whether errors about this file may quote its text (keys, values): only once it shows it is
+    /// a description, by its name (<c>*.vse.yaml</c>, <c>*.vse.json</c>; the real path, so a symlink
+    /// cannot lend a name) or by a top-level <c>vse</c> key. Anything else may be a file the user
+    /// could not read themselves, reached through vse; errors that quote nothing (not a regular
+    /// file, too large, not UTF-8) pass as they are.
+    /// </summary>
+    private static bool ContentMayBeQuoted(string path, SyntaxNode? root, DiagnosticBag read) =>
+        HasDescriptionName(path)
+        || root is MappingNode mapping && mapping.Entries.Any(e => e.Key.Text == "vse")
+        || read.Items.Any(d => d.Code is DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileTooLarge or DiagnosticCodes.NotUtf8 or DiagnosticCodes.UnreadableFile);
+
+    private static bool HasDescriptionName(string path) => Extensions.Any(e => path.EndsWith(e, StringComparison.Ordinal));
 
     private static string NameOf(SyntaxNode root, string path) =>
         root is MappingNode mapping && mapping.Entries.FirstOrDefault(e => e.Key.Text == "name")?.Value is ScalarNode { IsNull: false } name
@@ -142,12 +169,9 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
         }
 
         var searched = searchPath.DirectoriesFor(directory).Distinct().ToList();
-        foreach (var candidate in searched.SelectMany(d => Extensions.Select(e => Path.Combine(d, name + e))))
+        if (searched.SelectMany(d => Candidates(d, name)).FirstOrDefault(File.Exists) is { } found)
         {
-            if (File.Exists(candidate))
-            {
-                return Identity(candidate);
-            }
+            return RefuseShadowing(reference, Identity(found)) ? null : Identity(found);
         }
 
         diagnostics.Error(DiagnosticCodes.MissingBase, reference.Location,
@@ -155,10 +179,35 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
         return null;
     }
 
+    private static IEnumerable<string> Candidates(string directory, string name) => Extensions.Select(e => Path.Combine(directory, name + e));
+
+    /// <summary>
+    /// A name the site defines means the site's file: a user's file of that name found earlier
+    /// on the search path (e.g. <c>./site/base.vse.yaml</c> beside the description) would
+    /// otherwise replace the site's layer, and its policy with it. Refused rather than passed
+    /// over for the site's file, so the user learns the name is taken instead of getting a
+    /// layer other than the file they see. A file under the site directory that the user cannot
+    /// change is the site's own doing and may stand in front.
+    /// </summary>
+    /// <returns>Whether <paramref name="found"/> was refused (and the error reported).</returns>
+    private bool RefuseShadowing(Located<string> reference, string found)
+    {
+        if (Candidates(searchPath.SiteDirectory, reference.Value).FirstOrDefault(File.Exists) is not { } siteFile
+            || Identity(siteFile) == found || trust.IsTrusted(found))
+        {
+            return false;
+        }
+
+        diagnostics.Error(DiagnosticCodes.ShadowedSiteName, reference.Location,
+            $"'{reference.Value}' is a site name ({Identity(siteFile)}), but {found} has the same name earlier on the search path; "
+            + "a user file may not shadow a site's description (rename it, or name it by path, e.g. ./NAME.vse.yaml)");
+        return true;
+    }
+
     /// <summary>A file's identity is its real path: reached through a symlink or not, it is one layer.</summary>
     private static string Identity(string path) => Policy.HostPaths.Canonicalize(Path.GetFullPath(path));
 
     private static bool IsFilePath(string name) =>
         name.StartsWith("./", StringComparison.Ordinal) || name.StartsWith("../", StringComparison.Ordinal) || name.StartsWith('/')
-        || Extensions.Any(e => name.EndsWith(e, StringComparison.Ordinal));
+        || HasDescriptionName(name);
 }

@@ -193,7 +193,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                 if (typed && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
                     && Math.Abs(integer) <= SizeParser.MaximumBytes)
                 {
-                    return CheckMinimum(schema, integer, scalar.Location, path);
+                    return CheckRange(schema, integer, scalar.Location, path);
                 }
 
                 WrongType(node, path, "an integer");
@@ -205,7 +205,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                     return null;
                 }
 
-                return CheckMinimum(schema, bytes, scalar.Location, path);
+                return CheckRange(schema, bytes, scalar.Location, path);
             case ScalarKind.Any:
                 if (typed && text is "true" or "false")
                 {
@@ -268,11 +268,17 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return text;
     }
 
-    private ScalarValue? CheckMinimum(ScalarSchema schema, long value, SourceLocation location, string path)
+    private ScalarValue? CheckRange(ScalarSchema schema, long value, SourceLocation location, string path)
     {
         if (value < schema.Minimum)
         {
             diagnostics.Error(DiagnosticCodes.InvalidValue, location, $"'{path}' must be at least {schema.Minimum}, not {value}");
+            return null;
+        }
+
+        if (value > schema.Maximum)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, location, $"'{path}' may be at most {schema.Maximum}, not {value}");
             return null;
         }
 

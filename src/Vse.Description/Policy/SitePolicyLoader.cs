@@ -5,7 +5,8 @@ using Vse.Description.Syntax;
 namespace Vse.Description.Policy;
 
 /// <summary>
-/// Reads the site policy as the site's files say it now. Deploy calls this with the layer files
+/// Reads the site policy as the site's files say it now: the site-wide policy file
+/// (<see cref="SiteWidePolicy"/>) and the policy of each layer. Deploy calls this with the layer files
 /// recorded in a built configuration and checks the stored description against the result
 /// (<see cref="PolicyChecker.Check"/>), so a stale or hand-edited resolved file cannot bypass a
 /// policy tightened since the build.
@@ -17,7 +18,13 @@ public static class SitePolicyLoader
         var diagnostics = new DiagnosticBag();
         var trust = new TrustEvaluator(siteDirectory);
         var rules = new List<PolicyRules>();
-        foreach (var file in files)
+        var siteWidePath = HostPaths.Canonicalize(SiteWidePolicy.PathIn(trust.SiteDirectory));
+        if (SiteWidePolicy.Load(trust, limits ?? ReaderLimits.Default, diagnostics) is { } siteWide)
+        {
+            rules.Add(siteWide);
+        }
+
+        foreach (var file in files.Where(f => HostPaths.Canonicalize(f) != siteWidePath))
         {
             if (!File.Exists(file) || YamlFileReader.ReadFile(file, limits ?? ReaderLimits.Default, diagnostics) is not MappingNode root)
             {

@@ -28,6 +28,7 @@ internal static partial class DescriptionSchema
     public static readonly ScalarSchema Boolean = new(ScalarKind.Boolean);
     public static readonly ScalarSchema PositiveInteger = new(ScalarKind.Integer, Minimum: 1);
     public static readonly ScalarSchema Size = new(ScalarKind.Size, Minimum: 0);
+    public static readonly ScalarSchema InstanceCount = new(ScalarKind.Integer, Minimum: 1, Maximum: DeploymentBounds.MaxInstances);
     public static readonly ScalarSchema Driver = new(ScalarKind.String, Choices: ["sandbox", "vm"]);
 
     public static readonly DictSchema Environment = new(String, EnvName);
@@ -43,7 +44,7 @@ internal static partial class DescriptionSchema
             ("mirror", String))),
         ("packages", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: PackagePattern(), PatternDescription: "a Debian package name (lowercase letters, digits, + - .)"))),
         ("services", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: ServicePattern(), PatternDescription: "a service name (letters, digits, @ . _ -)"))),
-        ("devices", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: DevicePattern(), PatternDescription: "a device path under /dev"))),
+        ("devices", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: DevicePattern(), PatternDescription: "an absolute device path under /dev/ without '.', '..' or empty segments"))),
         ("files", new StepsSchema(StepKind.Files)),
         ("build", new StepsSchema(StepKind.Build)),
         ("env", Environment),
@@ -56,7 +57,7 @@ internal static partial class DescriptionSchema
         ("network", Struct(
             ("mode", new ScalarSchema(ScalarKind.String, Choices: ["none", "private", "host"])),
             ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")))),
-        ("deploy", Struct(("driver", Driver), ("instances", PositiveInteger), ("per_node", PositiveInteger))),
+        ("deploy", Struct(("driver", Driver), ("instances", InstanceCount), ("per_node", InstanceCount))),
         ("run", String));
 
     /// <summary>The numeric paths that <c>policy.limits</c> may bound, with their kind.</summary>
@@ -104,7 +105,8 @@ internal static partial class DescriptionSchema
     [GeneratedRegex("^[A-Za-z0-9@._-]+$")]
     private static partial Regex ServicePattern();
 
-    [GeneratedRegex("^/dev/[A-Za-z0-9._/-]+$")]
+    // Segment by segment, so that '/dev/../etc/shadow', '/dev/./x' and '/dev//x' cannot pass.
+    [GeneratedRegex(@"^/dev(/(?!\.\.?(/|$))[A-Za-z0-9._-]+)+$")]
     private static partial Regex DevicePattern();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]

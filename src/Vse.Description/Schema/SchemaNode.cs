@@ -40,6 +40,7 @@ internal sealed record ScalarSchema(
     Regex? Pattern = null,
     string? PatternDescription = null,
     long Minimum = long.MinValue,
+    long Maximum = long.MaxValue,
     PathKind Path = PathKind.None,
     bool Literal = false) : SchemaNode;
 

@@ -10,29 +10,8 @@ namespace Vse.Description.Syntax;
 /// </summary>
 public static class YamlFileReader
 {
-    public static SyntaxNode? ReadFile(string path, ReaderLimits limits, DiagnosticBag diagnostics)
-    {
-        string text;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Length > limits.MaxFileBytes)
-            {
-                diagnostics.Error(DiagnosticCodes.FileTooLarge, SourceLocation.StartOf(path),
-                    $"file is too large ({info.Length} bytes; a description may have at most {limits.MaxFileBytes} bytes)");
-                return null;
-            }
-
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(DiagnosticCodes.UnreadableFile, SourceLocation.StartOf(path), $"cannot read file: {e.Message}");
-            return null;
-        }
-
-        return ReadText(path, text, limits, diagnostics);
-    }
+    public static SyntaxNode? ReadFile(string path, ReaderLimits limits, DiagnosticBag diagnostics) =>
+        DescriptionFileText.Read(path, limits, diagnostics) is { } text ? ReadText(path, text, limits, diagnostics) : null;
 
     /// <param name="fileName">The name used in locations.</param>
     public static SyntaxNode? ReadText(string fileName, string text, ReaderLimits limits, DiagnosticBag diagnostics)

@@ -11,7 +11,11 @@ public sealed class LookupTests
 
     private static string Base(string where) => $"vse: 1\nname: lib/base\ndescription: {where}\n";
 
-    /// <summary>A base named <c>lib/base</c> in every directory of the search path, each saying where it is.</summary>
+    /// <summary>
+    /// A base named <c>lib/base</c> in every directory of the search path but the site's, each
+    /// saying where it is (a site file of the name would make the user's copies before it an
+    /// error: <see cref="SiteNameShadowingTests"/>).
+    /// </summary>
     private static (DescriptionWorkspace Ws, ResolveOptions Options) EveryDirectoryHasTheBase()
     {
         var ws = new DescriptionWorkspace();
@@ -19,7 +23,6 @@ public sealed class LookupTests
         ws.Write("apps/lib/base", Base("file-directory"));
         ws.Write("path1/lib/base", Base("vse-path-1"));
         ws.Write("path2/lib/base", Base("vse-path-2"));
-        ws.WriteSite("lib/base", Base("site"));
         ws.Write("shipped/lib/base", Base("shipped"));
         var searchPath = new SearchPath(
             [Path.Combine(ws.Root, "path1"), Path.Combine(ws.Root, "path2")],
@@ -47,6 +50,8 @@ public sealed class LookupTests
         File.Delete(ws.PathOf("path1/lib/base"));
         Assert.Equal("vse-path-2", FoundIn(ws, options));
         File.Delete(ws.PathOf("path2/lib/base"));
+        Assert.Equal("shipped", FoundIn(ws, options));
+        ws.WriteSite("lib/base", Base("site"));
         Assert.Equal("site", FoundIn(ws, options));
         File.Delete(Path.Combine(ws.SiteDirectory, "lib", "base.vse.yaml"));
         Assert.Equal("shipped", FoundIn(ws, options));

@@ -67,8 +67,19 @@ public sealed partial class ImageRoot
         Nodes.TryGetStatus(ResolveNoFollow(imagePath, cancellationToken));
 
     /// <summary>Opens a file of the image for reading, following symlinks within the root.</summary>
-    public Stream OpenRead(string imagePath, CancellationToken cancellationToken = default) =>
-        new FileStream(Resolve(imagePath, cancellationToken), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+    /// <exception cref="UnsafePathException">The path names a FIFO, a device, a socket or a directory: never read.</exception>
+    public Stream OpenRead(string imagePath, CancellationToken cancellationToken = default)
+    {
+        var hostPath = Resolve(imagePath, cancellationToken);
+        // An image may put a FIFO or /dev/zero where vse reads a file (edit, /etc/passwd):
+        // opening the one blocks for ever, reading the other never ends.
+        if (Nodes.TryGetStatus(hostPath) is { Type: not NodeType.RegularFile } status)
+        {
+            throw new UnsafePathException(imagePath, $"is a {status.Type.ToString().ToLowerInvariant()} in the image, not a regular file, so it is not read");
+        }
+
+        return new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+    }
 
     /// <summary>
     /// Normalizes <paramref name="imagePath"/> for creating a non-directory there: the parent

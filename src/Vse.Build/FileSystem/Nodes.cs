@@ -9,9 +9,12 @@ public static class Nodes
     private const uint PermissionMask = 0xFFF;
 
     /// <returns>The node's status, or null when nothing is there (or a parent is not a directory).</returns>
-    public static NodeStatus? TryGetStatus(string hostPath)
+    public static NodeStatus? TryGetStatus(string hostPath) => TryGetStatus(hostPath, followSymlink: false);
+
+    /// <summary>Like <see cref="TryGetStatus(string)"/>; with <paramref name="followSymlink"/>, what a final symlink leads to.</summary>
+    public static NodeStatus? TryGetStatus(string hostPath, bool followSymlink)
     {
-        if (Libc.Statx(Libc.AtCurrentDirectory, hostPath, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, out var buffer) != 0)
+        if (Libc.Statx(Libc.AtCurrentDirectory, hostPath, followSymlink ? 0 : Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, out var buffer) != 0)
         {
             var error = Libc.LastError("stat", hostPath);
             if (error.HResult is Libc.ENOENT or Libc.ENOTDIR)

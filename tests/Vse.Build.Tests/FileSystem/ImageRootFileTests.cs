@@ -30,6 +30,24 @@ public sealed class ImageRootFileTests : IDisposable
     }
 
     [Fact]
+    public void OpenRead_refuses_a_fifo_or_a_device_instead_of_blocking_or_reading_for_ever()
+    {
+        // An image can hold a FIFO at /etc/passwd, or a link to /dev/zero: edit steps and the
+        // accounts lookup read such files.
+        Directory.CreateDirectory(root.HostPath + "/etc");
+        Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", [root.HostPath + "/etc/passwd"])!.WaitForExit(10_000) ? 0 : 1);
+        Directory.CreateDirectory(root.HostPath + "/dev");
+        File.CreateSymbolicLink(root.HostPath + "/etc/group", "/dev/zero");
+
+        var fifo = Assert.Throws<UnsafePathException>(() => root.OpenRead("/etc/passwd"));
+        var linkOutside = Record.Exception(() => root.OpenRead("/etc/group"));
+
+        Assert.Contains("is a fifo in the image, not a regular file", fifo.Message);
+        // The link resolves inside the image, where /dev/zero does not exist.
+        Assert.IsAssignableFrom<IOException>(linkOutside);
+    }
+
+    [Fact]
     public async Task WriteFile_defaults_to_0644_whatever_the_umask()
     {
         var written = await root.WriteFileAsync("/f", "x"u8.ToArray());

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Vse.Build.FileSystem;
 
 /// <summary>
@@ -12,7 +14,37 @@ internal sealed class HostTreeCopier(ImageRoot root, UnixFileMode? mode, ImageOw
     private int skipped;
     private long bytes;
 
+    // The directory the copy started from, held open: every file below it is opened relative to
+    // it, with no symlink allowed on the way, so a directory of the tree swapped for a link to
+    // /etc while the copy runs leads nowhere (the walk lists by path; the opens cannot follow).
+    private SafeFileHandle? sourceRoot;
+    private string sourceRootPath = "";
+
     public CopyInResult Result => new(files, directories, symlinks, skipped, bytes);
+
+    /// <summary>Copies the tree (or file) at <paramref name="hostPath"/>, the copy's source as the user named it, resolved.</summary>
+    public async Task CopyRootAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
+    {
+        if (status.IsDirectory)
+        {
+            sourceRoot = HostOpen.PathOnly(hostPath, HostOpen.Rule.Follow);
+            sourceRootPath = hostPath;
+            if (!HostOpen.StatusOf(sourceRoot).IsSameNodeAs(status))
+            {
+                throw new IOException($"copy source '{hostPath}' changed while the copy began");
+            }
+        }
+
+        try
+        {
+            await CopyAsync(hostPath, status, imagePath, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sourceRoot?.Dispose();
+            sourceRoot = null;
+        }
+    }
 
     public async Task CopyAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
     {
@@ -55,9 +87,16 @@ internal sealed class HostTreeCopier(ImageRoot root, UnixFileMode? mode, ImageOw
 
     private async Task CopyFileAsync(string hostPath, NodeStatus status, string imagePath, CancellationToken cancellationToken)
     {
-        var source = new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+        var source = sourceRoot is null
+            ? HostOpen.ReadRegularFile(hostPath, HostOpen.Rule.Follow)
+            : HostOpen.ReadRegularFile(Path.GetRelativePath(sourceRootPath, hostPath), HostOpen.Rule.BeneathNoSymlinks, sourceRoot);
         await using (source.ConfigureAwait(false))
         {
+            if (!HostOpen.StatusOf(source.SafeFileHandle).IsSameNodeAs(status))
+            {
+                throw new IOException($"'{hostPath}' was replaced while the copy ran; nothing is copied from outside what was walked");
+            }
+
             var written = await root.WriteFileAsync(imagePath, source, mode ?? status.Mode, owner, cancellationToken).ConfigureAwait(false);
             NodeMetadata.SetModificationTime(written, status.ModificationTime);
         }

@@ -40,7 +40,7 @@ public sealed partial class ImageRoot
         }
 
         var copier = new HostTreeCopier(this, mode, owner);
-        await copier.CopyAsync(resolvedSource, status, destination, cancellationToken).ConfigureAwait(false);
+        await copier.CopyRootAsync(resolvedSource, status, destination, cancellationToken).ConfigureAwait(false);
         return copier.Result;
     }
 

@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using Vse.Build.FileSystem;
-using Vse.Runtime.Interop;
 
 namespace Vse.Runtime.Drivers;
 
@@ -22,14 +21,17 @@ namespace Vse.Runtime.Drivers;
 /// </summary>
 public sealed class PinnedMounts : IDisposable
 {
-    private readonly List<int> _descriptors;
+    private const int ELOOP = 40;
+    private const int ENOENT = 2;
+
+    private readonly List<SafeFileHandle> _descriptors;
     private readonly IReadOnlyList<InstanceMount> _sources;
 
-    private PinnedMounts(IReadOnlyList<InstanceMount> sources, List<int> descriptors)
+    private PinnedMounts(IReadOnlyList<InstanceMount> sources, List<SafeFileHandle> descriptors)
     {
         _sources = sources;
         _descriptors = descriptors;
-        Mounts = [.. sources.Zip(descriptors, (mount, fd) => mount with { Source = $"/proc/{Environment.ProcessId}/fd/{fd}" })];
+        Mounts = [.. sources.Zip(descriptors, (mount, fd) => mount with { Source = $"/proc/{Environment.ProcessId}/fd/{fd.DangerousGetHandle()}" })];
     }
 
     /// <summary>
@@ -42,7 +44,7 @@ public sealed class PinnedMounts : IDisposable
     public static PinnedMounts Open(IEnumerable<InstanceMount> mounts)
     {
         var sources = mounts.ToList();
-        var descriptors = new List<int>();
+        var descriptors = new List<SafeFileHandle>();
         try
         {
             foreach (var mount in sources)
@@ -52,7 +54,7 @@ public sealed class PinnedMounts : IDisposable
         }
         catch
         {
-            descriptors.ForEach(fd => Libc.Close(fd));
+            descriptors.ForEach(fd => fd.Dispose());
             throw;
         }
 
@@ -67,70 +69,58 @@ public sealed class PinnedMounts : IDisposable
     /// <exception cref="MountSourceException">A target shows another object: the source changed between check and mount.</exception>
     public void VerifyMountedIn(int pid)
     {
-        var root = Libc.OpenPathOnly(Libc.AtCurrentDirectory, $"/proc/{pid}/root", resolve: 0);
-        if (root < 0)
+        using var root = HostOpen.PathOnly($"/proc/{pid}/root", HostOpen.Rule.Follow);
+        for (var i = 0; i < _sources.Count; i++)
         {
-            throw new IOException($"cannot open the root of process {pid}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        }
-
-        try
-        {
-            for (var i = 0; i < _sources.Count; i++)
+            var mount = _sources[i];
+            SafeFileHandle target;
+            try
             {
-                var mount = _sources[i];
-                var target = Libc.OpenPathOnly(root, mount.Target.TrimStart('/'), Libc.ResolveInRoot | Libc.ResolveNoMagicLinks);
-                if (target < 0)
-                {
-                    throw new MountSourceException(mount, $"its target is not there in the instance ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())})");
-                }
+                target = HostOpen.PathOnly(mount.Target.TrimStart('/'), HostOpen.Rule.InRoot, root);
+            }
+            catch (IOException e)
+            {
+                throw new MountSourceException(mount, $"its target is not there in the instance ({e.Message})");
+            }
 
-                try
+            using (target)
+            {
+                if (!HostOpen.StatusOf(target).IsSameNodeAs(HostOpen.StatusOf(_descriptors[i])))
                 {
-                    if (!Nodes.StatusOf(target).IsSameNodeAs(Nodes.StatusOf(_descriptors[i])))
-                    {
-                        throw new MountSourceException(mount, "the path changed after site policy checked it, and the instance got another object; it was stopped before it ran");
-                    }
-                }
-                finally
-                {
-                    Libc.Close(target);
+                    throw new MountSourceException(mount, "the path changed after site policy checked it, and the instance got another object; it was stopped before it ran");
                 }
             }
         }
-        finally
-        {
-            Libc.Close(root);
-        }
     }
 
-    private static int OpenSource(InstanceMount mount)
+    private static SafeFileHandle OpenSource(InstanceMount mount)
     {
         if (!mount.Source.StartsWith('/'))
         {
             throw new MountSourceException(mount, "it is not an absolute path");
         }
 
-        var fd = Libc.OpenPathOnly(Libc.AtCurrentDirectory, mount.Source, Libc.ResolveNoSymlinks | Libc.ResolveNoMagicLinks);
-        if (fd >= 0)
+        try
         {
-            return fd;
+            return HostOpen.PathOnly(mount.Source, HostOpen.Rule.NoSymlinks);
         }
-
-        var errno = Marshal.GetLastPInvokeError();
-        throw new MountSourceException(mount, errno switch
+        catch (IOException e)
         {
-            // The path was symlink-free when policy checked it.
-            Libc.ELOOP => "a symlink appeared on its path after site policy checked it; nothing was mounted",
-            Libc.ENOENT => "it does not exist",
-            _ => Marshal.GetPInvokeErrorMessage(errno),
-        });
+            throw new MountSourceException(mount, e.HResult switch
+            {
+                // The path was symlink-free when policy checked it.
+                ELOOP => "a symlink appeared on its path after site policy checked it; nothing was mounted",
+                ENOENT => "it does not exist",
+                _ => e.Message,
+            });
+        }
     }
 
     public void Dispose()
     {
         foreach (var fd in _descriptors)
         {
-            Libc.Close(fd);
+            fd.Dispose();
         }
 
         _descriptors.Clear();

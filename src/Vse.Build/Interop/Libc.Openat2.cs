@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Vse.Runtime.Interop;
+namespace Vse.Build.Interop;
 
 internal static partial class Libc
 {
-    public const int AtCurrentDirectory = -100;
     public const ulong OpenPath = 0x200000;
     public const ulong OpenCloseOnExec = 0x80000;
 
@@ -17,8 +16,13 @@ internal static partial class Libc
     /// <summary>Resolve as if the directory were the root: symlinks and <c>..</c> stay inside it.</summary>
     public const ulong ResolveInRoot = 0x10;
 
+    public const ulong OpenReadOnly = 0;
+    public const ulong OpenNonBlocking = 0x800;
+
+    /// <summary>Stay below the directory: no absolute path, no <c>..</c> above it, no symlink out.</summary>
+    public const ulong ResolveBeneath = 0x08;
+
     public const int ELOOP = 40;
-    public const int ENOENT = 2;
 
     private const long SysOpenat2 = 437;
 
@@ -33,16 +37,13 @@ internal static partial class Libc
 
     // glibc has no openat2 wrapper; syscall(2) passes its integer and pointer arguments in the
     // registers the kernel reads, so a fixed-argument import of it is sound on x64 and arm64.
-    [LibraryImport("libc", EntryPoint = "syscall", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport(LibraryName, EntryPoint = "syscall", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial long Syscall(long number, int directory, string path, ref OpenHow how, nuint size);
 
-    /// <summary>An <c>O_PATH</c> descriptor of <paramref name="path"/> resolved under <paramref name="resolve"/>'s rules, or -1.</summary>
-    public static int OpenPathOnly(int directory, string path, ulong resolve)
+    /// <summary>A descriptor of <paramref name="path"/> opened with <paramref name="flags"/>, resolved under <paramref name="resolve"/>'s rules, or -1.</summary>
+    public static int Openat2(int directory, string path, ulong flags, ulong resolve)
     {
-        var how = new OpenHow { Flags = OpenPath | OpenCloseOnExec, Resolve = resolve };
+        var how = new OpenHow { Flags = flags | OpenCloseOnExec, Resolve = resolve };
         return (int)Syscall(SysOpenat2, directory, path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
     }
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
 }

@@ -9,11 +9,14 @@ namespace Vse.Build.Confinement;
 /// </summary>
 public static class SeccompFilter
 {
-    /// <summary>Writes the program to <paramref name="path"/> (replaced atomically, so a reader never sees half of it).</summary>
+    /// <summary>
+    /// Writes the program to <paramref name="path"/>: replaced atomically through a temporary file
+    /// of this call's own, so a reader never sees half of it, even with writers side by side.
+    /// </summary>
     /// <exception cref="InvalidOperationException">libseccomp is missing or refused the profile.</exception>
     public static void Write(string path)
     {
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         var context = Init();
         try
         {
@@ -51,6 +54,17 @@ public static class SeccompFilter
             Libseccomp.Release(context);
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>The program at <paramref name="path"/>, written first when it is not there yet.</summary>
+    public static string Ensure(string path)
+    {
+        if (!File.Exists(path))
+        {
+            Write(path);
+        }
+
+        return path;
     }
 
     private static IntPtr Init()

@@ -48,6 +48,6 @@ public sealed class SeccompFilterTests
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionKillProcess);
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionErrno(SeccompProfile.EPERM));
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionAllow);
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Equal([path], Directory.GetFiles(directory.Path));
     }
 }

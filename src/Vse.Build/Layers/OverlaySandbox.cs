@@ -37,8 +37,8 @@ public static class OverlaySandbox
     private const string FilterFd = "9";
 
     /// <summary>
-    /// runc's read-only paths. bubblewrap 0.8's <c>--proc</c> covers irq and bus only when it runs
-    /// as root: /proc/sys (core_pattern: a program the host runs as root) stayed writable.
+    /// runc's read-only paths. bubblewrap 0.8's <c>--proc</c> made irq and bus read-only here but
+    /// left /proc/sys writable to a root caller (core_pattern: a program the host runs as root).
     /// </summary>
     private static readonly string[] ReadOnlyProcPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
@@ -113,8 +113,8 @@ public static class OverlaySandbox
     /// <summary>
     /// bubblewrap's arguments for runc's read-only and masked /proc paths, for those this kernel
     /// has: the step's /proc is the same kernel's, and a missing mount point would fail the step.
-    /// Read-only paths are bound from the host's /proc, whose files there are the same, not per
-    /// namespace.
+    /// Read-only paths are bound from the host's /proc: these files are the kernel's, not per pid
+    /// namespace, and /proc/sys/net follows the reader's network namespace whichever /proc it is in.
     /// </summary>
     private static IEnumerable<string> ProcConfinement()
     {

@@ -48,6 +48,13 @@ public sealed class SeccompFilterTests
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionKillProcess);
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionErrno(SeccompProfile.EPERM));
         Assert.Contains(instructions, i => i.Code == returnConstant && i.K == Libseccomp.ActionAllow);
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            // x32 syscalls share x86_64's architecture token and carry bit 30: libseccomp sends
+            // numbers from 0x40000000 on to the kill (jge, as BPF_JMP|BPF_JGE|BPF_K).
+            const ushort jumpIfGreaterOrEqual = 0x35;
+            Assert.Contains(instructions, i => i.Code == jumpIfGreaterOrEqual && i.K == 0x40000000);
+        }
         Assert.Equal([path], Directory.GetFiles(directory.Path));
     }
 }

@@ -8,12 +8,12 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
- *   vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...
+ *   vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +41,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/openat2.h>
@@ -90,6 +92,7 @@ static struct {
     struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
+    struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
 } opt = {.fabric = -1, .init = -1};
 
 /* An instance's attachment to the fabric (--fabric), as parsed and checked by the launcher. */
@@ -113,9 +116,32 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--hold] (--init | -- ARGV...)\n"
-          "       vse-launch exec PID [--env K=V]... [--cwd DIR] -- ARGV...\n", stderr);
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] (--init | -- ARGV...)\n"
+          "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(2);
+}
+
+/* --seccomp FILE: a classic BPF program as the kernel takes it (struct sock_filter[]), read whole
+ * into opt.filter once, before any instance; each instance loads it last before exec. Returns 0, or
+ * -1 with errno (EINVAL: not whole instructions, empty, or longer than the kernel accepts). */
+static int read_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) return -1;
+    if (fstat(fd, &st) < 0) { close(fd); return -1; }
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+        st.st_size > BPF_MAXINSNS * (off_t)sizeof(struct sock_filter)) { close(fd); errno = EINVAL; return -1; }
+    struct sock_filter *program = malloc(st.st_size);
+    if (!program) { close(fd); return -1; }
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = read(fd, (char *)program + done, st.st_size - done);
+        if (n <= 0) { if (n == 0) errno = EIO; if (errno == EINTR) continue; free(program); close(fd); return -1; }
+        done += n;
+    }
+    close(fd);
+    opt.filter.filter = program;
+    opt.filter.len = st.st_size / sizeof(struct sock_filter);
+    return 0;
 }
 
 /* Names become directory names (cgroups) and hostnames: keep them boring. */
@@ -184,6 +210,10 @@ static void drop_privileges(void) {
     TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
     struct rlimit rl = {1024, 1024};
     TRY(setrlimit(RLIMIT_NOFILE, &rl), "rlimit_nofile");
+    /* Last: from here on mount, unshare, keyctl... fail. What still runs before exec (report,
+     * read, fexecve/execve) is allowed by the profile. no_new_privs (above) lets us load it
+     * without CAP_SYS_ADMIN, which is already gone. */
+    if (opt.filter.len) TRY(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &opt.filter), "seccomp");
 }
 
 /* ------------------------------------------------------------- rtnetlink
@@ -676,6 +706,9 @@ static int cmd_exec(int argc, char **argv) {
     for (i = 3; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--env") && i + 1 < argc) opt.env = push(opt.env, &opt.nenv, argv[++i]);
         else if (!strcmp(argv[i], "--cwd") && i + 1 < argc) cwd = argv[++i];
+        else if (!strcmp(argv[i], "--seccomp") && i + 1 < argc && !opt.filter.len) {
+            if (read_filter(argv[++i]) < 0) { fprintf(stderr, "vse-launch exec: seccomp %s: %s\n", argv[i], strerror(errno)); return 125; }
+        }
         else usage();
     }
     if (pid <= 0 || i + 1 >= argc) usage();
@@ -818,6 +851,9 @@ int main(int argc, char **argv) {
             }
         }
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
+        else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
+            if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return 2; }
+        }
         else if ((!strcmp(argv[i - 1], "--bind") || !strcmp(argv[i - 1], "--bind-rw")) && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
             *colon = 0;
             int nb = opt.nbind;

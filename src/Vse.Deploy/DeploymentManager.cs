@@ -396,6 +396,12 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         await PrivateNetwork.DeleteAsync(deployment.Id, cancellationToken);
         TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
         var directory = Path.GetDirectoryName(home.InstanceDirectory(deployment.Id, 0));
+        if (directory is not null && Directory.Exists(directory))
+        {
+            // The bulk launcher's compiled syscall filter, shared by the deployment's instances.
+            File.Delete(Path.Combine(directory, LaunchSeccompFilter.FileName));
+        }
+
         if (directory is not null && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
         {
             Directory.Delete(directory);

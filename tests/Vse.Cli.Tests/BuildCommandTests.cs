@@ -86,6 +86,86 @@ public sealed class BuildCommandTests
         Assert.Contains("0 built", (await workspace.RunAsync("build", "slow.vse.yaml")).Stdout);
     }
 
+    /// <summary>
+    /// A step runs as root: killed with vse, it must not run on as an orphan (issue 15, hole 7).
+    /// Every process of the step carries a marker (bubblewrap and unshare in their arguments, the
+    /// step's shell and sleep in their environment).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_build_killed_with_sigkill_leaves_no_step_process_behind()
+    {
+        Requirements.Root();
+        Requirements.Tool("bwrap");
+        using var workspace = new Workspace();
+        var marker = "vse-orphan-probe-" + Guid.NewGuid().ToString("N");
+        workspace.Write("endless.vse.yaml", $$"""
+            vse: 1
+            name: apps/endless
+            os: {base: busybox}
+            build:
+              - run: sleep 1000
+                env:
+                  VSE_TEST_MARKER: {{marker}}
+            """);
+        var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("build");
+        start.ArgumentList.Add("endless.vse.yaml");
+        foreach (var (key, value) in workspace.Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using (var build = Process.Start(start)!)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!ProcessesMarked(marker).Any(p => p.Command.StartsWith("sleep", StringComparison.Ordinal)))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !build.HasExited, "the step's sleep never started");
+                await Task.Delay(100);
+            }
+
+            build.Kill(entireProcessTree: false);
+            await build.WaitForExitAsync();
+        }
+
+        // The kernel delivers the parent-death signals as vse goes; the deadline is only a guard.
+        var gone = DateTime.UtcNow.AddSeconds(30);
+        while (ProcessesMarked(marker).Count > 0 && DateTime.UtcNow < gone)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(ProcessesMarked(marker));
+    }
+
+    /// <summary>Processes whose command line or environment holds <paramref name="marker"/>, with their command lines.</summary>
+    private static List<(int Pid, string Command)> ProcessesMarked(string marker)
+    {
+        var marked = new List<(int, string)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (command.Contains(marker, StringComparison.Ordinal) || File.ReadAllText(Path.Combine(directory, "environ")).Contains(marker, StringComparison.Ordinal))
+                {
+                    marked.Add((pid, command));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or a kernel thread.
+            }
+        }
+
+        return marked;
+    }
+
     [SkippableFact]
     public async Task Two_builds_of_one_description_at_once_produce_one_set_of_layers()
     {

@@ -42,9 +42,10 @@ public static class ExternalTool
         Action<string>? onOutputLine = null,
         IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null,
-        Stream? standardInput = null)
+        Stream? standardInput = null,
+        bool forkFromOwnThread = false)
     {
-        var result = await RunUncheckedAsync(tool, arguments, cancellationToken, onOutputLine, environment, workingDirectory, standardInput);
+        var result = await RunUncheckedAsync(tool, arguments, cancellationToken, onOutputLine, environment, workingDirectory, standardInput, forkFromOwnThread);
         if (result.ExitCode != 0)
         {
             throw new ToolFailedException(Path.GetFileName(tool), result.ExitCode, Tail(result.Stderr.Length > 0 ? result.Stderr : result.Stdout));
@@ -54,6 +55,10 @@ public static class ExternalTool
     }
 
     /// <summary>Runs the tool and returns its exit code whatever it is.</summary>
+    /// <param name="forkFromOwnThread">
+    /// Fork from a thread that lives as long as the tool (<see cref="ForkingThread"/>), for a tool
+    /// that asks to die with its parent (<c>PR_SET_PDEATHSIG</c>).
+    /// </param>
     public static async Task<Result> RunUncheckedAsync(
         string tool,
         IEnumerable<string> arguments,
@@ -61,7 +66,8 @@ public static class ExternalTool
         Action<string>? onOutputLine = null,
         IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null,
-        Stream? standardInput = null)
+        Stream? standardInput = null,
+        bool forkFromOwnThread = false)
     {
         var start = new ProcessStartInfo(tool)
         {
@@ -88,14 +94,24 @@ public static class ExternalTool
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data, onOutputLine);
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data, onOutputLine);
+        ForkingThread? forkingThread = null;
         try
         {
-            process.Start();
+            if (forkFromOwnThread)
+            {
+                forkingThread = await ForkingThread.StartAsync(process);
+            }
+            else
+            {
+                process.Start();
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new ToolFailedException(Path.GetFileName(tool), -1, e.Message);
         }
+
+        using var releaseForkingThread = forkingThread;
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

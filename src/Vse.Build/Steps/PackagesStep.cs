@@ -40,5 +40,8 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages) : SandboxStep(
             ["HOME"] = "/root",
             ["DEBIAN_FRONTEND"] = "noninteractive",
             ["LC_ALL"] = "C.UTF-8",
-        });
+        },
+        // apt fetches the packages. The step still has no CAP_NET_ADMIN or CAP_NET_RAW, and the
+        // seccomp filter; what it can reach is what the host can (abstract unix sockets too).
+        HostNetwork: true);
 }

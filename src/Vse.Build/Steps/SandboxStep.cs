@@ -30,7 +30,7 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
         CheckParent(parent);
         await OverlaySandbox.RunAsync(
             parent, UpperOf(context), Path.Combine(context.Scratch, "work"), Path.Combine(context.Scratch, "merged"),
-            Command(context), context.OnOutputLine, cancellationToken);
+            Path.Combine(context.Scratch, "seccomp.bpf"), Command(context), context.OnOutputLine, cancellationToken);
     }
 
     public override Task ApplyAsync(StepContext context, CancellationToken cancellationToken)

@@ -34,7 +34,8 @@ public sealed record OciLinux(
     IReadOnlyList<string> MaskedPaths,
     IReadOnlyList<string> ReadonlyPaths,
     IReadOnlyList<OciIdMapping>? UidMappings = null,
-    IReadOnlyList<OciIdMapping>? GidMappings = null);
+    IReadOnlyList<OciIdMapping>? GidMappings = null,
+    OciSeccomp? Seccomp = null);
 
 /// <summary>A user namespace's id range: the spec spells its fields <c>containerID</c> and <c>hostID</c>.</summary>
 public sealed record OciIdMapping(
@@ -51,3 +52,11 @@ public sealed record OciDeviceRule(bool Allow, string Access);
 public sealed record OciCpu(long Quota, ulong Period);
 
 public sealed record OciMemory(long Limit);
+
+/// <summary>The syscall filter the runtime loads last before the process runs (<see cref="OciSeccompSection"/>).</summary>
+public sealed record OciSeccomp(string DefaultAction, IReadOnlyList<string> Architectures, IReadOnlyList<OciSyscall> Syscalls);
+
+public sealed record OciSyscall(IReadOnlyList<string> Names, string Action, uint ErrnoRet, IReadOnlyList<OciSyscallArgument> Args);
+
+/// <summary>For <c>SCMP_CMP_MASKED_EQ</c>, <see cref="Value"/> is the mask and <see cref="ValueTwo"/> what the masked argument equals.</summary>
+public sealed record OciSyscallArgument(uint Index, ulong Value, ulong ValueTwo, string Op);

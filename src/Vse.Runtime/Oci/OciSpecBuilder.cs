@@ -7,7 +7,8 @@ namespace Vse.Runtime.Oci;
 /// Writes an instance's OCI runtime configuration (config.json). The defaults (capabilities,
 /// rlimits, mounts, masked and read-only paths) are the ones <c>runc spec</c> generates, so an
 /// instance is confined exactly as a plain runc container is; the description adds hostname,
-/// environment, granted mounts, limits and the network namespace choice.
+/// environment, granted mounts, limits and the network namespace choice. On top of runc's
+/// defaults: vse's syscall filter (<see cref="OciSeccompSection"/>), which <c>runc spec</c> leaves out.
 /// </summary>
 public static class OciSpecBuilder
 {
@@ -96,7 +97,8 @@ public static class OciSpecBuilder
                 MaskedPaths,
                 ReadonlyPaths,
                 UidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Uid, 1)],
-                GidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Gid, 1)]));
+                GidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Gid, 1)],
+                Seccomp: OciSeccompSection.Build()));
     }
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);

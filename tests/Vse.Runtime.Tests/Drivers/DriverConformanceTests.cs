@@ -22,6 +22,9 @@ public abstract class DriverConformanceTests
     /// <summary>What the driver needs beyond the common spec (a VM's kernel).</summary>
     protected virtual InstanceSpec Complete(InstanceSpec spec) => spec;
 
+    /// <summary>Whether the host filters the instance's syscalls: sandboxes share its kernel; a VM's guest has a kernel of its own.</summary>
+    protected virtual bool SharesTheHostsKernel => true;
+
     private InstanceSpec NewSpec(string hostname = "conformance", IReadOnlyList<InstanceMount>? mounts = null, IReadOnlyList<string>? services = null)
     {
         var id = "conf-" + Guid.NewGuid().ToString("N")[..10];
@@ -100,6 +103,25 @@ public abstract class DriverConformanceTests
         Assert.Equal(0, exitCode);
         Assert.False(File.Exists(Path.Combine(ConfigurationRootfs, "written")));
         Assert.True(File.Exists(Path.Combine(ConfigurationRootfs, "etc", "passwd")));
+    }
+
+    [SkippableFact]
+    public async Task TheInstanceRunsUnderTheSyscallFilterWithNoNewPrivileges()
+    {
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel of its own, which the host does not filter");
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        // The first process as started, and a command exec'd into the instance later.
+        var (exitCode, stdout, _) = await instance.ExecAsync("grep", "-E", "^(NoNewPrivs|Seccomp):", "/proc/1/status", "/proc/self/status");
+        var userNamespace = await instance.ExecAsync("unshare", "-U", "-r", "true");
+        var mount = await instance.ExecAsync("mount", "-t", "tmpfs", "tmpfs", "/tmp");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            "/proc/1/status:NoNewPrivs:\t1\n/proc/1/status:Seccomp:\t2\n/proc/self/status:NoNewPrivs:\t1\n/proc/self/status:Seccomp:\t2\n",
+            stdout);
+        Assert.NotEqual(0, userNamespace.ExitCode);
+        Assert.NotEqual(0, mount.ExitCode);
     }
 
     [SkippableFact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vse.Build.Confinement;
 using Vse.Build.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
@@ -24,6 +25,27 @@ public sealed class OciSpecBuilderTests
         Assert.True(process.GetProperty("noNewPrivileges").GetBoolean());
         Assert.Equal("RLIMIT_NOFILE", process.GetProperty("rlimits")[0].GetProperty("type").GetString());
         Assert.Contains("CAP_KILL", process.GetProperty("capabilities").GetProperty("bounding").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public void TheSeccompSectionIsVsesProfileNameForNameAndRuleForRule()
+    {
+        var seccomp = Json(SampleSpecs.Spec()).GetProperty("linux").GetProperty("seccomp");
+        var syscalls = seccomp.GetProperty("syscalls").EnumerateArray().ToList();
+
+        Assert.Equal("SCMP_ACT_ALLOW", seccomp.GetProperty("defaultAction").GetString());
+        Assert.Equal(["SCMP_ARCH_X86_64"], seccomp.GetProperty("architectures").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(SeccompProfile.Names, syscalls.SelectMany(s => s.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)).Distinct());
+        Assert.Equal(SeccompProfile.Rules.Count, syscalls.Count);
+        Assert.All(syscalls, s => Assert.Equal("SCMP_ACT_ERRNO", s.GetProperty("action").GetString()));
+        var mount = syscalls.Single(s => s.GetProperty("names").EnumerateArray().Any(n => n.GetString() == "mount"));
+        Assert.Equal(1u, mount.GetProperty("errnoRet").GetUInt32());
+        Assert.Empty(mount.GetProperty("args").EnumerateArray());
+        Assert.Equal(38u, syscalls.Single(s => s.GetProperty("names")[0].GetString() == "clone3").GetProperty("errnoRet").GetUInt32());
+        // clone with CLONE_NEWUSER: (flags & mask) == value, mask and value as runc reads them.
+        var newUser = syscalls.Select(s => s.GetProperty("args")).Single(a => a.GetArrayLength() == 1 && a[0].GetProperty("value").GetUInt64() == 0x10000000 && a[0].GetProperty("valueTwo").GetUInt64() == 0x10000000);
+        Assert.Equal("SCMP_CMP_MASKED_EQ", newUser[0].GetProperty("op").GetString());
+        Assert.Equal(0u, newUser[0].GetProperty("index").GetUInt32());
     }
 
     [Fact]

@@ -13,4 +13,6 @@ public sealed class VmDriverConformanceTests(VmFixture fixture) : DriverConforma
     protected override IDriver RequireDriver() => fixture.RequireDriver();
 
     protected override InstanceSpec Complete(InstanceSpec spec) => fixture.Complete(spec);
+
+    protected override bool SharesTheHostsKernel => false;
 }

@@ -13,6 +13,7 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// shell and a <c>sleep</c> per instance: a third of the launch's CPU at 1,024 instances.
 /// </param>
 /// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>), or null without a private network.</param>
+/// <param name="SeccompFilter">The compiled syscall filter every instance loads last before exec (<see cref="LaunchSeccompFilter"/>).</param>
 /// <param name="Hold">
 /// Each instance waits, set up, for <c>start ID</c>: for a separate create and start, and for
 /// limits, which vse writes into the instance's cgroups before anything of it runs. Without it an
@@ -24,10 +25,11 @@ internal sealed record LaunchShape(
     IReadOnlyList<string> CgroupRoots,
     IReadOnlyList<string> Argv,
     string? Fabric,
+    string SeccompFilter,
     bool Hold)
 {
     public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold) =>
-        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), hold);
+        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), LaunchSeccompFilter.Ensure(spec.StateDirectory), hold);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -48,6 +50,7 @@ internal sealed record LaunchShape(
         && spec.Mounts.SequenceEqual(Mounts)
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
+        && LaunchSeccompFilter.PathFor(spec.StateDirectory) == SeccompFilter
         && (Hold || !HasLimits(spec));
 
     public IEnumerable<string> Arguments()
@@ -63,6 +66,9 @@ internal sealed record LaunchShape(
             yield return "--fabric";
             yield return Fabric;
         }
+
+        yield return "--seccomp";
+        yield return SeccompFilter;
 
         foreach (var mount in Mounts)
         {

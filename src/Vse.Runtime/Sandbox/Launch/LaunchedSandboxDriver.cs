@@ -12,7 +12,7 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// clones them all (native/vse-launch), instead of an OCI runtime process per instance (~70 ms
 /// each here; bench/RESULTS.md). The same confinement as the runc instances (namespaces, overlay
 /// root in the instance's own mount namespace, pivot_root, masked paths, Docker's capabilities,
-/// no_new_privs, cgroups with runc's device rules), the same init and state directory layout;
+/// no_new_privs, vse's seccomp filter, cgroups with runc's device rules), the same init and state directory layout;
 /// no host network, no checkpoint, root only.
 /// </summary>
 public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable
@@ -171,7 +171,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var cwd = request.WorkingDirectory ?? "/";
-        List<string> arguments = ["exec", pid.ToString(CultureInfo.InvariantCulture), "--cwd", cwd];
+        // The instance's own filter: a command run in it is confined as its first process is.
+        List<string> arguments = ["exec", pid.ToString(CultureInfo.InvariantCulture), "--cwd", cwd, "--seccomp", LaunchSeccompFilter.Ensure(handle.StateDirectory)];
         foreach (var (key, value) in env)
         {
             arguments.AddRange(["--env", $"{key}={value}"]);

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Vse.Runtime.Sandbox.Launch;
+
+namespace Vse.Runtime.Tests.Sandbox;
+
+/// <summary>The bulk launcher's filter file: one per deployment, and a launcher that refuses a file that is not a whole program.</summary>
+public sealed class LaunchSeccompFilterTests : IDisposable
+{
+    private readonly string _deployment = Directory.CreateTempSubdirectory("vse-launch-seccomp-").FullName;
+
+    [Fact]
+    public void Every_instance_of_a_deployment_shares_one_filter_beside_their_state_directories()
+    {
+        var first = LaunchSeccompFilter.Ensure(Path.Combine(_deployment, "dep-0"));
+        var written = File.GetLastWriteTimeUtc(first);
+        var second = LaunchSeccompFilter.Ensure(Path.Combine(_deployment, "dep-1") + "/");
+
+        Assert.Equal(Path.Combine(_deployment, LaunchSeccompFilter.FileName), first);
+        Assert.Equal(first, second);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(second));
+        Assert.Equal(0, new FileInfo(first).Length % 8);
+    }
+
+    [SkippableTheory]
+    [InlineData(7)]
+    [InlineData(0)]
+    public async Task The_launcher_refuses_a_filter_that_is_not_whole_instructions(int length)
+    {
+        var launcher = LaunchedSandboxDriver.FindLauncher();
+        if (launcher is null)
+        {
+            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
+        }
+
+        var filter = Path.Combine(_deployment, "broken.bpf");
+        await File.WriteAllBytesAsync(filter, new byte[length]);
+        var start = new ProcessStartInfo(launcher!) { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in (string[])["--seccomp", filter, "--init"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal($"vse-launch: seccomp {filter}: Invalid argument\n", stderr);
+    }
+
+    public void Dispose() => Directory.Delete(_deployment, recursive: true);
+}

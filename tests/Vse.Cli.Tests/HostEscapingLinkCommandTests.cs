@@ -56,42 +56,8 @@ public sealed partial class HostEscapingLinkCommandTests
     }
 
     /// <summary>Runs vse, killing it (and failing the test) if it runs past <see cref="Limit"/>.</summary>
-    private static async Task<VseProcess.Outcome> RunAsync(Workspace workspace, params string[] args)
-    {
-        var start = new ProcessStartInfo(VseProcess.Executable)
-        {
-            WorkingDirectory = workspace.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("VSE_PATH");
-        foreach (var (key, value) in workspace.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"vse {string.Join(' ', args)} did not finish within {Limit.TotalMinutes:0} minutes");
-        }
-
-        return new VseProcess.Outcome(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<VseProcess.Outcome> RunAsync(Workspace workspace, params string[] args) =>
+        VseProcess.RunGuardedAsync(workspace.Root, workspace.Environment, Limit, args);
 
     [GeneratedRegex(@"^built apps/links-out .*; (?<size>[0-9.]+) (?<unit>[KMGT]?i?B)$", RegexOptions.Multiline)]
     private static partial Regex SizeLine();

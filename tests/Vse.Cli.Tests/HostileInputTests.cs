@@ -15,40 +15,8 @@ public sealed class HostileInputTests
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static async Task<VseProcess.Outcome> RunWithDeadlineAsync(Workspace workspace, params string[] args)
-    {
-        var start = new ProcessStartInfo(VseProcess.Executable)
-        {
-            WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("VSE_PATH");
-        foreach (var (key, value) in workspace.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"vse {string.Join(' ', args)} did not end within {Deadline.TotalSeconds} s");
-        }
-
-        return new VseProcess.Outcome(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<VseProcess.Outcome> RunWithDeadlineAsync(Workspace workspace, params string[] args) =>
+        VseProcess.RunGuardedAsync(workspace.Root, workspace.Environment, Deadline, args);
 
     private static void MakeFifo(string path)
     {

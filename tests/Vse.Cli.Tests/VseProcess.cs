@@ -16,8 +16,24 @@ public static class VseProcess
     public static Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         RunWithInputAsync(workingDirectory, environment, null, args);
 
+    // A guard against a hung vse, not a timing: a cold Debian build with compilers and Open MPI
+    // takes several minutes on a loaded 2-core machine, and over 10 while the VM tests boot
+    // guests under TCG beside it and another benchmark loads the machine.
+    private static readonly TimeSpan DefaultGuard = TimeSpan.FromMinutes(25);
+
     /// <param name="input">Written to vse's standard input, then closed; null leaves vse's input an empty pipe.</param>
-    public static async Task<Outcome> RunWithInputAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, params string[] args)
+    public static Task<Outcome> RunWithInputAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, params string[] args) =>
+        RunCoreAsync(workingDirectory, environment, input, DefaultGuard, args);
+
+    /// <summary>
+    /// Runs vse with a short guard, for commands that must end quickly however hostile their
+    /// input: past <paramref name="guard"/> vse and everything it started is killed and the test fails.
+    /// </summary>
+    public static Task<Outcome> RunGuardedAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan guard, params string[] args) =>
+        RunCoreAsync(workingDirectory, environment, null, guard, args);
+
+    private static async Task<Outcome> RunCoreAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? input, TimeSpan guard, string[] args)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -40,19 +56,25 @@ public static class VseProcess
         }
 
         using var process = Process.Start(start)!;
-        // A guard against a hung vse, not a timing: a cold Debian build with compilers and Open
-        // MPI takes several minutes on a loaded 2-core machine, and over 10 while the VM tests
-        // boot guests under TCG beside it and another benchmark loads the machine.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(25));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(guard);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         if (input is not null)
         {
             await process.StandardInput.WriteAsync(input);
         }
 
         process.StandardInput.Close();
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"vse {string.Join(' ', args)} did not end within {guard.TotalSeconds:0} s");
+        }
+
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }
 }

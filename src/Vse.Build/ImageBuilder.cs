@@ -6,6 +6,7 @@ using Vse.Build.Layers;
 using Vse.Build.Steps;
 using Vse.Build.Store;
 using Vse.Description;
+using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.State.Locking;
 
@@ -21,8 +22,14 @@ namespace Vse.Build;
 /// </summary>
 public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
 {
-    public async Task<BuildResult> BuildAsync(ResolvedDescription resolved, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+    public Task<BuildResult> BuildAsync(ResolvedDescription resolved, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken) =>
+        BuildAsync(resolved, RuntimeModel.From(resolved), noCache, progress, cancellationToken);
+
+    /// <param name="model">The model of <paramref name="resolved"/> (<see cref="RuntimeModel.From"/>), when the caller has it already.</param>
+    public async Task<BuildResult> BuildAsync(
+        ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, clock);
         await using var storeLock = await StoreLock.AcquireAsync(store.StoreLockFile, exclusive: false, cancellationToken);
         var count = steps.Count + 1;
@@ -37,7 +44,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         }
 
         var json = resolved.ToCanonicalJson();
-        var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, resolved.Target, baseIdentity,
+        var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, model.Env, resolved.Target, baseIdentity,
             layers.Select(l => (l.Title, l.Key)).ToList(), PolicyDigest.Of(resolved.Policy));
         var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);
         var rootfs = store.RootfsOf(top);

@@ -25,52 +25,29 @@ public static class DeployPolicy
     /// then refuse a path that has grown a symlink since (<see cref="PinnedMounts"/>), so what is
     /// mounted is what was checked, even when a directory is swapped for a link during the build.
     /// </summary>
-    public static MountGrant GrantMounts(ResolvedDescription resolved, string siteDirectory, string driver)
+    public static MountGrant GrantMounts(ResolvedDescription resolved, RuntimeModel model, string siteDirectory, string driver)
     {
-        var granted = new List<InstanceMount>();
-        var content = resolved.Content;
-        if (content["mounts"] is MapValue mounts)
-        {
-            var canonicalMounts = MapValue.Empty;
-            foreach (var (target, entry) in mounts.Entries)
-            {
-                var map = entry as MapValue ?? MapValue.Empty;
-                var source = (map["source"] as ScalarValue)?.AsString;
-                if (source is null)
-                {
-                    continue;
-                }
-
-                var canonical = HostPaths.Canonicalize(source);
-                var readOnly = (map["mode"] as ScalarValue)?.AsString != "rw";
-                granted.Add(new InstanceMount(target, canonical, readOnly));
-                canonicalMounts = canonicalMounts.With(target, map.With("source", ScalarValue.Of(canonical)));
-            }
-
-            content = content.With("mounts", canonicalMounts);
-        }
-
+        var granted = model.Mounts.Select(m => new InstanceMount(m.Target, HostPaths.Canonicalize(m.Source), m.ReadOnly)).ToList();
+        var content = DeployedContent.WithMountSources(resolved.Content, granted.ToDictionary(m => m.Target, m => m.Source, StringComparer.Ordinal));
         var (policy, diagnostics) = SitePolicyLoader.Load(resolved.Layers.Select(l => l.File), siteDirectory);
         var fallback = SourceLocation.StartOf(resolved.Layers[^1].File);
         SourceLocation Locate(string path) => resolved.Provenance.LastWrite(path)?.Location ?? fallback;
         return new MountGrant(granted, [.. diagnostics, .. PolicyChecker.Check(content, policy, Locate), .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver"))]);
     }
 
+    /// <param name="model">The model of <paramref name="resolved"/> (<see cref="RuntimeModel.From"/>).</param>
     public static IReadOnlyList<Diagnostic> Recheck(
-        ResolvedDescription resolved, string siteDirectory, string driver, int? instances = null, int? perNode = null)
+        ResolvedDescription resolved, RuntimeModel model, string siteDirectory, string driver, int? instances = null, int? perNode = null)
     {
         var (policy, diagnostics) = SitePolicyLoader.Load(resolved.Layers.Select(l => l.File), siteDirectory);
         var fallback = SourceLocation.StartOf(resolved.Layers[^1].File);
         SourceLocation Locate(string path) => resolved.Provenance.LastWrite(path)?.Location ?? fallback;
-        var deploy = resolved.Content["deploy"] as MapValue ?? MapValue.Empty;
-        deploy = instances is { } n ? deploy.With("instances", ScalarValue.Of(n)) : deploy;
-        deploy = perNode is { } k ? deploy.With("per_node", ScalarValue.Of(k)) : deploy;
         return
         [
             .. diagnostics,
-            .. PolicyChecker.Check(resolved.Content.With("deploy", deploy), policy, Locate),
+            .. PolicyChecker.Check(DeployedContent.WithCounts(resolved.Content, instances, perNode), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
-            .. UnsupportedKeys.Check(resolved),
+            .. UnsupportedKeys.Check(resolved, model),
         ];
     }
 }

@@ -2,6 +2,7 @@ using Vse.Build.FileSystem;
 using Vse.Build.Kernels;
 using Vse.Build.Processes;
 using Vse.Deploy.Network;
+using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
@@ -30,9 +31,10 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// at a time. An instance that fails is removed and reported; the others are then removed too,
     /// unless the plan keeps a partial deployment (and at least one instance started).
     /// </summary>
+    /// <param name="model">What runs: the model of the description <paramref name="configuration"/> was built from.</param>
     /// <exception cref="DeploymentFailedException">Instances failed and the deployment was cleaned up.</exception>
     public async Task<DeployResult> DeployAsync(
-        ConfigurationRecord configuration, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+        ConfigurationRecord configuration, RuntimeModel model, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(plan.Instances, Description.DeploymentBounds.MaxInstances);
@@ -44,7 +46,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var deployment = await deployments.CreateAsync(
             new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver, hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
-        var template = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
+        var template = InstanceSpecs.FromModel(model, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
         template = template with { Mounts = Granted(template, plan.GrantedMounts) };
         PrivateNetwork? network = null;
         try
@@ -52,14 +54,14 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             if (driver is VmDriver)
             {
                 progress?.Report(new DeployProgress(0, 0, plan.Instances, "VMs: their kernel (fetched the first time), initramfs and disk"));
-                template = template with { Boot = await VmBoots.OfAsync(configuration.DescriptionJson, Environment.CurrentDirectory, new KernelStore(home.Kernels), cancellationToken) };
+                template = template with { Boot = await VmBoots.OfAsync(model, new KernelStore(home.Kernels), cancellationToken) };
             }
 
             if (template.Network == NetworkMode.Private)
             {
                 DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
                 network = await PrivateNetwork.CreateAsync(
-                    deployment.Id, AddressPlan.Parse(SubnetOf(configuration) ?? AddressPlan.DefaultSubnet), hostnames, NetworkDirectory(deployment.Id), cancellationToken);
+                    deployment.Id, AddressPlan.Parse(model.Network.Subnet ?? AddressPlan.DefaultSubnet), hostnames, NetworkDirectory(deployment.Id), cancellationToken);
                 // vse's own files; canonical, as drivers take no path with a symlink in it.
                 template = template with { Mounts = [.. template.Mounts, .. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })] };
             }
@@ -221,10 +223,10 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// </summary>
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(
-        ConfigurationRecord configuration, ExecRequest request, string driverName, string? runtimeName, IReadOnlyList<InstanceMount>? grantedMounts,
+        ConfigurationRecord configuration, RuntimeModel model, ExecRequest request, string driverName, string? runtimeName, IReadOnlyList<InstanceMount>? grantedMounts,
         IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
-        var shape = InstanceSpecs.FromDescription(configuration.DescriptionJson, configuration.RootfsPath, home.Root, 0, configuration.Name);
+        var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
         if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0
             || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
@@ -232,7 +234,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             // Services need the init; a private network is plugged in between create and start;
             // granted mounts are checked between create and start (PinnedMounts);
             // the bulk launcher always starts the init; a VM always boots.
-            var started = await DeployAsync(configuration, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
+            var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
             try
             {
                 return await ExecAsync(started.Deployment, 0, request, cancellationToken);
@@ -439,12 +441,6 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
     /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
     private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");
-
-    private static string? SubnetOf(ConfigurationRecord configuration)
-    {
-        using var description = System.Text.Json.JsonDocument.Parse(configuration.DescriptionJson);
-        return description.RootElement.TryGetProperty("network", out var network) && network.TryGetProperty("subnet", out var subnet) ? subnet.GetString() : null;
-    }
 
     /// <summary>What container ids start with (then <c>-INDEX</c>): unique on the host, as the deployment id is in it.</summary>
     private static string ContainerPrefix(string name, string deploymentId) => $"{InstanceSpecs.Label(name)}-{deploymentId}";

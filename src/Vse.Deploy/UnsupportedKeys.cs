@@ -12,16 +12,18 @@ namespace Vse.Deploy;
 /// </summary>
 public static class UnsupportedKeys
 {
-    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved)
+    /// <param name="resolved">Where the keys were written, for the error's location.</param>
+    /// <param name="model">What <paramref name="resolved"/> asks for (<see cref="RuntimeModel.From"/>).</param>
+    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model)
     {
-        if (resolved.Content["devices"] is SetValue { Members.Count: > 0 } devices)
+        if (model.Devices is { Count: > 0 } devices)
         {
-            var first = devices.Members.First();
+            var first = devices[0];
             var location = resolved.Provenance.LastWrite(ValuePath.Member("devices", first))?.Location
                 ?? resolved.Provenance.PathsUnder("devices").Select(p => resolved.Provenance.LastWrite(p)?.Location).OfType<SourceLocation>().FirstOrDefault()
                 ?? SourceLocation.StartOf(resolved.Layers[^1].File);
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, location,
-                $"'devices' ({string.Join(", ", devices.Members)}) is not supported yet: no driver gives an instance host devices, "
+                $"'devices' ({string.Join(", ", devices)}) is not supported yet: no driver gives an instance host devices, "
                 + "and vse refuses to start one without what it asked for; remove 'devices' to deploy");
         }
     }

@@ -1,5 +1,6 @@
 using Vse.Description;
 using Vse.Description.Layers;
+using Vse.Description.Model;
 
 namespace Vse.Deploy.Tests;
 
@@ -33,7 +34,7 @@ public sealed class DeployPolicyTests : IDisposable
         var resolved = Resolve("vse: 1\nname: app\nmounts: {/host-etc: {source: /etc}}\n");
         File.WriteAllText(Path.Combine(Site, "policy.vse.yaml"), "vse: 1\npolicy:\n  allow:\n    mounts: [/scratch/**]\n    drivers: [vm]\n");
 
-        var diagnostics = DeployPolicy.Recheck(resolved, Site, "sandbox");
+        var diagnostics = DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox");
 
         Assert.Equal(["VSE0603", "VSE0605"], diagnostics.Select(d => d.Code).Order(StringComparer.Ordinal));
     }
@@ -43,7 +44,7 @@ public sealed class DeployPolicyTests : IDisposable
     {
         var resolved = Resolve("vse: 1\nname: app\ndevices: [/dev/fuse]\n");
 
-        var error = Assert.Single(DeployPolicy.Recheck(resolved, Site, "sandbox"));
+        var error = Assert.Single(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox"));
 
         Assert.Equal(("VSE0212", 3), (error.Code, error.Location.Line));
         Assert.Contains("/dev/fuse", error.Message, StringComparison.Ordinal);
@@ -54,6 +55,6 @@ public sealed class DeployPolicyTests : IDisposable
     {
         var resolved = Resolve("vse: 1\nname: app\n");
 
-        Assert.Empty(DeployPolicy.Recheck(resolved, Site, "sandbox"));
+        Assert.Empty(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox"));
     }
 }

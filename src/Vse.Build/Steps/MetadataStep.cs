@@ -12,11 +12,13 @@ namespace Vse.Build.Steps;
 /// and the description's env in <c>/etc/environment</c> for logins (<see cref="EnvironmentFile"/>).
 /// </summary>
 /// <param name="DescriptionJson">The canonical JSON of the resolved description.</param>
+/// <param name="Env">The description's env (<see cref="Vse.Description.Model.RuntimeModel.Env"/>), for <c>/etc/environment</c>.</param>
 /// <param name="Layers">Every earlier step's title and key, base first.</param>
 public sealed record MetadataStep(
     string Name,
     string DescriptionDigest,
     string DescriptionJson,
+    IReadOnlyDictionary<string, string> Env,
     string? Target,
     string BaseIdentity,
     IReadOnlyList<(string Title, string Key)> Layers,
@@ -45,13 +47,11 @@ public sealed record MetadataStep(
 
     private async Task WriteEnvironmentAsync(ImageRoot root, UnixFileMode mode, CancellationToken cancellationToken)
     {
-        using var description = JsonDocument.Parse(DescriptionJson);
-        if (!description.RootElement.TryGetProperty("env", out var map) || root.TryGetStatus("/etc", cancellationToken) is not { IsDirectory: true })
+        if (Env.Count == 0 || root.TryGetStatus("/etc", cancellationToken) is not { IsDirectory: true })
         {
             return;
         }
 
-        var env = map.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString() ?? "", StringComparer.Ordinal);
         var existing = "";
         if (root.TryGetStatus(EnvironmentFile.Path, cancellationToken) is { Type: NodeType.RegularFile })
         {
@@ -59,7 +59,7 @@ public sealed record MetadataStep(
             existing = await reader.ReadToEndAsync(cancellationToken);
         }
 
-        await root.WriteFileAsync(EnvironmentFile.Path, Encoding.UTF8.GetBytes(EnvironmentFile.Merge(existing, env)), mode, ImageOwner.Root, cancellationToken);
+        await root.WriteFileAsync(EnvironmentFile.Path, Encoding.UTF8.GetBytes(EnvironmentFile.Merge(existing, Env)), mode, ImageOwner.Root, cancellationToken);
     }
 
     private byte[] LockJson(SortedDictionary<string, string> packages)

@@ -51,12 +51,13 @@ internal static class BuildCommand
 
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, parse.GetValue(noCache), parse.GetValue(verbose), Console.Out, cancellationToken);
+            var model = RuntimeModel.From(resolved);
+            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, model, parse.GetValue(noCache), parse.GetValue(verbose), Console.Out, cancellationToken);
 
             foreach (var export in exports)
             {
                 var exportStarted = System.Diagnostics.Stopwatch.StartNew();
-                var exported = await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved), export, cancellationToken);
+                var exported = await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved, model), export, cancellationToken);
                 foreach (var warning in exported.Warnings)
                 {
                     await Console.Error.WriteLineAsync($"vse: warning: {export}: {warning}");
@@ -73,11 +74,6 @@ internal static class BuildCommand
         return command;
     }
 
-    private static ExportedImageConfig ExportMetadataOf(ResolvedDescription resolved)
-    {
-        var env = (resolved.Content["env"] as MapValue)?.Entries.ToDictionary(e => e.Key, e => ((ScalarValue)e.Value).AsString!, StringComparer.Ordinal)
-            ?? new Dictionary<string, string>(StringComparer.Ordinal);
-        var run = (resolved.Content["run"] as ScalarValue)?.AsString;
-        return new ExportedImageConfig(resolved.Name, resolved.Digest, env, run is null ? null : ["/bin/sh", "-c", run], null);
-    }
+    private static ExportedImageConfig ExportMetadataOf(ResolvedDescription resolved, RuntimeModel model) =>
+        new(resolved.Name, resolved.Digest, model.Env, model.Run is { } run ? ["/bin/sh", "-c", run] : null, null);
 }

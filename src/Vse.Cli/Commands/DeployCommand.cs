@@ -34,7 +34,7 @@ internal static class DeployCommand
                 return exitCode;
             }
 
-            var (configuration, _, workspace, driver, instances, perNode, mounts) = prepared;
+            var (configuration, model, workspace, driver, instances, perNode, mounts) = prepared;
             if (instances > perNode)
             {
                 // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
@@ -47,7 +47,7 @@ internal static class DeployCommand
             try
             {
                 result = await workspace.Instances.DeployAsync(
-                    configuration, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts), progress, cancellationToken);
+                    configuration, model, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts), progress, cancellationToken);
             }
             finally
             {
@@ -91,10 +91,11 @@ internal static class DeployCommand
             return (null, DiagnosticPrinter.ExitCodeFor(result.Diagnostics));
         }
 
-        var deploy = resolved.Content["deploy"] as MapValue;
-        var driver = parse.GetValue(options.Driver) ?? (deploy?["driver"] as ScalarValue)?.AsString ?? "sandbox";
+        // Read once here, then handed to the policy check, the build and the deployment.
+        var model = RuntimeModel.From(resolved);
+        var driver = parse.GetValue(options.Driver) ?? model.Deploy.Driver ?? "sandbox";
         var policy = DeployPolicy.Recheck(
-            resolved, resolveOptions.SearchPath.SiteDirectory, driver, parse.GetValue(options.Instances), parse.GetValue(options.PerNode));
+            resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, parse.GetValue(options.Instances), parse.GetValue(options.PerNode));
         DiagnosticPrinter.Print(policy, environment, Console.Error);
         if (policy.Any(d => d.IsError))
         {
@@ -106,31 +107,31 @@ internal static class DeployCommand
             throw new UsageException($"--driver: '{driver}' is not a driver (sandbox or vm)");
         }
 
-        var instances = parse.GetValue(options.Instances) ?? (int?)(deploy?["instances"] as ScalarValue)?.AsInteger ?? 1;
-        var perNode = parse.GetValue(options.PerNode) ?? (int?)(deploy?["per_node"] as ScalarValue)?.AsInteger ?? instances;
+        var instances = parse.GetValue(options.Instances) ?? model.Deploy.Instances ?? 1;
+        var perNode = parse.GetValue(options.PerNode) ?? model.Deploy.PerNode ?? instances;
         if (instances < 1 || perNode < 1)
         {
             throw new UsageException("--instances and --per-node must be at least 1");
         }
 
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
-        var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, noCache: false, verbose: false, Console.Error, cancellationToken);
+        var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, model, noCache: false, verbose: false, Console.Error, cancellationToken);
         // Checked again now, after the build, on the paths the instances will mount: a directory
         // swapped for a symlink while the build ran is caught here or, later still, by the driver.
-        var grant = DeployPolicy.GrantMounts(resolved, resolveOptions.SearchPath.SiteDirectory, driver);
+        var grant = DeployPolicy.GrantMounts(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver);
         DiagnosticPrinter.Print(grant.Diagnostics, environment, Console.Error);
         if (!grant.Allowed)
         {
             return (null, DiagnosticPrinter.ExitCodeFor(grant.Diagnostics));
         }
 
-        return (new PreparedDeployment(configuration, resolved, workspace, driver, instances, perNode, grant.Mounts), ExitCodes.Success);
+        return (new PreparedDeployment(configuration, model, workspace, driver, instances, perNode, grant.Mounts), ExitCodes.Success);
     }
 }
 
-/// <summary>A configuration built and cleared by policy for deployment, with the description it came from.</summary>
+/// <summary>A configuration built and cleared by policy for deployment, with the model of the description it came from.</summary>
 internal sealed record PreparedDeployment(
-    ConfigurationRecord Configuration, ResolvedDescription Description, Workspace Workspace, string Driver, int Instances, int PerNode,
+    ConfigurationRecord Configuration, RuntimeModel Model, Workspace Workspace, string Driver, int Instances, int PerNode,
     IReadOnlyList<InstanceMount> GrantedMounts);
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Vse.Description;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
 
@@ -23,19 +22,19 @@ internal static class RunCommand
                 return exitCode;
             }
 
-            IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given ? given : DefaultCommand(prepared.Description);
+            IReadOnlyList<string> arguments = parse.GetValue(argv) is { Length: > 0 } given ? given : DefaultCommand(prepared.Model);
             var request = new ExecRequest(arguments,
                 Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
                 Stdout: Console.OpenStandardOutput(),
                 Stderr: Console.OpenStandardError());
             var progress = new Vse.Cli.Output.DeployProgressPrinter(Console.Error, interactive: false);
-            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken);
+            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, prepared.Model, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken);
         });
         return command;
     }
 
-    private static string[] DefaultCommand(ResolvedDescription description) =>
-        (description.Content["run"] as ScalarValue)?.AsString is { } run
+    private static string[] DefaultCommand(RuntimeModel model) =>
+        model.Run is { } run
             ? ["/bin/sh", "-c", run]
             : throw new Vse.Build.BuildInputException("no command given after -- and the description has no 'run'");
 }

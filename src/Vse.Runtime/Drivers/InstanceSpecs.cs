@@ -1,13 +1,11 @@
 using System.Text;
-using System.Text.Json;
+using Vse.Description.Model;
 
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
-/// Builds an <see cref="InstanceSpec"/> from a configuration's <c>/.vse/description.json</c>
-/// (the canonical resolved description the build wrote). The description was validated when it
-/// was resolved, so a value of the wrong shape here means a damaged configuration, not a user
-/// mistake: it is an <see cref="InvalidDataException"/>.
+/// Builds an <see cref="InstanceSpec"/> from the <see cref="RuntimeModel"/> of a configuration's
+/// description: an instance's name and directories from the deployment, everything else from the model.
 /// </summary>
 public static class InstanceSpecs
 {
@@ -15,18 +13,19 @@ public static class InstanceSpecs
 
     private const int MaxHostnameLength = 63;
 
+    /// <summary>The spec from a built configuration's own <c>/.vse/description.json</c>.</summary>
+    /// <exception cref="InvalidDataException">The file is damaged (<see cref="RuntimeModel.FromCanonicalJson"/>).</exception>
     public static async Task<InstanceSpec> FromConfigurationAsync(
         string rootfs, string stateDirectory, int index, string deploymentName, CancellationToken cancellationToken)
     {
         var json = await File.ReadAllTextAsync(Path.Combine(rootfs, DescriptionPath), cancellationToken);
-        return FromDescription(json, rootfs, stateDirectory, index, deploymentName);
+        return FromModel(RuntimeModel.FromCanonicalJson(json), rootfs, stateDirectory, index, deploymentName);
     }
 
-    public static InstanceSpec FromDescription(string descriptionJson, string rootfs, string stateDirectory, int index, string deploymentName)
+    public static InstanceSpec FromModel(RuntimeModel model, string rootfs, string stateDirectory, int index, string deploymentName)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        using var document = JsonDocument.Parse(descriptionJson);
-        var root = document.RootElement;
         var name = Label(deploymentName) + "-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var hostname = name.Length <= MaxHostnameLength ? name : name[^MaxHostnameLength..].TrimStart('-');
         return new InstanceSpec(
@@ -34,14 +33,12 @@ public static class InstanceSpecs
             Hostname: hostname,
             Rootfs: rootfs,
             StateDirectory: stateDirectory,
-            Env: Env(root),
-            Mounts: Mounts(root),
-            Cpus: Member(root, "resources", "cpus") is { } cpus ? cpus.GetInt32() : null,
-            MemoryBytes: Member(root, "resources", "memory") is { } memory ? memory.GetInt64() : null,
-            Network: Member(root, "network", "mode") is { } mode ? NetworkModes.Parse(mode.GetString()!) : NetworkMode.None,
-            Services: root.TryGetProperty("services", out var services)
-                ? [.. services.EnumerateArray().Select(service => service.GetString() ?? throw Damaged("services"))]
-                : []);
+            Env: Env(model),
+            Mounts: [.. model.Mounts.Select(m => new InstanceMount(m.Target, m.Source, m.ReadOnly))],
+            Cpus: model.Resources.Cpus,
+            MemoryBytes: model.Resources.MemoryBytes,
+            Network: model.Network.Mode is { } mode ? NetworkModes.Parse(mode) : NetworkMode.None,
+            Services: model.Services);
     }
 
     /// <summary>A host name label from a deployment name: lower-case letters, digits and dashes.</summary>
@@ -58,47 +55,14 @@ public static class InstanceSpecs
     }
 
     /// <summary>The description's env, with the usual PATH when it sets none (as <c>runc spec</c> does): commands are found by name.</summary>
-    private static Dictionary<string, string> Env(JsonElement root)
+    private static Dictionary<string, string> Env(RuntimeModel model)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = Vse.Build.Layers.ImageCommand.DefaultPath };
-        if (root.TryGetProperty("env", out var map))
+        foreach (var (name, value) in model.Env)
         {
-            foreach (var variable in map.EnumerateObject())
-            {
-                env[variable.Name] = variable.Value.GetString() ?? throw Damaged("env." + variable.Name);
-            }
+            env[name] = value;
         }
 
         return env;
     }
-
-    private static List<InstanceMount> Mounts(JsonElement root)
-    {
-        var mounts = new List<InstanceMount>();
-        if (root.TryGetProperty("mounts", out var map))
-        {
-            foreach (var mount in map.EnumerateObject())
-            {
-                var source = mount.Value.TryGetProperty("source", out var s) ? s.GetString() : null;
-                var mode = mount.Value.TryGetProperty("mode", out var m) ? m.GetString() : "ro";
-                if (source is null || mode is not ("ro" or "rw"))
-                {
-                    throw Damaged("mounts." + mount.Name);
-                }
-
-                mounts.Add(new InstanceMount(mount.Name, source, mode == "ro"));
-            }
-        }
-
-        return mounts;
-    }
-
-    private static JsonElement? Member(JsonElement root, string map, string key) =>
-        root.TryGetProperty(map, out var inner) && inner.ValueKind == JsonValueKind.Object && inner.TryGetProperty(key, out var value)
-            && value.ValueKind != JsonValueKind.Null
-            ? value
-            : null;
-
-    private static InvalidDataException Damaged(string path) =>
-        new($"the configuration's description.json has an invalid '{path}'");
 }

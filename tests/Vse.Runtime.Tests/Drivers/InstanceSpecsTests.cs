@@ -1,3 +1,4 @@
+using Vse.Description.Model;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Runtime.Tests.Drivers;
@@ -15,7 +16,7 @@ public sealed class InstanceSpecsTests
     [Fact]
     public void ReadsEveryRuntimeFieldOfTheDescription()
     {
-        var spec = InstanceSpecs.FromDescription(Description, "/store/rootfs", "/state/i3", 3, "apps/hello");
+        var spec = InstanceSpecs.FromModel(RuntimeModel.FromCanonicalJson(Description), "/store/rootfs", "/state/i3", 3, "apps/hello");
 
         Assert.Equal("apps-hello-3", spec.Id);
         Assert.Equal("apps-hello-3", spec.Hostname);
@@ -34,7 +35,7 @@ public sealed class InstanceSpecsTests
     [Fact]
     public void AbsentSectionsMeanNoLimitsNoMountsLoopbackOnlyAndTheUsualPath()
     {
-        var spec = InstanceSpecs.FromDescription("""{"name":"x","vse":1}""", "/r", "/s", 0, "x");
+        var spec = InstanceSpecs.FromModel(RuntimeModel.FromCanonicalJson("""{"name":"x","vse":1}"""), "/r", "/s", 0, "x");
 
         Assert.Null(spec.Cpus);
         Assert.Null(spec.MemoryBytes);
@@ -47,7 +48,7 @@ public sealed class InstanceSpecsTests
     [Fact]
     public void HostnameIsAValidLabelEvenForLongOddNames()
     {
-        var spec = InstanceSpecs.FromDescription("{}", "/r", "/s", 12, "Site/" + new string('a', 80) + "_App");
+        var spec = InstanceSpecs.FromModel(RuntimeModel.FromCanonicalJson("{}"), "/r", "/s", 12, "Site/" + new string('a', 80) + "_App");
 
         Assert.Matches("^[a-z0-9][a-z0-9-]{0,62}$", spec.Hostname);
         Assert.EndsWith("-12", spec.Hostname);
@@ -57,6 +58,6 @@ public sealed class InstanceSpecsTests
     public void ADamagedMountIsInvalidData()
     {
         Assert.Throws<InvalidDataException>(() =>
-            InstanceSpecs.FromDescription("""{"mounts":{"/x":{"mode":"rw"}}}""", "/r", "/s", 0, "x"));
+            InstanceSpecs.FromModel(RuntimeModel.FromCanonicalJson("""{"mounts":{"/x":{"mode":"rw"}}}"""), "/r", "/s", 0, "x"));
     }
 }

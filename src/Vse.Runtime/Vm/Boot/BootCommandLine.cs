@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using Vse.Description.Model;
 
 namespace Vse.Runtime.Vm.Boot;
 
@@ -23,30 +23,17 @@ public static class BootCommandLine
         ["console=ttyS0", "quiet", "panic=-1", .. tscKhz is { } khz ? [$"tsc_early_khz={khz.ToString(CultureInfo.InvariantCulture)}"] : Array.Empty<string>()];
 
     /// <summary>
-    /// The defaults merged with a description's <c>boot.cmdline</c> map (a JSON object from the
-    /// resolved description): a string or number value gives <c>KEY=VALUE</c>, <c>true</c> a bare
-    /// <c>KEY</c>, <c>false</c> or null nothing, and each key the description names replaces the
-    /// default with that key (<c>quiet: false</c> drops vse's <c>quiet</c>). The description's
-    /// entries follow the defaults, in the map's order.
+    /// The defaults merged with a description's <c>boot.cmdline</c> (<see cref="RuntimeModel.BootCmdline"/>):
+    /// a value gives <c>KEY=VALUE</c>, an enabled entry without one a bare <c>KEY</c>, a disabled
+    /// one nothing, and each key the description names replaces the default with that key
+    /// (<c>quiet: false</c> drops vse's <c>quiet</c>). The description's entries follow the
+    /// defaults, in the map's order.
     /// </summary>
-    /// <param name="cmdline">The map, or null (or JSON null) when the description has none.</param>
+    /// <param name="cmdline">The entries, or null when the description has none.</param>
     /// <exception cref="BootCommandLineException">An entry would not be one kernel argument, or the line is too long.</exception>
-    public static IReadOnlyList<string> Build(JsonElement? cmdline, int? tscKhz)
+    public static IReadOnlyList<string> Build(IReadOnlyList<KernelParameter>? cmdline, int? tscKhz)
     {
-        var entries = new List<(string Key, string? Argument)>();
-        if (cmdline is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } map)
-        {
-            if (map.ValueKind != JsonValueKind.Object)
-            {
-                throw new BootCommandLineException($"boot.cmdline must be a map of kernel parameters, not a {map.ValueKind.ToString().ToLowerInvariant()}");
-            }
-
-            foreach (var entry in map.EnumerateObject())
-            {
-                entries.Add((entry.Name, Argument(entry.Name, entry.Value)));
-            }
-        }
-
+        var entries = (cmdline ?? []).Select(parameter => (parameter.Key, Argument: Argument(parameter))).ToList();
         var replaced = entries.Select(entry => entry.Key).ToHashSet(StringComparer.Ordinal);
         List<string> arguments =
         [
@@ -83,29 +70,27 @@ public static class BootCommandLine
         return null;
     }
 
-    private static string? Argument(string key, JsonElement value)
+    private static string? Argument(KernelParameter parameter)
     {
+        var key = parameter.Key;
         Check(key, key, "key");
         if (key.Contains('='))
         {
             throw new BootCommandLineException($"boot.cmdline: key '{key}' contains '=': write it as {key[..key.IndexOf('=', StringComparison.Ordinal)]}: VALUE");
         }
 
-        switch (value.ValueKind)
+        if (!parameter.Enabled)
         {
-            case JsonValueKind.True:
-                return key;
-            case JsonValueKind.False or JsonValueKind.Null:
-                return null;
-            case JsonValueKind.String:
-                var text = value.GetString()!;
-                Check(key, text, "value");
-                return key + "=" + text;
-            case JsonValueKind.Number:
-                return key + "=" + value.GetRawText();
-            default:
-                throw new BootCommandLineException($"boot.cmdline.{key}: expected a string, a number, true or false, not a {value.ValueKind.ToString().ToLowerInvariant()}");
+            return null;
         }
+
+        if (parameter.Value is not { } value)
+        {
+            return key;
+        }
+
+        Check(key, value, "value");
+        return key + "=" + value;
     }
 
     /// <summary>Whitespace would split the argument, quotes are the kernel's own quoting, control characters have no place on a command line.</summary>

@@ -28,9 +28,8 @@ public sealed class RuntimeModelTests
     public void Every_field_is_read_from_a_resolved_description()
     {
         using var ws = new DescriptionWorkspace();
-        ws.Write("app", Every);
 
-        var model = RuntimeModel.From(ws.ResolveOk("app"));
+        var model = RuntimeModel.From(ResolveEvery(ws));
 
         Assert.Equal([KeyValuePair.Create("PATH", "/bin"), KeyValuePair.Create("TZ", "UTC")], model.Env);
         Assert.Equal([new RuntimeMount("/data", "/srv/data", ReadOnly: false), new RuntimeMount("/ref", "/srv/ref", ReadOnly: true)], model.Mounts);
@@ -51,8 +50,7 @@ public sealed class RuntimeModelTests
     public void The_stored_canonical_JSON_gives_the_same_model_without_a_directory()
     {
         using var ws = new DescriptionWorkspace();
-        ws.Write("app", Every);
-        var resolved = ws.ResolveOk("app");
+        var resolved = ResolveEvery(ws);
         var fresh = RuntimeModel.From(resolved);
 
         var stored = RuntimeModel.FromCanonicalJson(resolved.ToCanonicalJson());
@@ -74,8 +72,7 @@ public sealed class RuntimeModelTests
     public void Building_the_model_leaves_the_canonical_JSON_and_digest_as_they_were()
     {
         using var ws = new DescriptionWorkspace();
-        ws.Write("app", Every);
-        var resolved = ws.ResolveOk("app");
+        var resolved = ResolveEvery(ws);
         var (json, digest) = (resolved.ToCanonicalJson(), resolved.Digest);
 
         _ = RuntimeModel.From(resolved);
@@ -141,5 +138,11 @@ public sealed class RuntimeModelTests
         var error = Assert.Throws<InvalidDataException>(() => RuntimeModel.FromCanonicalJson(json));
 
         Assert.StartsWith("the description JSON ", error.Message);
+    }
+
+    private static ResolvedDescription ResolveEvery(DescriptionWorkspace ws)
+    {
+        ws.Write("app", Every);
+        return ws.ResolveOk("app");
     }
 }

@@ -5,9 +5,11 @@ using Vse.Build.FileSystem;
 using Vse.Build.Layers;
 using Vse.Build.Steps;
 using Vse.Build.Store;
-using Vse.Description;
 using Vse.Description.Policy;
-using Vse.State.Locking;
+using Vse.Description;
+using Vse.Host.FileSystem;
+using Vse.Host.Locking;
+using Vse.Host.Processes;
 
 namespace Vse.Build;
 
@@ -55,7 +57,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         {
             return await step.InputDigestAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException)
         {
             throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
         }
@@ -91,7 +93,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         {
             await ApplyAsync(step, context, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException or StepFailedException or UnsafePathException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException)
         {
             throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
         }

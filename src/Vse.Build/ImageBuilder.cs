@@ -8,7 +8,9 @@ using Vse.Build.Store;
 using Vse.Description;
 using Vse.Description.Model;
 using Vse.Description.Policy;
-using Vse.State.Locking;
+using Vse.Host.FileSystem;
+using Vse.Host.Locking;
+using Vse.Host.Processes;
 
 namespace Vse.Build;
 
@@ -62,7 +64,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         {
             return await step.InputDigestAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException)
         {
             throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
         }
@@ -98,7 +100,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         {
             await ApplyAsync(step, context, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Processes.ToolFailedException or StepFailedException or UnsafePathException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException)
         {
             throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
         }

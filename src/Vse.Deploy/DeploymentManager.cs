@@ -1,6 +1,7 @@
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Kernels;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Deploy.Network;
 using Vse.Description.Model;
 using Vse.Description.Policy;

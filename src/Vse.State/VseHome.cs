@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Vse.State.Interop;
+using Vse.Host.Processes;
 
 namespace Vse.State;
 
@@ -42,7 +42,7 @@ public sealed partial record VseHome
     /// <summary><c>run/</c>: one directory per deployment, one per instance inside it.</summary>
     public string Deployments => System.IO.Path.Combine(Root, "run");
 
-    /// <summary><c>locks/</c>: lock files for <see cref="Locking.StoreLock"/>.</summary>
+    /// <summary><c>locks/</c>: lock files for <see cref="Vse.Host.Locking.StoreLock"/>.</summary>
     public string Locks => System.IO.Path.Combine(Root, "locks");
 
     /// <summary>Kernels fetched for VM instances (<c>os.kernel</c>), one directory each.</summary>
@@ -90,7 +90,7 @@ public sealed partial record VseHome
             }
         }
 
-        return Resolve(environment, Libc.Geteuid() == 0);
+        return Resolve(environment, ProcessIdentity.IsRoot);
     }
 
     /// <summary><c>run/DEPLOYMENT/INDEX</c>: one instance's writable state.</summary>

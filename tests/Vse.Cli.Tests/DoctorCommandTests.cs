@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Cli.Tests;
 

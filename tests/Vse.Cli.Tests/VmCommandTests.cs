@@ -149,10 +149,10 @@ public sealed class VmCommandTests
     }
 
     private static async Task RunAsync(string tool, params string[] arguments) =>
-        await Vse.Build.Processes.ExternalTool.RunAsync(tool, arguments, CancellationToken.None);
+        await Vse.Host.Processes.ExternalTool.RunAsync(tool, arguments, CancellationToken.None);
 
     private static async Task<string> InodeAsync(string path) =>
-        (await Vse.Build.Processes.ExternalTool.RunAsync("/usr/bin/stat", ["-L", "-c", "%i", path], CancellationToken.None)).Stdout.Trim();
+        (await Vse.Host.Processes.ExternalTool.RunAsync("/usr/bin/stat", ["-L", "-c", "%i", path], CancellationToken.None)).Stdout.Trim();
 
     private static string SafeRead(string path)
     {

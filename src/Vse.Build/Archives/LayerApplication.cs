@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Archives;
 

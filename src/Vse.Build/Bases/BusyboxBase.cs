@@ -1,6 +1,7 @@
 using Vse.Build.Digests;
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Bases;
 

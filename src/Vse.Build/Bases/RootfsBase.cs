@@ -1,5 +1,5 @@
 using Vse.Build.Digests;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Bases;
 

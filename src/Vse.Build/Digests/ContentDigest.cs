@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Digests;
 

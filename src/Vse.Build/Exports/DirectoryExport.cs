@@ -1,5 +1,5 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Exports;
 
@@ -66,9 +66,9 @@ internal sealed class DirectoryExport
                     NodeMetadata.SetModificationTime(target, status.ModificationTime);
                     break;
                 case NodeType.Fifo:
-                    if (Libc.Mknod(target, Libc.S_IFIFO | (uint)OwnerOnly, 0) != 0)
+                    if (NodeOperations.CreateSpecialNode(target, NodeType.Fifo, OwnerOnly) is not 0 and var errno)
                     {
-                        throw Libc.LastError("create FIFO", target);
+                        throw HostError.Of(errno, "create FIFO", target);
                     }
 
                     FinishNode(entry.HostPath, status, target);
@@ -99,9 +99,9 @@ internal sealed class DirectoryExport
         // A second name of a file already copied is a hard link in the copy too.
         if (copiedFiles.TryGetValue((status.FileSystemDevice, status.Inode), out var first))
         {
-            if (Libc.Link(first, target) != 0)
+            if (NodeOperations.HardLink(first, target) is not 0 and var errno)
             {
-                throw Libc.LastError("hard link", target);
+                throw HostError.Of(errno, "hard link", target);
             }
 
             return;

@@ -1,5 +1,6 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Exports;
 

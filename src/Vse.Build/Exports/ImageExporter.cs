@@ -9,8 +9,8 @@ public static class ImageExporter
 {
     /// <param name="rootfs">The tree to export; read, never changed.</param>
     /// <exception cref="InvalidExportTargetException">The destination overlaps the tree, or is of the wrong kind.</exception>
-    /// <exception cref="Processes.ToolMissingException">A tool the format needs is not installed.</exception>
-    /// <exception cref="Processes.ToolFailedException">A tool failed; its message carries the tool's own words.</exception>
+    /// <exception cref="Vse.Host.Processes.ToolMissingException">A tool the format needs is not installed.</exception>
+    /// <exception cref="Vse.Host.Processes.ToolFailedException">A tool failed; its message carries the tool's own words.</exception>
     /// <returns>What the export left out or changed (only <c>dir</c> changes anything: see <see cref="ExportResult"/>).</returns>
     public static async Task<ExportResult> ExportAsync(string rootfs, ExportedImageConfig config, ExportTarget target, CancellationToken cancellationToken)
     {

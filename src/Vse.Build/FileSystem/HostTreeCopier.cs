@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.FileSystem;
 

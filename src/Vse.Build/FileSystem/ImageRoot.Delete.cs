@@ -1,3 +1,5 @@
+using Vse.Host.FileSystem;
+
 namespace Vse.Build.FileSystem;
 
 public sealed partial class ImageRoot

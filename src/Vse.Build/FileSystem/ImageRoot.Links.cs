@@ -1,4 +1,4 @@
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.FileSystem;
 
@@ -54,9 +54,9 @@ public sealed partial class ImageRoot
         }
 
         var temporary = TemporaryPathIn(parentHostPath);
-        if (Libc.Link(existingHost, temporary) != 0)
+        if (NodeOperations.HardLink(existingHost, temporary) is not 0 and var errno)
         {
-            throw Libc.LastError($"hard link '{existingInImage}' as", at);
+            throw HostError.Of(errno, $"hard link '{existingInImage}' as", at);
         }
 
         ReplaceWith(temporary, hostPath);

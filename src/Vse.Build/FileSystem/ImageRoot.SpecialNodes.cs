@@ -1,4 +1,4 @@
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.FileSystem;
 
@@ -12,21 +12,17 @@ public sealed partial class ImageRoot
     internal string? CreateSpecialNode(
         string imagePath, NodeType type, UnixFileMode mode, uint major, uint minor, CancellationToken cancellationToken)
     {
-        var fileType = type switch
+        if (type is not (NodeType.CharacterDevice or NodeType.BlockDevice or NodeType.Fifo))
         {
-            NodeType.CharacterDevice => Libc.S_IFCHR,
-            NodeType.BlockDevice => Libc.S_IFBLK,
-            NodeType.Fifo => Libc.S_IFIFO,
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a special node type"),
-        };
+            throw new ArgumentOutOfRangeException(nameof(type), type, "not a special node type");
+        }
+
         var (_, hostPath, parentHostPath) = PrepareEntry(imagePath, cancellationToken);
         RefuseDirectoryAt(imagePath, hostPath, type.ToString());
         var temporary = TemporaryPathIn(parentHostPath);
-        var device = type == NodeType.Fifo ? 0 : Libc.MakeDevice(major, minor);
-        if (Libc.Mknod(temporary, fileType | (uint)mode, device) != 0)
+        if (NodeOperations.CreateSpecialNode(temporary, type, mode, major, minor) is not 0 and var errno)
         {
-            var error = Libc.LastError($"create {type}", imagePath);
-            return error.HResult == Libc.EPERM ? null : throw error;
+            return errno == HostError.NotPermitted ? null : throw HostError.Of(errno, $"create {type}", imagePath);
         }
 
         ReplaceWith(temporary, hostPath);

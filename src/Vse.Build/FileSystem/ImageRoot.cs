@@ -1,4 +1,4 @@
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.FileSystem;
 
@@ -101,9 +101,9 @@ public sealed partial class ImageRoot
     /// <summary>Replaces <paramref name="destination"/> (whatever non-directory is there) by <paramref name="source"/> atomically.</summary>
     private static void ReplaceWith(string source, string destination)
     {
-        if (Libc.Rename(source, destination) != 0)
+        if (NodeOperations.Rename(source, destination) is not 0 and var errno)
         {
-            var error = Libc.LastError("rename onto", destination);
+            var error = HostError.Of(errno, "rename onto", destination);
             TryDeleteFile(source);
             throw error;
         }

@@ -1,4 +1,5 @@
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Build.FileSystem;
 
@@ -20,13 +21,15 @@ internal static class NodeMetadata
         var onDisk = Environment.IsPrivilegedProcess ? owner : new ImageOwner(
             owner.Uid == 0 ? ProcessIdentity.Current.Uid : owner.Uid,
             owner.Gid == 0 ? ProcessIdentity.Current.Gid : owner.Gid);
-        if (Libc.Lchown(hostPath, onDisk.Uid, onDisk.Gid) == 0)
+        var errno = NodeOperations.SetOwner(hostPath, onDisk.Uid, onDisk.Gid);
+        if (errno == 0)
         {
             return true;
         }
 
-        var error = Libc.LastError($"set owner {owner} on", hostPath);
-        return error.HResult == Libc.EINVAL || (error.HResult == Libc.EPERM && !Environment.IsPrivilegedProcess) ? false : throw error;
+        return errno == HostError.InvalidArgument || (errno == HostError.NotPermitted && !Environment.IsPrivilegedProcess)
+            ? false
+            : throw HostError.Of(errno, $"set owner {owner} on", hostPath);
     }
 
     public static void SetOwner(string hostPath, ImageOwner owner)
@@ -45,25 +48,11 @@ internal static class NodeMetadata
     /// </summary>
     public static void SetMode(string hostPath, UnixFileMode mode) => File.SetUnixFileMode(hostPath, mode);
 
-    public static unsafe void SetModificationTime(string hostPath, DateTimeOffset time)
+    public static void SetModificationTime(string hostPath, DateTimeOffset time)
     {
-        // Floor division: an archive may carry times before 1970, and timespec wants
-        // 0 <= tv_nsec < 1e9 even then.
-        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var remainder);
-        if (remainder < 0)
+        if (NodeOperations.SetModificationTime(hostPath, time) is not 0 and var errno)
         {
-            seconds--;
-            remainder += TimeSpan.TicksPerSecond;
-        }
-
-        var nanoseconds = remainder * 100;
-        var times = stackalloc Libc.Timespec[2];
-        times[0] = new Libc.Timespec { Seconds = seconds, Nanoseconds = nanoseconds };
-        times[1] = times[0];
-        if (Libc.Utimensat(Libc.AtCurrentDirectory, hostPath, times, Libc.AtSymlinkNoFollow) != 0)
-        {
-            throw Libc.LastError("set modification time of", hostPath);
+            throw HostError.Of(errno, "set modification time of", hostPath);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Vse.Build.Archives;
 using Vse.Build.Digests;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Images;
 

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Vse.Build.Archives;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Images;
 

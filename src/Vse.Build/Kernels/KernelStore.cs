@@ -4,7 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Vse.Build.Digests;
 using Vse.Build.FileSystem;
-using Vse.State.Locking;
+using Vse.Host.FileSystem;
+using Vse.Host.Locking;
 
 namespace Vse.Build.Kernels;
 

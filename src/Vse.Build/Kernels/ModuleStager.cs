@@ -1,4 +1,4 @@
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Kernels;
 

@@ -3,7 +3,7 @@ namespace Vse.Build.Kernels;
 /// <summary>
 /// A compression a bzImage's payload (or a module) may use: its magic bytes, the standard tool
 /// that decompresses it and the Debian package of that tool. Decompression always goes from a
-/// file to a file, since <see cref="Processes.ExternalTool"/> reads a tool's output as text.
+/// file to a file, since <see cref="Vse.Host.Processes.ExternalTool"/> reads a tool's output as text.
 /// </summary>
 /// <param name="Suffix">The file name suffix the tool expects, dot included.</param>
 internal sealed record PayloadFormat(string Name, byte[] Magic, string Tool, string DebianPackage, string Suffix)

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Kernels;
 

@@ -1,5 +1,5 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Layers;
 
@@ -17,15 +17,7 @@ internal static class OverlayMarkers
 
     public static bool IsOpaque(string directory)
     {
-        Span<byte> value = stackalloc byte[4];
-        foreach (var name in OpaqueAttributes)
-        {
-            if (Libc.Lgetxattr(directory, name, value, (nuint)value.Length) == 1 && value[0] == (byte)'y')
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // Read into a few bytes: a longer value is not "y" either.
+        return OpaqueAttributes.Any(name => ExtendedAttributes.TryRead(directory, name, maximumLength: 4) is [(byte)'y']);
     }
 }

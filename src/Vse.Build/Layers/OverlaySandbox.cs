@@ -1,5 +1,6 @@
 using Vse.Build.Confinement;
-using Vse.Build.Processes;
+using Vse.Host.Confinement;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Layers;
 

@@ -1,5 +1,5 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Layers;
 
@@ -32,9 +32,9 @@ internal static class UpperDirectoryApplier
             {
                 TreeDeleter.Delete(target, cancellationToken);
                 // rename(2), not File.Move, which looks through a symlink at what it points to.
-                if (Libc.Rename(entry, target) != 0)
+                if (NodeOperations.Rename(entry, target) is not 0 and var errno)
                 {
-                    throw Libc.LastError("move into the layer", entry);
+                    throw HostError.Of(errno, "move into the layer", entry);
                 }
 
                 continue;

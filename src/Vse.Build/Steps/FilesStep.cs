@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Vse.Build.Digests;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Description.Merge;
 using Vse.Description.Model;
 

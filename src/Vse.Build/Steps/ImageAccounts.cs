@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Steps;
 

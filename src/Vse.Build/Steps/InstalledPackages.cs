@@ -1,4 +1,5 @@
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Steps;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Description.Merge;
 
 namespace Vse.Build.Steps;

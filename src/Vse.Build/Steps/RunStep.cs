@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Layers;
 using Vse.Description.Merge;
 using Vse.Description.Model;

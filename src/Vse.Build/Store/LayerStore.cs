@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Vse.Build.FileSystem;
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Store;
 
@@ -128,9 +129,9 @@ public sealed class LayerStore
         var aside = Path.Combine(TemporaryDirectory, $"deleting.{Path.GetFileName(path)}.{Guid.NewGuid():N}");
 
         // rename(2) moves the name itself, a symlink included (Directory.Move wants a directory).
-        if (Libc.Rename(path, aside) != 0)
+        if (NodeOperations.Rename(path, aside) is not 0 and var errno)
         {
-            throw Libc.LastError("move aside", path);
+            throw HostError.Of(errno, "move aside", path);
         }
 
         TreeDeleter.Delete(aside, cancellationToken);

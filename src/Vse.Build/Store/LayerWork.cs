@@ -1,3 +1,5 @@
+using Vse.Host.FileSystem;
+
 namespace Vse.Build.Store;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class LayerWork(string key, string directory) : IDisposable
     {
         if (!Committed)
         {
-            FileSystem.TreeDeleter.Delete(Directory);
+            TreeDeleter.Delete(Directory);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vse.Build;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Cli.Output;
 using Vse.Description;
 using Vse.Description.Model;

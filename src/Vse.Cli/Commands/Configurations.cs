@@ -1,5 +1,6 @@
 using Vse.Build;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Cli.Output;
 using Vse.Description;
 using Vse.Description.Model;

@@ -1,4 +1,4 @@
-using Vse.State.Locking;
+using Vse.Host.Locking;
 
 namespace Vse.Cli.Commands;
 

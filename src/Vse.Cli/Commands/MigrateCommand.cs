@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Cli.Output;
 using Vse.Runtime.Drivers;
 

@@ -2,6 +2,7 @@ using Vse.Build;
 using Vse.Build.Bases;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Steps;
 using Vse.State;
 using Vse.State.Configurations;

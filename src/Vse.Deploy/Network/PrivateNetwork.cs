@@ -1,5 +1,5 @@
 using System.Text;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Deploy.Network;

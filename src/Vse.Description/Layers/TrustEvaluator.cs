@@ -1,5 +1,6 @@
-using Vse.Description.Interop;
 using Vse.Description.Policy;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Description.Layers;
 
@@ -12,7 +13,7 @@ namespace Vse.Description.Layers;
 /// </summary>
 public sealed class TrustEvaluator(string siteDirectory)
 {
-    private readonly bool _isRoot = Libc.Geteuid() == 0;
+    private readonly bool _isRoot = ProcessIdentity.IsRoot;
 
     public string SiteDirectory { get; } = HostPaths.Canonicalize(siteDirectory);
 
@@ -44,10 +45,10 @@ public sealed class TrustEvaluator(string siteDirectory)
     {
         if (!_isRoot)
         {
-            return Libc.Access(path, Libc.WriteOk) != 0;
+            return !HostAccess.IsWritable(path);
         }
 
-        const uint groupOrOtherWrite = 0b000_010_010;
-        return Libc.OwnerAndMode(path) is { Uid: 0, Mode: var mode } && (mode & groupOrOtherWrite) == 0;
+        const UnixFileMode groupOrOtherWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        return Nodes.StatusOrNull(path, followSymlink: true) is { Uid: 0, Mode: var mode } && (mode & groupOrOtherWrite) == 0;
     }
 }

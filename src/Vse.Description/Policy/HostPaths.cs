@@ -1,4 +1,4 @@
-using Vse.Description.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Description.Policy;
 
@@ -18,7 +18,7 @@ public static class HostPaths
         var rest = new Stack<string>();
         while (true)
         {
-            if (Libc.Realpath(existing) is { } real)
+            if (RealPath.Of(existing) is { } real)
             {
                 // What follows does not exist, so it holds no symlink: text rules are exact there.
                 return Path.GetFullPath(rest.Aggregate(real, Path.Combine));

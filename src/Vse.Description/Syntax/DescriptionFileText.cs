@@ -1,6 +1,6 @@
 using System.Text;
 using Vse.Description.Diagnostics;
-using Vse.Description.Interop;
+using Vse.Host.FileSystem;
 
 namespace Vse.Description.Syntax;
 
@@ -20,17 +20,17 @@ internal static class DescriptionFileText
         var at = SourceLocation.StartOf(path);
         // Checked before opening too: opening some devices has effects of its own (a tape rewinds,
         // a watchdog arms), so a path that names one is refused without touching it.
-        switch (Libc.FileTypeOf(path))
+        switch (Nodes.StatusOrNull(path, followSymlink: true)?.Type)
         {
             case null:
                 diagnostics.Error(DiagnosticCodes.UnreadableFile, at, File.Exists(path) || Directory.Exists(path) ? "cannot read file" : "no such file");
                 return null;
-            case { } type when type != HostFileType.RegularFile:
+            case { } type when type != NodeType.RegularFile:
                 diagnostics.Error(DiagnosticCodes.NotARegularFile, at, $"{Describe(type)} is not a description; a description is a regular file");
                 return null;
         }
 
-        var (handle, errno) = Libc.OpenForReadingWithoutBlocking(path);
+        var (handle, errno) = HostOpen.TryReadWithoutBlocking(path);
         if (handle is null)
         {
             diagnostics.Error(DiagnosticCodes.UnreadableFile, at, $"cannot read file: {new System.ComponentModel.Win32Exception(errno).Message}");
@@ -40,7 +40,7 @@ internal static class DescriptionFileText
         using (handle)
         {
             // The path may have been replaced between the check and the open: what was opened decides.
-            if (Libc.FileTypeOf(handle) is not HostFileType.RegularFile)
+            if (Nodes.StatusOrNull(handle)?.Type is not NodeType.RegularFile)
             {
                 diagnostics.Error(DiagnosticCodes.NotARegularFile, at, "this is no longer a regular file; a description is a regular file");
                 return null;
@@ -104,13 +104,13 @@ internal static class DescriptionFileText
         return buffer[..total];
     }
 
-    private static string Describe(HostFileType type) => type switch
+    private static string Describe(NodeType type) => type switch
     {
-        HostFileType.Directory => "a directory",
-        HostFileType.CharacterDevice => "a character device",
-        HostFileType.BlockDevice => "a block device",
-        HostFileType.Fifo => "a FIFO",
-        HostFileType.Socket => "a socket",
+        NodeType.Directory => "a directory",
+        NodeType.CharacterDevice => "a character device",
+        NodeType.BlockDevice => "a block device",
+        NodeType.Fifo => "a FIFO",
+        NodeType.Socket => "a socket",
         _ => "a special file",
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Runtime.Drivers;
 

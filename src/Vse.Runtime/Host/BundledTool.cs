@@ -21,6 +21,6 @@ public static class BundledTool
         }
 
         var beside = Path.Combine(AppContext.BaseDirectory, name);
-        return File.Exists(beside) ? beside : Vse.Build.Processes.ExternalTool.Find(name);
+        return File.Exists(beside) ? beside : Vse.Host.Processes.ExternalTool.Find(name);
     }
 }

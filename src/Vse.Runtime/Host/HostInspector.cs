@@ -1,4 +1,4 @@
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Oci;
 
 namespace Vse.Runtime.Host;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Runtime.Host;
 

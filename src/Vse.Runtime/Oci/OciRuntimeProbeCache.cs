@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Oci;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Vse.Build.Confinement;
+using Vse.Host.Confinement;
 
 namespace Vse.Runtime.Oci;
 

@@ -1,4 +1,6 @@
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 
 namespace Vse.Runtime.Oci;
 

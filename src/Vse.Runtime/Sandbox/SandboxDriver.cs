@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Processes;

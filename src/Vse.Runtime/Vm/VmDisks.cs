@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Vse.Build.Exports;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Runtime.Vm;
 

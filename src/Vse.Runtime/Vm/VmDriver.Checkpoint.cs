@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Vm.Qmp;
 

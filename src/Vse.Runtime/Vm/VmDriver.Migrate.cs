@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Vm.Qmp;
 

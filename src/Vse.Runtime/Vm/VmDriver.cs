@@ -1,5 +1,6 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
 using Vse.Runtime.Vm.Agent;

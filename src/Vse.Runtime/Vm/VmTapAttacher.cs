@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Runtime.Vm;

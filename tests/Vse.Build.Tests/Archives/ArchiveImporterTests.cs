@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Vse.Build.Archives;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.Archives;

@@ -1,5 +1,6 @@
 using Vse.Build.Archives;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.Archives;

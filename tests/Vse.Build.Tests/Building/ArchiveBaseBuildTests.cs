@@ -1,5 +1,6 @@
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Steps;
 using Vse.Build.Tests.Support;
 

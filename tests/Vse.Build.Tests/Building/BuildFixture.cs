@@ -42,7 +42,7 @@ public sealed class BuildFixture : IDisposable
         return result.Description!;
     }
 
-    public void Dispose() => Vse.Build.FileSystem.TreeDeleter.Delete(Root);
+    public void Dispose() => Vse.Host.FileSystem.TreeDeleter.Delete(Root);
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Store;
 using Vse.Build.Tests.Exports;
 using Vse.Build.Tests.Support;

@@ -1,5 +1,6 @@
 using Vse.Build.Digests;
 using Vse.Build.Tests.Support;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Tests.Digests;
 
@@ -98,7 +99,7 @@ public sealed class ContentDigestTests : IDisposable
         var tree = Tree("t", ("a", "1"));
         var before = await ContentDigest.OfTreeAsync(tree);
         File.SetUnixFileMode(tree, TarBuilder.Mode755);
-        Assert.Equal(0, Vse.Build.Interop.Libc.Lchown(Path.Combine(tree, "a"), 1000, 1000));
+        Assert.Equal(0, NodeOperations.SetOwner(Path.Combine(tree, "a"), 1000, 1000));
         Assert.NotEqual(before, await ContentDigest.OfTreeAsync(tree));
     }
 

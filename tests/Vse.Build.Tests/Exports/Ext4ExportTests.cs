@@ -23,7 +23,7 @@ public sealed class Ext4ExportTests
     {
         Requirements.Tool("mkfs.ext4");
         Requirements.Tool("e2fsck");
-        using var work = new Support.TempDirectory();
+        using var work = new TempDirectory();
         var root = work.CreateDirectory("rootfs");
         for (var directory = 0; directory < 40; directory++)
         {
@@ -52,7 +52,7 @@ public sealed class Ext4ExportTests
     {
         Requirements.Tool("mkfs.ext4");
         Requirements.Tool("debugfs");
-        using var work = new Support.TempDirectory();
+        using var work = new TempDirectory();
         var root = work.CreateDirectory("rootfs");
         // More than fits in the first size. Random, because mke2fs -d leaves blocks of zeros out as holes.
         var data = new byte[7 * 1000 * 1000];

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.Exports;

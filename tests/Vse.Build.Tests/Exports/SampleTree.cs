@@ -1,6 +1,7 @@
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
-using Vse.Build.Processes;
+using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.Exports;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Tests.Exports;
 

@@ -1,5 +1,5 @@
 using Vse.Build.FileSystem;
-using Vse.Build.Interop;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.FileSystem;
@@ -116,7 +116,7 @@ public sealed class ImageRootCopyInTests : IDisposable
     public async Task Special_files_in_the_tree_are_skipped_and_counted()
     {
         var source = temp.CreateDirectory("src");
-        Assert.Equal(0, Libc.Mknod(Path.Combine(source, "pipe"), Libc.S_IFIFO | 0x1a4, 0));
+        Assert.Equal(0, NodeOperations.CreateSpecialNode(Path.Combine(source, "pipe"), NodeType.Fifo, (UnixFileMode)0x1a4));
 
         var result = await root.CopyInAsync(source, "/x");
 

@@ -1,4 +1,5 @@
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.FileSystem;

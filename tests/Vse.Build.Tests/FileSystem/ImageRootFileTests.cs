@@ -1,5 +1,6 @@
 using System.Text;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Tests.Support;
 
 namespace Vse.Build.Tests.FileSystem;

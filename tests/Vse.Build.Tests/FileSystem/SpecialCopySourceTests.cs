@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Steps;
 using Vse.Build.Tests.Support;
 using Vse.Description.Model;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Images;
 using Vse.Build.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Build.Images;
 using Vse.Build.Tests.Support;
 

@@ -100,7 +100,7 @@ public sealed class KernelFileTests
         Directory.CreateDirectory(Path.Combine(modules, "kernel/drivers/virtio"));
         await File.WriteAllBytesAsync(Path.Combine(modules, "kernel/drivers/block/virtio_blk.ko"), FakeElf.Module("depends=virtio_ring"));
         await File.WriteAllBytesAsync(Path.Combine(modules, "kernel/drivers/virtio/virtio_ring.ko"), FakeElf.Module("depends="));
-        await Vse.Build.Processes.ExternalTool.RunAsync(Requirements.Tool("xz"), ["-q", Path.Combine(modules, "kernel/drivers/block/virtio_blk.ko")], CancellationToken.None);
+        await Vse.Host.Processes.ExternalTool.RunAsync(Requirements.Tool("xz"), ["-q", Path.Combine(modules, "kernel/drivers/block/virtio_blk.ko")], CancellationToken.None);
         return vmlinuz;
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class KernelStoreTests(DebianKernelFixture fixture) : ICla
     public async Task A_package_apt_does_not_know_is_a_kernel_source_error()
     {
         Requirements.Tool("apt-cache");
-        using var directory = new Support.TempDirectory();
+        using var directory = new TempDirectory();
 
         var error = await Assert.ThrowsAsync<KernelSourceException>(
             () => new KernelStore(directory.Path).GetAsync(KernelSource.Parse("package:vse-no-such-kernel-package", "/"), CancellationToken.None));

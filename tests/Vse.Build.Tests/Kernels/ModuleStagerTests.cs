@@ -17,7 +17,7 @@ public sealed class ModuleStagerTests
         await WriteModuleAsync(source, "kernel/fs/mbcache.ko", "depends=");
         await WriteModuleAsync(source, "kernel/lib/crc16.ko", "depends=");
         await WriteModuleAsync(source, "kernel/sound/unrelated.ko", "depends=crc16");
-        await Vse.Build.Processes.ExternalTool.RunAsync(xz, ["-q", Path.Combine(source, "kernel/fs/ext4/ext4.ko"), Path.Combine(source, "kernel/lib/crc16.ko")], CancellationToken.None);
+        await Vse.Host.Processes.ExternalTool.RunAsync(xz, ["-q", Path.Combine(source, "kernel/fs/ext4/ext4.ko"), Path.Combine(source, "kernel/lib/crc16.ko")], CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(source, "modules.builtin"), "kernel/drivers/block/virtio_blk.ko\n");
         var destination = directory.Combine("staged");
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Build.Tests.Support;
 

@@ -45,7 +45,7 @@ public sealed class KvmTests
 
         Assert.Equal(File.Exists("/dev/kvm"), report.Kvm.DevicePresent);
         Assert.Equal(Directory.Exists("/sys/module/kvm_pvm"), report.Kvm.Modules.Contains("kvm_pvm"));
-        var qemu = Vse.Build.Processes.ExternalTool.Find(Kvm.Qemu);
+        var qemu = Vse.Host.Processes.ExternalTool.Find(Kvm.Qemu);
         Assert.Equal(qemu is not null && Vse.Runtime.Host.BundledTool.Agent() is not null, report.DriverAvailable);
         if (qemu is null)
         {

@@ -51,7 +51,7 @@ public sealed class UserNamespacesTests
         string[] command = identity.EffectiveUid == 0
             ? [Requirements.Tool("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups", "--", unshare, "--user", "--map-root-user", "true"]
             : [unshare, "--user", "--map-root-user", "true"];
-        var real = await Vse.Build.Processes.ExternalTool.RunUncheckedAsync(command[0], command[1..], CancellationToken.None);
+        var real = await Vse.Host.Processes.ExternalTool.RunUncheckedAsync(command[0], command[1..], CancellationToken.None);
 
         var report = await UserNamespaces.InspectAsync(identity.EffectiveUid, CancellationToken.None);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Vse.Build.Confinement;
-using Vse.Build.Processes;
+using Vse.Host.Confinement;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Tests.Support;

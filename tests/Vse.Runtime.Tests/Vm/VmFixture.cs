@@ -41,7 +41,7 @@ public sealed class VmFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var agent = VmDriver.FindAgent();
-        if (Vse.Build.Processes.ExternalTool.Find(Kvm.Qemu) is null)
+        if (Vse.Host.Processes.ExternalTool.Find(Kvm.Qemu) is null)
         {
             Unavailable = $"{Kvm.Qemu} is not installed (scripts/install-deps.sh installs qemu-system-x86)";
             return;

@@ -1,4 +1,4 @@
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Tests.Drivers;
 using Vse.Runtime.Vm;

@@ -1,4 +1,4 @@
-using Vse.Build.Confinement;
+using Vse.Host.Confinement;
 
 namespace Vse.Runtime.Sandbox.Launch;
 

@@ -1,3 +1,4 @@
+using Vse.Host.Confinement;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Runtime.Sandbox.Launch;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Vse.Build.FileSystem;
+using Vse.Host.FileSystem;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Processes;
 

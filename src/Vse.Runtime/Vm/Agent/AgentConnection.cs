@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Vse.Runtime.Drivers;
-using Vse.State.Locking;
+using Vse.Host.Locking;
 
 namespace Vse.Runtime.Vm.Agent;
 

@@ -1,6 +1,6 @@
 using Vse.Build.Bases;
 using Vse.Build.Kernels;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Tests.Support;
 using Vse.Runtime.Vm.Boot;
 

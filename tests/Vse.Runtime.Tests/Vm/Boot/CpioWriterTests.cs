@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 using Vse.Runtime.Tests.Support;
 using Vse.Runtime.Vm.Boot;
 

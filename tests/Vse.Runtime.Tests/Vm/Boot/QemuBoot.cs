@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Vse.Build.Processes;
+using Vse.Host.Processes;
 
 namespace Vse.Runtime.Tests.Vm.Boot;
 

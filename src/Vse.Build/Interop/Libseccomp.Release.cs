@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Vse.Build.Interop;
-
-internal static partial class Libseccomp
-{
-    [LibraryImport(LibraryName, EntryPoint = "seccomp_release")]
-    internal static partial void Release(IntPtr context);
-}

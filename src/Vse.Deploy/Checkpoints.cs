@@ -5,7 +5,8 @@ using Vse.State.Deployments;
 namespace Vse.Deploy;
 
 /// <summary>
-/// Checkpoints of a deployment's sandbox instances, and restores from them.
+/// Checkpoints of a deployment's instances, and restores from them: a sandbox's processes
+/// through CRIU, a VM's whole machine and disk through QEMU's migration (<see cref="Vse.Runtime.Drivers.ICheckpointable"/>).
 /// <para>
 /// A checkpoint leaves the deployment running (what docker and podman do with
 /// <c>--leave-running</c>): HPC jobs are checkpointed now and then while they go on, and a

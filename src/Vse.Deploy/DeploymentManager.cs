@@ -18,7 +18,7 @@ using Vse.State.Deployments;
 namespace Vse.Deploy;
 
 /// <summary>
-/// Deployments of a built configuration as sandbox instances: the records are written first
+/// Deployments of a built configuration as instances of any driver (sandboxes, VMs): the records are written first
 /// (state Creating), so a crash in the middle leaves something <c>vse ps</c> shows and
 /// <c>vse cleanup</c> removes; then the instances are created and started, several at once, and
 /// their records updated. Nothing half-started stays: a failed instance is removed at once.

@@ -8,7 +8,7 @@ namespace Vse.Deploy;
 /// <param name="KeepPartial">Keep the instances that started when others fail, instead of removing all.</param>
 /// <param name="Parallelism">
 /// Instances created at once. More than 4 does not start 1,000 runc containers any faster on
-/// 2 cores (shared/reference/bulk-launch.md), and every one in flight is a runtime process.
+/// 2 cores (docs/host-facts.md, "Starting many sandboxes"), and every one in flight is a runtime process.
 /// </param>
 /// <param name="Driver">The driver's name: <c>sandbox</c> or <c>vm</c>.</param>
 /// <param name="GrantedMounts">

@@ -101,16 +101,15 @@ public sealed class VmCommandTests
             try
             {
                 Assert.Equal(0, (await workspace.RunAsync("exec", id, "--", "sh", "-c", "(i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.1; done) >/dev/null 2>&1 </dev/null &")).ExitCode);
-                await Task.Delay(1500);
-                var before = int.Parse((await workspace.RunAsync("exec", id, "--", "cat", "/tmp/n")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                await Poll.UntilAsync(async () => await CountAsync(workspace, id) > 0, "the counter in the VM started");
+                var before = await CountAsync(workspace, id);
 
                 var migrated = await workspace.RunAsync("migrate", id, "--to", host);
 
                 Assert.True(migrated.ExitCode == 0, migrated.Stderr);
                 Assert.Contains("(10.252.0.2)", migrated.Stderr);
-                await Task.Delay(1000);
-                var after = int.Parse((await workspace.RunAsync("exec", id, "--", "cat", "/tmp/n")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                Assert.True(after > before, $"counted {before} before the move, {after} after");
+                // Counting on after the move, from where it was: not stuck, not restarted from 0.
+                await Poll.UntilAsync(async () => await CountAsync(workspace, id) > before, $"the counter counts on past {before} after the move");
                 var pid = (await workspace.RunAsync("ps")).Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
                 // The instance's QEMU now runs on the destination host.
                 Assert.Equal(await InodeAsync("/run/netns/" + host), await InodeAsync($"/proc/{pid}/ns/net"));
@@ -165,4 +164,10 @@ public sealed class VmCommandTests
             return "";
         }
     }
+
+    /// <summary>The counter's value in the VM, or 0 before it first wrote one.</summary>
+    private static async Task<int> CountAsync(Workspace workspace, string id) =>
+        int.TryParse((await workspace.RunAsync("exec", id, "--", "cat", "/tmp/n")).Stdout.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            ? count
+            : 0;
 }

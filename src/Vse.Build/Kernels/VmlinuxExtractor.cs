@@ -8,7 +8,7 @@ namespace Vse.Build.Kernels;
 /// <c>scripts/extract-vmlinux</c>: find each place a compression format's magic occurs, decompress
 /// from there with the standard tool, and keep the first output that is a complete ELF file. QEMU
 /// boots that ELF through its PVH note without running the kernel's own decompressor, which under
-/// TCG costs ~3 s a boot (shared/reference/qemu-on-this-machine.md).
+/// TCG costs ~3 s a boot (docs/host-facts.md, "Booting under TCG").
 /// </summary>
 internal static class VmlinuxExtractor
 {

@@ -1,12 +1,13 @@
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
-/// A driver that can write a running instance's processes (memory, registers, open files) to a
-/// directory and bring them back from there.
+/// A driver that can write a running instance to a directory and bring it back from there.
 /// <para>
-/// A checkpoint holds the processes only. The instance's writable root stays where it is, in the
-/// instance's state directory, and a restore needs it: the processes come back into the same
-/// instance, with its files as they are then. (Migration will have to carry both.)
+/// What a checkpoint holds depends on the driver. A sandbox's holds its processes only (memory,
+/// registers, open files, through CRIU): the instance's writable root stays in its state
+/// directory, and a restore brings the processes back into the same instance, with its files as
+/// they are then. A VM's holds the whole machine and a copy of its disk overlay, which must come
+/// back together. Moving a running instance to another host is <see cref="IMigratable"/>.
 /// </para>
 /// A failed checkpoint leaves the instance and the directory as they were; a failed restore
 /// leaves the instance stopped (its old processes were ended to make room) and the directory as it was.

@@ -3,7 +3,7 @@ using Vse.Host.Processes;
 namespace Vse.Runtime.Host;
 
 /// <summary>
-/// Decides between KVM and TCG as <c>shared/reference/qemu-on-this-machine.md</c> prescribes:
+/// Decides between KVM and TCG as <c>docs/host-facts.md</c> prescribes:
 /// a <c>/dev/kvm</c> is not proof. On machines like this one it comes from kvm_pvm, which runs
 /// only PVM guest kernels (a Debian kernel aborts with "failed to set MSR 0x10a" or dies with
 /// "KVM internal error"). So: KVM only where /dev/kvm opens read-write, kvm_intel or kvm_amd is

@@ -10,7 +10,7 @@ namespace Vse.Runtime.Sandbox;
 /// The runtime mounts it, as the first mount of the bundle, over the empty <see cref="Rootfs"/>
 /// inside the instance's own mount namespace (and user namespace, when rootless). The host's
 /// mount table never holds it: runc copies the launcher's whole mount table on every start, so
-/// 1,000 overlays on the host make each start 2.5x slower (shared/reference/bulk-launch.md);
+/// 1,000 overlays on the host make each start 2.5x slower (docs/host-facts.md);
 /// a killed vse cannot leave it behind; and an unprivileged user can mount it at all.
 /// </para>
 /// </summary>

@@ -10,7 +10,7 @@ namespace Vse.Runtime.Sandbox;
 /// instance's network namespace (found by its init's PID) as <c>eth0</c> with its address.
 /// Two <c>ip</c> processes per instance, each running a batch. No IPv6 address is generated
 /// on either end (<c>addrgenmode none</c>): otherwise every link coming up floods IPv6
-/// multicast to every port, and set-up grows faster than linearly (shared/reference/bulk-launch.md).
+/// multicast to every port, and set-up grows faster than linearly (docs/host-facts.md).
 /// </summary>
 internal static class VethAttacher
 {

@@ -7,7 +7,7 @@ using Vse.Runtime.Vm.Agent;
 namespace Vse.Runtime.Vm;
 
 /// <summary>
-/// The QEMU command line of one VM instance, per shared/reference/qemu-on-this-machine.md: a
+/// The QEMU command line of one VM instance, per docs/host-facts.md ("Booting under TCG"): a
 /// microvm booting the uncompressed kernel directly (PVH), the instance's disk overlay on
 /// virtio-blk, the agent's ports on virtio-serial, granted mounts on virtio-9p, the console
 /// appended to a log, the monitor on a socket. Every value reaches QEMU as an argument of its

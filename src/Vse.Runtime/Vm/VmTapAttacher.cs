@@ -10,7 +10,7 @@ namespace Vse.Runtime.Vm;
 /// Plugs a VM into its deployment's private network: a tap device made in the fabric namespace
 /// and put on the bridge (one <c>ip</c> batch), for QEMU to open; the guest's side is the
 /// agent's <c>address</c> record. As for sandboxes, no IPv6 address is generated on the fabric
-/// side (<c>addrgenmode none</c>; shared/reference/bulk-launch.md).
+/// side (<c>addrgenmode none</c>; docs/host-facts.md).
 /// </summary>
 internal static class VmTapAttacher
 {

@@ -2,7 +2,7 @@ using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Tests.Host;
 
-/// <summary>The rules of shared/reference/qemu-on-this-machine.md: a /dev/kvm is not enough.</summary>
+/// <summary>The rules of docs/host-facts.md ("KVM or TCG"): a /dev/kvm is not enough.</summary>
 public sealed class KvmTests
 {
     [Fact]

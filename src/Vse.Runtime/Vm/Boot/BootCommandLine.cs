@@ -17,7 +17,7 @@ public static class BootCommandLine
     /// vse's arguments: the console on the serial port (the console log, and the init's error
     /// lines), quiet, reboot at once on a panic (QEMU's -no-reboot then exits), and the host's TSC
     /// frequency, without which microvm hangs calibrating it in ~1 boot of 5
-    /// (shared/reference/qemu-on-this-machine.md). No <c>root=</c>: the initramfs mounts the disk.
+    /// (docs/host-facts.md). No <c>root=</c>: the initramfs mounts the disk.
     /// </summary>
     public static IReadOnlyList<string> Defaults(int? tscKhz) =>
         ["console=ttyS0", "quiet", "panic=-1", .. tscKhz is { } khz ? [$"tsc_early_khz={khz.ToString(CultureInfo.InvariantCulture)}"] : Array.Empty<string>()];

@@ -4,7 +4,7 @@ using Vse.Host.Processes;
 
 namespace Vse.Runtime.Tests.Vm.Boot;
 
-/// <summary>One QEMU boot with the serial console on stdout, as shared/reference/qemu-on-this-machine.md measured it.</summary>
+/// <summary>One QEMU boot with the serial console on stdout, as docs/host-facts.md describes it.</summary>
 internal static class QemuBoot
 {
     /// <summary>A hang guard, not a timed assertion: a TCG boot takes ~2 s, a loaded CI machine many times that.</summary>

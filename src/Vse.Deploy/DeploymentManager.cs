@@ -1,16 +1,12 @@
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Build.Kernels;
-using Vse.Host.Processes;
 using Vse.Deploy.Network;
 using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
-using Vse.Runtime.Host;
-using Vse.Runtime.Oci;
 using Vse.Runtime.Sandbox;
 using Vse.Runtime.Sandbox.Launch;
-using Vse.Runtime.Vm;
 using Vse.State;
 using Vse.State.Configurations;
 using Vse.State.Deployments;
@@ -25,7 +21,7 @@ namespace Vse.Deploy;
 /// </summary>
 public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 {
-    private string RuntimeRoot => Path.Combine(home.Deployments, "runtime");
+    private readonly DriverCatalog _drivers = new(home.Root, Path.Combine(home.Deployments, "runtime"), home.VirtualMachines);
 
     /// <summary>
     /// Records a deployment, then creates and starts its instances, <see cref="DeploymentPlan.Parallelism"/>
@@ -39,20 +35,20 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(plan.Instances, Description.DeploymentBounds.MaxInstances);
-        var (driver, recordedDriver) = await DriverForAsync(plan, cancellationToken);
+        var (driver, recordedDriver) = await _drivers.SelectAsync(plan.Driver, plan.RuntimeName, cancellationToken);
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
         var label = InstanceSpecs.Label(configuration.Name);
         var hostnames = Enumerable.Range(0, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver, hostnames), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver.ToString(), hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromModel(model, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
         template = template with { Mounts = Granted(template, plan.GrantedMounts) };
         PrivateNetwork? network = null;
         try
         {
-            if (driver is VmDriver)
+            if (driver.BootsKernel)
             {
                 progress?.Report(new DeployProgress(0, 0, plan.Instances, "VMs: their kernel (fetched the first time), initramfs and disk"));
                 template = template with { Boot = await VmBoots.OfAsync(model, new KernelStore(home.Kernels), cancellationToken) };
@@ -72,8 +68,8 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
                 Attachment = network?.AttachmentOf(instance.Index),
             }).ToList();
-            var failed = driver is LaunchedSandboxDriver launched
-                ? await LaunchAllAsync(launched, deployment.Id, specs, plan, progress, cancellationToken)
+            var failed = driver is IStartsMany bulk
+                ? await StartAllAsync(bulk, deployment.Id, specs, plan, progress, cancellationToken)
                 : await StartEachAsync(driver, deployment.Id, specs, plan, progress, cancellationToken);
             if (failed.Count > 0 && (!plan.KeepPartial || failed.Count == plan.Instances))
             {
@@ -109,7 +105,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         return granted;
     }
 
-    /// <summary>The OCI runtime path and VMs: each instance created and started on its own, several at once.</summary>
+    /// <summary>Drivers without a bulk start (the OCI runtime path, VMs): each instance created and started on its own, several at once.</summary>
     private async Task<List<InstanceFailure>> StartEachAsync(
         IDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
@@ -139,15 +135,15 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     }
 
     /// <summary>
-    /// The bulk launch path: one launcher process for every instance, which also plugs each into
-    /// the private network. The records are written once, at the end (the deployment's record,
-    /// written first, is what a crash leaves for cleanup).
+    /// The bulk path (<see cref="IStartsMany"/>; the launcher: one process for every instance,
+    /// which also plugs each into the private network). The records are written once, at the end
+    /// (the deployment's record, written first, is what a crash leaves for cleanup).
     /// </summary>
-    private async Task<List<InstanceFailure>> LaunchAllAsync(
-        LaunchedSandboxDriver driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+    private async Task<List<InstanceFailure>> StartAllAsync(
+        IStartsMany driver, string deploymentId, IReadOnlyList<InstanceSpec> specs, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
     {
         var (started, failedCount) = (0, 0);
-        var outcomes = await driver.LaunchManyAsync(
+        var outcomes = await driver.StartManyAsync(
             specs,
             outcome =>
             {
@@ -167,53 +163,8 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var handle = await driver.CreateAsync(spec, cancellationToken);
         await deployments.SetInstanceRuntimeAsync(deploymentId, index, handle.Id, null, cancellationToken);
         await driver.StartAsync(handle, cancellationToken);
-        // The runtime's PID file answers without a runtime process (~25 ms each) to ask.
-        var pid = driver is SandboxDriver ? InstanceProcess.Pid(handle) : (await driver.StateAsync(handle, cancellationToken)).Pid;
+        var pid = await driver.PidAsync(handle, cancellationToken);
         await deployments.UpdateInstanceAsync(deploymentId, index, LifecycleState.Running, pid, cancellationToken);
-    }
-
-    /// <summary>
-    /// The driver a deploy uses, and how its record names it (<c>sandbox:runc</c>,
-    /// <c>sandbox:vse-launch</c>, <c>vm:tcg</c>): VMs on the accelerator this host has; sandboxes
-    /// on the bulk launcher when asked for by name, else the OCI runtime the probe selects.
-    /// </summary>
-    private async Task<(IDriver Driver, string Recorded)> DriverForAsync(DeploymentPlan plan, CancellationToken cancellationToken)
-    {
-        if (plan.Driver == VmDriver.DriverName)
-        {
-            var vm = await Kvm.InspectAsync(cancellationToken);
-            var driver = VmDriverOf(vm.Accelerator);
-            return (driver, $"{VmDriver.DriverName}:{VmAccelerators.Name(vm.Accelerator)}");
-        }
-
-        if (plan.Driver != SandboxDriver.DriverName)
-        {
-            throw new DriverCapabilityMissingException(plan.Driver, "run instances: there is no such driver (sandbox or vm)");
-        }
-
-        if (plan.RuntimeName == LaunchedSandboxDriver.RuntimeName)
-        {
-            return (LaunchedDriver(), $"{SandboxDriver.DriverName}:{LaunchedSandboxDriver.RuntimeName}");
-        }
-
-        var runtime = await OciRuntimeProbe.SelectAsync(plan.RuntimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        return (new SandboxDriver(runtime, RuntimeRoot), $"{SandboxDriver.DriverName}:{runtime.Name}");
-    }
-
-    private static LaunchedSandboxDriver LaunchedDriver() =>
-        new(LaunchedSandboxDriver.FindLauncher()
-            ?? throw new OciRuntimeUnavailableException($"{LaunchedSandboxDriver.RuntimeName} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []));
-
-    private VmDriver VmDriverOf(VmAccelerator accelerator)
-    {
-        if (ExternalTool.Find(Kvm.Qemu) is null)
-        {
-            throw new DriverCapabilityMissingException(VmDriver.DriverName, "start a VM", $"{Kvm.Qemu} is not installed (Debian: qemu-system-x86)");
-        }
-
-        var agent = VmDriver.FindAgent()
-            ?? throw new DriverCapabilityMissingException(VmDriver.DriverName, "start a VM", "vse-agent is not built: run 'make -C native/vse-agent' in vse's source tree, or set VSE_AGENT");
-        return new VmDriver(home.VirtualMachines, agent, accelerator);
     }
 
     /// <summary>
@@ -230,7 +181,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
         if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0
-            || runtimeName == LaunchedSandboxDriver.RuntimeName || driverName != SandboxDriver.DriverName)
+            || !DriverCatalog.RunsOnce(driverName, runtimeName))
         {
             // Services need the init; a private network is plugged in between create and start;
             // granted mounts are checked between create and start (PinnedMounts);
@@ -246,16 +197,15 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             }
         }
 
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        var driver = new SandboxDriver(runtime, RuntimeRoot);
+        var (driver, recorded) = await _drivers.SelectAsync(driverName, runtimeName, cancellationToken);
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, $"{SandboxDriver.DriverName}:{runtime.Name}", [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, recorded.ToString(), [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
         var instance = deployment.Instances[0];
         var spec = shape with { Id = $"{ContainerPrefix(configuration.Name, deployment.Id)}-0", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
         try
         {
             await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
-            return await driver.RunOnceAsync(spec, request, cancellationToken);
+            return await DriverAbilities.RunsOnce(driver).RunOnceAsync(spec, request, cancellationToken);
         }
         finally
         {
@@ -349,14 +299,10 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// them as stdout and stderr, for VMs the serial console.
     /// </summary>
     public static string LogOf(Deployment deployment, InstanceRecord instance) =>
-        IsVm(deployment) ? VmDriver.ConsoleLog(instance.StateDirectory) : Path.Combine(instance.StateDirectory, "init.log");
-
-    private static bool IsVm(Deployment deployment) => deployment.Record.Driver.StartsWith(VmDriver.DriverName + ":", StringComparison.Ordinal);
+        DriverCatalog.ConsoleLog(DriverRuntime.Parse(deployment.Record.Driver), instance.StateDirectory);
 
     private static bool HasEnded(Deployment deployment, InstanceRecord instance, int pid) =>
-        IsVm(deployment)
-            ? !VmDriver.IsRunning(instance.StateDirectory)
-            : HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(HandleOf(deployment, instance).Id) : null);
+        DriverCatalog.HasEnded(DriverRuntime.Parse(deployment.Record.Driver), HandleOf(deployment, instance), pid);
 
     private async Task ChangeStateAsync(
         Deployment deployment, LifecycleState from, LifecycleState to, Func<IDriver, InstanceHandle, CancellationToken, Task> change, CancellationToken cancellationToken)
@@ -387,8 +333,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var (driver, _) = await HandleOfAsync(deployment, deployment.Instances[0], cancellationToken);
         await Parallel.ForEachAsync(
             deployment.Instances.Where(i => i.RuntimeId is not null || Directory.Exists(i.StateDirectory)),
-            // Launched instances stop by a signal and a look at /proc, no runtime process each: many at once.
-            new ParallelOptions { MaxDegreeOfParallelism = driver is LaunchedSandboxDriver ? 64 : new DeploymentPlan(1).Parallelism, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = driver.StopsAtOnce, CancellationToken = cancellationToken },
             async (instance, ct) =>
             {
                 var handle = HandleOf(deployment, instance);
@@ -417,28 +362,13 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     internal async Task<(IDriver Driver, InstanceHandle Handle)> HandleOfAsync(
         Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken, CriuProbeResult? criu = null)
     {
-        // The driver and runtime chosen (and probed) at deploy time are part of the record,
-        // "sandbox:runc", "vm:tcg": later commands use them as they are instead of probing again,
-        // which would cost a container start or a probe boot.
-        var (driverName, detail) = deployment.Record.Driver.Split(':', 2) is [var d, var rest] ? (d, rest) : (deployment.Record.Driver, "runc");
-        if (driverName == VmDriver.DriverName)
-        {
-            return (VmDriverOf(VmAccelerators.Parse(detail)), HandleOf(deployment, instance));
-        }
-
-        if (detail == LaunchedSandboxDriver.RuntimeName)
-        {
-            return (LaunchedDriver(), HandleOf(deployment, instance));
-        }
-
-        var runtime = ExternalTool.Find(detail) is { } path
-            ? new OciRuntime(detail, path)
-            : await OciRuntimeProbe.SelectAsync(detail, new OciRuntimeProbeCache(home.Root), cancellationToken);
-        return (new SandboxDriver(runtime, RuntimeRoot, criu), HandleOf(deployment, instance));
+        // The driver and runtime chosen (and probed) at deploy time are part of the record.
+        var driver = await _drivers.OfRecordAsync(DriverRuntime.Parse(deployment.Record.Driver), criu, cancellationToken);
+        return (driver, HandleOf(deployment, instance));
     }
 
     private static InstanceHandle HandleOf(Deployment deployment, InstanceRecord instance) =>
-        new(deployment.Record.Driver.Split(':')[0], instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
+        new(DriverRuntime.Parse(deployment.Record.Driver).Driver, instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
 
     /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
     private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");

@@ -1,5 +1,4 @@
 using Vse.Runtime.Drivers;
-using Vse.Runtime.Sandbox;
 
 namespace Vse.Deploy;
 
@@ -16,5 +15,5 @@ namespace Vse.Deploy;
 /// the description has mounts (its own paths are never mounted unchecked).
 /// </param>
 public sealed record DeploymentPlan(
-    int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = SandboxDriver.DriverName,
+    int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = DriverCatalog.Sandbox,
     IReadOnlyList<InstanceMount>? GrantedMounts = null);

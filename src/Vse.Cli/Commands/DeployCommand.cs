@@ -4,8 +4,6 @@ using Vse.Deploy;
 using Vse.Description;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
-using Vse.Runtime.Sandbox;
-using Vse.Runtime.Vm;
 using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
@@ -102,7 +100,7 @@ internal static class DeployCommand
             return (null, DiagnosticPrinter.ExitCodeFor(policy));
         }
 
-        if (driver is not (SandboxDriver.DriverName or VmDriver.DriverName))
+        if (!DriverCatalog.IsDriverName(driver))
         {
             throw new UsageException($"--driver: '{driver}' is not a driver (sandbox or vm)");
         }

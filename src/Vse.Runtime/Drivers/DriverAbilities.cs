@@ -21,6 +21,9 @@ public static class DriverAbilities
             ? migratable
             : throw new DriverCapabilityMissingException(driver.Name, "migrate a running instance to another host", driver.Capabilities.Limitation);
 
+    public static IRunsOnce RunsOnce(IDriver driver) =>
+        driver as IRunsOnce ?? throw new DriverCapabilityMissingException(driver.Name, "run a one-shot command as a whole instance");
+
     public static void RequireNetworkMode(IDriver driver, NetworkMode mode)
     {
         if (!driver.Capabilities.NetworkModes.Contains(mode))

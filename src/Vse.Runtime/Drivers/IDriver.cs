@@ -17,8 +17,11 @@ namespace Vse.Runtime.Drivers;
 /// writable state directory) whatever state it is in; removing twice is not an error.</item>
 /// </list>
 /// Optional abilities are separate interfaces (<see cref="ISuspendable"/>,
-/// <see cref="ICheckpointable"/>), announced in <see cref="Capabilities"/>; a caller that needs
-/// one goes through <see cref="DriverAbilities"/> so a missing one is a clear error.
+/// <see cref="ICheckpointable"/>, <see cref="IMigratable"/>, <see cref="IRunsOnce"/>,
+/// <see cref="IStartsMany"/>), announced in <see cref="Capabilities"/> where the host decides;
+/// a caller that needs one goes through <see cref="DriverAbilities"/> so a missing one is a clear
+/// error. Drivers are made, by name or from a deployment's record, by <see cref="DriverCatalog"/>,
+/// the only code that knows their concrete types.
 /// </summary>
 public interface IDriver
 {
@@ -26,6 +29,15 @@ public interface IDriver
     string Name { get; }
 
     DriverCapabilities Capabilities { get; }
+
+    /// <summary>Whether instances boot a kernel of their own, so their spec needs <see cref="InstanceSpec.Boot"/> (VMs); sandboxes share the host's.</summary>
+    bool BootsKernel { get; }
+
+    /// <summary>
+    /// How many instances a cleanup stops and removes at once: many where a stop is a signal and
+    /// a look at /proc, a few where each costs a runtime process or a guest's shutdown.
+    /// </summary>
+    int StopsAtOnce { get; }
 
     Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken);
 
@@ -40,4 +52,10 @@ public interface IDriver
     Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken);
 
     Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The host PID of a started instance's first process (its init, its QEMU), as cheaply as the
+    /// driver knows it (a PID file before a runtime or monitor process); null when it has none.
+    /// </summary>
+    Task<int?> PidAsync(InstanceHandle handle, CancellationToken cancellationToken);
 }

@@ -10,10 +10,7 @@ public sealed partial class SandboxDriver : IRunsOnce
     /// </summary>
     public async Task<int> RunOnceAsync(InstanceSpec spec, ExecRequest request, CancellationToken cancellationToken)
     {
-        if (request.Argv.Count == 0)
-        {
-            throw new ArgumentException("run needs a command", nameof(request));
-        }
+        DriverContract.RequireCommand(request, "run");
 
         if (request.Tty)
         {

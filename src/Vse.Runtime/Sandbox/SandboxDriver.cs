@@ -20,6 +20,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 {
     public const string DriverName = "sandbox";
 
+    /// <summary>How many instances a cleanup stops at once: each stop and remove costs runtime processes.</summary>
+    internal const int ConcurrentStops = 4;
+
     /// <summary>
     /// The instance's first process: a fixed script (no description value is ever part of its
     /// text; service names arrive as positional arguments) that starts the services, then stays
@@ -51,6 +54,13 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     public string Name => DriverName;
 
     public OciRuntime Runtime => runtime;
+
+    public bool BootsKernel => false;
+
+    public int StopsAtOnce => ConcurrentStops;
+
+    /// <summary>What the runtime hands an instance's init and services as stdout and stderr (<c>vse logs</c>).</summary>
+    public static string InitLog(string stateDirectory) => Path.Combine(stateDirectory, "init.log");
 
     public DriverCapabilities Capabilities => new(
         Exec: true,
@@ -95,11 +105,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
     {
-        if (request.Argv.Count == 0)
-        {
-            throw new ArgumentException("exec needs a command", nameof(request));
-        }
-
+        DriverContract.RequireCommand(request);
         var arguments = new List<string> { "exec", "--cwd", request.WorkingDirectory ?? "/" };
         if (request.Tty)
         {
@@ -201,6 +207,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             pid);
     }
 
+    /// <remarks>The runtime wrote the init's PID at create (<c>--pid-file</c>): no runtime process (~25 ms each) to ask.</remarks>
+    public Task<int?> PidAsync(InstanceHandle handle, CancellationToken cancellationToken) => Task.FromResult(InstanceProcess.Pid(handle));
+
     public async Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
         await RunAsync(["pause", handle.Id], cancellationToken);
 
@@ -259,13 +268,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             // no such file or directory'; a missing working directory names chdir instead.
             if (runtimeError.Contains($"exec: \"{request.Argv[0]}\"", StringComparison.Ordinal))
             {
-                // A shell's answer to a command that does not exist.
-                if (request.Stderr is { } stderr)
-                {
-                    await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
-                }
-
-                return 127;
+                return await DriverContract.CommandNotFoundAsync(request, cancellationToken);
             }
 
             throw new ToolFailedException(runtime.Name, exitCode, runtimeError);
@@ -286,7 +289,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         var result = await RunIntoInitLogAsync(handle, ["create", "--bundle", handle.StateDirectory, "--pid-file", InstanceProcess.PidFile(handle), handle.Id], cancellationToken);
         if (result.ExitCode != 0)
         {
-            var log = Path.Combine(handle.StateDirectory, "init.log");
+            var log = InitLog(handle.StateDirectory);
             var output = File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : "";
             throw new ToolFailedException(runtime.Name, result.ExitCode, RuntimeErrors.OneLine(output, result.ExitCode));
         }
@@ -296,33 +299,22 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     private Task<ExternalTool.Result> RunIntoInitLogAsync(InstanceHandle handle, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         ExternalTool.RunUncheckedAsync(
             ExternalTool.Require("sh", "dash"),
-            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "vse-runtime", Path.Combine(handle.StateDirectory, "init.log"),
+            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "vse-runtime", InitLog(handle.StateDirectory),
                 runtime.Path, "--root", _runtimeRoot, .. arguments],
             cancellationToken);
 
-    private async Task<bool> WaitStoppedAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task<bool> WaitStoppedAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
         // The runtime wrote the init's PID at create (--pid-file): no runtime process (~25 ms each) to ask.
         var pid = InstanceProcess.Pid(handle);
-        while (true)
-        {
-            // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
-            var stopped = pid is { } known
+        // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
+        return DriverContract.WaitEndedAsync(
+            async ct => pid is { } known
                 ? HostProcess.HasEnded(known, _rootless is null ? InstanceProcess.Cgroup(handle.Id) : null)
-                : (await StateAsync(handle, cancellationToken)).State is InstanceState.Stopped or InstanceState.Missing;
-            if (stopped)
-            {
-                return true;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
+                : (await StateAsync(handle, ct)).State is InstanceState.Stopped or InstanceState.Missing,
+            timeout,
+            PollInterval,
+            cancellationToken);
     }
 
     private async Task RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)

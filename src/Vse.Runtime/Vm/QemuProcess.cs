@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vse.Runtime.Drivers;
 using Vse.Runtime.Processes;
 using Vse.Runtime.Sandbox;
 
@@ -34,21 +35,8 @@ internal static class QemuProcess
         return Is(pid, run) ? pid : null;
     }
 
-    public static async Task<bool> WaitEndedAsync(int pid, VmRun run, TimeSpan timeout, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Is(pid, run))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(interval, cancellationToken);
-        }
-
-        return true;
-    }
+    public static Task<bool> WaitEndedAsync(int pid, VmRun run, TimeSpan timeout, TimeSpan interval, CancellationToken cancellationToken) =>
+        DriverContract.WaitEndedAsync(_ => Task.FromResult(!Is(pid, run)), timeout, interval, cancellationToken);
 
     public static void Kill(int pid, VmRun run)
     {

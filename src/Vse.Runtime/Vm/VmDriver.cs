@@ -46,6 +46,11 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
 
     public VmAccelerator Accelerator => accelerator;
 
+    public bool BootsKernel => true;
+
+    /// <summary>A stop asks the guest to power off and waits for it: a few at once.</summary>
+    public int StopsAtOnce => 4;
+
     public DriverCapabilities Capabilities => new(
         Exec: true,
         Suspend: true,
@@ -126,11 +131,7 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
 
     public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
     {
-        if (request.Argv.Count == 0)
-        {
-            throw new ArgumentException("exec needs a command", nameof(request));
-        }
-
+        DriverContract.RequireCommand(request);
         if (request.Tty)
         {
             throw new DriverCapabilityMissingException(Name, "give a command a terminal", "the guest agent runs commands on pipes");
@@ -147,12 +148,7 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         }
         catch (AgentFailure failure) when (failure.IsCommandNotFound)
         {
-            if (request.Stderr is { } stderr)
-            {
-                await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{request.Argv[0]}: command not found in the instance\n"), cancellationToken);
-            }
-
-            return 127;
+            return await DriverContract.CommandNotFoundAsync(request, cancellationToken);
         }
     }
 
@@ -227,6 +223,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
             },
             pid);
     }
+
+    /// <remarks>QEMU's PID is in its PID file, but only the monitor says whether the guest is still a running instance.</remarks>
+    public async Task<int?> PidAsync(InstanceHandle handle, CancellationToken cancellationToken) => (await StateAsync(handle, cancellationToken)).Pid;
 
     public async Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
         await MonitorAsync(handle, "stop", cancellationToken);

@@ -16,20 +16,37 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// no_new_privs, vse's seccomp filter, cgroups with runc's device rules), the same init and state directory layout;
 /// no host network, no checkpoint, root only.
 /// </summary>
-public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable
+public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
 {
     /// <summary>The name users choose it by (<c>--runtime vse-launch</c>) and <c>vse ps</c> shows (<c>sandbox:vse-launch</c>).</summary>
     public const string RuntimeName = "vse-launch";
 
-    /// <summary>Sessions of instances created and not started yet, by instance id (create and start are separate calls).</summary>
-    private static readonly ConcurrentDictionary<string, LaunchSession> Held = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Sessions of the instances this driver created and has not started yet, by instance id:
+    /// create and start are separate calls, and between them the instance is a clone the
+    /// launcher holds before its init, on a pipe only this process has. So this driver object
+    /// alone can start it. Another driver object, or a later vse process, given the same
+    /// <see cref="InstanceHandle"/>, can ask its state, stop and remove it (its PID file and
+    /// cgroup say all that), but never start it (<see cref="StartAsync"/> refuses); and once this
+    /// process ends, its session's pipe closes and the launcher ends the held instance, which a
+    /// later process then finds stopped. A deploy never holds instances across calls
+    /// (<see cref="StartManyAsync"/> creates and starts in one).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, LaunchSession> _held = new(StringComparer.Ordinal);
 
-    /// <summary>Instances whose state directories are made before their lines go to the launcher (<see cref="LaunchManyAsync"/>).</summary>
+    /// <summary>Instances whose state directories are made before their lines go to the launcher (<see cref="StartManyAsync"/>).</summary>
     private const int PrepareChunk = 32;
+
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly LaunchCgroups _cgroups = new();
 
     public string Name => SandboxDriver.DriverName;
+
+    public bool BootsKernel => false;
+
+    /// <summary>A stop is a signal and a look at /proc, no runtime process each: many at once.</summary>
+    public int StopsAtOnce => 64;
 
     public DriverCapabilities Capabilities => new(
         Exec: true,
@@ -48,7 +65,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         try
         {
             var handle = await AddAsync(session, spec, cancellationToken);
-            Held[handle.Id] = session;
+            _held[handle.Id] = session;
             return handle;
         }
         catch
@@ -61,9 +78,9 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     public async Task StartAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        if (!Held.TryRemove(handle.Id, out var session))
+        if (!_held.TryRemove(handle.Id, out var session))
         {
-            throw new InvalidOperationException($"instance '{handle.Id}' was not created by this vse process; vse-launch instances start in the process that created them");
+            throw new InvalidOperationException($"instance '{handle.Id}' was not created by this driver; vse-launch instances start by the driver that created them");
         }
 
         await using (session)
@@ -78,10 +95,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     /// them, then started; all as they come. An instance that fails is removed and reported in the result;
     /// the others go on.
     /// </summary>
-    /// <param name="onDone">Called as each instance has started or failed (progress).</param>
-    /// <returns>Per instance, in order: its handle and PID, or why it failed.</returns>
-    public async Task<IReadOnlyList<LaunchOutcome>> LaunchManyAsync(
-        IReadOnlyList<InstanceSpec> specs, Action<LaunchOutcome>? onDone, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StartOutcome>> StartManyAsync(
+        IReadOnlyList<InstanceSpec> specs, Action<StartOutcome>? onDone, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
         var shape = Shape(specs[0], hold: LaunchShape.HasLimits(specs[0]));
@@ -90,7 +105,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             throw new ArgumentException($"instance '{odd.Id}' differs in env, mounts or services from the others of its launch", nameof(specs));
         }
 
-        var outcomes = new LaunchOutcome[specs.Count];
+        var outcomes = new StartOutcome[specs.Count];
         // The launcher first, then state directories in chunks, each chunk's lines written as soon
         // as its directories exist: the launcher clones the first instances while vse prepares
         // the next (~1 s of mkdir at 1,024 instances that no longer comes before the first clone).
@@ -146,7 +161,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
                     await session.StartAsync(spec.Id, cancellationToken);
                 }
 
-                outcomes[index] = new LaunchOutcome(spec, handle, pid, null);
+                outcomes[index] = new StartOutcome(spec, handle, pid, null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -159,11 +174,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     public async Task<int> ExecAsync(InstanceHandle handle, ExecRequest request, CancellationToken cancellationToken)
     {
-        if (request.Argv.Count == 0)
-        {
-            throw new ArgumentException("exec needs a command", nameof(request));
-        }
-
+        DriverContract.RequireCommand(request);
         var pid = LiveInitPid(handle) ?? throw new IOException($"instance '{handle.Id}' is not running");
         var env = InstanceEnvironment(pid);
         foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
@@ -216,7 +227,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        if (Held.TryRemove(handle.Id, out var session))
+        if (_held.TryRemove(handle.Id, out var session))
         {
             await session.DisposeAsync();
         }
@@ -240,11 +251,13 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
         var pid = InstanceProcess.Pid(handle);
         var state = pid is null || HostProcess.HasEnded(pid.Value, InstanceProcess.Cgroup(handle.Id)) ? InstanceState.Stopped
-            : Held.ContainsKey(handle.Id) ? InstanceState.Created
+            : _held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
         return Task.FromResult(new InstanceStatus(state, state == InstanceState.Stopped ? null : pid));
     }
+
+    public async Task<int?> PidAsync(InstanceHandle handle, CancellationToken cancellationToken) => (await StateAsync(handle, cancellationToken)).Pid;
 
     public Task SuspendAsync(InstanceHandle handle, CancellationToken cancellationToken) => _cgroups.FreezeAsync(handle.Id, true, cancellationToken);
 
@@ -294,10 +307,10 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
     }
 
-    private async Task<LaunchOutcome> FailedAsync(InstanceSpec spec, Exception error)
+    private async Task<StartOutcome> FailedAsync(InstanceSpec spec, Exception error)
     {
         await RemoveAsync(new InstanceHandle(Name, spec.Id, Path.GetFullPath(spec.StateDirectory)), CancellationToken.None);
-        return new LaunchOutcome(spec, null, null, error.Message.ReplaceLineEndings(" "));
+        return new StartOutcome(spec, null, null, error.Message.ReplaceLineEndings(" "));
     }
 
     /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
@@ -328,18 +341,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         Signals.Send(pid, signal);
-        var deadline = DateTime.UtcNow + timeout;
-        while (!HostProcess.HasEnded(pid, cgroup))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(10, cancellationToken);
-        }
-
-        return true;
+        return await DriverContract.WaitEndedAsync(_ => Task.FromResult(HostProcess.HasEnded(pid, cgroup)), timeout, StopPollInterval, cancellationToken);
     }
 
     /// <summary>Passes bytes on and keeps the last line, to tell the launcher's own failure from the command's output.</summary>

@@ -1,0 +1,149 @@
+using Vse.Host.Processes;
+using Vse.Runtime.Host;
+using Vse.Runtime.Oci;
+using Vse.Runtime.Sandbox;
+using Vse.Runtime.Sandbox.Launch;
+using Vse.Runtime.Vm;
+
+namespace Vse.Runtime.Drivers;
+
+/// <summary>
+/// Every driver vse has, and the only code that knows their concrete types: it makes a driver
+/// from the name a user chose (probing what this host has) or from a deployment's
+/// <see cref="DriverRuntime"/> record (trusting what the deploy probed), and answers the
+/// questions asked of a recorded instance without making a driver (<c>vse ps</c>, <c>vse logs</c>).
+/// Everything else talks to <see cref="IDriver"/> and its ability interfaces.
+/// </summary>
+/// <param name="probeCacheDirectory">Where the OCI runtime probe's outcomes are kept (<see cref="OciRuntimeProbeCache"/>).</param>
+/// <param name="runtimeRoot">The OCI runtime's own state directory (<c>--root</c>), private to vse.</param>
+/// <param name="vmCacheDirectory">VM base disks and initramfs images, shared by every VM instance.</param>
+public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot, string vmCacheDirectory)
+{
+    /// <summary>Instances as OCI containers (runc, crun) or clones of the bulk launcher.</summary>
+    public const string Sandbox = SandboxDriver.DriverName;
+
+    /// <summary>Instances as QEMU virtual machines.</summary>
+    public const string Vm = VmDriver.DriverName;
+
+    /// <summary>The sandbox runtime that is the bulk launcher (<c>--runtime vse-launch</c>) rather than an OCI runtime.</summary>
+    public const string Launcher = LaunchedSandboxDriver.RuntimeName;
+
+    private readonly Lock _launchedLock = new();
+
+    /// <summary>
+    /// One launcher driver per catalog: instances it created and has not started are its own
+    /// state (<see cref="LaunchedSandboxDriver"/>), so create and start must reach the same one.
+    /// </summary>
+    private LaunchedSandboxDriver? _launched;
+
+    /// <summary>The names users choose drivers by.</summary>
+    public static IReadOnlyList<string> DriverNames { get; } = [Sandbox, Vm];
+
+    public static bool IsDriverName(string name) => name is Sandbox or Vm;
+
+    /// <summary>
+    /// Whether a driver chosen this way can run a one-shot command by itself (<see cref="IRunsOnce"/>),
+    /// asked before anything is made or probed: sandboxes on an OCI runtime can; the bulk
+    /// launcher always starts an init, and a VM always boots.
+    /// </summary>
+    public static bool RunsOnce(string driverName, string? runtimeName) => driverName == Sandbox && runtimeName != Launcher;
+
+    /// <summary>
+    /// The driver a deploy uses, and the record that names it: VMs on the accelerator this host
+    /// has; sandboxes on the bulk launcher when asked for by name, else on the OCI runtime the
+    /// probe selects (<paramref name="runtimeName"/>, or the first that works here).
+    /// </summary>
+    /// <exception cref="DriverCapabilityMissingException">No such driver, or this host lacks what it needs.</exception>
+    /// <exception cref="OciRuntimeUnavailableException">No OCI runtime works here, or the launcher is not built.</exception>
+    public async Task<(IDriver Driver, DriverRuntime Recorded)> SelectAsync(string driverName, string? runtimeName, CancellationToken cancellationToken)
+    {
+        if (driverName == Vm)
+        {
+            var vm = await Kvm.InspectAsync(cancellationToken);
+            return (VmDriverOf(vm.Accelerator), new DriverRuntime(Vm, VmAccelerators.Name(vm.Accelerator)));
+        }
+
+        if (driverName != Sandbox)
+        {
+            throw new DriverCapabilityMissingException(driverName, "run instances: there is no such driver (sandbox or vm)");
+        }
+
+        if (runtimeName == Launcher)
+        {
+            return (LaunchedDriver(), new DriverRuntime(Sandbox, Launcher));
+        }
+
+        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(probeCacheDirectory), cancellationToken);
+        return (new SandboxDriver(runtime, runtimeRoot), new DriverRuntime(Sandbox, runtime.Name));
+    }
+
+    /// <summary>
+    /// The driver of a recorded deployment, on the runtime the deploy chose: used as it is rather
+    /// than probed again, which would cost a container start or a probe boot.
+    /// </summary>
+    /// <param name="criu">What probing CRIU found, for the operations that need it (checkpoint, restore).</param>
+    public async Task<IDriver> OfRecordAsync(DriverRuntime recorded, CriuProbeResult? criu, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        if (recorded.Driver == Vm)
+        {
+            return VmDriverOf(VmAccelerators.Parse(recorded.Runtime));
+        }
+
+        if (recorded.Runtime == Launcher)
+        {
+            return LaunchedDriver();
+        }
+
+        var runtime = ExternalTool.Find(recorded.Runtime) is { } path
+            ? new OciRuntime(recorded.Runtime, path)
+            : await OciRuntimeProbe.SelectAsync(recorded.Runtime, new OciRuntimeProbeCache(probeCacheDirectory), cancellationToken);
+        return new SandboxDriver(runtime, runtimeRoot, criu);
+    }
+
+    /// <summary>
+    /// The file an instance's init and services write to: for sandboxes what the runtime hands
+    /// them as stdout and stderr, for VMs the serial console.
+    /// </summary>
+    public static string ConsoleLog(DriverRuntime recorded, string stateDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return recorded.Driver == Vm ? VmDriver.ConsoleLog(stateDirectory) : SandboxDriver.InitLog(stateDirectory);
+    }
+
+    /// <summary>
+    /// Whether a recorded instance's first process (<paramref name="pid"/> as recorded) has
+    /// ended, from PID files and /proc alone: no runtime or monitor process per instance, as
+    /// <c>vse ps</c> asks it of every one.
+    /// </summary>
+    public static bool HasEnded(DriverRuntime recorded, InstanceHandle handle, int pid)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(handle);
+        return recorded.Driver == Vm
+            ? !VmDriver.IsRunning(handle.StateDirectory)
+            // Unprivileged instances have no cgroup to tell their init from a process that got its PID since.
+            : HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(handle.Id) : null);
+    }
+
+    private LaunchedSandboxDriver LaunchedDriver()
+    {
+        lock (_launchedLock)
+        {
+            return _launched ??= new LaunchedSandboxDriver(LaunchedSandboxDriver.FindLauncher()
+                ?? throw new OciRuntimeUnavailableException($"{Launcher} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []));
+        }
+    }
+
+    private VmDriver VmDriverOf(VmAccelerator accelerator)
+    {
+        if (ExternalTool.Find(Kvm.Qemu) is null)
+        {
+            throw new DriverCapabilityMissingException(Vm, "start a VM", $"{Kvm.Qemu} is not installed (Debian: qemu-system-x86)");
+        }
+
+        var agent = VmDriver.FindAgent()
+            ?? throw new DriverCapabilityMissingException(Vm, "start a VM", "vse-agent is not built: run 'make -C native/vse-agent' in vse's source tree, or set VSE_AGENT");
+        return new VmDriver(vmCacheDirectory, agent, accelerator);
+    }
+}

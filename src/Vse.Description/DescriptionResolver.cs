@@ -19,7 +19,14 @@ public static class DescriptionResolver
     {
         var diagnostics = new DiagnosticBag();
         var trust = new TrustEvaluator(options.SearchPath.SiteDirectory);
-        var files = new DescriptionLoader(options.SearchPath, options.Limits, trust, diagnostics).Load(file);
+        InterpolationContext? interpolation = null;
+        var files = new DescriptionLoader<LayerReading>(options.SearchPath, options.Limits, trust, diagnostics, loaded =>
+        {
+            // The given file is parsed first, and its name is ${vse.name} in every layer.
+            interpolation ??= new InterpolationContext(loaded.Name, options.Target ?? "", options.Environment);
+            var found = new DiagnosticBag();
+            return new LayerReading(loaded.Path, LayerReader.Read(loaded, interpolation, options.Target, found), found.Items);
+        }).Load(file);
         if (files is null)
         {
             return new ResolveResult(null, diagnostics.Items);
@@ -30,8 +37,14 @@ public static class DescriptionResolver
         var siteWidePath = HostPaths.Canonicalize(SiteWidePolicy.PathIn(trust.SiteDirectory));
         var siteWide = SiteWidePolicy.Load(trust, options.Limits, diagnostics);
         var root = files[^1];
-        var interpolation = new InterpolationContext(root.Name, options.Target ?? "", options.Environment);
-        var layers = files.Select(f => LayerReader.Read(f, interpolation, options.Target, diagnostics)).OfType<Layer>().ToList();
+        // The layers were read as their files were parsed; their problems are told after the
+        // loader's and the site-wide policy's, in merge order, as if read now.
+        foreach (var reading in files)
+        {
+            diagnostics.AddRange(reading.Diagnostics);
+        }
+
+        var layers = files.Select(f => f.Layer).OfType<Layer>().ToList();
         if (options.Target is { } target && !layers.Any(l => l.Targets.ContainsKey(target)))
         {
             var declared = layers.SelectMany(l => l.Targets.Keys).Distinct().Order(StringComparer.Ordinal).ToList();

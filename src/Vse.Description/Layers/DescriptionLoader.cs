@@ -7,19 +7,26 @@ namespace Vse.Description.Layers;
 /// <summary>
 /// Finds and parses a description and all its bases, and orders them (DESIGN §2.1): depth first,
 /// bases before the file that extends them, left to right; an ancestor reached twice is applied
-/// once, at its first place.
+/// once, at its first place. The given file is parsed first.
 /// </summary>
-internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limits, TrustEvaluator trust, DiagnosticBag diagnostics)
+/// <remarks>
+/// Each parsed file is handed to <paramref name="keep"/> at once and only what it returns is
+/// kept: a syntax tree that lived until every base was parsed was promoted to the older GC
+/// generations with everything else, and collecting those trees was a large part of resolving
+/// a large hierarchy.
+/// </remarks>
+/// <typeparam name="T">What is kept of a file (its layer).</typeparam>
+internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits limits, TrustEvaluator trust, DiagnosticBag diagnostics, Func<LoadedFile, T> keep)
 {
     private static readonly string[] Extensions = [".vse.yaml", ".vse.json"];
 
-    private readonly Dictionary<string, LoadedFile?> _parsed = new(StringComparer.Ordinal);
-    private readonly List<LoadedFile> _order = [];
+    private readonly Dictionary<string, ParsedFile?> _parsed = new(StringComparer.Ordinal);
+    private readonly List<T> _order = [];
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     private readonly List<string> _stack = [];
 
-    /// <returns>The files in merge order (the given file last), or null if it could not be read.</returns>
-    public IReadOnlyList<LoadedFile>? Load(string path)
+    /// <returns>What <c>keep</c> made of the files, in merge order (the given file last), or null if it could not be read.</returns>
+    public IReadOnlyList<T>? Load(string path)
     {
         var full = Identity(path);
         if (!File.Exists(full))
@@ -61,11 +68,11 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
         _stack.RemoveAt(_stack.Count - 1);
         if (_placed.Add(path))
         {
-            _order.Add(file);
+            _order.Add(file.Kept);
         }
     }
 
-    private LoadedFile? Parse(string path)
+    private ParsedFile? Parse(string path)
     {
         if (_parsed.TryGetValue(path, out var cached))
         {
@@ -86,10 +93,19 @@ internal sealed class DescriptionLoader(SearchPath searchPath, ReaderLimits limi
         }
 
         diagnostics.AddRange(read.Items);
-        var file = root is null ? null : new LoadedFile(path, NameOf(root, path), root, trust.IsTrusted(path), ReadExtends(root));
+        ParsedFile? file = null;
+        if (root is not null)
+        {
+            var loaded = new LoadedFile(path, NameOf(root, path), root, trust.IsTrusted(path), ReadExtends(root));
+            file = new ParsedFile(loaded.Extends, keep(loaded));
+        }
+
         _parsed[path] = file;
         return file;
     }
+
+    /// <summary>What is kept of a parsed file: its bases, and what <c>keep</c> made of it.</summary>
+    private sealed record ParsedFile(IReadOnlyList<Located<string>> Extends, T Kept);
 
     /// <summary>
     /// Whether errors about this file may quote its text (keys, values): only once it shows it is

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vse.Description.Diagnostics;
 using Vse.Description.Layers;
 using Vse.Description.Model;
@@ -111,7 +112,8 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
 
                 provenance.Record(ValuePath.StepOf(path, steps[index]), ProvenanceAction.Removed, step.Location);
                 steps.RemoveAt(index);
-                indexById = IndexById(steps);
+                indexById.Remove(step.Id!);
+                ShiftDown(indexById, steps, index);
                 continue;
             }
 
@@ -151,6 +153,22 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// After a removal at <paramref name="removed"/>, the steps behind it moved up one place.
+    /// Renumbers only those, instead of indexing the whole list again for every removal, which
+    /// allocated a dictionary per removed step (~1.3 MB per resolve of the 10,000-key hierarchy).
+    /// </summary>
+    private static void ShiftDown(Dictionary<string, int> indexById, ImmutableList<Step>.Builder steps, int removed)
+    {
+        for (var position = removed; position < steps.Count; position++)
+        {
+            if (steps[position].Id is { } id)
+            {
+                indexById[id] = position;
+            }
+        }
     }
 
     private void RecordRemoval(DescriptionValue value, string path, SourceLocation location)

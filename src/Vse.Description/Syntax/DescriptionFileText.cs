@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Vse.Description.Diagnostics;
 using Vse.Host.FileSystem;
@@ -10,12 +11,44 @@ namespace Vse.Description.Syntax;
 /// writer), at most <see cref="ReaderLimits.MaxFileBytes"/> bytes are read whatever stat says the
 /// size is (a file can grow, and a device's size is 0), and the bytes must be UTF-8.
 /// </summary>
-internal static class DescriptionFileText
+/// <remarks>
+/// The bytes stay in a pooled buffer and are decoded as the parser reads them, instead of into one
+/// string: a file over ~42 KB would make a string (and a read buffer) on the large object heap,
+/// whose allocations trigger full (gen2) collections; resolving a large hierarchy of such files
+/// paid ~0.7 gen2 collections per resolve for them. Dispose to return the buffer.
+/// </remarks>
+internal sealed class DescriptionFileText : IDisposable
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private byte[]? _buffer;
+    private readonly int _start;
+    private readonly int _length;
+
+    private DescriptionFileText(byte[] buffer, int start, int length)
+    {
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+    }
+
+    /// <summary>The text (valid UTF-8, checked when read; a byte order mark is left out).</summary>
+    public TextReader OpenReader() =>
+        new StreamReader(new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(DescriptionFileText)), _start, _length, writable: false),
+            StrictUtf8, detectEncodingFromByteOrderMarks: false);
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <returns>The text, or null after reporting why it was not read.</returns>
-    public static string? Read(string path, ReaderLimits limits, DiagnosticBag diagnostics)
+    public static DescriptionFileText? Read(string path, ReaderLimits limits, DiagnosticBag diagnostics)
     {
         var at = SourceLocation.StartOf(path);
         // Checked before opening too: opening some devices has effects of its own (a tape rewinds,
@@ -46,37 +79,40 @@ internal static class DescriptionFileText
                 return null;
             }
 
-            var bytes = ReadAtMost(handle, limits.MaxFileBytes + 1);
-            if (bytes is null)
+            if (ReadAtMost(handle, limits.MaxFileBytes + 1) is not var (buffer, total))
             {
                 diagnostics.Error(DiagnosticCodes.UnreadableFile, at, "cannot read file");
                 return null;
             }
 
-            if (bytes.Length > limits.MaxFileBytes)
+            var bytes = buffer.AsSpan(0, total);
+            string? problem = null;
+            if (total > limits.MaxFileBytes)
             {
                 diagnostics.Error(DiagnosticCodes.FileTooLarge, at,
-                    $"file is too large (more than {limits.MaxFileBytes} bytes; a description may have at most {limits.MaxFileBytes} bytes)");
+                    problem = $"file is too large (more than {limits.MaxFileBytes} bytes; a description may have at most {limits.MaxFileBytes} bytes)");
+            }
+            else if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                diagnostics.Error(DiagnosticCodes.NotUtf8, at, problem = "the file is not UTF-8 text; a description is UTF-8");
+            }
+
+            if (problem is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
                 return null;
             }
 
-            try
-            {
-                var text = StrictUtf8.GetString(bytes);
-                return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
-            }
-            catch (DecoderFallbackException)
-            {
-                diagnostics.Error(DiagnosticCodes.NotUtf8, at, "the file is not UTF-8 text; a description is UTF-8");
-                return null;
-            }
+            var start = bytes.StartsWith(ByteOrderMark) ? ByteOrderMark.Length : 0;
+            return new DescriptionFileText(buffer, start, total - start);
         }
     }
 
     // The cap is on the bytes read, not on the size stat reports, which a growing file outruns.
-    private static byte[]? ReadAtMost(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long cap)
+    // The buffer is rented (returned here on failure, by Dispose otherwise).
+    private static (byte[] Buffer, int Length)? ReadAtMost(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long cap)
     {
-        var buffer = new byte[(int)Math.Min(cap, 64 * 1024)];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(cap, 64 * 1024));
         var total = 0;
         try
         {
@@ -84,10 +120,14 @@ internal static class DescriptionFileText
             {
                 if (total == buffer.Length)
                 {
-                    Array.Resize(ref buffer, (int)Math.Min(cap, (long)buffer.Length * 2));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(cap, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
 
-                var read = RandomAccess.Read(handle, buffer.AsSpan(total), total);
+                // A rented buffer may be longer than asked for: never read past the cap.
+                var read = RandomAccess.Read(handle, buffer.AsSpan(total, (int)Math.Min(buffer.Length - total, cap - total)), total);
                 if (read == 0)
                 {
                     break;
@@ -98,10 +138,11 @@ internal static class DescriptionFileText
         }
         catch (IOException)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             return null;
         }
 
-        return buffer[..total];
+        return (buffer, total);
     }
 
     private static string Describe(NodeType type) => type switch

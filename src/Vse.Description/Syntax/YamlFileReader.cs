@@ -10,8 +10,11 @@ namespace Vse.Description.Syntax;
 /// </summary>
 public static class YamlFileReader
 {
-    public static SyntaxNode? ReadFile(string path, ReaderLimits limits, DiagnosticBag diagnostics) =>
-        DescriptionFileText.Read(path, limits, diagnostics) is { } text ? ReadText(path, text, limits, diagnostics) : null;
+    public static SyntaxNode? ReadFile(string path, ReaderLimits limits, DiagnosticBag diagnostics)
+    {
+        using var text = DescriptionFileText.Read(path, limits, diagnostics);
+        return text is null ? null : Parse(path, text.OpenReader(), limits, diagnostics);
+    }
 
     /// <param name="fileName">The name used in locations.</param>
     public static SyntaxNode? ReadText(string fileName, string text, ReaderLimits limits, DiagnosticBag diagnostics)
@@ -23,7 +26,12 @@ public static class YamlFileReader
             return null;
         }
 
-        var builder = new TreeBuilder(fileName, limits, new Parser(new StringReader(text)), diagnostics);
+        return Parse(fileName, new StringReader(text), limits, diagnostics);
+    }
+
+    private static SyntaxNode? Parse(string fileName, TextReader text, ReaderLimits limits, DiagnosticBag diagnostics)
+    {
+        var builder = new TreeBuilder(fileName, limits, new Parser(text), diagnostics);
         try
         {
             return builder.ReadSingleDocument();
@@ -164,7 +172,7 @@ public static class YamlFileReader
         {
             Count(1, start.Start);
             var entries = new List<MappingEntry>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new SeenKeys();
             long weight = 1;
             while (!parser.TryConsume<MappingEnd>(out _))
             {

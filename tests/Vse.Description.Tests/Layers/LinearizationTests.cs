@@ -20,6 +20,27 @@ public sealed class LinearizationTests
         Assert.Equal(new Dictionary<string, string> { ["A"] = "a", ["B"] = "b", ["V"] = "c" }, StringMap(resolved.Content, "env"));
     }
 
+    /// <summary>
+    /// Each file is read into its layer as soon as it is parsed (so its syntax tree dies young),
+    /// yet problems are told as before: the parser's in parse order (the given file first), then
+    /// the layers' in merge order (bases first).
+    /// </summary>
+    [Fact]
+    public void Problems_are_told_parser_first_in_parse_order_then_layers_in_merge_order()
+    {
+        using var ws = new DescriptionWorkspace();
+        var a = ws.Write("a", "vse: 1\nname: a\nenv: {V: a}\nenv: {V: again}\nunknown_a: 1\n");
+        var b = ws.Write("b", "vse: 1\nname: b\nextends: a\nunknown_b: 1\n");
+        var c = ws.Write("c", "vse: 1\nname: c\nextends: b\nenv: {V: c}\nenv: {V: again}\nunknown_c: 1\n");
+
+        var problems = ws.ResolveFails("c").Select(d => (d.Code, d.Location.File)).ToList();
+
+        Assert.Equal(
+            [(DiagnosticCodes.DuplicateKey, c), (DiagnosticCodes.DuplicateKey, a),
+             (DiagnosticCodes.UnknownKey, a), (DiagnosticCodes.UnknownKey, b), (DiagnosticCodes.UnknownKey, c)],
+            problems);
+    }
+
     [Fact]
     public void A_list_of_bases_is_applied_left_to_right()
     {

@@ -329,14 +329,14 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
         Signals.Send(pid, signal);
         var deadline = DateTime.UtcNow + timeout;
-        while (!HostProcess.HasEnded(pid, cgroup))
+        for (var attempt = 0; !HostProcess.HasEnded(pid, cgroup); attempt++)
         {
             if (DateTime.UtcNow >= deadline)
             {
                 return false;
             }
 
-            await Task.Delay(10, cancellationToken);
+            await PollDelay.WaitAsync(attempt, cancellationToken);
         }
 
         return true;

@@ -16,10 +16,29 @@ internal static class Configurations
     {
         var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
             .BuildAsync(resolved, model, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
+        var id = ConfigurationRecord.ShortId(resolved.Digest);
+        if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
+        {
+            // Nothing was built and the record already says all of it: skips walking the whole
+            // root filesystem for its size and a write transaction, on every deploy and run.
+            return (recorded, built);
+        }
+
         var configuration = new ConfigurationRecord(
-            ConfigurationRecord.ShortId(resolved.Digest), resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
+            id, resolved.Name, resolved.Digest, resolved.Target, built.TopLayerKey, built.Rootfs,
             TreeSize.Of(built.Rootfs, cancellationToken), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
         await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
         return (configuration, built);
     }
+
+    /// <summary>Whether <paramref name="recorded"/> is exactly what recording this build would write, but for its size and time.</summary>
+    private static bool Unchanged(ConfigurationRecord recorded, ResolvedDescription resolved, BuildResult built) =>
+        recorded.DescriptionDigest == resolved.Digest
+        && recorded.Name == resolved.Name
+        && recorded.Target == resolved.Target
+        && recorded.TopLayerKey == built.TopLayerKey
+        && recorded.RootfsPath == built.Rootfs
+        && recorded.DescriptionJson == built.DescriptionJson
+        && recorded.LockJson == built.LockJson
+        && recorded.LayerKeys.SequenceEqual(built.Layers.Select(l => l.Key), StringComparer.Ordinal);
 }

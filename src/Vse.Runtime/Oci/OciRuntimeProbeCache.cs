@@ -22,7 +22,7 @@ public sealed class OciRuntimeProbeCache
     private readonly Func<CancellationToken, Task<HostIdentity>> _readHost;
 
     public OciRuntimeProbeCache(string directory)
-        : this(directory, HostIdentity.ReadAsync)
+        : this(directory, Once(HostIdentity.ReadAsync))
     {
     }
 
@@ -36,6 +36,16 @@ public sealed class OciRuntimeProbeCache
     }
 
     public string FilePath { get; }
+
+    /// <summary>
+    /// The host's facts read once per cache: selecting a runtime looks up crun, then runc, and
+    /// each lookup would otherwise read the kernel release, mountinfo and status again.
+    /// </summary>
+    private static Func<CancellationToken, Task<HostIdentity>> Once(Func<CancellationToken, Task<HostIdentity>> read)
+    {
+        Task<HostIdentity>? facts = null;
+        return cancellationToken => facts ??= read(cancellationToken);
+    }
 
     /// <summary>The remembered outcome for <paramref name="name"/> when it is still valid, else a real probe (remembered).</summary>
     public async Task<OciRuntimeProbeResult> ProbeAsync(string name, CancellationToken cancellationToken)

@@ -67,9 +67,9 @@ internal sealed class LaunchCgroups
 
         Write(id, "freezer", "freezer.state", frozen ? "FROZEN" : "THAWED");
         // FREEZING until every task has stopped.
-        while (frozen && !IsFrozen(id))
+        for (var attempt = 0; frozen && !IsFrozen(id); attempt++)
         {
-            await Task.Delay(10, cancellationToken);
+            await PollDelay.WaitAsync(attempt, cancellationToken);
         }
     }
 
@@ -93,7 +93,7 @@ internal sealed class LaunchCgroups
                 }
                 catch (IOException) when (attempt < 100)
                 {
-                    await Task.Delay(10, cancellationToken);
+                    await PollDelay.WaitAsync(attempt, cancellationToken);
                 }
             }
         }

@@ -55,9 +55,9 @@ public sealed class PrivateNetworkTests
             // A listener in instance 0 of A: instance 2 of A reaches it by name; B's instances,
             // on the same subnet but their own fabric, reach only their own 10.77.0.1.
             Assert.Equal(0, (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "nc -l -p 7000 </dev/null >/tmp/got 2>&1 &")).ExitCode);
-            // Listening: port 7000 (1B58) in state LISTEN (0A) in the instance's /proc/net/tcp.
+            // Listening: port 7000 (1B58) in state LISTEN (0A), on IPv4 or IPv6 (busybox nc takes either).
             await Poll.UntilAsync(
-                async () => (await workspace.RunAsync("exec", a + "/0", "--", "grep", "-q", ":1B58 00000000:0000 0A", "/proc/net/tcp")).ExitCode == 0,
+                async () => (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ':1B58 [0-9A-F]*:0000 0A'")).ExitCode == 0,
                 "the listener in instance 0 is up");
             Assert.NotEqual(0, (await workspace.RunAsync("exec", b + "/1", "--", "sh", "-c", "echo from-b | nc -w 2 10.77.0.1 7000")).ExitCode);
             var sent = await workspace.RunAsync("exec", a + "/2", "--", "sh", "-c", "echo from-a | nc -w 2 apps-net-0 7000");

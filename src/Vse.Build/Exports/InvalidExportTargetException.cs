@@ -1,3 +1,5 @@
+using Vse.Host;
+
 namespace Vse.Build.Exports;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Vse.Build.Exports;
 /// existing node there is of the wrong kind): the user's mistake, not a failure of the system.
 /// </summary>
 public sealed class InvalidExportTargetException(ExportTarget target, string reason)
-    : Exception($"cannot export to {target}: {reason}")
+    : Exception($"cannot export to {target}: {reason}"), IInputError
 {
     public ExportTarget Target { get; } = target;
 }

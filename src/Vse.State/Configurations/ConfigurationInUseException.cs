@@ -1,3 +1,5 @@
+using Vse.Host;
+
 namespace Vse.State.Configurations;
 
 /// <summary>A configuration cannot be deleted while deployments still reference it; the message names them.</summary>
@@ -5,7 +7,7 @@ public sealed class ConfigurationInUseException(string configurationId, IReadOnl
     : StateException(
         deploymentIds.Count == 0
             ? $"configuration {configurationId} is still used by a deployment; clean it up first"
-            : $"configuration {configurationId} is still used by deployment(s) {string.Join(", ", deploymentIds)}; clean them up first")
+            : $"configuration {configurationId} is still used by deployment(s) {string.Join(", ", deploymentIds)}; clean them up first"), IInputError
 {
     public string ConfigurationId { get; } = configurationId;
 

@@ -1,5 +1,4 @@
 using Microsoft.Win32.SafeHandles;
-using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 
 namespace Vse.Runtime.Drivers;
@@ -22,9 +21,6 @@ namespace Vse.Runtime.Drivers;
 /// </summary>
 public sealed class PinnedMounts : IDisposable
 {
-    private const int ELOOP = 40;
-    private const int ENOENT = 2;
-
     private readonly List<SafeFileHandle> _descriptors;
     private readonly IReadOnlyList<InstanceMount> _sources;
 
@@ -110,8 +106,8 @@ public sealed class PinnedMounts : IDisposable
             throw new MountSourceException(mount, e.HResult switch
             {
                 // The path was symlink-free when policy checked it.
-                ELOOP => "a symlink appeared on its path after site policy checked it; nothing was mounted",
-                ENOENT => "it does not exist",
+                HostError.TooManySymlinks => "a symlink appeared on its path after site policy checked it; nothing was mounted",
+                HostError.NoSuchFile => "it does not exist",
                 _ => e.Message,
             });
         }

@@ -112,7 +112,7 @@ internal sealed class LaunchSession : IAsyncDisposable
             // The launcher refused to start (a bad argument, a bind source it will not pin) and
             // closed its input: its own words say why, not the broken pipe.
             await _process.WaitForExitAsync(cancellationToken);
-            throw new IOException($"vse-launch exited ({_process.ExitCode}) {(await _stderr).Trim()}".Trim());
+            throw await ExitedAsync();
         }
         finally
         {
@@ -148,7 +148,7 @@ internal sealed class LaunchSession : IAsyncDisposable
 
         // The launcher has gone: whatever it did not answer never will be.
         await _process.WaitForExitAsync();
-        var why = new IOException($"vse-launch exited ({_process.ExitCode}) {(await _stderr).Trim()}".Trim());
+        var why = await ExitedAsync();
         foreach (var pending in _pending.Values)
         {
             pending.Held.TrySetException(why);
@@ -162,4 +162,8 @@ internal sealed class LaunchSession : IAsyncDisposable
 
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>Why the launcher is gone, in its own words (its stderr), once it has exited.</summary>
+    private async Task<IOException> ExitedAsync() =>
+        new($"vse-launch exited ({_process.ExitCode}) {(await _stderr).Trim()}".Trim());
 }

@@ -14,6 +14,8 @@ packages=(
   gcc           # native/vse-launch, the bulk launch path (static C, built by test.sh and quickstart.sh)
   libc6-dev     # its headers and static C library
   make
+  clang         # tests: the guest agent's frame decoding under libFuzzer (native/vse-agent/fuzz)
+  libclang-rt-14-dev # libFuzzer and the sanitizers' runtime for clang
   crun          # sandbox instances where it works (probed; refuses hybrid cgroups here)
   criu          # vse checkpoint/restore (runc calls it); probed with 'criu check': 3.17 fails on 6.x kernels, which vse reports
   busybox-static # the busybox base (else fetched with apt-get download)

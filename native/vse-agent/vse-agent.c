@@ -36,12 +36,10 @@
 #include <unistd.h>
 
 #include "cidr.h"
+#include "frames.h"
 
 extern char **environ;
 
-#define VERSION 1
-#define MAX_PAYLOAD 65536
-#define HDR 9                    /* length, type, channel */
 #define NPORTS 4
 #define MAX_SESS 1024            /* all ports together; an exec session holds 4 fds */
 #define OUT_CAP (256 << 10)      /* a port's queued output above which command output waits */
@@ -66,8 +64,6 @@ static void say(const char *fmt, ...) {
     if (console >= 0 && write(console, line, n) < 0) { /* nowhere else to say it */ }
 }
 
-static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return le32toh(v); }
-static void put32(void *p, uint32_t v) { v = htole32(v); memcpy(p, &v, 4); }
 
 static void nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 static void close_fd(int *fd) { if (*fd >= 0) close(*fd); *fd = -1; }
@@ -84,21 +80,6 @@ static int mkdir_p(const char *path) {
     return mkdir_parents(path) < 0 || (mkdir(path, 0755) < 0 && errno != EEXIST) ? -1 : 0;
 }
 
-/* A string list: every string NUL-terminated, nothing after the last NUL. Returns a
- * NULL-terminated array of pointers into d (the caller frees the array), or NULL if malformed. */
-static char **split(const unsigned char *d, size_t len, int *n) {
-    if (len && d[len - 1]) return NULL;
-    int c = 0;
-    for (size_t i = 0; i < len; i++) c += !d[i];
-    char **v = malloc(sizeof *v * (c + 1));
-    if (!v) return NULL;
-    c = 0;
-    for (size_t i = 0; i < len; i += strlen((const char *)d + i) + 1) v[c++] = (char *)d + i;
-    v[c] = NULL;
-    *n = c;
-    return v;
-}
-
 /* Adds KEY=VALUE to a NULL-terminated env list, replacing an entry with the same KEY. */
 static int env_set(char ***v, int *n, char *kv) {
     size_t k = strchr(kv, '=') - kv + 1;
@@ -111,7 +92,6 @@ static int env_set(char ***v, int *n, char *kv) {
     *v = nv;
     return 0;
 }
-static int valid_env(const char *kv) { return kv[0] && kv[0] != '=' && strchr(kv, '='); }
 
 /* A byte queue: appended at the end, consumed from the front. */
 struct buf { char *d; size_t off, len, cap; };
@@ -378,31 +358,28 @@ static int start_service(const char *name) {
     return 0;
 }
 
-static const struct { const char *word; int nargs; } RECORDS[] = {
-    {"hostname", 1}, {"env", 1}, {"mount9p", 3}, {"address", 2}, {"service", 1}};
-
 static void configure(struct port *p, const unsigned char *d, size_t len) {
     if (config_seen) { fail(p, 0, EALREADY, 0, "configuration is accepted once per boot"); return; }
     config_seen = 1;
     log_fails = 1;  /* why an instance did not start belongs in its serial log (`vse logs`) */
-    int n, i, r = 0, sock = -1;
+    int n, i, r = 0, unknown, sock = -1;
     char **a = split(d, len, &n);
     if (!a) { fail(p, 0, EINVAL, 0, "configuration: malformed string list"); goto out; }
     /* Checked whole before anything is applied: a typo must not leave half an instance. */
-    for (i = 0; i < n; i += 1 + RECORDS[r].nargs) {
-        for (r = 0; r < (int)N(RECORDS) && strcmp(a[i], RECORDS[r].word); r++) {}
-        if (r == N(RECORDS)) { fail(p, 0, EINVAL, 0, "configuration: unknown record '%s'", a[i]); goto out; }
-        if (i + RECORDS[r].nargs >= n) { fail(p, 0, EINVAL, 0, "configuration: %s needs %d argument(s)", a[i], RECORDS[r].nargs); goto out; }
+    if ((i = config_check(a, n, &unknown)) >= 0) {
+        if (unknown) fail(p, 0, EINVAL, 0, "configuration: unknown record '%s'", a[i]);
+        else fail(p, 0, EINVAL, 0, "configuration: %s needs %d argument(s)", a[i], RECORDS[config_record(a, i)].nargs);
+        goto out;
     }
     for (i = 0; i < n; i += 1 + RECORDS[r].nargs) {
-        for (r = 0; strcmp(a[i], RECORDS[r].word); r++) {}
+        r = config_record(a, i);
         char *x = a[i + 1];
-        if (r == 0 && sethostname(x, strlen(x)) < 0) { fail(p, 0, errno, 0, "hostname %s: %s", x, strerror(errno)); goto out; }
-        if (r == 1) {
+        if (r == REC_HOSTNAME && sethostname(x, strlen(x)) < 0) { fail(p, 0, errno, 0, "hostname %s: %s", x, strerror(errno)); goto out; }
+        if (r == REC_ENV) {
             char *kv = valid_env(x) ? strdup(x) : NULL;
             if (!kv || env_set(&cfg_env, &cfg_nenv, kv) < 0) { fail(p, 0, EINVAL, 0, "env %s: invalid or out of memory", x); goto out; }
         }
-        if (r == 2) {
+        if (r == REC_MOUNT9P) {
             const char *tag = x, *target = a[i + 2], *mode = a[i + 3];
             if (strcmp(mode, "ro") && strcmp(mode, "rw")) { fail(p, 0, EINVAL, 0, "mount9p %s: mode must be ro or rw, not %s", tag, mode); goto out; }
             if (mkdir_p(target) < 0 || mount(tag, target, "9p", !strcmp(mode, "ro") ? MS_RDONLY : 0,
@@ -414,7 +391,7 @@ static void configure(struct port *p, const unsigned char *d, size_t len) {
             if (nm && (nm[nmounts9p] = strdup(target))) mounts9p = nm, nmounts9p++;
             else if (nm) mounts9p = nm;
         }
-        if (r == 3) {
+        if (r == REC_ADDRESS) {
             struct in_addr addr;
             int prefix;
             if (!parse_cidr(a[i + 2], &addr, &prefix)) { fail(p, 0, EINVAL, 0, "address %s: %s is not A.B.C.D/1-32", x, a[i + 2]); goto out; }
@@ -423,8 +400,8 @@ static void configure(struct port *p, const unsigned char *d, size_t len) {
         }
     }
     for (i = 0; i < n; i += 1 + RECORDS[r].nargs) {
-        for (r = 0; strcmp(a[i], RECORDS[r].word); r++) {}
-        if (r == 4 && start_service(a[i + 1]) < 0) { fail(p, 0, errno, 0, "service %s: %s", a[i + 1], strerror(errno)); goto out; }
+        r = config_record(a, i);
+        if (r == REC_SERVICE && start_service(a[i + 1]) < 0) { fail(p, 0, errno, 0, "service %s: %s", a[i + 1], strerror(errno)); goto out; }
     }
     configured = 1;
     say("configured");
@@ -438,16 +415,12 @@ out:
 /* -------------------------------------------------------------- requests */
 
 static void on_exec(struct port *p, uint32_t chan, const unsigned char *d, size_t len) {
-    int n, nenv = -1, pi = p - ports;
-    char **a = split(d, len, &n), *end;
+    int n = 0, bad, pi = p - ports;
+    char **a = split(d, len, &n);
     int io[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  /* stdin, stdout, stderr, report: child, parent end */
-    if (a && n >= 3) {
-        long v = strtol(a[1], &end, 10);
-        if (a[1][0] >= '0' && a[1][0] <= '9' && !*end && v <= n - 3) nenv = v;
-    }
+    int nenv = exec_request(a, n, &bad);
     if (nenv < 0) { fail(p, chan, EINVAL, 0, "exec: malformed request"); goto out; }
-    for (int i = 0; i < nenv; i++)
-        if (!valid_env(a[2 + i])) { fail(p, chan, EINVAL, 0, "exec: invalid env entry %s", a[2 + i]); goto out; }
+    if (bad >= 0) { fail(p, chan, EINVAL, 0, "exec: invalid env entry %s", a[bad]); goto out; }
     if (!chan) { fail(p, 0, EINVAL, 0, "exec needs a nonzero channel"); goto out; }
     if (find_sess(pi, chan)) { fail(p, chan, EBUSY, 0, "channel %u is in use", chan); goto out; }
     struct sess *s = new_sess(pi, chan, S_EXEC);
@@ -508,11 +481,10 @@ static void on_kill(struct sess *s, const unsigned char *d, size_t len) {
 }
 
 static void on_file(struct port *p, int type, uint32_t chan, const unsigned char *d, size_t len) {
-    int n, pi = p - ports;
-    char **a = split(d, len, &n), *end;
-    long mode = 0;
-    if (!a || n < (type == 'W' ? 2 : 1) || !a[0][0] ||
-        (type == 'W' && ((mode = strtol(a[1], &end, 8)) < 0 || mode > 07777 || *end || !a[1][0]))) {
+    int n = 0, pi = p - ports;
+    char **a = split(d, len, &n);
+    long mode;
+    if (file_request(type, a, n, &mode) < 0) {
         fail(p, chan, EINVAL, 0, "%c: malformed request", type);
         goto out;
     }
@@ -659,14 +631,10 @@ static void port_open(struct port *p) {
     port_wait(p);
 }
 
-/* The 13 bytes that begin an H (payload 4 or 8 bytes, channel 0, version 1): random data matches
- * them with odds of 2^-103 per position, so they mark a frame boundary. Drops what precedes
- * the first one (all but a possible partial match at the end); 1 once found. */
+/* Drops what precedes the host's next H (all but a possible partial one at the end); 1 once found. */
 static int skip_to_hello(struct port *p) {
-    static const unsigned char tail[12] = {0, 0, 0, 'H', 0, 0, 0, 0, VERSION, 0, 0, 0};
-    size_t k = 0;
-    while (k + 13 <= p->inlen && !((p->in[k] == 4 || p->in[k] == 8) && !memcmp(p->in + k + 1, tail, 12))) k++;
-    int found = k + 13 <= p->inlen;
+    int found;
+    size_t k = hello_boundary(p->in, p->inlen, &found);
     memmove(p->in, p->in + k, p->inlen - k);
     p->inlen -= k;
     return found;
@@ -681,14 +649,14 @@ static int parse(struct port *p) {
         p->resync = 0;
         say("vse.%d: in step again", (int)(p - ports));
     }
-    while (p->inlen - off >= HDR) {
-        uint32_t len = get32(p->in + off);
-        if (len > MAX_PAYLOAD) { port_reset(p, EPROTO, "a frame of more than 65536 bytes"); return -1; }
-        if (p->inlen - off < HDR + len) break;
-        on_frame(p, p->in[off + 4], get32(p->in + off + 5), p->in + off + HDR, len);
+    struct frame f;
+    int r;
+    while ((r = frame_next(p->in + off, p->inlen - off, &f)) == FRAME_OK) {
+        on_frame(p, f.type, f.chan, f.payload, f.len);
         if (p->gen != gen) return -1;
-        off += HDR + len;
+        off += HDR + f.len;
     }
+    if (r == FRAME_TOO_BIG) { port_reset(p, EPROTO, "a frame of more than 65536 bytes"); return -1; }
     memmove(p->in, p->in + off, p->inlen - off);
     p->inlen -= off;
     return 0;

@@ -121,6 +121,27 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_step_that_contradicts_the_image_is_bad_input_with_exit_2_not_a_host_failure()
+    {
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", """
+            vse: 1
+            name: app
+            os: {base: busybox}
+            files:
+              - {write: /etc/motd, content: "x"}
+              - {write: /etc/motd/inner, content: "y"}
+            """);
+
+        var outcome = await RunWithDeadlineAsync(workspace, "build", "app.vse.yaml");
+
+        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}, stderr:\n{outcome.Stderr}");
+        Assert.Equal(
+            ["vse: error: step 3/4 'write /etc/motd/inner': cannot create '/etc/motd/inner' in the image: '/etc/motd' is not a directory"],
+            outcome.ErrorLines);
+    }
+
+    [Fact]
     public async Task A_device_path_that_climbs_out_of_dev_is_refused_by_the_schema()
     {
         using var workspace = new Workspace();

@@ -19,7 +19,7 @@ public static class ArchiveImporter
     /// <exception cref="SymlinkLoopException">A member path runs through too many symlinks.</exception>
     /// <exception cref="UnsupportedCompressionException">The layer is zstd, xz or bzip2.</exception>
     /// <exception cref="InvalidDataException">The stream is not a tar archive, or a link member has no target.</exception>
-    /// <exception cref="FileNotFoundException">A hard link's target is not (yet) in the image.</exception>
+    /// <exception cref="ImageConflictException">A member does not fit what the image holds (a hard link to nothing, a file where a directory is needed).</exception>
     public static Task<ArchiveImportResult> ApplyAsync(ImageRoot root, Stream layer, CancellationToken cancellationToken = default) =>
         ApplyAsync(root, layer, Environment.IsPrivilegedProcess, cancellationToken);
 
@@ -36,7 +36,7 @@ public static class ArchiveImporter
             await using (reader.ConfigureAwait(false))
             {
                 var application = new LayerApplication(root, privileged);
-                while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                while (await TarEntries.NextAsync(reader, cancellationToken).ConfigureAwait(false) is { } entry)
                 {
                     await application.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                 }

@@ -30,7 +30,7 @@ public sealed partial class ImageRoot
             status = Nodes.TryGetStatus(hostPath);
             if (status is not { IsDirectory: true })
             {
-                throw new IOException($"'{imagePath}' is a symlink in the image that does not lead to a directory");
+                throw new ImageConflictException($"'{imagePath}' is a symlink in the image that does not lead to a directory");
             }
         }
 
@@ -44,7 +44,7 @@ public sealed partial class ImageRoot
 
         if (!status.IsDirectory)
         {
-            throw new IOException($"'{imagePath}' exists in the image and is not a directory");
+            throw new ImageConflictException($"'{imagePath}' exists in the image and is not a directory");
         }
 
         if (applyToExisting && (owner is not null || mode is not null))
@@ -77,7 +77,7 @@ public sealed partial class ImageRoot
 
             if (status is not null)
             {
-                throw new IOException(
+                throw new ImageConflictException(
                     $"cannot create '{originalPath}' in the image: '{current[HostPath.Length..]}' is not a directory");
             }
 

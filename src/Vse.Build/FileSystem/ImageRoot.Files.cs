@@ -48,7 +48,7 @@ public sealed partial class ImageRoot
         var existing = Nodes.TryGetStatus(hostPath);
         if (existing is { IsDirectory: true })
         {
-            throw new IOException($"cannot write file '{imagePath}': a directory is there in the image");
+            throw new ImageConflictException($"cannot write file '{imagePath}': a directory is there in the image");
         }
 
         var replaced = existing is { Type: NodeType.RegularFile } ? existing : null;

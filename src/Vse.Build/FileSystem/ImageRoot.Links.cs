@@ -34,16 +34,15 @@ public sealed partial class ImageRoot
     /// </summary>
     /// <returns>The host path of the new link.</returns>
     /// <exception cref="UnsafePathException"><paramref name="existingInImage"/> climbs out of the image.</exception>
-    /// <exception cref="FileNotFoundException"><paramref name="existingInImage"/> does not exist in the image.</exception>
-    /// <exception cref="IOException"><paramref name="existingInImage"/> is a directory.</exception>
+    /// <exception cref="ImageConflictException"><paramref name="existingInImage"/> does not exist in the image or is a directory.</exception>
     public string HardLink(string existingInImage, string at, CancellationToken cancellationToken = default)
     {
         var existingHost = ResolveNoFollow(existingInImage, cancellationToken);
         var existing = Nodes.TryGetStatus(existingHost)
-            ?? throw new FileNotFoundException($"hard link target '{existingInImage}' does not exist in the image", existingInImage);
+            ?? throw new ImageConflictException($"hard link target '{existingInImage}' does not exist in the image");
         if (existing.IsDirectory)
         {
-            throw new IOException($"hard link target '{existingInImage}' is a directory");
+            throw new ImageConflictException($"hard link target '{existingInImage}' is a directory");
         }
 
         var (_, hostPath, parentHostPath) = PrepareEntry(at, cancellationToken);
@@ -67,7 +66,7 @@ public sealed partial class ImageRoot
     {
         var status = Nodes.TryGetStatus(hostPath);
         return status is { IsDirectory: true }
-            ? throw new IOException($"cannot create {what} '{imagePath}': a directory is there in the image")
+            ? throw new ImageConflictException($"cannot create {what} '{imagePath}': a directory is there in the image")
             : status;
     }
 }

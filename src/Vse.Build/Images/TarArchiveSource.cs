@@ -128,7 +128,7 @@ internal sealed class TarArchiveSource : IArchiveFileSource
             {
                 try
                 {
-                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    while (await TarEntries.NextAsync(reader, cancellationToken).ConfigureAwait(false) is { } entry)
                     {
                         if (NormalizeName(entry.Name) is { Length: > 0 } name)
                         {

@@ -93,7 +93,7 @@ public sealed class HostileArchiveTests : IDisposable
     public async Task A_hard_link_to_an_absolute_host_path_means_the_images_file()
     {
         // /etc/shadow exists on the host but not in the image: the link must not reach it.
-        await Assert.ThrowsAsync<FileNotFoundException>(() => ApplyAsync(new TarBuilder().HardLink("shadow", "/etc/shadow")));
+        await Assert.ThrowsAsync<ImageConflictException>(() => ApplyAsync(new TarBuilder().HardLink("shadow", "/etc/shadow")));
 
         await ApplyAsync(new TarBuilder().File("etc/shadow", "image").HardLink("shadow", "/etc/shadow"));
         Assert.Equal("image", File.ReadAllText(root.HostPath + "/shadow"));

@@ -131,7 +131,7 @@ public sealed class ImageRootFileTests : IDisposable
     public async Task WriteFile_refuses_a_directory_in_the_way()
     {
         Directory.CreateDirectory(root.HostPath + "/d");
-        await Assert.ThrowsAsync<IOException>(() => root.WriteFileAsync("/d", "x"u8.ToArray()));
+        await Assert.ThrowsAsync<ImageConflictException>(() => root.WriteFileAsync("/d", "x"u8.ToArray()));
         Assert.True(Directory.Exists(root.HostPath + "/d"));
     }
 
@@ -193,7 +193,7 @@ public sealed class ImageRootFileTests : IDisposable
     public void CreateDirectory_does_not_create_a_dangling_symlinks_target()
     {
         File.CreateSymbolicLink(root.HostPath + "/d", "/nowhere");
-        Assert.Throws<IOException>(() => root.CreateDirectory("/d"));
+        Assert.Throws<ImageConflictException>(() => root.CreateDirectory("/d"));
         Assert.False(Directory.Exists(root.HostPath + "/nowhere"));
     }
 
@@ -201,7 +201,7 @@ public sealed class ImageRootFileTests : IDisposable
     public async Task CreateDirectory_refuses_a_file_in_the_way()
     {
         await root.WriteFileAsync("/f", "x"u8.ToArray());
-        Assert.Throws<IOException>(() => root.CreateDirectory("/f"));
-        Assert.Throws<IOException>(() => root.CreateDirectory("/f/sub"));
+        Assert.Throws<ImageConflictException>(() => root.CreateDirectory("/f"));
+        Assert.Throws<ImageConflictException>(() => root.CreateDirectory("/f/sub"));
     }
 }

@@ -41,7 +41,7 @@ public sealed class ImageRootLinkTests : IDisposable
     public void Symlink_refuses_a_directory_in_the_way_and_an_empty_target()
     {
         Directory.CreateDirectory(root.HostPath + "/d");
-        Assert.Throws<IOException>(() => root.Symlink("/x", "/d"));
+        Assert.Throws<ImageConflictException>(() => root.Symlink("/x", "/d"));
         Assert.Throws<ArgumentException>(() => root.Symlink("", "/e"));
         Assert.Throws<UnsafePathException>(() => root.Symlink("/x", "/"));
     }
@@ -83,9 +83,9 @@ public sealed class ImageRootLinkTests : IDisposable
     [Fact]
     public void HardLink_to_a_missing_file_or_a_directory_is_refused()
     {
-        Assert.Throws<FileNotFoundException>(() => root.HardLink("/etc/shadow", "/s"));
+        Assert.Throws<ImageConflictException>(() => root.HardLink("/etc/shadow", "/s"));
         Directory.CreateDirectory(root.HostPath + "/d");
-        Assert.Throws<IOException>(() => root.HardLink("/d", "/s"));
+        Assert.Throws<ImageConflictException>(() => root.HardLink("/d", "/s"));
     }
 
     [Fact]

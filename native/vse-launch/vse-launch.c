@@ -749,6 +749,10 @@ static int cmd_exec(int argc, char **argv) {
     if (exec_child < 0) { fprintf(stderr, "vse-launch exec: fork: %s\n", strerror(errno)); return 125; }
     if (exec_child == 0) {
         drop_privileges();
+        /* Only stdio goes in: whatever vse (or its caller) left open without CLOEXEC would
+         * otherwise be the command's, a host pipe or directory inside the instance
+         * (runc's CVE-2024-21626). */
+        close_range(3, ~0U, 0);
         environ = opt.env;
         execvp(argv[i + 1], argv + i + 1);
         int e = errno;

@@ -48,6 +48,8 @@ public sealed class PolicyCheckTests
     [InlineData("/scratch/../etc")] // .. cannot escape
     [InlineData("/lustre/../etc/shadow")]
     [InlineData("/lustrefs/x")]
+    [InlineData("/scratch2/alice")] // a glob is matched by path segments, never as a string prefix
+    [InlineData("/lustre2")]
     [InlineData("/etc")]
     public void A_mount_source_matching_no_allowed_glob_is_refused(string source)
     {

@@ -1,5 +1,7 @@
 using System.Text;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Sandbox.Launch;
 
 namespace Vse.Runtime.Tests.Drivers;
 
@@ -329,6 +331,91 @@ public abstract class DriverConformanceTests
         {
             Directory.Delete(host, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public async Task ExecLeaksNoDescriptorAndNoWorkingDirectoryOfTheHost()
+    {
+        // CVE-2024-21626's class: a runtime that leaks a host directory's descriptor into the
+        // exec'd process lets `cwd: /proc/self/fd/N` (or the descriptor itself) walk the host.
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        // The exec'd shell's descriptors, listed by a child (`; true`: the shell must not exec ls in its own place) so that the listing opens none of its own.
+        var descriptors = await instance.ExecAsync("sh", "-c", "ls /proc/$$/fd; true");
+        var root = await instance.ExecAsync("ls", "-a", "/");
+
+        Assert.Equal(0, descriptors.ExitCode);
+        // Its stdio; nothing the runtime (or whatever started it) held survives into the command.
+        Assert.True(descriptors.Stdout == "0\n1\n2\n", $"descriptors of the exec'd command: {descriptors.Stdout.ReplaceLineEndings(" ")}");
+        for (var fd = 3; fd < 12; fd++)
+        {
+            // Refused, or inside the instance: from any directory in its root, ../../.. is its root.
+            var climb = await ExecOrErrorAsync(instance, new ExecRequest(["ls", "-a", "../../../../../../.."], WorkingDirectory: $"/proc/self/fd/{fd}"));
+            Assert.True(climb is null || climb == root.Stdout, $"cwd /proc/self/fd/{fd} reached a directory outside the instance:\n{climb}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task NoProcessInTheInstanceCanWriteTheRuntimesBinary()
+    {
+        // CVE-2019-5736's class: an instance that runs `#!/proc/self/exe`, or opens a runtime
+        // process's /proc/PID/exe while it joins the instance, must not reach the host's binary.
+        var hostBinaries = ((string?[])[ExternalTool.Find("runc"), ExternalTool.Find("crun"), LaunchedSandboxDriver.FindLauncher(), ExternalTool.Find("qemu-system-x86_64")])
+            .OfType<string>().ToDictionary(b => b, Sha256Of);
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var selfExe = await instance.ExecAsync("sh", "-c", "printf '#!/proc/self/exe\\n' > /tmp/evil && chmod +x /tmp/evil && /tmp/evil; true");
+        // Every process the instance sees, the exec'd shell included while the runtime joins it.
+        var written = await instance.ExecAsync("sh", "-c", "for p in /proc/[0-9]*; do (echo x >> $p/exe) 2>/dev/null && echo \"wrote $p\"; done; true");
+
+        Assert.Equal(0, selfExe.ExitCode);
+        Assert.Equal("", written.Stdout);
+        foreach (var (binary, digest) in hostBinaries)
+        {
+            Assert.Equal(digest, Sha256Of(binary));
+        }
+    }
+
+    [SkippableFact]
+    public async Task KernelInterfacesUnderProcAreMaskedOrReadOnly()
+    {
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel of its own: its /proc is not the host's");
+        var corePattern = await File.ReadAllTextAsync("/proc/sys/kernel/core_pattern");
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var probes = await instance.ExecAsync("sh", "-c", """
+            for f in /proc/sys/kernel/core_pattern /proc/sysrq-trigger /proc/sys/vm/drop_caches; do
+              (echo 0 > $f) 2>/dev/null && echo "$f writable"
+            done
+            for f in /proc/kcore /proc/keys /proc/timer_list; do
+              test -s $f && head -c 1 $f >/dev/null 2>&1 && echo "$f readable"
+            done
+            true
+            """);
+
+        Assert.Equal("", probes.Stdout);
+        Assert.Equal(corePattern, await File.ReadAllTextAsync("/proc/sys/kernel/core_pattern"));
+    }
+
+    private static async Task<string?> ExecOrErrorAsync(RunningInstance instance, ExecRequest request)
+    {
+        using var stdout = new MemoryStream();
+        try
+        {
+            var exitCode = await instance.Driver.ExecAsync(instance.Handle, request with { Stdout = stdout }, CancellationToken.None);
+            return exitCode == 0 ? Encoding.UTF8.GetString(stdout.ToArray()) : null;
+        }
+        catch (Exception)
+        {
+            // Refused (runc: "chdir to cwd ... not a directory"): what the test wants.
+            return null;
+        }
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file));
     }
 
     [SkippableFact]

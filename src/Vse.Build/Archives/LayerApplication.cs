@@ -225,6 +225,13 @@ internal sealed class LayerApplication(ImageRoot root, bool privileged)
             _ => NodeType.Fifo,
         };
         var (major, minor) = entry is PosixTarEntry posix ? ((uint)posix.DeviceMajor, (uint)posix.DeviceMinor) : (0u, 0u);
+        // The kernel's device numbers have 12 bits of major and 20 of minor; mknod refuses
+        // others with EINVAL, which is the archive's fault, not the host's.
+        if (major >= 1u << 12 || minor >= 1u << 20)
+        {
+            throw new InvalidDataException($"member '{entry.Name}': device number {(int)major}:{(int)minor} is not one Linux can hold");
+        }
+
         var written = root.CreateSpecialNode(imagePath, type, entry.Mode, major, minor, cancellationToken);
         if (written is null)
         {

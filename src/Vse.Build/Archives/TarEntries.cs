@@ -5,9 +5,10 @@ namespace Vse.Build.Archives;
 /// <summary>
 /// Reading the next member of a tar archive, with one error for "this is not a readable tar":
 /// System.Formats.Tar reports most malformed headers as <see cref="InvalidDataException"/>, but
-/// some (a base-256 number field too large for its type, found by fuzzing) as
-/// <see cref="OverflowException"/>, <see cref="FormatException"/> or <see cref="ArgumentException"/>,
-/// and a truncated one as <see cref="EndOfStreamException"/>, which would otherwise reach the user as a bare .NET message and an infrastructure exit code.
+/// others (found by fuzzing: a base-256 number too large for its field, a PAX header whose size
+/// field is too large) as <see cref="OverflowException"/> and other exception types, and a
+/// truncated one as <see cref="EndOfStreamException"/>: each would reach the user as a bare .NET
+/// message with an infrastructure exit code.
 /// </summary>
 internal static class TarEntries
 {
@@ -21,7 +22,7 @@ internal static class TarEntries
         {
             throw new InvalidDataException("the tar archive ends in the middle of a member: it is truncated", truncated);
         }
-        catch (Exception malformed) when (malformed is OverflowException or FormatException or ArgumentException)
+        catch (Exception malformed) when (malformed is not (IOException or InvalidDataException or OperationCanceledException))
         {
             throw new InvalidDataException($"a tar header is malformed: {malformed.Message}", malformed);
         }

@@ -192,6 +192,21 @@ public sealed class ArchiveImporterTests : IDisposable
     public async Task A_whiteout_that_names_no_single_entry_is_refused(string name) =>
         await Assert.ThrowsAsync<UnsafePathException>(() => ApplyAsync(new TarBuilder().File("d/" + name, "").ToArray()));
 
+    [SkippableTheory]
+    [InlineData(4096, 0)]
+    [InlineData(1, 1 << 20)]
+    public async Task A_device_number_linux_cannot_hold_is_a_malformed_archive_not_a_host_failure(int major, int minor)
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "creating device nodes needs root");
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => ApplyAsync(new TarBuilder()
+            .Device("dev/odd", TarEntryType.CharacterDevice, major, minor)
+            .ToArray()));
+
+        Assert.Equal($"member 'dev/odd': device number {major}:{minor} is not one Linux can hold", refused.Message);
+        Assert.Null(Nodes.TryGetStatus(Host("/dev/odd")));
+    }
+
     [SkippableFact]
     public async Task Device_nodes_are_created_when_running_as_root()
     {

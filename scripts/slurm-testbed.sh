@@ -11,7 +11,8 @@
 # Needs root, slurm-wlm, munge and iproute2 (scripts/install-deps.sh). The state directory is
 # $VSE_SLURM_TESTBED (default /tmp/vse-slurm-testbed). Addresses: bridge 10.77.0.1/24 in the root
 # namespace (slurmctld listens there), node K at 10.77.0.(10+K) in namespace vse-slurm-nK; no traffic
-# leaves these namespaces. 'up' on a running testbed of the same size only prints its environment.
+# leaves these namespaces. 'up' on a running testbed of the same size restarts any slurmd that died,
+# waits until all nodes are idle again and prints its environment.
 #
 # Each slurmd starts as 'nsenter --net=... unshare --uts sh -c "hostname nK; exec slurmd -D -N nK"',
 # not with 'ip netns exec': that remounts /sys and slurmd then finds no cgroup file system.
@@ -90,6 +91,13 @@ up() {
   need_root_and_tools
   if [ -f "$state/nodes" ] && live_pid "$state/slurmctld.pid" >/dev/null; then
     [ "$(cat "$state/nodes")" = "$n" ] || die "a testbed of $(cat "$state/nodes") nodes is up; run '$0 down' first"
+    # Running: restart any slurmd that died (a test kills one), then wait for all nodes as below.
+    export SLURM_CONF=$state/slurm.conf
+    local k
+    for k in $(seq 1 "$n"); do
+      live_pid "$state/slurmd-n$k.pid" >/dev/null || start_slurmd "$k"
+    done
+    wait_idle "$n"
     print_env
     return 0
   fi
@@ -152,7 +160,7 @@ SlurmctldPort=6817
 SlurmdPort=6818
 KillWait=5
 SlurmdTimeout=10
-MinJobAge=2
+MinJobAge=300
 NodeName=n[1-$n] NodeAddr=$subnet_prefix.[11-$((10 + n))] CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -162,14 +170,23 @@ EOF
   setsid slurmctld -D -i -f "$SLURM_CONF" </dev/null >>"$state/log/slurmctld.out" 2>&1 &
   echo $! > "$state/slurmctld.pid"
   for k in $(seq 1 "$n"); do
-    setsid nsenter --net="/run/netns/vse-slurm-n$k" unshare --uts \
-      sh -c "hostname n$k; exec slurmd -D -N n$k -f '$SLURM_CONF'" </dev/null >>"$state/log/slurmd-n$k.out" 2>&1 &
-    echo $! > "$state/slurmd-n$k.pid"
+    start_slurmd "$k"
   done
+  wait_idle "$n"
+  print_env
+}
 
-  # Ready when every node is idle; daemons that died are reported at once, not after the wait.
-  local idle=0
-  for _ in $(seq 300); do
+start_slurmd() {
+  local k=$1
+  setsid nsenter --net="/run/netns/vse-slurm-n$k" unshare --uts \
+    sh -c "hostname n$k; exec slurmd -D -N n$k -f '$SLURM_CONF'" </dev/null >>"$state/log/slurmd-n$k.out" 2>&1 &
+  echo $! > "$state/slurmd-n$k.pid"
+}
+
+# Ready when every node is idle; daemons that died are reported at once, not after the wait.
+wait_idle() {
+  local n=$1 idle=0 k
+  for _ in $(seq 600); do
     idle=$(sinfo -h -t idle -o %D 2>/dev/null | awk '{s += $1} END {print s + 0}')
     [ "$idle" = "$n" ] && break
     live_pid "$state/slurmctld.pid" >/dev/null || die "slurmctld exited; see $state/log/slurmctld.log"
@@ -178,8 +195,7 @@ EOF
     done
     sleep 0.1
   done
-  [ "$idle" = "$n" ] || die "only $idle of $n nodes idle after 30 s; see $state/log"
-  print_env
+  [ "$idle" = "$n" ] || die "only $idle of $n nodes idle after 60 s; see $state/log"
 }
 
 case "${1:-}" in

@@ -37,7 +37,7 @@ internal static class DeployCommand
             {
                 // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
                 await Console.Error.WriteLineAsync(
-                    $"vse: {instances} instances at {perNode} per node make {(instances + perNode - 1) / perNode} nodes' worth; this host runs them all");
+                    $"vse: {instances} instances at {perNode} per node make {(instances + perNode - 1) / perNode} nodes' worth; this host runs them all (vse submit spreads them over Slurm nodes)");
             }
 
             var progress = new DeployProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);

@@ -134,13 +134,16 @@ internal static class SubmitCommand
         }
 
         var error = File.Exists(directory.Error) ? await File.ReadAllTextAsync(directory.Error, cancellationToken) : "";
-        if (File.Exists(directory.ExitCode))
+        // A job Slurm ended (cancelled, timed out, a node lost) did not finish its command, even
+        // when the command's exit code (143: its SIGTERM) made it to the job directory first.
+        var state = await SlurmQueue.StateAsync(jobId, cancellationToken);
+        if (File.Exists(directory.ExitCode) && !SlurmQueue.IsStopped(state))
         {
             await Console.Error.WriteAsync(error);
             return int.Parse((await File.ReadAllTextAsync(directory.ExitCode, cancellationToken)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
         }
 
-        var state = await SlurmQueue.StateAsync(jobId, cancellationToken) ?? "ended";
+        state ??= "ended";
         await Console.Error.WriteLineAsync(
             $"vse: error: Slurm job {jobId} ended ({state.ToLowerInvariant()}) before the command finished{(error.Length > 0 ? ": " + error.Trim().ReplaceLineEndings(" ") : "")}");
         return ExitCodes.InfrastructureFailure;

@@ -121,6 +121,13 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
             exitCode = await manager.ExecAsync(local, 0, new ExecRequest(job.Command, Stdout: output, Stderr: error), stop);
         }
 
+        if (stop.IsCancellationRequested)
+        {
+            // Slurm's SIGTERM reached the command too: it was stopped, it did not finish.
+            await EndAsync($"node {context.Node}: stopped by Slurm (scancel, time limit or a lost node) while the command ran\n", null);
+            stop.ThrowIfCancellationRequested();
+        }
+
         await EndAsync(null, exitCode);
         return exitCode;
     }

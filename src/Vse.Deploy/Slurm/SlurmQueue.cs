@@ -26,6 +26,11 @@ public static class SlurmQueue
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
     }
 
+    private static readonly HashSet<string> Stopped = new(StringComparer.Ordinal) { "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "DEADLINE", "OUT_OF_MEMORY", "BOOT_FAIL" };
+
+    /// <summary>Whether a state is one of a job Slurm stopped before its script ended (not COMPLETED or FAILED, which the script's own exit decides).</summary>
+    public static bool IsStopped(string? state) => state is not null && Stopped.Contains(state);
+
     /// <summary>Whether a state (<see cref="StateAsync"/>) is one of a job that has not ended.</summary>
     public static bool IsLive(string? state) => state is not null && Live.Contains(state);
 }

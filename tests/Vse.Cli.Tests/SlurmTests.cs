@@ -127,6 +127,47 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Ps_shows_each_instances_node_and_cleanup_from_the_submit_host_ends_the_job_everywhere()
+    {
+        testbed.Require();
+        var file = Description("spread", "'sleep 7304'");
+        var (deployment, job) = await SubmitAsync(file, "--nodes", "2", "--per-node", "2");
+        await AllReadyAsync(deployment, 2);
+
+        var ps = await VseAsync("ps");
+        Assert.True(ps.ExitCode == 0, ps.Stderr);
+        var rows = ps.Stdout.Split('\n').Where(l => l.StartsWith(deployment, StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(
+            [["0", "spread-0", "n1"], ["1", "spread-1", "n1"], ["2", "spread-2", "n2"], ["3", "spread-3", "n2"]],
+            rows.Select(r => new[] { r[3], r[4], r[5] }));
+        Assert.All(rows, r => Assert.Equal([job, "ready"], new[] { r[2], r[6] }));
+
+        var cleanup = await VseAsync("cleanup", deployment);
+
+        Assert.True(cleanup.ExitCode == 0, cleanup.Stderr);
+        Assert.Equal($"cleaned up {deployment} (4 instance(s) on 2 Slurm node(s), job {job})\n", cleanup.Stdout);
+        await NothingLeftAsync("7304");
+        Assert.False(Directory.Exists(JobDirectory(deployment)));
+    }
+
+    [SkippableFact]
+    public async Task Site_limits_bind_the_whole_deployment_across_nodes()
+    {
+        testbed.Require();
+        _workspace.Write("site/policy.vse.yaml", "vse: 1\nname: site-policy\npolicy:\n  limits:\n    deploy.instances: 4\n    deploy.per_node: 2\n");
+        var file = Description("limited-by-site", "'true'");
+
+        var tooMany = await VseAsync("submit", file, "--nodes", "3", "--per-node", "2");
+        Assert.Equal(3, tooMany.ExitCode);
+        Assert.Contains("deploy.instances", tooMany.Stderr);
+
+        var tooDense = await VseAsync("submit", file, "--nodes", "1", "--per-node", "3");
+        Assert.Equal(3, tooDense.ExitCode);
+        Assert.Contains("deploy.per_node", tooDense.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.VseHome, "slurm")));
+    }
+
+    [SkippableFact]
     public async Task Impossible_requests_are_refused_before_submission()
     {
         testbed.Require();

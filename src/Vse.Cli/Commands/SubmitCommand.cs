@@ -119,7 +119,9 @@ internal static class SubmitCommand
     /// <summary>What the submit host knows about a deployment across nodes once its job has ended: routes, output, exit code.</summary>
     private static async Task<int> ReportAsync(JobDirectory directory, long jobId, CancellationToken cancellationToken)
     {
-        foreach (var node in await directory.ReadNodesAsync(cancellationToken))
+        var deployment = await SubmittedDeployment.FindAsync(Path.GetDirectoryName(Path.GetDirectoryName(directory.Root))!, Path.GetFileName(directory.Root), cancellationToken)
+            ?? throw new InvalidOperationException($"the job directory {directory.Root} has gone");
+        foreach (var node in deployment.Nodes)
         {
             await Console.Error.WriteLineAsync($"vse: {node.Node}: instances {string.Join(", ", node.Hostnames)} (image staged by {node.Staging})");
         }
@@ -137,15 +139,14 @@ internal static class SubmitCommand
         // A job Slurm ended (cancelled, timed out, a node lost) did not finish its command, even
         // when the command's exit code (143: its SIGTERM) made it to the job directory first.
         var state = await SlurmQueue.StateAsync(jobId, cancellationToken);
-        if (File.Exists(directory.ExitCode) && !SlurmQueue.IsStopped(state))
+        if (deployment.ExitCode is { } exitCode && !SlurmQueue.IsStopped(state))
         {
             await Console.Error.WriteAsync(error);
-            return int.Parse((await File.ReadAllTextAsync(directory.ExitCode, cancellationToken)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+            return exitCode;
         }
 
-        state ??= "ended";
         await Console.Error.WriteLineAsync(
-            $"vse: error: Slurm job {jobId} ended ({state.ToLowerInvariant()}) before the command finished{(error.Length > 0 ? ": " + error.Trim().ReplaceLineEndings(" ") : "")}");
+            $"vse: error: Slurm job {jobId} ended ({(state ?? "ended").ToLowerInvariant()}) before the command finished{(error.Length > 0 ? ": " + error.Trim().ReplaceLineEndings(" ") : "")}");
         return ExitCodes.InfrastructureFailure;
     }
 

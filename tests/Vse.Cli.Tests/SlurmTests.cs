@@ -142,6 +142,17 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
             rows.Select(r => new[] { r[3], r[4], r[5] }));
         Assert.All(rows, r => Assert.Equal([job, "ready"], new[] { r[2], r[6] }));
 
+        // exec from the submit host: through an srun step into instance 3, on n2.
+        var exec = await VseAsync("exec", $"{deployment}/3", "--", "/bin/sh", "-c", "hostname; exit 5");
+        Assert.Equal(5, exec.ExitCode);
+        Assert.Equal("spread-3\n", exec.Stdout);
+        var all = await VseAsync("exec", deployment, "--", "true");
+        Assert.Equal(2, all.ExitCode);
+        Assert.Contains($"name it as {deployment}/INDEX", all.Stderr);
+        var missing = await VseAsync("exec", $"{deployment}/4", "--", "true");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("has no instance 4 (it has 4)", missing.Stderr);
+
         var cleanup = await VseAsync("cleanup", deployment);
 
         Assert.True(cleanup.ExitCode == 0, cleanup.Stderr);

@@ -212,7 +212,7 @@ internal static class SubmitCommand
     }
 
     /// <summary>How a node starts this same vse: its executable (the apphost or native binary), or dotnet and the assembly.</summary>
-    private static IReadOnlyList<string> VseCommandLine()
+    internal static IReadOnlyList<string> VseCommandLine()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where the vse executable is");
         return Path.GetFileNameWithoutExtension(process) == "dotnet"

@@ -29,7 +29,7 @@ public sealed class SlurmTestbed : IAsyncLifetime
         ["VSE_NODE_HOME"] = NodeHomes,
     };
 
-    public static string Script => Path.Combine(RepositoryRoot(), "scripts", "slurm-testbed.sh");
+    public static string Script => Path.Combine(Workspace.RepositoryRoot(), "scripts", "slurm-testbed.sh");
 
     public async Task InitializeAsync()
     {
@@ -57,7 +57,7 @@ public sealed class SlurmTestbed : IAsyncLifetime
     public void Require()
     {
         Requirements.Root();
-        foreach (var tool in new[] { "slurmctld", "slurmd", "munged", "sbatch" })
+        foreach (var tool in Tools)
         {
             Requirements.Tool(tool);
         }
@@ -78,8 +78,9 @@ public sealed class SlurmTestbed : IAsyncLifetime
 
     public int SlurmdPid(string node) => int.Parse(File.ReadAllText(Path.Combine(State, $"slurmd-{node}.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool ExternalToolMissing() =>
-        new[] { "slurmctld", "slurmd", "munged", "sbatch" }.Any(t => Vse.Host.Processes.ExternalTool.Find(t) is null);
+    private static readonly string[] Tools = ["slurmctld", "slurmd", "munged", "sbatch"];
+
+    private static bool ExternalToolMissing() => Tools.Any(t => Vse.Host.Processes.ExternalTool.Find(t) is null);
 
     private async Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments)
     {
@@ -96,19 +97,6 @@ public sealed class SlurmTestbed : IAsyncLifetime
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "vse.slnx")))
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException("the repository root (vse.slnx) is not above the test binaries");
     }
 }
 

@@ -23,7 +23,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
 
     private Task<VseProcess.Outcome> VseAsync(params string[] args) => VseProcess.RunAsync(_workspace.Root, Environment, args);
 
-    /// <summary>A busybox description whose instances sleep <paramref name="marker"/> seconds (a number no other process sleeps) when run.</summary>
+    /// <summary>A busybox description NAME whose <c>run</c> is <paramref name="run"/> (YAML), with <paramref name="extra"/> keys.</summary>
     private string Description(string name, string run, string extra = "") =>
         _workspace.Write($"{name}.vse.yaml", $"vse: 1\nname: {name}\nextends: base/busybox\nrun: {run}\n{extra}");
 

@@ -68,10 +68,14 @@ internal static class DeployCommand
     }
 
     /// <summary>Resolve, re-check site policy for deployment, build: what <c>deploy</c> and <c>run</c> do before starting anything.</summary>
-    /// <param name="admit">Called with the model and the counts after the policy check and before the build (vse submit's partition check).</param>
+    /// <param name="complete">
+    /// Called with the model before the policy check, to give the counts a command derives from it
+    /// (vse submit: N x K instances, K per node) and to check them (its partition check); the build
+    /// starts only after both.
+    /// </param>
     public static async Task<(PreparedDeployment? Prepared, int ExitCode)> PrepareAsync(
         CliEnvironment environment, string file, string? target, DeployRequest request, CancellationToken cancellationToken,
-        Func<RuntimeModel, int, int, CancellationToken, Task>? admit = null)
+        Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
     {
         // Before anything else: a count beyond the built-in bound is refused at once, not after
         // resolving and building, and never reaches code that allocates per instance.
@@ -93,6 +97,11 @@ internal static class DeployCommand
 
         // Read once here, then handed to the policy check, the build and the deployment.
         var model = RuntimeModel.From(resolved);
+        if (complete is not null)
+        {
+            request = await complete(model, cancellationToken);
+        }
+
         var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
         var policy = DeployPolicy.Recheck(
             resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
@@ -112,11 +121,6 @@ internal static class DeployCommand
         if (instances < 1 || perNode < 1)
         {
             throw new UsageException($"{request.InstancesOption} and --per-node must be at least 1");
-        }
-
-        if (admit is not null)
-        {
-            await admit(model, instances, perNode, cancellationToken);
         }
 
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);

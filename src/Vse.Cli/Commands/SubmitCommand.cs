@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
 using Vse.Deploy.Slurm;
+using Vse.Description;
 using Vse.Description.Model;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
@@ -40,23 +41,33 @@ internal static class SubmitCommand
                 throw new UsageException("--nodes and --per-node must be at least 1");
             }
 
+            if (requestedNodes is > DeploymentBounds.MaxInstances)
+            {
+                throw new UsageException($"--nodes: {requestedNodes} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
+            }
+
             var timeLimit = parse.GetValue(time);
             if (timeLimit is not null && !SlurmTimeLimit.IsValid(timeLimit))
             {
                 throw new UsageException($"--time: '{timeLimit}' is not a Slurm time limit (MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, DAYS-HOURS[:MINUTES[:SECONDS]])");
             }
 
-            // Counts known before resolving are checked by policy as the whole deployment: N x K instances, K per node.
-            int? instances = requestedNodes is { } n && perNodeOption is { } k ? checked(n * k) : null;
             var isDryRun = parse.GetValue(dryRun);
             PartitionInfo? chosen = null;
             var (prepared, exitCode) = await DeployCommand.PrepareAsync(
-                environment, parse.GetValue(file)!, parse.GetValue(target), new DeployRequest(instances, perNodeOption, parse.GetValue(options.Driver), "--nodes x --per-node"), cancellationToken,
-                async (model, total, perNode, ct) =>
+                environment, parse.GetValue(file)!, parse.GetValue(target), new DeployRequest(null, perNodeOption, parse.GetValue(options.Driver)), cancellationToken,
+                async (model, ct) =>
                 {
-                    var nodeCount = requestedNodes ?? (total + perNode - 1) / perNode;
+                    var (nodeCount, perNode) = Shape(requestedNodes, perNodeOption, model.Deploy);
+                    if ((long)nodeCount * perNode > DeploymentBounds.MaxInstances)
+                    {
+                        throw new UsageException($"--nodes {nodeCount} x --per-node {perNode} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
+                    }
+
                     RefuseUnsupported(model);
                     chosen = await AdmitAsync(parse.GetValue(partition), nodeCount, perNode, model.Resources, isDryRun, ct);
+                    // Site policy sees the whole deployment: N x K instances, K per node.
+                    return new DeployRequest(nodeCount * perNode, perNode, parse.GetValue(options.Driver), "--nodes x --per-node");
                 });
             if (prepared is null)
             {
@@ -64,7 +75,7 @@ internal static class SubmitCommand
             }
 
             var perNodeCount = prepared.PerNode;
-            var nodeTotal = requestedNodes ?? (prepared.Instances + perNodeCount - 1) / perNodeCount;
+            var nodeTotal = prepared.Instances / perNodeCount;
             IReadOnlyList<string> commandLine = parse.GetValue(argv) is { Length: > 0 } given ? given : RunCommand.DefaultCommand(prepared.Model);
             var deploymentId = DeploymentIds.New();
             var directory = JobDirectory.Of(prepared.Workspace.Home.Root, deploymentId);
@@ -111,16 +122,28 @@ internal static class SubmitCommand
                 throw new SlurmOutputException($"sbatch did not submit the job (see {directory.SlurmOutput})");
             }
 
-            return await ReportAsync(directory, jobId.Value, cancellationToken);
+            return await ReportAsync(prepared.Workspace.Home.Root, deploymentId, jobId.Value, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>What the submit host knows about a deployment across nodes once its job has ended: routes, output, exit code.</summary>
-    private static async Task<int> ReportAsync(JobDirectory directory, long jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// N nodes and K instances per node: as given, else from the description. K defaults to
+    /// <c>deploy.per_node</c>, else <c>deploy.instances</c> spread over the N nodes asked for (all on one node when N is not given), else 1;
+    /// N defaults to <c>deploy.instances</c> / K rounded up, else 1.
+    /// </summary>
+    internal static (int Nodes, int PerNode) Shape(int? nodes, int? perNode, DeploySettings deploy)
     {
-        var deployment = await SubmittedDeployment.FindAsync(Path.GetDirectoryName(Path.GetDirectoryName(directory.Root))!, Path.GetFileName(directory.Root), cancellationToken)
-            ?? throw new InvalidOperationException($"the job directory {directory.Root} has gone");
+        var k = perNode ?? deploy.PerNode ?? (deploy.Instances is { } all ? (nodes is { } n ? (all + n - 1) / n : all) : 1);
+        return (nodes ?? (deploy.Instances is { } total ? (total + k - 1) / k : 1), k);
+    }
+
+    /// <summary>What the submit host knows about a deployment across nodes once its job has ended: routes, output, exit code.</summary>
+    private static async Task<int> ReportAsync(string vseHome, string deploymentId, long jobId, CancellationToken cancellationToken)
+    {
+        var deployment = await SubmittedDeployment.FindAsync(vseHome, deploymentId, cancellationToken)
+            ?? throw new InvalidOperationException($"the job directory of {deploymentId} has gone");
+        var directory = deployment.Directory;
         foreach (var node in deployment.Nodes)
         {
             await Console.Error.WriteLineAsync($"vse: {node.Node}: instances {string.Join(", ", node.Hostnames)} (image staged by {node.Staging})");

@@ -53,11 +53,10 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
         var database = await StateDatabase.OpenAsync(home.Database, stop);
         var deployments = new DeploymentStore(database, home);
         var manager = new DeploymentManager(home, deployments);
-        await ReapAsync(deployments, manager, reaped, stop);
-
         string? localId = null;
         try
         {
+            await ReapAsync(deployments, manager, reaped, stop);
             var job = await directory.ReadJobAsync(stop);
             var (route, configuration) = ImageStaging.Stage(job.Configuration, context.Node);
             await new ConfigurationStore(database).UpsertAsync(configuration, stop);

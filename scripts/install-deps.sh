@@ -33,6 +33,8 @@ packages=(
   cpio          # tests: read vse's initramfs back with the standard tool
   skopeo        # tests: read the oci export (skopeo inspect, skopeo copy)
   umoci         # tests: unpack the oci export into a runtime bundle
+  slurm-wlm     # vse submit / deploy --slurm (sbatch, srun, sbcast, sinfo); scripts/slurm-testbed.sh runs slurmctld and slurmd
+  munge         # Slurm's authentication (the testbed runs one munged for every node)
 )
 
 missing=()

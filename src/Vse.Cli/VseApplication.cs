@@ -30,6 +30,8 @@ public static class VseApplication
             CheckpointRestoreCommands.Restore(environment),
             MigrateCommand.Create(environment),
             DoctorCommand.Create(environment),
+            SubmitCommand.Create(environment),
+            SlurmNodeCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
@@ -50,7 +52,9 @@ public static class VseApplication
             // Ctrl+C and SIGTERM cancel the command's token, and vse exits at most 2 s later. Set
             // explicitly: System.CommandLine 2.0.0 leaves it null, which means no cancellation at all
             // (dotnet/command-line-api#2739).
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(2) });
+            // A Slurm node's share handles its signals itself: it must finish removing its instances.
+            var terminationTimeout = parse.CommandResult.Command.Name == SlurmNodeCommand.Name ? (TimeSpan?)null : TimeSpan.FromSeconds(2);
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = terminationTimeout });
         }
         catch (OperationCanceledException)
         {

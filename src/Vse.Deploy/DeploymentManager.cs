@@ -39,7 +39,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         // Hostnames read like a cluster's nodes (NAME-0, NAME-1, ...); container ids add the
         // deployment id, as they must be unique on the host.
         var label = InstanceSpecs.Label(configuration.Name);
-        var hostnames = Enumerable.Range(0, plan.Instances).Select(i => $"{label}-{i}").ToList();
+        var hostnames = Enumerable.Range(plan.FirstHostIndex, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
             new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver.ToString(), hostnames), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);

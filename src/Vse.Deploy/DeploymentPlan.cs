@@ -14,6 +14,10 @@ namespace Vse.Deploy;
 /// The description's mounts as <see cref="DeployPolicy.GrantMounts"/> cleared them; required when
 /// the description has mounts (its own paths are never mounted unchecked).
 /// </param>
+/// <param name="FirstHostIndex">
+/// The number in the first instance's hostname (<c>NAME-FirstHostIndex</c>): a node's share of a
+/// deployment across Slurm nodes is named as part of the whole (node r of K each starts at r x K).
+/// </param>
 public sealed record DeploymentPlan(
     int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = DriverCatalog.Sandbox,
-    IReadOnlyList<InstanceMount>? GrantedMounts = null);
+    IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0);

@@ -70,7 +70,7 @@ public sealed class Workspace : IDisposable
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
         {

@@ -1,8 +1,13 @@
 using System.CommandLine;
+using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse cleanup DEP</c>: stop and remove a deployment's instances and their writable state.</summary>
+/// <summary>
+/// <c>vse cleanup DEP</c>: stop and remove a deployment's instances and their writable state. For a
+/// deployment submitted to Slurm (its full id), the job is cancelled and every node removes its own
+/// instances (docs/slurm.md).
+/// </summary>
 internal static class CleanupCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -12,6 +17,13 @@ internal static class CleanupCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            if (await SubmittedDeployment.FindAsync(workspace.Home.Root, parse.GetValue(reference)!, cancellationToken) is { } submitted)
+            {
+                await SlurmCleanup.CleanupAsync(submitted, cancellationToken);
+                Console.Out.WriteLine($"cleaned up {submitted.Id} ({submitted.Job.Instances} instance(s) on {submitted.Job.Nodes} Slurm node(s){(submitted.JobId is { } job ? $", job {job}" : "")})");
+                return ExitCodes.Success;
+            }
+
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await workspace.Instances.CleanupAsync(deployment.Id, cancellationToken);
             Console.Out.WriteLine($"cleaned up {deployment.Id} ({deployment.Instances.Count} instance(s))");

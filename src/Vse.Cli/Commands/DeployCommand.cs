@@ -26,7 +26,7 @@ internal static class DeployCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (prepared, exitCode) = await PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            var (prepared, exitCode) = await PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options.Request(parse), cancellationToken);
             if (prepared is null)
             {
                 return exitCode;
@@ -37,7 +37,7 @@ internal static class DeployCommand
             {
                 // One host, no resource manager: every instance runs here, as the nodes of a larger machine would.
                 await Console.Error.WriteLineAsync(
-                    $"vse: {instances} instances at {perNode} per node make {(instances + perNode - 1) / perNode} nodes' worth; this host runs them all");
+                    $"vse: {instances} instances at {perNode} per node make {(instances + perNode - 1) / perNode} nodes' worth; this host runs them all (vse submit spreads them over Slurm nodes)");
             }
 
             var progress = new DeployProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
@@ -68,12 +68,18 @@ internal static class DeployCommand
     }
 
     /// <summary>Resolve, re-check site policy for deployment, build: what <c>deploy</c> and <c>run</c> do before starting anything.</summary>
+    /// <param name="complete">
+    /// Called with the model before the policy check, to give the counts a command derives from it
+    /// (vse submit: N x K instances, K per node) and to check them (its partition check); the build
+    /// starts only after both.
+    /// </param>
     public static async Task<(PreparedDeployment? Prepared, int ExitCode)> PrepareAsync(
-        CliEnvironment environment, string file, string? target, DeployOptions options, ParseResult parse, CancellationToken cancellationToken)
+        CliEnvironment environment, string file, string? target, DeployRequest request, CancellationToken cancellationToken,
+        Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
     {
         // Before anything else: a count beyond the built-in bound is refused at once, not after
         // resolving and building, and never reaches code that allocates per instance.
-        foreach (var (option, value) in new[] { ("--instances", parse.GetValue(options.Instances)), ("--per-node", parse.GetValue(options.PerNode)) })
+        foreach (var (option, value) in new[] { (request.InstancesOption, request.Instances), ("--per-node", request.PerNode) })
         {
             if (value is > DeploymentBounds.MaxInstances)
             {
@@ -91,9 +97,14 @@ internal static class DeployCommand
 
         // Read once here, then handed to the policy check, the build and the deployment.
         var model = RuntimeModel.From(resolved);
-        var driver = parse.GetValue(options.Driver) ?? model.Deploy.Driver ?? "sandbox";
+        if (complete is not null)
+        {
+            request = await complete(model, cancellationToken);
+        }
+
+        var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
         var policy = DeployPolicy.Recheck(
-            resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, parse.GetValue(options.Instances), parse.GetValue(options.PerNode));
+            resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
         DiagnosticPrinter.Print(policy, environment, Console.Error);
         if (policy.Any(d => d.IsError))
         {
@@ -105,11 +116,11 @@ internal static class DeployCommand
             throw new UsageException($"--driver: '{driver}' is not a driver (sandbox or vm)");
         }
 
-        var instances = parse.GetValue(options.Instances) ?? model.Deploy.Instances ?? 1;
-        var perNode = parse.GetValue(options.PerNode) ?? model.Deploy.PerNode ?? instances;
+        var instances = request.Instances ?? model.Deploy.Instances ?? 1;
+        var perNode = request.PerNode ?? model.Deploy.PerNode ?? instances;
         if (instances < 1 || perNode < 1)
         {
-            throw new UsageException("--instances and --per-node must be at least 1");
+            throw new UsageException($"{request.InstancesOption} and --per-node must be at least 1");
         }
 
         var workspace = await Workspace.OpenAsync(environment, cancellationToken);
@@ -132,9 +143,15 @@ internal sealed record PreparedDeployment(
     ConfigurationRecord Configuration, RuntimeModel Model, Workspace Workspace, string Driver, int Instances, int PerNode,
     IReadOnlyList<InstanceMount> GrantedMounts);
 
+/// <summary>What a command asks <see cref="DeployCommand.PrepareAsync"/> for; null values come from the description.</summary>
+/// <param name="InstancesOption">The option that set <paramref name="Instances"/>, for messages (<c>submit</c> computes it from <c>--nodes</c>).</param>
+internal sealed record DeployRequest(int? Instances, int? PerNode, string? Driver, string InstancesOption = "--instances");
+
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions
 {
+    public DeployRequest Request(ParseResult parse) => new(parse.GetValue(Instances), parse.GetValue(PerNode), parse.GetValue(Driver));
+
     public Option<int?> Instances { get; } = new("--instances", "-n") { Description = "Number of instances (default: deploy.instances, else 1)" };
 
     public Option<int?> PerNode { get; } = new("--per-node") { Description = "Instances per node (default: deploy.per_node, else all); a local deployment runs every node's instances on this host" };

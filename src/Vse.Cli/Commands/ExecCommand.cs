@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vse.Cli.Output;
+using Vse.Deploy.Slurm;
 using Vse.Runtime.Drivers;
 using Vse.State.Deployments;
 
@@ -29,6 +30,11 @@ internal static class ExecCommand
         {
             var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            if (await SubmittedDeployment.FindAsync(workspace.Home.Root, reference, cancellationToken) is { } submitted)
+            {
+                return await OnSlurmNodeAsync(submitted, index, parse.GetValue(argv)!, cancellationToken);
+            }
+
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             IReadOnlyList<InstanceRecord> instances = index is { } one
                 ? [deployment.Instances.FirstOrDefault(i => i.Index == one) ?? throw new InstanceNotFoundException(deployment.Id, one)]
@@ -60,6 +66,28 @@ internal static class ExecCommand
                 : await PrefixedAsync(workspace, deployment, instances, arguments, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>One instance of a deployment submitted to Slurm, through an srun step on its node (<see cref="SlurmRemoteExec"/>).</summary>
+    private static async Task<int> OnSlurmNodeAsync(SubmittedDeployment deployment, int? index, string[] arguments, CancellationToken cancellationToken)
+    {
+        if (index is not { } one)
+        {
+            throw new UsageException($"exec in a deployment across Slurm nodes runs in one instance: name it as {deployment.Id}/INDEX");
+        }
+
+        var (srunArguments, nodeHome) = SlurmRemoteExec.Plan(deployment, one, SubmitCommand.VseCommandLine(), arguments);
+        // Streams inherited, not captured: srun passes them through to the instance and back.
+        var start = new System.Diagnostics.ProcessStartInfo(Vse.Host.Processes.ExternalTool.Require("srun", "slurm-client")) { UseShellExecute = false };
+        foreach (var argument in srunArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["VSE_HOME"] = nodeHome;
+        using var srun = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("srun did not start");
+        await srun.WaitForExitAsync(cancellationToken);
+        return srun.ExitCode;
     }
 
     private static async Task<int> PrefixedAsync(

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
 using Vse.Deploy;
+using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
 
@@ -23,8 +24,35 @@ internal static class PsCommand
                 d.Id, d.Record.Name, d.Record.Driver, i.Index.ToString(CultureInfo.InvariantCulture), i.Hostname,
                 DeploymentManager.ObservedState(d, i), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
             ])));
+            await WriteSubmittedAsync(workspace, cancellationToken);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Deployments submitted to Slurm (their job directories), one row per instance with its node,
+    /// after the local ones; nothing when there are none. The state is what the job directory says:
+    /// starting (its node has not reported it), ready, or ended (the command's exit code).
+    /// </summary>
+    private static async Task WriteSubmittedAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        var submitted = (await SubmittedDeployment.ListAsync(workspace.Home.Root, cancellationToken)).Where(d => d.JobId is not null).ToList();
+        if (submitted.Count == 0)
+        {
+            return;
+        }
+
+        Console.Out.WriteLine();
+        Table.Write(Console.Out, ["DEPLOYMENT", "NAME", "SLURM JOB", "INSTANCE", "HOSTNAME", "NODE", "STATE"], submitted.SelectMany(d => d.Job.Hostnames().Select((hostname, index) =>
+        {
+            var node = d.Nodes.FirstOrDefault(n => n.Hostnames.Contains(hostname));
+            var state = d.Done ? (d.ExitCode is { } code ? $"ended ({code.ToString(CultureInfo.InvariantCulture)})" : "ended")
+                : node is not null && d.ReadyNodes.Contains(node.Node) ? "ready" : "starting";
+            return (IReadOnlyList<string>)
+            [
+                d.Id, d.Name, d.JobId!.Value.ToString(CultureInfo.InvariantCulture), index.ToString(CultureInfo.InvariantCulture), hostname, node?.Node ?? "-", state,
+            ];
+        })));
     }
 }

@@ -16,7 +16,7 @@ internal static class RunCommand
         var command = new Command("run", "Build, deploy, run a command in the instance, and clean up, in one go") { file, target, options.Driver, options.Runtime, argv };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (prepared, exitCode) = await DeployCommand.PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options, parse, cancellationToken);
+            var (prepared, exitCode) = await DeployCommand.PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options.Request(parse), cancellationToken);
             if (prepared is null)
             {
                 return exitCode;
@@ -33,7 +33,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static string[] DefaultCommand(RuntimeModel model) =>
+    internal static string[] DefaultCommand(RuntimeModel model) =>
         model.Run is { } run
             ? ["/bin/sh", "-c", run]
             : throw new Vse.Build.BuildInputException("no command given after -- and the description has no 'run'");

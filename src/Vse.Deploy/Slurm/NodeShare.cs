@@ -1,0 +1,218 @@
+using System.Globalization;
+using Vse.Description.Model;
+using Vse.Runtime.Drivers;
+using Vse.State;
+using Vse.State.Configurations;
+using Vse.State.Deployments;
+
+namespace Vse.Deploy.Slurm;
+
+/// <summary>
+/// One node's share of a deployment across Slurm nodes (<c>vse slurm-node</c>, one per node under
+/// srun): removes what ended jobs left on this node, stages the image, starts this node's K
+/// instances in a node-local data directory, reports them ready in the job directory, and then
+///   - on the node of rank 0: waits until every node is ready, puts the whole deployment's hostfile
+///     in instance 0, runs the command there, records its output and exit code, and marks the job done;
+///   - on the others: waits until the job is done, or has ended in Slurm's eyes (cancelled, timed
+///     out, a node lost).
+/// Its instances are removed in every case: when the work is done, when the token is cancelled
+/// (SIGTERM from scancel or the time limit), when something fails. What a SIGKILL leaves is removed
+/// by the next share on the same node (<see cref="ReapAsync"/>).
+/// </summary>
+public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobContext context)
+{
+    /// <summary>How often waits look at the job directory again.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a waiting node asks slurmctld whether the job still runs.</summary>
+    private static readonly TimeSpan JobCheckInterval = TimeSpan.FromSeconds(2);
+
+    public const string NodeHomeVariable = "VSE_NODE_HOME";
+
+    public const string NodeHomeDefault = "/tmp/vse-node";
+
+    /// <summary>
+    /// The node-local data directory: <c>$VSE_NODE_HOME/NODE</c> (default <c>/tmp/vse-node/NODE</c>).
+    /// Per node name, so that nodes sharing a file system (the testbed's, or a shared /tmp) keep apart.
+    /// </summary>
+    public static VseHome NodeHome(IReadOnlyDictionary<string, string> variables, string node)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var root = variables.TryGetValue(NodeHomeVariable, out var value) && value.Length > 0 ? value : NodeHomeDefault;
+        return new VseHome(Path.Combine(root, node));
+    }
+
+    /// <summary>Markers of the local deployments this node runs for Slurm jobs: file LOCAL-ID holding the job id.</summary>
+    private string Markers => Path.Combine(home.Root, "slurm-jobs");
+
+    /// <returns>On rank 0 the command's exit code; elsewhere 0; 4 when this share failed or was stopped.</returns>
+    /// <param name="reaped">Told each leftover deployment of an ended job that was removed.</param>
+    public async Task<int> RunAsync(Action<string>? reaped, CancellationToken stop)
+    {
+        home.EnsureCreated(stop);
+        var database = await StateDatabase.OpenAsync(home.Database, stop);
+        var deployments = new DeploymentStore(database, home);
+        var manager = new DeploymentManager(home, deployments);
+        string? localId = null;
+        try
+        {
+            await ReapAsync(deployments, manager, reaped, stop);
+            var job = await directory.ReadJobAsync(stop);
+            var (route, configuration) = ImageStaging.Stage(job.Configuration, context.Node);
+            await new ConfigurationStore(database).UpsertAsync(configuration, stop);
+            var model = RuntimeModel.FromCanonicalJson(configuration.DescriptionJson);
+            var plan = new DeploymentPlan(job.PerNode, job.Runtime, Driver: job.Driver, GrantedMounts: job.GrantedMounts, FirstHostIndex: context.Rank * job.PerNode);
+            var deployed = await manager.DeployAsync(configuration, model, plan, null, stop);
+            localId = deployed.Deployment.Id;
+            Directory.CreateDirectory(Markers);
+            await File.WriteAllTextAsync(Path.Combine(Markers, localId), context.JobId.ToString(CultureInfo.InvariantCulture), stop);
+            await directory.WriteNodeAsync(
+                new NodeShareRecord(context.Node, context.Rank, localId, home.Root, [.. deployed.Deployment.Instances.Select(i => i.Hostname)], route), stop);
+            await JobDirectory.WriteAtomicallyAsync(directory.NodeReady(context.Node), "", stop);
+            if (context.Rank != 0)
+            {
+                await WaitUntilDoneAsync(stop);
+                return 0;
+            }
+
+            return await LeadAsync(job, manager, await deployments.GetAsync(localId, stop), stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            var reason = e.Message.ReplaceLineEndings(" ");
+            await JobDirectory.WriteAtomicallyAsync(directory.NodeFailed(context.Node), reason + "\n", CancellationToken.None);
+            if (context.Rank == 0)
+            {
+                await EndAsync($"node {context.Node}: {reason}\n", null);
+            }
+
+            throw;
+        }
+        finally
+        {
+            if (localId is not null)
+            {
+                await manager.CleanupAsync(localId, CancellationToken.None);
+                File.Delete(Path.Combine(Markers, localId));
+            }
+        }
+    }
+
+    /// <summary>Rank 0: once every node is ready, the command on instance 0 with the whole deployment's hostfile.</summary>
+    private async Task<int> LeadAsync(SlurmJob job, DeploymentManager manager, Deployment local, CancellationToken stop)
+    {
+        await WaitUntilAllReadyAsync(job.Nodes, stop);
+        // Instance 0 gets the hostfile of all instances on all nodes, where a one-host private network puts it.
+        using (var hostfile = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(job.Hostfile())))
+        {
+            var installed = await manager.ExecAsync(
+                local, 0, new ExecRequest(["/bin/sh", "-c", "mkdir -p /etc/vse && cat > /etc/vse/hostfile"], Stdin: hostfile, Stdout: Stream.Null, Stderr: Stream.Null), stop);
+            if (installed != 0)
+            {
+                throw new InvalidOperationException($"writing /etc/vse/hostfile in instance 0 failed with exit code {installed} (the image needs /bin/sh, mkdir and cat)");
+            }
+        }
+
+        int exitCode;
+        await using (var output = File.Create(directory.Output))
+        await using (var error = File.Create(directory.Error))
+        {
+            exitCode = await manager.ExecAsync(local, 0, new ExecRequest(job.Command, Stdout: output, Stderr: error), stop);
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            // Slurm's SIGTERM reached the command too: it was stopped, it did not finish.
+            await EndAsync($"node {context.Node}: stopped by Slurm (scancel, time limit or a lost node) while the command ran\n", null);
+            stop.ThrowIfCancellationRequested();
+        }
+
+        await EndAsync(null, exitCode);
+        return exitCode;
+    }
+
+    /// <summary>Records how the job ended (the error, then the exit code if the command ran) and marks it done for every node.</summary>
+    private async Task EndAsync(string? error, int? exitCode)
+    {
+        if (error is not null)
+        {
+            await File.AppendAllTextAsync(directory.Error, error, CancellationToken.None);
+        }
+
+        if (exitCode is { } code)
+        {
+            await JobDirectory.WriteAtomicallyAsync(directory.ExitCode, code.ToString(CultureInfo.InvariantCulture) + "\n", CancellationToken.None);
+        }
+
+        await JobDirectory.WriteAtomicallyAsync(directory.Done, "", CancellationToken.None);
+    }
+
+    private async Task WaitUntilAllReadyAsync(int nodes, CancellationToken stop)
+    {
+        while (true)
+        {
+            if (Directory.GetFiles(directory.Nodes, "*.failed") is { Length: > 0 } failed)
+            {
+                var node = Path.GetFileNameWithoutExtension(failed[0]);
+                throw new InvalidOperationException($"node {node} did not start its instances: {(await File.ReadAllTextAsync(failed[0], stop)).Trim()}");
+            }
+
+            if (Directory.GetFiles(directory.Nodes, "*.ready").Length >= nodes)
+            {
+                return;
+            }
+
+            await Task.Delay(PollInterval, stop);
+        }
+    }
+
+    /// <summary>Until rank 0 marks the job done, or Slurm says the job has ended (then no one will).</summary>
+    private async Task WaitUntilDoneAsync(CancellationToken stop)
+    {
+        var nextCheck = DateTimeOffset.UtcNow + JobCheckInterval;
+        while (!File.Exists(directory.Done))
+        {
+            if (DateTimeOffset.UtcNow >= nextCheck)
+            {
+                if (!SlurmQueue.IsLive(await SlurmQueue.StateAsync(context.JobId, stop)))
+                {
+                    return;
+                }
+
+                nextCheck = DateTimeOffset.UtcNow + JobCheckInterval;
+            }
+
+            await Task.Delay(PollInterval, stop);
+        }
+    }
+
+    /// <summary>
+    /// Removes the local deployments of jobs that have ended: what a share killed by SIGKILL (after
+    /// KillWait), or cut off with its slurmd, left on this node.
+    /// </summary>
+    private async Task ReapAsync(DeploymentStore deployments, DeploymentManager manager, Action<string>? reaped, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Markers))
+        {
+            return;
+        }
+
+        foreach (var marker in Directory.GetFiles(Markers))
+        {
+            var localId = Path.GetFileName(marker);
+            if (!long.TryParse(File.ReadAllText(marker).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)
+                || jobId == context.JobId || SlurmQueue.IsLive(await SlurmQueue.StateAsync(jobId, cancellationToken)))
+            {
+                continue;
+            }
+
+            if (await deployments.FindAsync(localId, cancellationToken) is not null)
+            {
+                await manager.CleanupAsync(localId, cancellationToken);
+                reaped?.Invoke($"{localId} (job {jobId})");
+            }
+
+            File.Delete(marker);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using Vse.Testing;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// vse submit against a real Slurm cluster (<see cref="SlurmTestbed"/>: three nodes, each slurmd in
+/// its own network namespace): the command's output and exit code come back, cancellation, the time
+/// limit and a lost node leave nothing on any node, impossible requests are refused before submission.
+/// </summary>
+[Collection(SlurmCollection.Name)]
+public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
+{
+    // Deadlines guard against a hang; Slurm's own timeouts (SlurmdTimeout 10 s, KillWait 5 s, the
+    // time limit checked every 30 s) bound how long each end really takes.
+    private static readonly TimeSpan EndDeadline = TimeSpan.FromMinutes(3);
+
+    private readonly Workspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private Dictionary<string, string> Environment =>
+        _workspace.Environment.Concat(testbed.Environment).ToDictionary(p => p.Key, p => p.Value);
+
+    private Task<VseProcess.Outcome> VseAsync(params string[] args) => VseProcess.RunAsync(_workspace.Root, Environment, args);
+
+    /// <summary>A busybox description NAME whose <c>run</c> is <paramref name="run"/> (YAML), with <paramref name="extra"/> keys.</summary>
+    private string Description(string name, string run, string extra = "") =>
+        _workspace.Write($"{name}.vse.yaml", $"vse: 1\nname: {name}\nextends: base/busybox\nrun: {run}\n{extra}");
+
+    [SkippableFact]
+    public async Task Submit_wait_runs_the_command_once_on_instance_0_with_every_instance_in_the_hostfile()
+    {
+        testbed.Require();
+        var file = Description("ring", "'hostname; cat /etc/vse/hostfile; echo to-stderr >&2; exit 3'");
+
+        var outcome = await VseAsync("submit", file, "--nodes", "3", "--per-node", "2", "--wait");
+
+        Assert.True(outcome.ExitCode == 3, outcome.Stderr);
+        Assert.Equal("ring-0\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"ring-{i} slots=1\n")), outcome.Stdout);
+        Assert.Contains("to-stderr", outcome.Stderr);
+        foreach (var (node, instances) in new[] { ("n1", "ring-0, ring-1"), ("n2", "ring-2, ring-3"), ("n3", "ring-4, ring-5") })
+        {
+            Assert.Contains($"vse: {node}: instances {instances} (image staged by shared)", outcome.Stderr);
+        }
+
+        await NothingLeftAsync(null);
+    }
+
+    [SkippableFact]
+    public async Task A_command_after_the_double_dash_replaces_the_descriptions_run_and_its_exit_code_comes_back()
+    {
+        testbed.Require();
+        var file = Description("once", "'exit 9'");
+
+        var outcome = await VseAsync("submit", file, "--nodes", "2", "--per-node", "1", "--wait", "--", "/bin/sh", "-c", "echo \"it's $(hostname)\"");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        Assert.Equal("it's once-0\n", outcome.Stdout);
+        await NothingLeftAsync(null);
+    }
+
+    [SkippableFact]
+    public async Task Dry_run_prints_the_batch_script_and_submits_nothing()
+    {
+        testbed.Require();
+        var file = Description("dry", "'true'");
+
+        var outcome = await VseAsync("submit", file, "--nodes", "2", "--dry-run");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        Assert.StartsWith("#!/bin/sh\n", outcome.Stdout);
+        Assert.Contains("exec srun --nodes=2 --ntasks=2 --ntasks-per-node=1", outcome.Stdout);
+        Assert.Contains("'slurm-node'", outcome.Stdout);
+        Assert.Contains("dry run: nothing submitted", outcome.Stderr);
+        var jobs = Directory.GetDirectories(Path.Combine(_workspace.VseHome, "slurm"));
+        Assert.Single(jobs);
+        Assert.False(File.Exists(Path.Combine(jobs[0], "job-id")));
+        Assert.Equal("", (await testbed.SlurmAsync("squeue", "--noheader", "--name=vse-dry")).Output);
+    }
+
+    [SkippableFact]
+    public async Task Scancel_removes_every_instance_on_every_node()
+    {
+        testbed.Require();
+        var file = Description("cancelled", "'sleep 7301'");
+        var (deployment, job) = await SubmitAsync(file, "--nodes", "3", "--per-node", "2");
+        await AllReadyAsync(deployment, 3);
+
+        Assert.Equal(0, (await testbed.SlurmAsync("scancel", job)).ExitCode);
+
+        await NothingLeftAsync("7301");
+        Assert.False(File.Exists(Path.Combine(JobDirectory(deployment), "exit-code")));
+    }
+
+    [SkippableFact]
+    public async Task At_the_time_limit_every_node_cleans_up_and_wait_says_the_job_timed_out()
+    {
+        testbed.Require();
+        var file = Description("limited", "'sleep 7302'");
+
+        var outcome = await VseAsync("submit", file, "--nodes", "2", "--per-node", "1", "--time", "1", "--wait");
+
+        Assert.Equal(4, outcome.ExitCode);
+        Assert.Contains("ended (timeout) before the command finished", outcome.Stderr);
+        await NothingLeftAsync("7302");
+    }
+
+    [SkippableFact]
+    public async Task When_a_nodes_slurmd_is_killed_the_job_ends_and_every_node_cleans_up()
+    {
+        testbed.Require();
+        var file = Description("orphaned", "'sleep 7303'");
+        var (deployment, _) = await SubmitAsync(file, "--nodes", "3", "--per-node", "1");
+        await AllReadyAsync(deployment, 3);
+        try
+        {
+            System.Diagnostics.Process.GetProcessById(testbed.SlurmdPid("n2")).Kill();
+
+            // slurmctld declares n2 down, ends the job (no requeue) and signals n1 and n3; n2's vse,
+            // cut off from its slurmd, sees the job end through squeue and removes its own instance.
+            await NothingLeftAsync("7303");
+        }
+        finally
+        {
+            await testbed.RepairAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Ps_shows_each_instances_node_and_cleanup_from_the_submit_host_ends_the_job_everywhere()
+    {
+        testbed.Require();
+        var file = Description("spread", "'sleep 7304'");
+        var (deployment, job) = await SubmitAsync(file, "--nodes", "2", "--per-node", "2");
+        await AllReadyAsync(deployment, 2);
+
+        var ps = await VseAsync("ps");
+        Assert.True(ps.ExitCode == 0, ps.Stderr);
+        var rows = ps.Stdout.Split('\n').Where(l => l.StartsWith(deployment, StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(
+            [["0", "spread-0", "n1"], ["1", "spread-1", "n1"], ["2", "spread-2", "n2"], ["3", "spread-3", "n2"]],
+            rows.Select(r => new[] { r[3], r[4], r[5] }));
+        Assert.All(rows, r => Assert.Equal([job, "ready"], new[] { r[2], r[6] }));
+
+        // exec from the submit host: through an srun step into instance 3, on n2.
+        var exec = await VseAsync("exec", $"{deployment}/3", "--", "/bin/sh", "-c", "hostname; exit 5");
+        Assert.Equal(5, exec.ExitCode);
+        Assert.Equal("spread-3\n", exec.Stdout);
+        var all = await VseAsync("exec", deployment, "--", "true");
+        Assert.Equal(2, all.ExitCode);
+        Assert.Contains($"name it as {deployment}/INDEX", all.Stderr);
+        var missing = await VseAsync("exec", $"{deployment}/4", "--", "true");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("has no instance 4 (it has 4)", missing.Stderr);
+
+        var cleanup = await VseAsync("cleanup", deployment);
+
+        Assert.True(cleanup.ExitCode == 0, cleanup.Stderr);
+        Assert.Equal($"cleaned up {deployment} (4 instance(s) on 2 Slurm node(s), job {job})\n", cleanup.Stdout);
+        await NothingLeftAsync("7304");
+        Assert.False(Directory.Exists(JobDirectory(deployment)));
+    }
+
+    [SkippableFact]
+    public async Task Site_limits_bind_the_whole_deployment_across_nodes()
+    {
+        testbed.Require();
+        _workspace.Write("site/policy.vse.yaml", "vse: 1\nname: site-policy\npolicy:\n  limits:\n    deploy.instances: 4\n    deploy.per_node: 2\n");
+        var file = Description("limited-by-site", "'true'");
+
+        var tooMany = await VseAsync("submit", file, "--nodes", "3", "--per-node", "2");
+        Assert.Equal(3, tooMany.ExitCode);
+        Assert.Contains("deploy.instances", tooMany.Stderr);
+
+        var tooDense = await VseAsync("submit", file, "--nodes", "1", "--per-node", "3");
+        Assert.Equal(3, tooDense.ExitCode);
+        Assert.Contains("deploy.per_node", tooDense.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_workspace.VseHome, "slurm")));
+    }
+
+    [SkippableFact]
+    public async Task Impossible_requests_are_refused_before_submission()
+    {
+        testbed.Require();
+        var file = Description("big", "'true'", "resources: {memory: 600Mi}\n");
+
+        var tooMany = await VseAsync("submit", file, "--nodes", "4");
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("vse: error: --nodes 4: partition 'debug' has 3 usable node(s) of 3; the job would never start", tooMany.Stderr);
+
+        var tooLarge = await VseAsync("submit", file, "--nodes", "1", "--per-node", "2");
+        Assert.Equal(2, tooLarge.ExitCode);
+        Assert.Contains("need 1200 MB on each node", tooLarge.Stderr);
+
+        var noPartition = await VseAsync("submit", file, "--partition", "nope");
+        Assert.Equal(2, noPartition.ExitCode);
+        Assert.Contains("Slurm has no partition 'nope'", noPartition.Stderr);
+
+        var badTime = await VseAsync("submit", file, "--time", "soon");
+        Assert.Equal(2, badTime.ExitCode);
+        Assert.Contains("--time: 'soon' is not a Slurm time limit", badTime.Stderr);
+
+        var zero = await VseAsync("submit", file, "--nodes", "0");
+        Assert.Equal(2, zero.ExitCode);
+
+        var privateNetwork = await VseAsync("submit", Description("net", "'true'", "network: {mode: private}\n"));
+        Assert.Equal(2, privateNetwork.ExitCode);
+        Assert.Contains("network: private across Slurm nodes is not implemented", privateNetwork.Stderr);
+
+        Assert.False(Directory.Exists(Path.Combine(_workspace.VseHome, "slurm")));
+        Assert.Equal("", (await testbed.SlurmAsync("squeue", "--noheader", "--name=vse-big")).Output);
+    }
+
+    private async Task<(string Deployment, string Job)> SubmitAsync(string file, params string[] options)
+    {
+        var outcome = await VseAsync(["submit", file, .. options]);
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var ids = outcome.Stdout.Trim().Split(' ');
+        Assert.Equal(2, ids.Length);
+        return (ids[0], ids[1]);
+    }
+
+    private string JobDirectory(string deployment) => Path.Combine(_workspace.VseHome, "slurm", deployment);
+
+    private Task AllReadyAsync(string deployment, int nodes) => Poll.UntilAsync(
+        () => Task.FromResult(Directory.Exists(Path.Combine(JobDirectory(deployment), "nodes"))
+            && Directory.GetFiles(Path.Combine(JobDirectory(deployment), "nodes"), "*.ready").Length == nodes),
+        $"all {nodes} nodes of {deployment} ready", EndDeadline);
+
+    /// <summary>
+    /// No job in the queue, no local deployment and no deployment marker in any node's data
+    /// directory, no mount below them, and no process sleeping <paramref name="sleepMarker"/> (an instance's).
+    /// </summary>
+    private Task NothingLeftAsync(string? sleepMarker) => Poll.UntilAsync(async () =>
+    {
+        if ((await testbed.SlurmAsync("squeue", "--noheader")).Output.Trim().Length > 0)
+        {
+            return false;
+        }
+
+        foreach (var home in Directory.GetDirectories(testbed.NodeHomes))
+        {
+            var run = Path.Combine(home, "run");
+            if ((Directory.Exists(run) && Directory.GetDirectories(run).Any(d => Path.GetFileName(d) != "runtime"))
+                || (Directory.Exists(Path.Combine(home, "slurm-jobs")) && Directory.GetFiles(Path.Combine(home, "slurm-jobs")).Length > 0))
+            {
+                return false;
+            }
+        }
+
+        if (File.ReadAllText("/proc/self/mountinfo").Contains(testbed.NodeHomes, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return sleepMarker is null || !Directory.GetDirectories("/proc").Any(p => ReadCommandLine(p) == $"sleep\0{sleepMarker}\0");
+    }, "nothing of the job left on any node", EndDeadline);
+
+    private static string? ReadCommandLine(string process)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(process, "cmdline"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -24,19 +24,23 @@ public sealed class RootlessBuildTests
             files:
               - {copy: ./note, to: /home/alice/note, owner: "1000:1000"}
             build:
-              - {run: "id > /id; mkdir -p /srv/data && echo data > /srv/data/f && chown 1001:1002 /srv/data/f && rm -rf /var"}
+              - {run: "id > /id; mkdir -p /srv/data && echo data > /srv/data/f && chown 1001:1002 /srv/data/f && rm -rf /var && rm -rf /sbin && mkdir /sbin && echo new > /sbin/only"}
+              - {run: "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status > /confined; for probe in 'unshare -U true' 'mount -t tmpfs t /mnt'; do if $$probe 2>/dev/null; then echo ok; else echo refused; fi; done >> /confined"}
             """);
 
         var build = await user.User.RunAsync("build", "app.vse.yaml", "-o", "tar:out.tar", "-o", "squashfs:out.sqfs", "-o", "ext4:out.ext4");
         Assert.True(build.ExitCode == 0, build.Stderr);
-        Assert.Contains("4 layers, 4 built, 0 cached", build.Stdout);
+        Assert.Contains("5 layers, 5 built, 0 cached", build.Stdout);
 
         var tar = await Tool("tar", "-tv", "--numeric-owner", "-f", user.Path("out.tar"));
         Assert.Matches(@"(?m)^-rwxr-xr-x 0/0 .* \./bin/busybox$", tar);
         Assert.Matches(@"(?m)^-rw-r--r-- 1000/1000 .* \./home/alice/note$", tar);
         Assert.Matches(@"(?m)^-rw-r--r-- 1001/1002 .* \./srv/data/f$", tar);
         Assert.Matches(@"(?m)^-rw-r--r-- 0/0 .* \./id$", tar);
+        // Deleted (a whiteout) and replaced (an opaque directory, user.overlay.opaque in the namespace).
         Assert.DoesNotContain("./var/", tar);
+        Assert.Contains("./sbin/only", tar);
+        Assert.DoesNotContain("./sbin/init", tar);
 
         var squashfs = await Tool(Requirements.Tool("unsquashfs"), "-lln", user.Path("out.sqfs"));
         Assert.Matches(@"(?m)^-rwxr-xr-x 0/0 .* squashfs-root/bin/busybox$", squashfs);
@@ -50,8 +54,13 @@ public sealed class RootlessBuildTests
         // The step ran as root of the image; on disk, image root is the user and image id N is
         // the user's subordinate id START+N-1 (docs/build.md, "Rootless builds").
         var layer = Directory.GetDirectories(Path.Combine(user.User.Home, "store", "layers"))
-            .Single(d => File.Exists(Path.Combine(d, "rootfs", "srv", "data", "f")) && !File.Exists(Path.Combine(d, "rootfs", ".vse", "lock.json")));
+            .Single(d => File.Exists(Path.Combine(d, "rootfs", "id")) && !File.Exists(Path.Combine(d, "rootfs", "confined")));
         Assert.Equal("uid=0(root) gid=0(root)\n", await File.ReadAllTextAsync(Path.Combine(layer, "rootfs", "id")));
+        // The root path's confinement holds here too (docs/security.md): the 12 capabilities of
+        // BuildStepCapabilities, no new privileges, the seccomp filter; no namespaces, no mounts.
+        Assert.Equal(
+            "CapEff:\t00000000a00405fb\nNoNewPrivs:\t1\nSeccomp:\t2\nrefused\nrefused\n",
+            await Tool("tar", "-xOf", user.Path("out.tar"), "./confined"));
         AssertOwner(Path.Combine(layer, "rootfs", "bin", "busybox"), user.User.Uid, user.User.Gid);
         AssertOwner(Path.Combine(layer, "rootfs", "home", "alice", "note"), subuid + 999, subgid + 999);
         AssertOwner(Path.Combine(layer, "rootfs", "srv", "data", "f"), subuid + 1000, subgid + 1001);
@@ -62,7 +71,7 @@ public sealed class RootlessBuildTests
 
         var again = await user.User.RunAsync("build", "app.vse.yaml");
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Contains("4 layers, 0 built, 4 cached", again.Stdout);
+        Assert.Contains("5 layers, 0 built, 5 cached", again.Stdout);
 
         // Layers with files of the subordinate ids are removed in the namespace too.
         var destroy = await user.User.RunAsync("destroy", "apps/rootless-build");
@@ -95,6 +104,9 @@ public sealed class RootlessBuildTests
         var debian = await user.User.RunAsync("build", "debian.vse.yaml");
         Assert.Equal(4, debian.ExitCode);
         Assert.Matches($"^vse: error: step 1/2 'base debian:bookworm': debian bases need root or vse's rootless build namespace: {fix}$", Assert.Single(debian.ErrorLines));
+
+        var doctor = await user.User.RunAsync("doctor");
+        Assert.Matches($"(?m)^rootless +no: builds cannot enter the build namespace: {fix}$", doctor.Stdout);
     }
 
     [SkippableFact]

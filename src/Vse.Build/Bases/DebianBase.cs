@@ -9,9 +9,9 @@ namespace Vse.Build.Bases;
 /// rootless build namespace (<see cref="BuildNamespace"/>), where mmdebstrap's own fallbacks
 /// (/proc bind-mounted, no device nodes: bwrap gives each step a /dev) make it work and the
 /// tree comes out owned as the store keeps rootless layers. (mmdebstrap's <c>unshare</c> mode
-/// would map image root to the first subordinate id instead, another layout.) The archive changes from day to day
-/// and mmdebstrap cannot pin it without a snapshot mirror, so the cache identity includes the
-/// UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
+/// would map image root to the first subordinate id instead, another layout.) The archive
+/// changes from day to day and mmdebstrap cannot pin it without a snapshot mirror, so the cache
+/// identity includes the UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
 /// Give <c>os.mirror</c> a snapshot.debian.org URL to pin it for good.
 /// </summary>
 public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvider

@@ -15,7 +15,7 @@ internal static class DoctorPrinter
             ["sandbox", (report.SandboxDriverAvailable ? "available: " : "unavailable: ") + report.SandboxDriverReason],
             ["cgroups", Cgroups(report.Cgroups)],
             ["userns", (report.UserNamespaces.Available ? "yes: " : "no: ") + report.UserNamespaces.Reason],
-            ["rootless build", rootlessBuild],
+            ["rootless", rootlessBuild],
             ["vm", (report.Vm.DriverAvailable ? "available: " : "unavailable: ") + report.Vm.DriverReason],
             ["accelerator", report.Vm.Accelerator.ToString().ToLowerInvariant() + ": " + report.Vm.AcceleratorReason],
             ["criu", report.Criu.Detail],
@@ -36,8 +36,8 @@ internal static class DoctorPrinter
     public static string RootlessBuildLine(bool isRoot, BuildNamespaceProbe probe) => (isRoot, probe) switch
     {
         (true, _) => "not needed: vse runs as root",
-        (_, { Namespace: { } ns }) => $"yes: image ids 1-{BuildNamespace.MappedIds} map to subordinate uids from {ns.Uids.Start} and gids from {ns.Gids.Start} (newuidmap, newgidmap)",
-        _ => "no: " + probe.Problem,
+        (_, { Namespace: { } ns }) => $"yes: builds map image ids 1-{BuildNamespace.MappedIds} to subordinate uids from {ns.Uids.Start} and gids from {ns.Gids.Start} (newuidmap, newgidmap)",
+        _ => "no: builds cannot enter the build namespace: " + probe.Problem,
     };
 
     private static string Cgroups(CgroupReport cgroups)

@@ -73,10 +73,29 @@ public sealed class RootlessBuildTests
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Contains("5 layers, 0 built, 5 cached", again.Stdout);
 
+        var doctor = await user.User.RunAsync("doctor");
+        Assert.Matches($"(?m)^rootless +yes: builds map image ids 1-65536 to subordinate uids from {subuid} and gids from {subgid} \\(newuidmap, newgidmap\\)$", doctor.Stdout);
+
         // Layers with files of the subordinate ids are removed in the namespace too.
         var destroy = await user.User.RunAsync("destroy", "apps/rootless-build");
         Assert.True(destroy.ExitCode == 0, destroy.Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(user.User.Home, "store", "layers")));
+    }
+
+    [SkippableFact]
+    public async Task Site_policy_holds_in_the_build_namespace_where_the_site_directory_shows_as_nobodys()
+    {
+        using var user = await StartAsync(UserWithIds, system: false);
+        // Owned by the host's root: inside the namespace its owner is unmapped (65534), and
+        // only the user's own view (it cannot change the file) makes it site policy.
+        var site = Directory.CreateDirectory(System.IO.Path.Combine(user.Root, "site")).FullName;
+        await File.WriteAllTextAsync(System.IO.Path.Combine(site, "policy.vse.yaml"), "vse: 1\nname: site-policy\npolicy:\n  allow:\n    mounts: [/scratch/**]\n");
+        await user.WriteAsync("app.vse.yaml", "vse: 1\nname: app\nos: {base: busybox}\nmounts: {/host-etc: {source: /etc}}\n");
+
+        var build = await (user.User with { Variables = new Dictionary<string, string> { ["VSE_SITE_DIR"] = site } }).RunAsync("build", "app.vse.yaml");
+
+        Assert.Equal(3, build.ExitCode);
+        Assert.Contains("VSE0603", build.Stderr);
     }
 
     [SkippableFact]

@@ -9,6 +9,9 @@ namespace Vse.Cli.Tests;
 /// </summary>
 internal sealed record UnprivilegedUser(string Name, uint Uid, uint Gid, string Setpriv, string Vse, string WorkingDirectory)
 {
+    /// <summary>Variables set for vse beyond a user's own (VSE_SITE_DIR, for example).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
     public string Home => Path.Combine(WorkingDirectory, "home");
 
     /// <summary>
@@ -93,6 +96,11 @@ internal sealed record UnprivilegedUser(string Name, uint Uid, uint Gid, string 
         start.Environment["HOME"] = WorkingDirectory;
         start.Environment["USER"] = Name;
         start.Environment["DOTNET_CLI_HOME"] = WorkingDirectory;
+        foreach (var (key, value) in Variables)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

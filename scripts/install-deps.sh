@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   bubblewrap    # build steps run inside the image under bwrap (pid/ipc/uts namespaces)
   util-linux    # unshare: a private mount namespace for each build step's overlay
+  uidmap        # newuidmap/newgidmap: rootless builds map the user's subordinate ids into the build namespace (unshare --map-users)
   libseccomp2   # vse compiles its seccomp profile with it (build steps, vse-launch instances; runc links it too)
   bsdutils      # tests: script(1) gives `vse exec -t` a terminal
   iproute2      # private networks: the fabric namespace, bridge and veths (ip netns, ip -batch)

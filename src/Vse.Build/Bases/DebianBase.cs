@@ -1,12 +1,17 @@
+using Vse.Build.Rootless;
+using Vse.Build.Steps;
 using Vse.Host.Processes;
 
 namespace Vse.Build.Bases;
 
 /// <summary>
-/// <c>debian:SUITE</c>, made by mmdebstrap: as root in <c>root</c> mode, otherwise in
-/// <c>unshare</c> mode (rootless; needs a subuid range). The archive changes from day to day
-/// and mmdebstrap cannot pin it without a snapshot mirror, so the cache identity includes the
-/// UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
+/// <c>debian:SUITE</c>, made by mmdebstrap in <c>root</c> mode: as root, or as root of the
+/// rootless build namespace (<see cref="BuildNamespace"/>), where mmdebstrap's own fallbacks
+/// (/proc bind-mounted, no device nodes: bwrap gives each step a /dev) make it work and the
+/// tree comes out owned as the store keeps rootless layers. (mmdebstrap's <c>unshare</c> mode
+/// would map image root to the first subordinate id instead, another layout.) The archive
+/// changes from day to day and mmdebstrap cannot pin it without a snapshot mirror, so the cache
+/// identity includes the UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
 /// Give <c>os.mirror</c> a snapshot.debian.org URL to pin it for good.
 /// </summary>
 public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvider
@@ -20,11 +25,16 @@ public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvide
 
     public async Task CreateAsync(string rootfs, Action<string>? onOutputLine, CancellationToken cancellationToken)
     {
+        if (BuildNamespace.WhyNotRoot("debian bases") is { } reason)
+        {
+            throw new StepFailedException(reason);
+        }
+
         var mmdebstrap = ExternalTool.Require("mmdebstrap", "mmdebstrap");
         List<string> arguments =
         [
             $"--variant={spec.Variant}",
-            $"--mode={(Environment.IsPrivilegedProcess ? "root" : "unshare")}",
+            "--mode=root",
             "--format=directory",
             spec.Argument,
             rootfs,
@@ -34,16 +44,10 @@ public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvide
             arguments.Add(mirror);
         }
 
-        if (Environment.IsPrivilegedProcess)
-        {
-            // In root mode mmdebstrap mounts /proc, /sys and /dev inside the new tree; in a mount
-            // namespace of its own, whatever it leaves mounted (killed, or racing another run)
-            // goes away with it instead of staying in the host's table.
-            var unshare = ExternalTool.Require("unshare", "util-linux");
-            await ExternalTool.RunAsync(unshare, ["--mount", "--propagation", "private", "--", mmdebstrap, .. arguments], cancellationToken, onOutputLine);
-            return;
-        }
-
-        await ExternalTool.RunAsync(mmdebstrap, arguments, cancellationToken, onOutputLine);
+        // In root mode mmdebstrap mounts /proc, /sys and /dev inside the new tree; in a mount
+        // namespace of its own, whatever it leaves mounted (killed, or racing another run)
+        // goes away with it instead of staying in the host's table.
+        var unshare = ExternalTool.Require("unshare", "util-linux");
+        await ExternalTool.RunAsync(unshare, ["--mount", "--propagation", "private", "--", mmdebstrap, .. arguments], cancellationToken, onOutputLine);
     }
 }

@@ -1,3 +1,4 @@
+using Vse.Build.Rootless;
 using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 
@@ -38,7 +39,7 @@ internal static class NodeMetadata
         {
             throw new IOException(Environment.IsPrivilegedProcess
                 ? $"set owner {owner} on '{hostPath}': the id is not mapped in this user namespace"
-                : $"set owner {owner} on '{hostPath}': an unprivileged build can only give files to root (0:0) of the image, which is the invoking user");
+                : $"set owner {owner} on '{hostPath}': {BuildNamespace.WhyNotRoot("owners other than root (0:0) of the image")}");
         }
     }
 

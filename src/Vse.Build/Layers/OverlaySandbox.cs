@@ -13,8 +13,9 @@ namespace Vse.Build.Layers;
 /// included, and the host's mount table never sees it.
 /// </summary>
 /// <remarks>
-/// The command runs as the host's real root (dpkg must own the lower layer's files; rootless
-/// builds are another matter), so what holds it in is: only <see cref="BuildStepCapabilities"/>,
+/// The command runs as root: the host's real root, or root of the rootless build namespace (an
+/// ordinary user with its subordinate ids, <see cref="Rootless.BuildNamespace"/>); dpkg must own
+/// the lower layer's files. What holds it in either way is: only <see cref="BuildStepCapabilities"/>,
 /// no new privileges, <see cref="SeccompProfile"/> (no mount, no namespaces, no kernel keyring,
 /// modules or file handles), runc's read-only and masked /proc paths, a network namespace of its
 /// own with loopback only unless the command needs the host's (apt fetching packages), and death
@@ -28,9 +29,9 @@ public static class OverlaySandbox
     // (bubblewrap) with the seccomp program open on fd 9 for its --seccomp.
     private const string MountThenExec = """
         set -eu
-        mount -t overlay overlay -o "nodev,nosuid,lowerdir=$1,upperdir=$2,workdir=$3" "$4"
-        filter=$5
-        shift 5
+        mount -t overlay overlay -o "$1" "$2"
+        filter=$3
+        shift 3
         exec "$@" 9<"$filter"
         """;
 
@@ -75,7 +76,7 @@ public static class OverlaySandbox
         List<string> arguments =
         [
             "--mount", "--propagation", "private", "--",
-            "/bin/sh", "-c", MountThenExec, "vse-build", lower, upper, work, merged, filter,
+            "/bin/sh", "-c", MountThenExec, "vse-build", OverlayOptions(lower, upper, work), merged, filter,
             bwrap,
             "--bind", merged, "/",
             "--dev", "/dev",
@@ -110,6 +111,15 @@ public static class OverlaySandbox
             RemoveMountPoints(upper, hadResolvConf);
         }
     }
+
+    /// <summary>
+    /// The overlay's options. In a user namespace (the rootless build namespace) overlayfs may not
+    /// use trusted.* xattrs: <c>userxattr</c> makes it record opaque directories in user.*
+    /// (without it, deleting a lower directory fails with EIO), which <see cref="OverlayMarkers"/> reads.
+    /// The paths were checked for ',' and ':' by the caller.
+    /// </summary>
+    internal static string OverlayOptions(string lower, string upper, string work) =>
+        $"nodev,nosuid,lowerdir={lower},upperdir={upper},workdir={work}" + (ProcessIdentity.IsHostRoot ? "" : ",userxattr");
 
     /// <summary>
     /// bubblewrap's arguments for runc's read-only and masked /proc paths, for those this kernel

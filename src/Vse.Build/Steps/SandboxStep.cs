@@ -1,4 +1,5 @@
 using Vse.Build.Layers;
+using Vse.Build.Rootless;
 
 namespace Vse.Build.Steps;
 
@@ -22,9 +23,9 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
     public async Task RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var parent = context.ParentRootfs ?? throw new InvalidOperationException($"'{Title}' needs a layer below it");
-        if (!Environment.IsPrivilegedProcess)
+        if (BuildNamespace.WhyNotRoot("steps that run inside the image (packages, build)") is { } reason)
         {
-            throw new StepFailedException("steps that run inside the image (packages, build) need root for now: they mount an overlay; rootless builds are planned (docs/build.md)");
+            throw new StepFailedException(reason);
         }
 
         CheckParent(parent);

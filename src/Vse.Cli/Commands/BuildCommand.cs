@@ -43,6 +43,11 @@ internal static class BuildCommand
                 exports.Add(export!);
             }
 
+            if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)
+            {
+                return inside;
+            }
+
             var result = DescriptionResolver.Resolve(parse.GetValue(file)!, environment.ResolveOptions(parse.GetValue(target)));
             DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);
             if (result.Description is not { } resolved)

@@ -12,6 +12,11 @@ internal static class DestroyCommand
         var command = new Command("destroy", "Remove a built configuration and the layers no other configuration uses") { reference };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)
+            {
+                return inside;
+            }
+
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var configuration = await workspace.Configurations.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await workspace.Configurations.DeleteAsync(configuration.Id, cancellationToken);

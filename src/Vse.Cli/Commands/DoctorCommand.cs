@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Vse.Build.Rootless;
 using Vse.Cli.Output;
 using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
@@ -27,7 +28,8 @@ internal static class DoctorCommand
             }
             else
             {
-                DoctorPrinter.Write(Console.Out, report);
+                var rootlessBuild = DoctorPrinter.RootlessBuildLine(Environment.IsPrivilegedProcess, BuildNamespace.ProbeCurrentUser());
+                DoctorPrinter.Write(Console.Out, report, rootlessBuild);
             }
 
             if (report.SandboxDriverAvailable)

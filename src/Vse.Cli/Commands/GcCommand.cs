@@ -11,6 +11,11 @@ internal static class GcCommand
         var command = new Command("gc", "Remove unreferenced layers and leftovers of interrupted builds");
         command.SetAction(async (_, cancellationToken) =>
         {
+            if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)
+            {
+                return inside;
+            }
+
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
             Console.Out.WriteLine($"removed {collected.Layers} layers and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vse.Build.Rootless;
 using Vse.Runtime.Host;
 
 namespace Vse.Cli.Output;
@@ -6,13 +7,15 @@ namespace Vse.Cli.Output;
 /// <summary><c>vse doctor</c> for a person: one line per subject, then the runtimes and the tools as tables.</summary>
 internal static class DoctorPrinter
 {
-    public static void Write(TextWriter output, HostReport report)
+    /// <param name="rootlessBuild">Whether an ordinary user's builds can enter the rootless build namespace (<see cref="RootlessBuildLine"/>).</param>
+    public static void Write(TextWriter output, HostReport report, string rootlessBuild)
     {
         Table.Write(output, ["HOST", report.KernelRelease + " (uid " + report.EffectiveUid.ToString(CultureInfo.InvariantCulture) + ")"],
         [
             ["sandbox", (report.SandboxDriverAvailable ? "available: " : "unavailable: ") + report.SandboxDriverReason],
             ["cgroups", Cgroups(report.Cgroups)],
             ["userns", (report.UserNamespaces.Available ? "yes: " : "no: ") + report.UserNamespaces.Reason],
+            ["rootless", rootlessBuild],
             ["vm", (report.Vm.DriverAvailable ? "available: " : "unavailable: ") + report.Vm.DriverReason],
             ["accelerator", report.Vm.Accelerator.ToString().ToLowerInvariant() + ": " + report.Vm.AcceleratorReason],
             ["criu", report.Criu.Detail],
@@ -28,6 +31,14 @@ internal static class DoctorPrinter
             t.Name, t.Version ?? "-", t.Path ?? $"not found (Debian package {t.Package})",
         ]));
     }
+
+    /// <summary>For an ordinary user: the subordinate ids the build namespace maps, or what is missing and how to add it.</summary>
+    public static string RootlessBuildLine(bool isRoot, BuildNamespaceProbe probe) => (isRoot, probe) switch
+    {
+        (true, _) => "not needed: vse runs as root",
+        (_, { Namespace: { } ns }) => $"yes: builds map image ids 1-{BuildNamespace.MappedIds} to subordinate uids from {ns.Uids.Start} and gids from {ns.Gids.Start} (newuidmap, newgidmap)",
+        _ => "no: builds cannot enter the build namespace: " + probe.Problem,
+    };
 
     private static string Cgroups(CgroupReport cgroups)
     {

@@ -9,11 +9,12 @@ namespace Vse.Description.Layers;
 /// (after resolving symlinks) and the invoking user cannot change it. Beyond the letter of the
 /// design, every directory between the file and the site directory must be unchangeable too,
 /// since whoever can write a directory can replace the file in it. For root, "cannot change"
-/// means owned by root and writable by nobody else.
+/// means owned by root and writable by nobody else; root of a user namespace that maps 0 to an
+/// ordinary user (vse's rootless build namespace) is that user, and asks the kernel like one.
 /// </summary>
 public sealed class TrustEvaluator(string siteDirectory)
 {
-    private readonly bool _isRoot = ProcessIdentity.IsRoot;
+    private readonly bool _isRoot = ProcessIdentity.IsHostRoot;
 
     public string SiteDirectory { get; } = HostPaths.Canonicalize(siteDirectory);
 

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Vse.Build.Rootless;
+using Vse.Host.Processes;
+using Vse.State;
+
+namespace Vse.Cli;
+
+/// <summary>
+/// For an ordinary user, runs this very command again as root of the rootless build namespace
+/// (<see cref="BuildNamespace"/>): the commands that write or delete layers (build, destroy, gc)
+/// need to own the image's ids, and a multithreaded process cannot enter a user namespace
+/// itself. The data directory is passed on explicitly: inside, the process is root, whose
+/// default would be /var/lib/vse. Output is the child's own (inherited), and so is the exit code.
+/// </summary>
+internal static class BuildNamespaceEntry
+{
+    /// <returns>
+    /// The exit code of the command run inside, or null when this process does the work itself:
+    /// it is root or already inside, or the user has no namespace to enter (no subordinate ids or
+    /// no newuidmap; then the steps that need one say what is missing, and the rest still build).
+    /// </returns>
+    public static async Task<int?> RunInsideAsync(CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        if (Environment.IsPrivilegedProcess
+            || BuildNamespace.ProbeCurrentUser() is not { Namespace: { } buildNamespace }
+            || ExternalTool.Find("unshare") is not { } unshare)
+        {
+            return null;
+        }
+
+        var start = new ProcessStartInfo(unshare) { UseShellExecute = false };
+        foreach (var argument in buildNamespace.EnterArguments(CommandLine()))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[VseHome.HomeVariable] = VseHome.Resolve(environment.Variables, isRoot: false).Root;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("unshare did not start");
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>This process's command line as it was started: the executable (vse, or dotnet with vse's dll), then its arguments.</summary>
+    private static string[] CommandLine()
+    {
+        var arguments = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
+        return [Environment.ProcessPath ?? arguments[0], .. arguments[1..]];
+    }
+}

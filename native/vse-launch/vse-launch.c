@@ -54,11 +54,16 @@
 extern char **environ;
 
 /* Docker's default set, as OciSpecBuilder.DefaultCapabilities. */
-static const uint64_t KEEP_CAPS =
+static uint64_t keep_caps =
     1ULL << CAP_AUDIT_WRITE | 1ULL << CAP_CHOWN | 1ULL << CAP_DAC_OVERRIDE | 1ULL << CAP_FOWNER |
     1ULL << CAP_FSETID | 1ULL << CAP_KILL | 1ULL << CAP_MKNOD | 1ULL << CAP_NET_BIND_SERVICE |
     1ULL << CAP_NET_RAW | 1ULL << CAP_SETFCAP | 1ULL << CAP_SETGID | 1ULL << CAP_SETPCAP |
     1ULL << CAP_SETUID | 1ULL << CAP_SYS_CHROOT;
+
+/* CAP_MKNOD is safe only under a devices cgroup (v1) that allows no disk: without one (cgroup v2,
+ * where runc loads a BPF device filter this launcher does not have, or no cgroup at all) an
+ * instance's root could make a host disk's node in /dev and open it. Dropped then. */
+static void without_device_cgroup(void) { keep_caps &= ~(1ULL << CAP_MKNOD); }
 
 static const char *const MASKED[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -198,14 +203,14 @@ static int mkdir_p(const char *path, mode_t mode) {
 static void drop_privileges(void) {
     TRY(setgroups(0, NULL), "setgroups");
     for (int c = 0; c <= 63; c++)
-        if (!(KEEP_CAPS & 1ULL << c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+        if (!(keep_caps & 1ULL << c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
             if (errno == EINVAL) break;  /* past the kernel's last capability */
             die("capbset_drop");
         }
     TRY(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient");
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct d[2] = {{(uint32_t)KEEP_CAPS, (uint32_t)KEEP_CAPS, 0},
-                                          {(uint32_t)(KEEP_CAPS >> 32), (uint32_t)(KEEP_CAPS >> 32), 0}};
+    struct __user_cap_data_struct d[2] = {{(uint32_t)keep_caps, (uint32_t)keep_caps, 0},
+                                          {(uint32_t)(keep_caps >> 32), (uint32_t)(keep_caps >> 32), 0}};
     TRY(syscall(SYS_capset, &h, d), "capset");
     TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
     struct rlimit rl = {1024, 1024};
@@ -717,6 +722,7 @@ static int cmd_exec(int argc, char **argv) {
      * /sys/fs/cgroup is still reachable. */
     snprintf(p, sizeof p, "/proc/%d/cgroup", pid);
     FILE *cg = fopen(p, "re");
+    int devices = 0;
     if (!cg) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
     while (fgets(line, sizeof line, cg)) {
         char *ctrl = strchr(line, ':'), *path = ctrl ? strchr(ctrl + 1, ':') : NULL;
@@ -724,9 +730,10 @@ static int cmd_exec(int argc, char **argv) {
         *path++ = 0;
         path[strcspn(path, "\n")] = 0;
         ctrl++;
-        if (!*ctrl) ctrl = "unified";
-        else if (!strncmp(ctrl, "name=", 5)) ctrl += 5;
-        snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", ctrl, path);
+        if (strstr(ctrl, "devices")) devices = 1;
+        /* The v2 line (0::PATH): the unified hierarchy, at /sys/fs/cgroup itself on a v2-only host. */
+        if (!*ctrl) snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "" : "unified", path);
+        else snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", strncmp(ctrl, "name=", 5) ? ctrl : ctrl + 5, path);
         snprintf(line, sizeof line, "%d", getpid());
         if (write_file(p, line) < 0 && errno != ENOENT) {
             fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno));
@@ -734,6 +741,7 @@ static int cmd_exec(int argc, char **argv) {
         }
     }
     fclose(cg);
+    if (!devices) without_device_cgroup();  /* the same capabilities as the instance's init */
     static const char *const ns[] = {"ipc", "uts", "net", "pid", "cgroup", "mnt"};
     int fds[N(ns)], root;
     for (size_t n = 0; n < N(ns); n++) {
@@ -831,6 +839,9 @@ static int pin_binds(void) {
 int main(int argc, char **argv) {
     if (argc == 1 && !strcmp(argv[0], "vse-init")) return cmd_init();
     if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
+    /* A static program that runs anywhere and does nothing: vse's OCI runtime probe runs it as a
+     * container's process, so probing needs nothing the site did not install. */
+    if (argc == 2 && !strcmp(argv[1], "probe")) return 0;
     int i;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
@@ -865,6 +876,13 @@ int main(int argc, char **argv) {
         } else usage();
     }
     if (pin_binds() < 0) return 2;
+    int devices = 0;
+    for (int c = 0; c < opt.ncg; c++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/devices.deny", opt.cgroots[c]);
+        if (access(p, F_OK) == 0) devices = 1;
+    }
+    if (!devices) without_device_cgroup();
     /* Either the built-in init or ARGV, never both. */
     if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
     opt.argv = opt.init >= 0 ? NULL : argv + i + 1;

@@ -39,7 +39,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(10);
 
-    private readonly LaunchCgroups _cgroups = new();
+    private readonly LaunchCgroups _cgroups = new(Host.CgroupPlacer.ForThisProcess());
 
     public string Name => SandboxDriver.DriverName;
 
@@ -54,7 +54,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Checkpoint: false,
         Migrate: false,
         NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
-        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint");
+        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint",
+        Cgroups: _cgroups.Placement);
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
     public static string? FindLauncher() => Host.BundledTool.Launcher();
@@ -218,8 +219,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
         }
 
-        if (!await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Term, timeout, cancellationToken)
-            && !await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        if (!await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
         {
             throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
         }
@@ -235,7 +236,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         if (LiveInitPid(handle) is { } pid)
         {
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-            await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+            await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
@@ -250,7 +251,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var pid = InstanceProcess.Pid(handle);
-        var state = pid is null || HostProcess.HasEnded(pid.Value, InstanceProcess.Cgroup(handle.Id)) ? InstanceState.Stopped
+        var state = pid is null || HostProcess.HasEnded(pid.Value, _cgroups.Placement.InstanceCgroup(handle.Id)) ? InstanceState.Stopped
             : _held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
@@ -314,8 +315,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     }
 
     /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
-    private static int? LiveInitPid(InstanceHandle handle) =>
-        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, InstanceProcess.Cgroup(handle.Id)) ? pid : null;
+    private int? LiveInitPid(InstanceHandle handle) =>
+        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, _cgroups.Placement.InstanceCgroup(handle.Id)) ? pid : null;
 
     /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
     private static Dictionary<string, string> InstanceEnvironment(int pid)
@@ -333,7 +334,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return env;
     }
 
-    private static async Task<bool> SignalAndWaitAsync(int pid, string cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> SignalAndWaitAsync(int pid, string? cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (HostProcess.HasEnded(pid, cgroup))
         {

@@ -57,15 +57,18 @@ public sealed class RootlessTests
 
             var suspend = await user.RunAsync("suspend", id);
             Assert.Equal(4, suspend.ExitCode);
-            Assert.Equal(["vse: error: the sandbox driver cannot suspend or resume an instance: vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)"], suspend.ErrorLines);
+            // The user's cgroup here (root's, setpriv changes no cgroup) is not delegated to it; the reason follows.
+            Assert.StartsWith("vse: error: the sandbox driver cannot suspend or resume an instance: vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits): ", Assert.Single(suspend.ErrorLines));
 
             var cleaned = await user.RunAsync("cleanup", id);
             Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
             Assert.Equal(["runtime"], Directory.EnumerateFileSystemEntries(Path.Combine(user.Home, "run")).Select(Path.GetFileName));
 
-            var limited = await user.RunAsync("run", "limited.vse.yaml", "--", "true");
-            Assert.Equal(4, limited.ExitCode);
-            Assert.Contains("resources.cpus and resources.memory need cgroups", limited.Stderr);
+            // A limit without a cgroup to enforce it: said once, and the instance still runs.
+            var limited = await user.RunAsync("run", "limited.vse.yaml", "--", "echo", "ran");
+            Assert.True(limited.ExitCode == 0, limited.Stderr);
+            Assert.Equal("ran\n", limited.Stdout);
+            Assert.StartsWith("vse: warning: resources.memory is not applied: ", Assert.Single(limited.ErrorLines, l => l.StartsWith("vse: warning: ", StringComparison.Ordinal)));
             Assert.Equal("DEPLOYMENT  NAME  DRIVER  INSTANCE  HOSTNAME  STATE  PID\n", (await user.RunAsync("ps")).Stdout);
         }
         finally

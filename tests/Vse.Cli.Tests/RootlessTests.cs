@@ -9,7 +9,7 @@ namespace Vse.Cli.Tests;
 /// </summary>
 public sealed class RootlessTests
 {
-    private const string UserName = "vse-rootless-test";
+    internal const string UserName = "vse-rootless-test";
 
     [SkippableFact]
     public async Task An_unprivileged_user_builds_runs_and_cleans_up_instances_that_are_not_root_on_the_host()
@@ -77,7 +77,7 @@ public sealed class RootlessTests
         }
     }
 
-    private static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
+    internal static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
     {
         if (await IdAsync("-u") is not { } uid)
         {
@@ -102,7 +102,7 @@ public sealed class RootlessTests
         return process.ExitCode == 0 ? uint.Parse(output.Trim(), CultureInfo.InvariantCulture) : null;
     }
 
-    private static string CopyOfVse(string directory)
+    internal static string CopyOfVse(string directory)
     {
         foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
         {
@@ -124,7 +124,7 @@ public sealed class RootlessTests
         return Path.Combine(directory, "vse");
     }
 
-    private static void Chown(string path, uint uid, uint gid)
+    internal static void Chown(string path, uint uid, uint gid)
     {
         using var process = Process.Start("chown", ["-R", $"{uid}:{gid}", path])!;
         process.WaitForExit();
@@ -132,7 +132,7 @@ public sealed class RootlessTests
     }
 
     /// <summary>vse run under the user's ids, with only the environment a user would have.</summary>
-    private sealed record Unprivileged(string Setpriv, string Vse, string WorkingDirectory, uint Uid, uint Gid)
+    internal sealed record Unprivileged(string Setpriv, string Vse, string WorkingDirectory, uint Uid, uint Gid)
     {
         public string Home => Path.Combine(WorkingDirectory, "home");
 

@@ -14,7 +14,9 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// each here; bench/RESULTS.md). The same confinement as the runc instances (namespaces, overlay
 /// root in the instance's own mount namespace, pivot_root, masked paths, Docker's capabilities,
 /// no_new_privs, vse's seccomp filter, cgroups with runc's device rules), the same init and state directory layout;
-/// no host network, no checkpoint, root only.
+/// no host network, no checkpoint. As an ordinary user each instance also gets a user namespace
+/// in which the user alone is root (as the runc path's rootless config), no private network,
+/// and a cgroup only in a subtree delegated to the user (<see cref="Host.CgroupPlacer"/>).
 /// </summary>
 public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
 {
@@ -41,6 +43,9 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     private readonly LaunchCgroups _cgroups = new(Host.CgroupPlacer.ForThisProcess());
 
+    /// <summary>vse runs unprivileged: instances get a user namespace (<c>vse-launch --userns</c>).</summary>
+    private readonly bool _rootless = !Environment.IsPrivilegedProcess;
+
     public string Name => SandboxDriver.DriverName;
 
     public bool BootsKernel => false;
@@ -53,8 +58,11 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Suspend: _cgroups.CanFreeze,
         Checkpoint: false,
         Migrate: false,
-        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
-        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint",
+        // A private network's fabric is plugged into by the launcher from the host: root only.
+        NetworkModes: _rootless ? new HashSet<NetworkMode> { NetworkMode.None } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
+        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint"
+            + (_rootless ? "; run unprivileged, it has no private network" : "")
+            + (_cgroups.Placement.Path is null ? $"; its instances get no cgroup here: {_cgroups.Placement.Reason}" : ""),
         Cgroups: _cgroups.Placement);
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
@@ -276,12 +284,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             throw new ArgumentException($"the {RuntimeName} path cannot bind a path with ':' ({odd.Source} -> {odd.Target})");
         }
 
-        if (!Environment.IsPrivilegedProcess)
-        {
-            throw new DriverCapabilityMissingException($"{Name}:{RuntimeName}", "run unprivileged", "it needs root; use --runtime runc");
-        }
-
-        return LaunchShape.Of(spec, _cgroups.Roots, hold);
+        DriverAbilities.RequireNetworkMode(this, spec.Network);
+        return LaunchShape.Of(spec, _cgroups.Roots, hold, _rootless);
     }
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
@@ -297,7 +301,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     private InstanceHandle Prepare(InstanceSpec spec)
     {
         var handle = InstanceStateDirectory.Claim(Name, spec);
-        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: false);
+        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: _rootless);
         return handle;
     }
 

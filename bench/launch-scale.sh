@@ -13,7 +13,7 @@ set -euo pipefail
 NS=("${@:-16 64 256 1024}")
 NS=(${NS[*]})
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-LAUNCH=$HERE/native/vse-launch/vse-launch
+LAUNCH=${VSE_LAUNCH:-$HERE/native/vse-launch/vse-launch}
 W=/tmp/launch-bench
 IMAGE=$W/image
 RUNC_ROOT=/run/vse-launch-bench-runc
@@ -103,7 +103,9 @@ run_userns() {  # N -> "launch_s mem_kb teardown_s"
     local n=$1 user=${ROOTLESS_USER:-vse-rootless-test}
     id -u $user > /dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $user
     prep_state $n u
-    chown -R $user: $W/s
+    # The user's image, as a rootless vse builds it: root-owned directories show as nobody in the
+    # user namespace, and the bind targets could not be made in them.
+    chown -R $user: $W/s $IMAGE
     chmod 755 $W
     for ((i = 0; i < n; i++)); do printf 'u-%d\tnode%d\t%s\t%s\n' $i $i $IMAGE $W/s/u-$i; done > $W/userns.in
     local m0=$(mem_avail_kb) t0=$(now)

@@ -81,17 +81,25 @@ run_vse() {  # N -> "launch_s mem_kb teardown_s"
     local n=$1
     prep_state $n v
     for ((i = 0; i < n; i++)); do printf 'v-%d\tnode%d\t%s\t%s\n' $i $i $IMAGE $W/s/v-$i; done > $W/vse.in
+    launched $n vse-launch v $LAUNCH --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile "${CGARGS[@]}" \
+        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/vse.in
+}
+
+# N NAME PREFIX LAUNCHER-COMMAND... (stdin: the instance lines): runs the launcher, then
+# measures memory, kills every instance and removes its cgroups -> "launch_s mem_kb teardown_s"
+launched() {
+    local n=$1 name=$2 prefix=$3
+    shift 3
     local m0=$(mem_avail_kb) t0=$(now)
-    $LAUNCH --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile "${CGARGS[@]}" \
-        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/vse.in > $W/vse.out || true
+    "$@" > $W/vse.out || true
     local t1=$(now)
     cut -f2 $W/vse.out | grep -E '^[0-9]+$' > $W/vse.pids || true
     local ok=$(wc -l < $W/vse.pids)
-    [ "$ok" = "$n" ] || { log "vse-launch: only $ok/$n up"; grep error $W/vse.out | head -3 >&2; }
+    [ "$ok" = "$n" ] || { log "$name: only $ok/$n up"; grep error $W/vse.out | head -3 >&2; }
     sleep 1
     local m1=$(mem_avail_kb) t2=$(now)
     kill_wait $W/vse.pids
-    rmdir_cgroups v
+    rmdir_cgroups $prefix
     rm -rf $W/s
     local t3=$(now)
     rm -f $W/vse.pids
@@ -108,21 +116,9 @@ run_userns() {  # N -> "launch_s mem_kb teardown_s"
     chown -R $user: $W/s $IMAGE
     chmod 755 $W
     for ((i = 0; i < n; i++)); do printf 'u-%d\tnode%d\t%s\t%s\n' $i $i $IMAGE $W/s/u-$i; done > $W/userns.in
-    local m0=$(mem_avail_kb) t0=$(now)
-    setpriv --reuid=$(id -u $user) --regid=$(id -g $user) --clear-groups \
+    launched $n "vse-launch --userns" u setpriv --reuid=$(id -u $user) --regid=$(id -g $user) --clear-groups \
         $LAUNCH --userns --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile \
-        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/userns.in > $W/userns.out || true
-    local t1=$(now)
-    cut -f2 $W/userns.out | grep -E '^[0-9]+$' > $W/vse.pids || true
-    local ok=$(wc -l < $W/vse.pids)
-    [ "$ok" = "$n" ] || { log "vse-launch --userns: only $ok/$n up"; grep error $W/userns.out | head -3 >&2; }
-    sleep 1
-    local m1=$(mem_avail_kb) t2=$(now)
-    kill_wait $W/vse.pids
-    rm -rf $W/s
-    local t3=$(now)
-    rm -f $W/vse.pids
-    echo "$(echo "$t1 - $t0" | bc) $(( (m0 - m1) / n )) $(echo "$t3 - $t2" | bc)"
+        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/userns.in
 }
 
 # ---- (b) runc, bundles as vse writes them (OciSpecBuilder): overlay as the first mount, on "/"

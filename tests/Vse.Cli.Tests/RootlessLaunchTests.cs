@@ -11,29 +11,26 @@ public sealed class RootlessLaunchTests
     [SkippableFact]
     public async Task An_unprivileged_user_deploys_execs_in_and_cleans_up_launched_instances()
     {
-        Requirements.Root();
-        var setpriv = Requirements.Tool("setpriv");
-        var (uid, gid) = await RootlessTests.EnsureUserAsync();
         var root = Directory.CreateTempSubdirectory("vse-rootless-launch-").FullName;
         try
         {
-            var vse = RootlessTests.CopyOfVse(Path.Combine(root, "vse"));
-            var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
-            await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
-                vse: 1
-                name: apps/launched
-                os: {base: busybox}
-                files: [{write: /etc/motd, content: "inside\n"}]
-                resources: {memory: 64Mi}
-                """);
-            await File.WriteAllTextAsync(Path.Combine(work, "net.vse.yaml"), """
-                vse: 1
-                name: apps/launched-net
-                extends: ./app.vse.yaml
-                network: {mode: private}
-                """);
-            RootlessTests.Chown(work, uid, gid);
-            var user = new RootlessTests.Unprivileged(setpriv, vse, work, uid, gid);
+            var user = await RootlessTests.UserWithDescriptionsAsync(root, new Dictionary<string, string>
+            {
+                ["app.vse.yaml"] = """
+                    vse: 1
+                    name: apps/launched
+                    os: {base: busybox}
+                    files: [{write: /etc/motd, content: "inside\n"}]
+                    resources: {memory: 64Mi}
+                    """,
+                ["net.vse.yaml"] = """
+                    vse: 1
+                    name: apps/launched-net
+                    extends: ./app.vse.yaml
+                    network: {mode: private}
+                    """,
+            });
+            var uid = user.Uid;
 
             var deploy = await user.RunAsync("deploy", "app.vse.yaml", "--runtime", "vse-launch", "--instances", "4");
             Assert.True(deploy.ExitCode == 0, deploy.Stderr);

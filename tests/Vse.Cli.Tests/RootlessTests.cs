@@ -9,34 +9,30 @@ namespace Vse.Cli.Tests;
 /// </summary>
 public sealed class RootlessTests
 {
-    internal const string UserName = "vse-rootless-test";
+    private const string UserName = "vse-rootless-test";
 
     [SkippableFact]
     public async Task An_unprivileged_user_builds_runs_and_cleans_up_instances_that_are_not_root_on_the_host()
     {
-        Requirements.Root();
-        var setpriv = Requirements.Tool("setpriv");
-        var (uid, gid) = await EnsureUserAsync();
         var root = Directory.CreateTempSubdirectory("vse-rootless-").FullName;
         try
         {
-            // The test's own build directory may sit below a directory only root can enter.
-            var vse = CopyOfVse(Path.Combine(root, "vse"));
-            var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
-            await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
-                vse: 1
-                name: apps/rootless
-                os: {base: busybox}
-                files: [{write: /etc/motd, content: "inside\n"}]
-                """);
-            await File.WriteAllTextAsync(Path.Combine(work, "limited.vse.yaml"), """
-                vse: 1
-                name: apps/limited
-                extends: ./app.vse.yaml
-                resources: {memory: 64Mi}
-                """);
-            Chown(work, uid, gid);
-            var user = new Unprivileged(setpriv, vse, work, uid, gid);
+            var user = await UserWithDescriptionsAsync(root, new Dictionary<string, string>
+            {
+                ["app.vse.yaml"] = """
+                    vse: 1
+                    name: apps/rootless
+                    os: {base: busybox}
+                    files: [{write: /etc/motd, content: "inside\n"}]
+                    """,
+                ["limited.vse.yaml"] = """
+                    vse: 1
+                    name: apps/limited
+                    extends: ./app.vse.yaml
+                    resources: {memory: 64Mi}
+                    """,
+            });
+            var uid = user.Uid;
 
             var run = await user.RunAsync("run", "app.vse.yaml", "--", "sh", "-c", "id -u; cat /etc/motd; echo changed > /etc/motd");
             Assert.True(run.ExitCode == 0, run.Stderr);
@@ -77,7 +73,28 @@ public sealed class RootlessTests
         }
     }
 
-    internal static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
+    /// <summary>
+    /// The test user (made if missing), a copy of vse it can run, and a working directory of its
+    /// own holding <paramref name="descriptions"/> (file name to text), all below <paramref name="root"/>.
+    /// </summary>
+    internal static async Task<Unprivileged> UserWithDescriptionsAsync(string root, IReadOnlyDictionary<string, string> descriptions)
+    {
+        Requirements.Root();
+        var setpriv = Requirements.Tool("setpriv");
+        var (uid, gid) = await EnsureUserAsync();
+        // The test's own build directory may sit below a directory only root can enter.
+        var vse = CopyOfVse(Path.Combine(root, "vse"));
+        var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+        foreach (var (name, text) in descriptions)
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, name), text);
+        }
+
+        Chown(work, uid, gid);
+        return new Unprivileged(setpriv, vse, work, uid, gid);
+    }
+
+    private static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
     {
         if (await IdAsync("-u") is not { } uid)
         {
@@ -102,7 +119,7 @@ public sealed class RootlessTests
         return process.ExitCode == 0 ? uint.Parse(output.Trim(), CultureInfo.InvariantCulture) : null;
     }
 
-    internal static string CopyOfVse(string directory)
+    private static string CopyOfVse(string directory)
     {
         foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
         {
@@ -124,7 +141,7 @@ public sealed class RootlessTests
         return Path.Combine(directory, "vse");
     }
 
-    internal static void Chown(string path, uint uid, uint gid)
+    private static void Chown(string path, uint uid, uint gid)
     {
         using var process = Process.Start("chown", ["-R", $"{uid}:{gid}", path])!;
         process.WaitForExit();

@@ -785,9 +785,9 @@ static int cmd_exec(int argc, char **argv) {
     if (stat("/proc/self/ns/user", &mine) < 0 || stat(p, &theirs) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
     opt.userns = mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev;
     /* Our own groups: one the instance shares with us (no cgroup of its own, rootless) is not joined. */
-    char self[8192] = "";
+    char self[8192] = "\n", want[4100];  /* each line of ours between newlines: whole lines compare */
     FILE *own = fopen("/proc/self/cgroup", "re");
-    if (own) { size_t n = fread(self, 1, sizeof self - 1, own); self[n] = 0; fclose(own); }
+    if (own) { size_t n = fread(self + 1, 1, sizeof self - 2, own); self[n + 1] = 0; fclose(own); }
     /* The instance's cgroups first (accounting and limits apply to what we run), while the host's
      * /sys/fs/cgroup is still reachable. */
     snprintf(p, sizeof p, "/proc/%d/cgroup", pid);
@@ -795,7 +795,8 @@ static int cmd_exec(int argc, char **argv) {
     int devices = 0;
     if (!cg) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
     while (fgets(line, sizeof line, cg)) {
-        if (strstr(self, line)) continue;  /* already there */
+        snprintf(want, sizeof want, "\n%s", line);
+        if (strstr(self, want)) continue;  /* already there */
         char *ctrl = strchr(line, ':'), *path = ctrl ? strchr(ctrl + 1, ':') : NULL;
         if (!path) continue;
         *path++ = 0;

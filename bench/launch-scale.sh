@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Bulk launch, measured: N instances up with (a) vse-launch, (b) runc run -d (4 in parallel),
-# (c) unshare + chroot (a floor: no cgroups, no masks, no capability drop).
+# (c) unshare + chroot (a floor: no cgroups, no masks, no capability drop), and with MODES
+# containing "userns" (d) vse-launch --userns run by an ordinary user (ROOTLESS_USER, default
+# vse-rootless-test, made with useradd if missing): a user namespace per instance, no cgroup
+# (none is delegated to a user on a hybrid host).
 # Same instance for all: own overlay over one busybox image mounted inside the instance's mount
 # namespace, pid/uts/ipc/net/mount namespaces, init = /bin/sleep. Needs root.
 #   usage: bench/launch-scale.sh [N...]        (default: 16 64 256 1024)
@@ -10,7 +13,7 @@ set -euo pipefail
 NS=("${@:-16 64 256 1024}")
 NS=(${NS[*]})
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-LAUNCH=$HERE/native/vse-launch/vse-launch
+LAUNCH=${VSE_LAUNCH:-$HERE/native/vse-launch/vse-launch}
 W=/tmp/launch-bench
 IMAGE=$W/image
 RUNC_ROOT=/run/vse-launch-bench-runc
@@ -78,21 +81,44 @@ run_vse() {  # N -> "launch_s mem_kb teardown_s"
     local n=$1
     prep_state $n v
     for ((i = 0; i < n; i++)); do printf 'v-%d\tnode%d\t%s\t%s\n' $i $i $IMAGE $W/s/v-$i; done > $W/vse.in
+    launched $n vse-launch v $LAUNCH --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile "${CGARGS[@]}" \
+        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/vse.in
+}
+
+# N NAME PREFIX LAUNCHER-COMMAND... (stdin: the instance lines): runs the launcher, then
+# measures memory, kills every instance and removes its cgroups -> "launch_s mem_kb teardown_s"
+launched() {
+    local n=$1 name=$2 prefix=$3
+    shift 3
     local m0=$(mem_avail_kb) t0=$(now)
-    $LAUNCH --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile "${CGARGS[@]}" \
-        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/vse.in > $W/vse.out || true
+    "$@" > $W/vse.out || true
     local t1=$(now)
     cut -f2 $W/vse.out | grep -E '^[0-9]+$' > $W/vse.pids || true
     local ok=$(wc -l < $W/vse.pids)
-    [ "$ok" = "$n" ] || { log "vse-launch: only $ok/$n up"; grep error $W/vse.out | head -3 >&2; }
+    [ "$ok" = "$n" ] || { log "$name: only $ok/$n up"; grep error $W/vse.out | head -3 >&2; }
     sleep 1
     local m1=$(mem_avail_kb) t2=$(now)
     kill_wait $W/vse.pids
-    rmdir_cgroups v
+    rmdir_cgroups $prefix
     rm -rf $W/s
     local t3=$(now)
     rm -f $W/vse.pids
     echo "$(echo "$t1 - $t0" | bc) $(( (m0 - m1) / n )) $(echo "$t3 - $t2" | bc)"
+}
+
+# ---- (d) vse-launch --userns as an ordinary user (setpriv), the same instances without cgroups
+run_userns() {  # N -> "launch_s mem_kb teardown_s"
+    local n=$1 user=${ROOTLESS_USER:-vse-rootless-test}
+    id -u $user > /dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $user
+    prep_state $n u
+    # The user's image, as a rootless vse builds it: root-owned directories show as nobody in the
+    # user namespace, and the bind targets could not be made in them.
+    chown -R $user: $W/s $IMAGE
+    chmod 755 $W
+    for ((i = 0; i < n; i++)); do printf 'u-%d\tnode%d\t%s\t%s\n' $i $i $IMAGE $W/s/u-$i; done > $W/userns.in
+    launched $n "vse-launch --userns" u setpriv --reuid=$(id -u $user) --regid=$(id -g $user) --clear-groups \
+        $LAUNCH --userns --bind $W/hosts:/etc/hosts --bind $W/hostfile:/etc/vse/hostfile \
+        --env PATH=/bin --env HOME=/root -- /bin/sleep 100000 < $W/userns.in
 }
 
 # ---- (b) runc, bundles as vse writes them (OciSpecBuilder): overlay as the first mount, on "/"
@@ -178,7 +204,9 @@ mounts0=$(findmnt -n | wc -l)
 log "host mount table: $mounts0 entries; N = ${NS[*]}"
 MODES=${MODES:-vse runc floor}
 rows=()
+urows=()
 for n in "${NS[@]}"; do
+    if [[ " $MODES " == *" userns "* ]]; then read -r ua um ut < <(run_userns $n); log "N=$n vse-launch --userns: up ${ua}s, ${um} kB/inst, teardown ${ut}s"; urows+=("$n $ua $um $ut"); fi
     va=nan vm=nan vt=nan ra=nan rm_=nan rt=nan fa=nan fm=nan ft=nan
     if [[ " $MODES " == *" vse "* ]]; then read -r va vm vt < <(run_vse $n); log "N=$n vse-launch: up ${va}s, ${vm} kB/inst, teardown ${vt}s"; fi
     if [[ " $MODES " == *" runc "* ]]; then read -r ra rm_ rt < <(run_runc $n); log "N=$n runc:       up ${ra}s, ${rm_} kB/inst, teardown ${rt}s"; fi
@@ -196,3 +224,12 @@ for r in "${rows[@]}"; do
     printf '| %s | %.2f | %.2f | %.2f | %.1fx | %.2fx | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n' \
         $1 $2 $3 $4 $(ratio $3 $2) $(ratio $4 $2) $(mb $5) $(mb $6) $(mb $7) $8 $9 ${10}
 done
+if [ ${#urows[@]} -gt 0 ]; then
+    echo
+    echo "| N | vse-launch --userns, ordinary user, up (s) | MB/inst | teardown (s) |"
+    echo "|---|---|---|---|"
+    for r in "${urows[@]}"; do
+        set -- $r
+        printf '| %s | %.2f | %.2f | %.2f |\n' $1 $2 $(mb $3) $4
+    done
+fi

@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *             start ID                             (--hold) release a held instance
@@ -54,11 +54,16 @@
 extern char **environ;
 
 /* Docker's default set, as OciSpecBuilder.DefaultCapabilities. */
-static const uint64_t KEEP_CAPS =
+static uint64_t keep_caps =
     1ULL << CAP_AUDIT_WRITE | 1ULL << CAP_CHOWN | 1ULL << CAP_DAC_OVERRIDE | 1ULL << CAP_FOWNER |
     1ULL << CAP_FSETID | 1ULL << CAP_KILL | 1ULL << CAP_MKNOD | 1ULL << CAP_NET_BIND_SERVICE |
     1ULL << CAP_NET_RAW | 1ULL << CAP_SETFCAP | 1ULL << CAP_SETGID | 1ULL << CAP_SETPCAP |
     1ULL << CAP_SETUID | 1ULL << CAP_SYS_CHROOT;
+
+/* CAP_MKNOD is safe only under a devices cgroup (v1) that allows no disk: without one (cgroup v2,
+ * where runc loads a BPF device filter this launcher does not have, or no cgroup at all) an
+ * instance's root could make a host disk's node in /dev and open it. Dropped then. */
+static void without_device_cgroup(void) { keep_caps &= ~(1ULL << CAP_MKNOD); }
 
 static const char *const MASKED[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -90,6 +95,7 @@ static struct {
     int nbind, ncg, nenv, hold;
     int *bind_rw;
     struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
+    int userns;  /* --userns: each instance gets its own user namespace, the launcher's user root in it (rootless) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
     struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
@@ -116,7 +122,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -196,16 +202,18 @@ static int mkdir_p(const char *path, mode_t mode) {
 /* Bounding set, capabilities, no_new_privs, rlimits: what runc's init does last. Inheritable
  * stays empty like runc's (OciCapabilities has no Inheritable; CVE-2022-24769). */
 static void drop_privileges(void) {
-    TRY(setgroups(0, NULL), "setgroups");
+    /* In a user namespace of an unprivileged launcher setgroups is denied (a single-id map needs
+     * that), and the only group there is the user's own. */
+    if (!opt.userns) TRY(setgroups(0, NULL), "setgroups");
     for (int c = 0; c <= 63; c++)
-        if (!(KEEP_CAPS & 1ULL << c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+        if (!(keep_caps & 1ULL << c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
             if (errno == EINVAL) break;  /* past the kernel's last capability */
             die("capbset_drop");
         }
     TRY(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient");
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct d[2] = {{(uint32_t)KEEP_CAPS, (uint32_t)KEEP_CAPS, 0},
-                                          {(uint32_t)(KEEP_CAPS >> 32), (uint32_t)(KEEP_CAPS >> 32), 0}};
+    struct __user_cap_data_struct d[2] = {{(uint32_t)keep_caps, (uint32_t)keep_caps, 0},
+                                          {(uint32_t)(keep_caps >> 32), (uint32_t)(keep_caps >> 32), 0}};
     TRY(syscall(SYS_capset, &h, d), "capset");
     TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
     struct rlimit rl = {1024, 1024};
@@ -352,6 +360,24 @@ static void close_except(int *keep, int n) {
     close_range(from, ~0U, 0);
 }
 
+/* A new proc or sysfs, made now but attached later (move_mount after pivot_root, where targets
+ * resolve inside the root). Made while the host's /proc and /sys are still in our mount namespace:
+ * in a user namespace the kernel gives a new one only where a fully visible one is (mount_too_revealing). */
+static int new_fs(const char *type, unsigned attrs) {
+    int fs = fsopen(type, FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) { close(fs); return -1; }
+    int m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+    close(fs);
+    return m;
+}
+
+static void attach(int tree, const char *dst) {
+    if (mkdir_p(dst, 0755) < 0) die(dst);
+    TRY(move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH), dst);
+    close(tree);
+}
+
 static __attribute__((noreturn)) void child(const char *host, const char *lower, const char *state, int go,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
@@ -403,8 +429,20 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         }
         TRY(mount_setattr(trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof ma), "bind attributes");
     }
+    int proc = new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV);
+    TRY(proc, "new proc");
+    int sys = new_fs("sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV);
+    TRY(sys, "new sysfs");
+    /* No mknod in a user namespace: the host's nodes, bound (after pivot_root, onto empty files). */
+    int nodes[N(DEVICES)];
+    for (size_t i = 0; i < N(DEVICES); i++) {
+        snprintf(path, sizeof path, "/dev/%s", DEVICES[i].name);
+        nodes[i] = opt.userns ? open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC) : -1;
+        if (opt.userns) TRY(nodes[i], path);
+    }
     snprintf(path, sizeof path, "%s/rootfs", state);
-    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, state, state);
+    /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. */
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, state, state, opt.userns ? ",userxattr" : "");
     TRY(mount("overlay", path, "overlay", 0, opts), "mount overlay");
     TRY(chdir(path), "chdir rootfs");
     /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path
@@ -415,19 +453,25 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     TRY(chdir("/"), "chdir /");
 
     umask(0);
-    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+    attach(proc, "/proc");
     mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
     for (size_t i = 0; i < N(DEVICES); i++) {
         snprintf(path, sizeof path, "/dev/%s", DEVICES[i].name);
-        TRY(mknod(path, S_IFCHR | 0666, makedev(DEVICES[i].major, DEVICES[i].minor)), path);
+        if (!opt.userns) { TRY(mknod(path, S_IFCHR | 0666, makedev(DEVICES[i].major, DEVICES[i].minor)), path); continue; }
+        int f = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        TRY(f, path);
+        close(f);
+        TRY(move_mount(nodes[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH), path);
+        close(nodes[i]);
     }
-    mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+    /* gid 5 (tty) does not exist in a single-id user namespace. */
+    mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opt.userns ? "newinstance,ptmxmode=0666,mode=0620" : "newinstance,ptmxmode=0666,mode=0620,gid=5");
     mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k");
     mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
     static const char *const links[][2] = {{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
         {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"}, {"pts/ptmx", "/dev/ptmx"}};
     for (size_t i = 0; i < N(links); i++) TRY(symlink(links[i][0], links[i][1]), links[i][1]);
-    mnt("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+    attach(sys, "/sys");
     umask(022);
     for (int i = 0; i < opt.nbind; i++) {
         struct stat st;
@@ -493,6 +537,25 @@ static int write_file(const char *path, const char *s) {
 static void remove_cgroups(const char *id) {
     char p[4096];
     for (int i = 0; i < opt.ncg; i++) { snprintf(p, sizeof p, "%s/%s", opt.cgroots[i], id); rmdir(p); }
+}
+
+/* --userns: the launcher's user (and group) is root in the instance's new user namespace, and no
+ * one else is mapped: an unprivileged process may write exactly this map for its child (after
+ * denying setgroups), no setuid helper needed. Written before the child does anything. */
+static int map_ids(pid_t pid, char *err, size_t errlen) {
+    char p[64], v[64];
+    snprintf(p, sizeof p, "/proc/%d/setgroups", pid);
+    if (write_file(p, "deny") < 0) goto fail;
+    snprintf(p, sizeof p, "/proc/%d/uid_map", pid);
+    snprintf(v, sizeof v, "0 %u 1\n", (unsigned)geteuid());
+    if (write_file(p, v) < 0) goto fail;
+    snprintf(p, sizeof p, "/proc/%d/gid_map", pid);
+    snprintf(v, sizeof v, "0 %u 1\n", (unsigned)getegid());
+    if (write_file(p, v) < 0) goto fail;
+    return 0;
+fail:
+    snprintf(err, errlen, "%s: %s", p, strerror(errno));
+    return -1;
 }
 
 /* mkdir DIR/ID in every hierarchy, devices rules as runc's, then the pid. */
@@ -578,8 +641,10 @@ static void launch(int ep, char *line) {
         goto bad;
     }
     /* fork-like clone: no stack of our own, the child runs on a COW copy of ours. */
-    pid_t pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD,
-                        NULL, NULL, NULL, 0);
+    /* With CLONE_NEWUSER the other namespaces are made owned by the new user namespace, where
+     * the instance is root: it may mount proc, sysfs, overlay (userxattr) and set its hostname. */
+    pid_t pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD
+                        | (opt.userns ? CLONE_NEWUSER : 0), NULL, NULL, NULL, 0);
     if (pid == 0) { rep_fd = rep[1]; child(f[1], f[2], f[3], go[0], want == 7 ? &net : NULL); }
     close(go[0]);
     close(rep[1]);
@@ -598,7 +663,7 @@ static void launch(int ep, char *line) {
     pending++;
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = ninst++};
     epoll_ctl(ep, EPOLL_CTL_ADD, in->rep, &ev);
-    if (place(pid, in->id, err, sizeof err) < 0 || write(in->go, "g", 1) != 1) { finish(in, 1, err); return; }
+    if ((opt.userns && map_ids(pid, err, sizeof err) < 0) || place(pid, in->id, err, sizeof err) < 0 || write(in->go, "g", 1) != 1) { finish(in, 1, err); return; }
     if (!opt.hold) { close(in->go); in->go = -1; }
     return;
 bad:
@@ -713,20 +778,34 @@ static int cmd_exec(int argc, char **argv) {
     }
     if (pid <= 0 || i + 1 >= argc) usage();
     if (!opt.env) opt.env = no_env;
+    /* An instance of an unprivileged launcher (--userns) has its own user namespace: joined first,
+     * it gives the capabilities the other setns calls need there. */
+    struct stat mine, theirs;
+    snprintf(p, sizeof p, "/proc/%d/ns/user", pid);
+    if (stat("/proc/self/ns/user", &mine) < 0 || stat(p, &theirs) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
+    opt.userns = mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev;
+    /* Our own groups: one the instance shares with us (no cgroup of its own, rootless) is not joined. */
+    char self[8192] = "\n", want[4100];  /* each line of ours between newlines: whole lines compare */
+    FILE *own = fopen("/proc/self/cgroup", "re");
+    if (own) { size_t n = fread(self + 1, 1, sizeof self - 2, own); self[n + 1] = 0; fclose(own); }
     /* The instance's cgroups first (accounting and limits apply to what we run), while the host's
      * /sys/fs/cgroup is still reachable. */
     snprintf(p, sizeof p, "/proc/%d/cgroup", pid);
     FILE *cg = fopen(p, "re");
+    int devices = 0;
     if (!cg) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
     while (fgets(line, sizeof line, cg)) {
+        snprintf(want, sizeof want, "\n%s", line);
+        if (strstr(self, want)) continue;  /* already there */
         char *ctrl = strchr(line, ':'), *path = ctrl ? strchr(ctrl + 1, ':') : NULL;
         if (!path) continue;
         *path++ = 0;
         path[strcspn(path, "\n")] = 0;
         ctrl++;
-        if (!*ctrl) ctrl = "unified";
-        else if (!strncmp(ctrl, "name=", 5)) ctrl += 5;
-        snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", ctrl, path);
+        if (strstr(ctrl, "devices")) devices = 1;
+        /* The v2 line (0::PATH): the unified hierarchy, at /sys/fs/cgroup itself on a v2-only host. */
+        if (!*ctrl) snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "" : "unified", path);
+        else snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/cgroup.procs", strncmp(ctrl, "name=", 5) ? ctrl : ctrl + 5, path);
         snprintf(line, sizeof line, "%d", getpid());
         if (write_file(p, line) < 0 && errno != ENOENT) {
             fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno));
@@ -734,7 +813,8 @@ static int cmd_exec(int argc, char **argv) {
         }
     }
     fclose(cg);
-    static const char *const ns[] = {"ipc", "uts", "net", "pid", "cgroup", "mnt"};
+    if (!devices) without_device_cgroup();  /* the same capabilities as the instance's init */
+    static const char *const ns[] = {"user", "ipc", "uts", "net", "pid", "cgroup", "mnt"};
     int fds[N(ns)], root;
     for (size_t n = 0; n < N(ns); n++) {
         snprintf(p, sizeof p, "/proc/%d/ns/%s", pid, ns[n]);
@@ -742,7 +822,7 @@ static int cmd_exec(int argc, char **argv) {
     }
     snprintf(p, sizeof p, "/proc/%d/root", pid);
     if ((root = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
-    for (size_t n = 0; n < N(ns); n++)
+    for (size_t n = opt.userns ? 0 : 1; n < N(ns); n++)
         if (setns(fds[n], 0) < 0) { fprintf(stderr, "vse-launch exec: setns %s: %s\n", ns[n], strerror(errno)); return 125; }
     if (fchdir(root) < 0 || chroot(".") < 0 || chdir(cwd) < 0) { fprintf(stderr, "vse-launch exec: root/cwd %s: %s\n", cwd, strerror(errno)); return 125; }
     exec_child = fork();  /* setns(pid) applies to children only */
@@ -835,9 +915,13 @@ static int pin_binds(void) {
 int main(int argc, char **argv) {
     if (argc == 1 && !strcmp(argv[0], "vse-init")) return cmd_init();
     if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
+    /* A static program that runs anywhere and does nothing: vse's OCI runtime probe runs it as a
+     * container's process, so probing needs nothing the site did not install. */
+    if (argc == 2 && !strcmp(argv[1], "probe")) return 0;
     int i;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
+        if (!strcmp(argv[i], "--userns")) { opt.userns = 1; continue; }
         if (!strcmp(argv[i], "--init") && opt.init < 0) {
             if ((opt.init = init_image()) < 0) { fprintf(stderr, "vse-launch: init image: %s\n", strerror(errno)); return 2; }
             continue;
@@ -869,6 +953,18 @@ int main(int argc, char **argv) {
         } else usage();
     }
     if (pin_binds() < 0) return 2;
+    if (opt.userns && opt.fabric >= 0) {
+        /* The fabric's bridges live in a namespace only root can plug into. */
+        fputs("vse-launch: --userns cannot be used with --fabric\n", stderr);
+        return 2;
+    }
+    int devices = 0;
+    for (int c = 0; c < opt.ncg; c++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/devices.deny", opt.cgroots[c]);
+        if (access(p, F_OK) == 0) devices = 1;
+    }
+    if (!devices) without_device_cgroup();
     /* Either the built-in init or ARGV, never both. */
     if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
     opt.argv = opt.init >= 0 ? NULL : argv + i + 1;

@@ -63,6 +63,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 template = template with { Mounts = [.. template.Mounts, .. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })] };
             }
 
+            WarnUnappliedLimits(driver, template, plan.Instances, progress);
             var specs = deployment.Instances.Select(instance => template with
             {
                 Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
@@ -83,6 +84,15 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         {
             await CleanupAsync(deployment.Id, CancellationToken.None);
             throw;
+        }
+    }
+
+    /// <summary>Says once per deploy which of the instances' limits this host cannot apply; they start without them.</summary>
+    private static void WarnUnappliedLimits(IDriver driver, InstanceSpec template, int total, IProgress<DeployProgress>? progress)
+    {
+        foreach (var warning in DriverAbilities.UnappliedLimits(driver, template))
+        {
+            progress?.Report(new DeployProgress(0, 0, total, Warning: warning));
         }
     }
 
@@ -205,6 +215,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         try
         {
             await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
+            WarnUnappliedLimits(driver, spec, 1, progress);
             return await DriverAbilities.RunsOnce(driver).RunOnceAsync(spec, request, cancellationToken);
         }
         finally

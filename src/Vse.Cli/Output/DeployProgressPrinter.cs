@@ -16,6 +16,16 @@ internal sealed class DeployProgressPrinter(TextWriter error, bool interactive) 
 
     public void Report(DeployProgress value)
     {
+        if (value.Warning is { } warning)
+        {
+            lock (_lock)
+            {
+                error.WriteLine($"vse: warning: {warning}");
+            }
+
+            return;
+        }
+
         if (value.Step is { } step)
         {
             // Said once, whether or not stderr is a terminal: it explains a pause.

@@ -14,6 +14,7 @@ internal static class DoctorPrinter
         [
             ["sandbox", (report.SandboxDriverAvailable ? "available: " : "unavailable: ") + report.SandboxDriverReason],
             ["cgroups", Cgroups(report.Cgroups)],
+            ["limits", Limits(report.CgroupPlacement)],
             ["userns", (report.UserNamespaces.Available ? "yes: " : "no: ") + report.UserNamespaces.Reason],
             ["rootless", rootlessBuild],
             ["vm", (report.Vm.DriverAvailable ? "available: " : "unavailable: ") + report.Vm.DriverReason],
@@ -39,6 +40,21 @@ internal static class DoctorPrinter
         (_, { Namespace: { } ns }) => $"yes: builds map image ids 1-{BuildNamespace.MappedIds} to subordinate uids from {ns.Uids.Start} and gids from {ns.Gids.Start} (newuidmap, newgidmap)",
         _ => "no: builds cannot enter the build namespace: " + probe.Problem,
     };
+
+    /// <summary>Where instances' cgroups go and which limits they get: "v2 /sys/fs/cgroup/vse: cpu,io,memory,pids".</summary>
+    private static string Limits(CgroupPlacement placement)
+    {
+        if (placement.Path is null)
+        {
+            return "none: " + placement.Reason;
+        }
+
+        var where = placement.V2Directory is { } directory
+            ? (placement.Delegated ? "v2, delegated: " : "v2: ") + directory
+            : "v1: /sys/fs/cgroup/CONTROLLER" + placement.Path;
+        var limits = placement.Controllers.Count > 0 ? string.Join(",", placement.Controllers) : "no controllers";
+        return $"{where}/ID with {limits}" + (placement.Reason is { } reason ? $" ({reason})" : "");
+    }
 
     private static string Cgroups(CgroupReport cgroups)
     {

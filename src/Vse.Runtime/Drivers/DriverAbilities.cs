@@ -1,3 +1,5 @@
+using Vse.Runtime.Host;
+
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
@@ -30,5 +32,34 @@ public static class DriverAbilities
         {
             throw new DriverCapabilityMissingException(driver.Name, $"give an instance network mode '{NetworkModes.Name(mode)}'");
         }
+    }
+
+    /// <summary>
+    /// The limits <paramref name="spec"/> asks for that the driver cannot apply on this host, one
+    /// line each saying why: the caller says them once (a warning) and the instances still start,
+    /// without those limits.
+    /// </summary>
+    public static IReadOnlyList<string> UnappliedLimits(IDriver driver, InstanceSpec spec) => UnappliedLimits(driver.Capabilities.Cgroups, spec);
+
+    /// <summary><see cref="UnappliedLimits(IDriver, InstanceSpec)"/> for instances placed as <paramref name="cgroups"/> says (null: limits need no cgroup).</summary>
+    public static IReadOnlyList<string> UnappliedLimits(CgroupPlacement? cgroups, InstanceSpec spec)
+    {
+        if (cgroups is null)
+        {
+            return [];
+        }
+
+        var unapplied = new List<string>();
+        if (spec.Cpus is not null && cgroups.WhyNot("cpu") is { } noCpu)
+        {
+            unapplied.Add($"resources.cpus is not applied: {noCpu}");
+        }
+
+        if (spec.MemoryBytes is not null && cgroups.WhyNot("memory") is { } noMemory)
+        {
+            unapplied.Add($"resources.memory is not applied: {noMemory}");
+        }
+
+        return unapplied;
     }
 }

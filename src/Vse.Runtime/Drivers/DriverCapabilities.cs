@@ -1,3 +1,5 @@
+using Vse.Runtime.Host;
+
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
@@ -7,10 +9,12 @@ namespace Vse.Runtime.Drivers;
 /// supports them.
 /// </summary>
 /// <param name="Limitation">Why this host takes abilities away from the driver (e.g. rootless: no cgroup), or null.</param>
+/// <param name="Cgroups">Where the driver's instances' cgroups go and which limits they can enforce; null for a driver whose limits need no cgroup (a VM's are QEMU's).</param>
 public sealed record DriverCapabilities(
     bool Exec,
     bool Suspend,
     bool Checkpoint,
     bool Migrate,
     IReadOnlySet<NetworkMode> NetworkModes,
-    string? Limitation = null);
+    string? Limitation = null,
+    CgroupPlacement? Cgroups = null);

@@ -122,8 +122,8 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
         ArgumentNullException.ThrowIfNull(handle);
         return recorded.Driver == Vm
             ? !VmDriver.IsRunning(handle.StateDirectory)
-            // Unprivileged instances have no cgroup to tell their init from a process that got its PID since.
-            : HostProcess.HasEnded(pid, Environment.IsPrivilegedProcess ? InstanceProcess.Cgroup(handle.Id) : null);
+            // Instances without a cgroup (unprivileged, not delegated) have none to tell their init from a process that got its PID since.
+            : HostProcess.HasEnded(pid, CgroupPlacer.LocateForThisProcess().InstanceCgroup(handle.Id));
     }
 
     private LaunchedSandboxDriver LaunchedDriver()

@@ -21,7 +21,9 @@ public sealed class HostInspector(OciRuntimeProbeCache? probeCache)
         var criu = Criu.InspectAsync(cancellationToken);
         var tools = Tools.InspectAsync(cancellationToken);
         await Task.WhenAll(runtimes, cgroups, userNamespaces, vm, criu, tools);
-        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, await userNamespaces, await vm, await criu, await tools);
+        // Where this user's instances' cgroups would go, changing nothing (doctor only looks).
+        var placement = CgroupPlacer.LocateForThisProcess();
+        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, placement, await userNamespaces, await vm, await criu, await tools);
     }
 
     private async Task<OciRuntimeReport> InspectRuntimeAsync(string name, CancellationToken cancellationToken)

@@ -2,13 +2,14 @@ namespace Vse.Runtime.Host;
 
 /// <summary>
 /// What this host offers vse (<c>vse doctor</c>): OCI runtimes that really work, the cgroup
-/// layout, user namespaces, KVM or TCG, CRIU, and the external tools.
+/// layout and where instances' cgroups go (which limits apply), user namespaces, KVM or TCG, CRIU, and the external tools.
 /// </summary>
 public sealed record HostReport(
     string KernelRelease,
     uint EffectiveUid,
     IReadOnlyList<OciRuntimeReport> Runtimes,
     CgroupReport Cgroups,
+    CgroupPlacement CgroupPlacement,
     UserNamespaceReport UserNamespaces,
     VmReport Vm,
     CriuReport Criu,

@@ -6,7 +6,9 @@ namespace Vse.Runtime.Oci;
 /// <summary>
 /// Finds the OCI runtimes installed (crun, runc) and really runs a container with each: being
 /// installed is not enough (crun 1.8 refuses hybrid cgroup hosts, rootless setups fail in ways
-/// only a run shows). The probe bundle is a static busybox running <c>/bin/true</c>.
+/// only a run shows). The probe bundle holds one static program vse ships, the bulk launcher
+/// (<c>vse-launch probe</c> exits 0), so probing needs nothing the site did not install; without
+/// it (a vse built without native/), a static busybox running <c>true</c>.
 /// </summary>
 public static class OciRuntimeProbe
 {
@@ -76,9 +78,9 @@ public static class OciRuntimeProbe
             return new OciRuntimeProbeResult(name, null, false, $"not installed (Debian package {name})");
         }
 
-        if (!File.Exists(BusyboxBinary))
+        if (ProbeProgram() is not { } program)
         {
-            return new OciRuntimeProbeResult(name, path, false, $"cannot probe: {BusyboxBinary} is missing (Debian package busybox-static)") { Conclusive = false };
+            return new OciRuntimeProbeResult(name, path, false, $"cannot probe: neither vse-launch (built with vse) nor {BusyboxBinary} (Debian package busybox-static) is here") { Conclusive = false };
         }
 
         var scratch = Directory.CreateTempSubdirectory("vse-probe-").FullName;
@@ -86,7 +88,7 @@ public static class OciRuntimeProbe
         var stateRoot = Path.Combine(scratch, "state");
         try
         {
-            await CreateBundleAsync(scratch, id, cancellationToken);
+            await CreateBundleAsync(scratch, id, program, cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ProbeTimeout);
             var result = await ExternalTool.RunUncheckedAsync(path, ["--root", stateRoot, "run", "--bundle", scratch, id], timeout.Token);
@@ -106,14 +108,20 @@ public static class OciRuntimeProbe
         }
     }
 
-    private static async Task CreateBundleAsync(string bundle, string id, CancellationToken cancellationToken)
+    /// <summary>A static program and the arguments that make it exit 0 at once: vse's own launcher first, else busybox.</summary>
+    private static (string Binary, IReadOnlyList<string> Args)? ProbeProgram() =>
+        Host.BundledTool.Launcher() is { } launcher ? (launcher, ["probe"])
+        : File.Exists(BusyboxBinary) ? (BusyboxBinary, ["true"])
+        : null;
+
+    private static async Task CreateBundleAsync(string bundle, string id, (string Binary, IReadOnlyList<string> Args) program, CancellationToken cancellationToken)
     {
         var bin = Directory.CreateDirectory(Path.Combine(bundle, "rootfs", "bin")).FullName;
-        File.Copy(BusyboxBinary, Path.Combine(bin, "busybox"));
-        File.CreateSymbolicLink(Path.Combine(bin, "sh"), "busybox");
-        File.CreateSymbolicLink(Path.Combine(bin, "true"), "busybox");
+        // Under its own name: busybox picks its applet from argv[1] only when called busybox.
+        var name = Path.GetFileName(program.Binary);
+        File.Copy(program.Binary, Path.Combine(bin, name));
         var spec = new InstanceSpec(id, "vse-probe", Path.Combine(bundle, "rootfs"), bundle,
             new Dictionary<string, string> { ["PATH"] = "/bin" }, [], null, null, NetworkMode.None, []);
-        await OciSpecBuilder.WriteAsync(OciSpecBuilder.Build(spec, "rootfs", ["/bin/true"], cgroupsPath: null, rootless: RootlessIdentity.OfThisProcess()), bundle, cancellationToken);
+        await OciSpecBuilder.WriteAsync(OciSpecBuilder.Build(spec, "rootfs", ["/bin/" + name, .. program.Args], cgroups: null, rootless: RootlessIdentity.OfThisProcess()), bundle, cancellationToken);
     }
 }

@@ -45,7 +45,7 @@ public sealed record OciIdMapping(
 
 public sealed record OciNamespace(string Type);
 
-public sealed record OciResources(IReadOnlyList<OciDeviceRule> Devices, OciCpu? Cpu = null, OciMemory? Memory = null);
+public sealed record OciResources(IReadOnlyList<OciDeviceRule>? Devices, OciCpu? Cpu = null, OciMemory? Memory = null);
 
 public sealed record OciDeviceRule(bool Allow, string Access);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Oci;
 
@@ -39,19 +40,24 @@ public static class OciSpecBuilder
 
     /// <param name="rootfsPath">The directory the runtime pivots into (absolute, or relative to the bundle).</param>
     /// <param name="args">The instance's first process.</param>
-    /// <param name="cgroupsPath">Where the runtime puts the instance's cgroup; null lets it choose.</param>
+    /// <param name="cgroups">
+    /// Where instances' cgroups go (<see cref="CgroupPlacer"/>): the instance's <c>cgroupsPath</c>, and which
+    /// of its limits the runtime is asked to apply (those whose controller the placement has; the
+    /// CLI has said once which are not applied). Null, or a placement without cgroups: no
+    /// <c>cgroupsPath</c> (the runtime chooses as root; nothing as an ordinary user).
+    /// </param>
     /// <param name="rootMount">
     /// A mount the runtime makes over <paramref name="rootfsPath"/> before any other (the instance's
     /// overlay): made inside the instance's own mount namespace, it never enters the host's mount
     /// table and disappears with the instance.
     /// </param>
     /// <param name="rootless">
-    /// For an unprivileged caller: a user namespace mapping that user to root, no cgroup (an
-    /// unprivileged user has none to write to), and the host's <c>/sys</c> bound read-only, as
-    /// <c>runc spec --rootless</c> does.
+    /// For an unprivileged caller: a user namespace mapping that user to root, a cgroup only in a
+    /// subtree delegated to the user (<paramref name="cgroups"/>), no device rules, and the host's
+    /// <c>/sys</c> bound read-only, as <c>runc spec --rootless</c> does.
     /// </param>
     public static OciSpec Build(
-        InstanceSpec spec, string rootfsPath, IReadOnlyList<string> args, string? cgroupsPath,
+        InstanceSpec spec, string rootfsPath, IReadOnlyList<string> args, CgroupPlacement? cgroups,
         OciMount? rootMount = null, RootlessIdentity? rootless = null)
     {
         var namespaces = new List<OciNamespace> { new("pid"), new("ipc"), new("uts"), new("mount") };
@@ -74,15 +80,13 @@ public static class OciSpecBuilder
             Capabilities: new OciCapabilities(DefaultCapabilities, DefaultCapabilities, DefaultCapabilities),
             Rlimits: [new OciRlimit("RLIMIT_NOFILE", 1024, 1024)],
             NoNewPrivileges: true);
-        if (rootless is not null && (spec.Cpus is not null || spec.MemoryBytes is not null))
-        {
-            throw new RootlessLimitsException();
-        }
-
-        var resources = rootless is not null ? null : new OciResources(
-            Devices: [new OciDeviceRule(false, "rwm")],
-            Cpu: spec.Cpus is { } cpus ? new OciCpu(cpus * (long)CpuPeriodMicroseconds, CpuPeriodMicroseconds) : null,
-            Memory: spec.MemoryBytes is { } bytes ? new OciMemory(bytes) : null);
+        var cgroupsPath = cgroups?.InstanceCgroup(spec.Id);
+        // An unprivileged user's runtime writes limits only into a cgroup delegated to it, and
+        // never device rules (a device filter needs privileges).
+        var resources = rootless is not null && cgroupsPath is null ? null : new OciResources(
+            Devices: rootless is null ? [new OciDeviceRule(false, "rwm")] : null,
+            Cpu: spec.Cpus is { } cpus && cgroups?.Has("cpu") == true ? new OciCpu(cpus * (long)CpuPeriodMicroseconds, CpuPeriodMicroseconds) : null,
+            Memory: spec.MemoryBytes is { } bytes && cgroups?.Has("memory") == true ? new OciMemory(bytes) : null);
         IReadOnlyList<OciMount> mounts = [.. rootMount is null ? [] : new[] { rootMount }, .. DefaultMounts(rootless is not null), .. spec.Mounts.Select(Bind)];
         return new OciSpec(
             OciVersion,
@@ -92,7 +96,7 @@ public static class OciSpecBuilder
             mounts,
             new OciLinux(
                 namespaces,
-                rootless is null ? cgroupsPath : null,
+                cgroupsPath,
                 resources,
                 MaskedPaths,
                 ReadonlyPaths,

@@ -9,7 +9,7 @@ public static class HostProcess
     /// zombie runs nothing.
     /// </summary>
     /// <param name="cgroup">
-    /// The instance's cgroup (<c>/vse/ID</c>), when it has one: a process that is not in it is
+    /// The instance's cgroup (<c>/vse/ID</c>, <see cref="Host.CgroupPlacement.InstanceCgroup"/>), when it has one: a process that is not in it is
     /// not the instance's init any more but another process that got its PID (pid_max is 32,768
     /// here, so PIDs come round quickly), and counts as ended. Never signal a PID without it.
     /// </param>

@@ -5,7 +5,7 @@ namespace Vse.Runtime.Sandbox;
 /// <summary>
 /// A sandbox instance's init as the host sees it, the same on both ways of starting one: its
 /// PID, kept in <c>STATE/init.pid</c> (the OCI runtime's <c>--pid-file</c>, or vse for launched
-/// instances), and its cgroup, <c>/vse/ID</c> in every hierarchy.
+/// instances); its cgroup is where <see cref="Host.CgroupPlacer"/> puts it.
 /// </summary>
 public static class InstanceProcess
 {
@@ -17,7 +17,4 @@ public static class InstanceProcess
         var file = PidFile(handle);
         return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) && pid > 0 ? pid : null;
     }
-
-    /// <summary>The instance's cgroup as the runtime's config and <c>/proc/PID/cgroup</c> name it.</summary>
-    public static string Cgroup(string id) => "/vse/" + id;
 }

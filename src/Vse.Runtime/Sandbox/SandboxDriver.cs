@@ -3,6 +3,7 @@ using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Processes;
 
@@ -48,8 +49,11 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     private readonly string _runtimeRoot = Path.GetFullPath(runtimeRoot);
 
-    /// <summary>Set when vse runs unprivileged: instances then get a user namespace and no cgroup.</summary>
+    /// <summary>Set when vse runs unprivileged: instances then get a user namespace, and a cgroup only in a subtree delegated to the user.</summary>
     private readonly RootlessIdentity? _rootless = RootlessIdentity.OfThisProcess();
+
+    /// <summary>Where instances' cgroups go (the runtime makes them there, <c>cgroupsPath</c>).</summary>
+    private readonly CgroupPlacement _cgroups = CgroupPlacer.ForThisProcess();
 
     public string Name => DriverName;
 
@@ -64,15 +68,16 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public DriverCapabilities Capabilities => new(
         Exec: true,
-        // The freezer is a cgroup, and rootless instances have none.
-        Suspend: _rootless is null,
+        // The freezer is a cgroup: rootless instances have one only in a delegated v2 subtree.
+        Suspend: _rootless is null || _cgroups.CanFreeze,
         // CRIU needs privileges a rootless vse does not have.
         Checkpoint: criu is { Works: true } && _rootless is null,
         Migrate: false,
         // A fabric namespace and veths need CAP_NET_ADMIN on the host; rootless private networks
         // (a fabric inside a user namespace) are not built yet.
         NetworkModes: _rootless is null ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
-        Limitation: _rootless is null ? null : "vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits)");
+        Limitation: _rootless is null || _cgroups.Path is not null ? null : $"vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits): {_cgroups.Reason}",
+        Cgroups: _cgroups);
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
@@ -230,7 +235,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         try
         {
             var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
-            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, cgroupsPath: InstanceProcess.Cgroup(spec.Id), rootMount, _rootless);
+            var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, _cgroups, rootMount, _rootless);
             await OciSpecBuilder.WriteAsync(adjust(oci), handle.StateDirectory, cancellationToken);
         }
         catch
@@ -310,7 +315,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
         return DriverContract.WaitEndedAsync(
             async ct => pid is { } known
-                ? HostProcess.HasEnded(known, _rootless is null ? InstanceProcess.Cgroup(handle.Id) : null)
+                ? HostProcess.HasEnded(known, _cgroups.InstanceCgroup(handle.Id))
                 : (await StateAsync(handle, ct)).State is InstanceState.Stopped or InstanceState.Missing,
             timeout,
             PollInterval,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Vse.Host.Confinement;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Tests.Support;
 
@@ -9,8 +10,11 @@ namespace Vse.Runtime.Tests.Oci;
 
 public sealed class OciSpecBuilderTests
 {
-    private static JsonElement Json(InstanceSpec spec, string? cgroupsPath = "/vse/dep-0") =>
-        JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(spec, "/state/rootfs", ["/bin/sh", "-c", "x"], cgroupsPath))).RootElement;
+    /// <summary>Root on a hybrid host: the v1 hierarchies, every limit applies.</summary>
+    private static readonly CgroupPlacement V1 = new(CgroupLayout.Hybrid, "/vse", null, false, ["cpu", "devices", "freezer", "memory", "pids"], null);
+
+    private static JsonElement Json(InstanceSpec spec, CgroupPlacement? cgroups = null) =>
+        JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(spec, "/state/rootfs", ["/bin/sh", "-c", "x"], cgroups ?? V1))).RootElement;
 
     [Fact]
     public void ProcessRunsAsRootWithoutTerminalAndWithTheEnvironment()
@@ -67,7 +71,7 @@ public sealed class OciSpecBuilderTests
     [Fact]
     public void NoLimitsMeansNoCpuOrMemorySection()
     {
-        var resources = Json(SampleSpecs.Spec(cpus: null, memory: null), cgroupsPath: null).GetProperty("linux").GetProperty("resources");
+        var resources = Json(SampleSpecs.Spec(cpus: null, memory: null)).GetProperty("linux").GetProperty("resources");
 
         Assert.False(resources.TryGetProperty("cpu", out _));
         Assert.False(resources.TryGetProperty("memory", out _));
@@ -126,7 +130,7 @@ public sealed class OciSpecBuilderTests
     [Fact]
     public void RootlessMapsTheUserToRootAndAsksForNoCgroup()
     {
-        var spec = OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: null), "rootfs", ["/bin/true"], "/vse/dep-0", rootless: new RootlessIdentity(1234, 5678));
+        var spec = OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: null), "rootfs", ["/bin/true"], CgroupPlacer.Locate(new CgroupPlacer.HostFacts(new CgroupReport(CgroupLayout.Hybrid, "/sys/fs/cgroup/unified", ["memory"], []), "0::/\n", 1234), CgroupPlacer.Wanted), rootless: new RootlessIdentity(1234, 5678));
         var linux = JsonDocument.Parse(OciSpecBuilder.Serialize(spec)).RootElement.GetProperty("linux");
 
         Assert.Contains("user", linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("type").GetString()));
@@ -141,10 +145,28 @@ public sealed class OciSpecBuilderTests
     }
 
     [Fact]
-    public void RootlessRefusesLimitsItCannotEnforce()
+    public void RootlessWithoutACgroupStartsWithoutTheLimits()
     {
-        Assert.Throws<RootlessLimitsException>(() =>
-            OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: 1 << 30), "rootfs", ["/bin/true"], null, rootless: new RootlessIdentity(1234, 1234)));
+        var json = Json(SampleSpecs.Spec(cpus: 2, memory: 1 << 30), new CgroupPlacement(CgroupLayout.Hybrid, null, null, false, [], "v1 is not delegated"));
+        var rootless = OciSpecBuilder.Build(SampleSpecs.Spec(cpus: 2, memory: 1 << 30), "rootfs", ["/bin/true"], null, rootless: new RootlessIdentity(1234, 1234));
+
+        Assert.False(json.GetProperty("linux").GetProperty("resources").TryGetProperty("memory", out _));
+        Assert.Null(rootless.Linux.Resources);
+        Assert.Null(rootless.Linux.CgroupsPath);
+    }
+
+    [Fact]
+    public void RootlessInADelegatedCgroupGetsItsPathAndTheLimitsItsControllersEnforce()
+    {
+        var delegated = new CgroupPlacement(CgroupLayout.V2, "/user.slice/user-1234.slice/user@1234.service/vse", "/sys/fs/cgroup/user.slice/user-1234.slice/user@1234.service/vse", true, ["memory", "pids"], "cpu not offered");
+
+        var spec = OciSpecBuilder.Build(SampleSpecs.Spec(cpus: 2, memory: 1 << 30), "rootfs", ["/bin/true"], delegated, rootless: new RootlessIdentity(1234, 1234));
+
+        Assert.Equal("/user.slice/user-1234.slice/user@1234.service/vse/dep-0", spec.Linux.CgroupsPath);
+        Assert.Equal(1 << 30, spec.Linux.Resources!.Memory!.Limit);
+        Assert.Null(spec.Linux.Resources.Cpu);
+        // Device rules need privileges a rootless runtime does not have.
+        Assert.Null(spec.Linux.Resources.Devices);
     }
 
     [SkippableFact]

@@ -1,53 +1,72 @@
 using System.Globalization;
+using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Sandbox.Launch;
 
 /// <summary>
-/// The cgroups of launched instances, <c>HIERARCHY/vse/ID</c> as runc makes them: the launcher
-/// creates them and puts the instance in before it runs anything; vse writes the limits while
-/// the instance is held, freezes and thaws, and removes them after the instance has ended.
+/// The cgroups of launched instances, where <see cref="CgroupPlacer"/> puts them (v1:
+/// <c>HIERARCHY/vse/ID</c> as runc makes them; v2: <c>/sys/fs/cgroup/vse/ID</c>, or the user's
+/// delegated subtree): the launcher creates them and puts the instance in before it runs
+/// anything; vse writes the limits while the instance is held, freezes and thaws, and removes
+/// them after the instance has ended. Without a placement, instances have no cgroup.
 /// </summary>
 internal sealed class LaunchCgroups
 {
-    private const string Root = "/sys/fs/cgroup";
+    private const string V1Root = "/sys/fs/cgroup";
 
     /// <summary>
-    /// The v1 hierarchies an instance joins (those the host has); on a v2-only host, the unified one.
+    /// The v1 hierarchies an instance joins (those the host has).
     /// <c>cpu</c> and <c>cpuacct</c> are one hierarchy on some hosts, linked under both names; two on others.
     /// </summary>
     private static readonly string[] V1Hierarchies = ["memory", "cpu", "cpuacct", "pids", "freezer", "devices", "blkio"];
 
-    public LaunchCgroups()
+    public LaunchCgroups(CgroupPlacement placement)
     {
-        var v1 = V1Hierarchies.Select(h => Path.Combine(Root, h))
-            .Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
-            .DistinctBy(d => new DirectoryInfo(d).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d)
-            .ToList();
-        IsV2 = v1.Count == 0 && File.Exists(Path.Combine(Root, "cgroup.controllers"));
-        Roots = IsV2 ? [Path.Combine(Root, "vse")] : [.. v1.Select(d => Path.Combine(d, "vse"))];
+        Placement = placement;
+        Roots = placement switch
+        {
+            { V2Directory: { } directory } => [directory],
+            { Path: { } path } => [.. V1Hierarchies.Select(h => Path.Combine(V1Root, h))
+                .Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
+                .DistinctBy(d => new DirectoryInfo(d).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d)
+                .Select(d => d + path)],
+            _ => [],
+        };
+        if (placement.V2Directory is null)
+        {
+            // runc makes /vse in each v1 hierarchy with its first container; the launcher only
+            // makes DIR/ID, so on a host where runc never ran the parents come from here.
+            foreach (var root in Roots)
+            {
+                Directory.CreateDirectory(root);
+            }
+        }
     }
+
+    public CgroupPlacement Placement { get; }
 
     /// <summary>The <c>--cgroup-root</c> directories given to the launcher.</summary>
     public IReadOnlyList<string> Roots { get; }
 
-    private bool IsV2 { get; }
+    private bool IsV2 => Placement.V2Directory is not null;
 
-    public bool CanFreeze => IsV2 || Roots.Any(r => r.Contains("/freezer/", StringComparison.Ordinal));
+    public bool CanFreeze => Placement.CanFreeze;
 
+    /// <summary>Writes the limits the placement can enforce; the others were reported once by the caller (<see cref="Drivers.DriverAbilities.UnappliedLimits"/>).</summary>
     public void SetLimits(string id, int? cpus, long? memoryBytes)
     {
-        if (memoryBytes is { } bytes)
+        if (memoryBytes is { } bytes && Placement.Has("memory"))
         {
-            Write(id, IsV2 ? "vse" : "memory", IsV2 ? "memory.max" : "memory.limit_in_bytes", bytes.ToString(CultureInfo.InvariantCulture));
+            Write(id, "memory", IsV2 ? "memory.max" : "memory.limit_in_bytes", bytes.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (cpus is { } count)
+        if (cpus is { } count && Placement.Has("cpu"))
         {
             const int period = 100_000;
             var quota = (count * period).ToString(CultureInfo.InvariantCulture);
             if (IsV2)
             {
-                Write(id, "vse", "cpu.max", $"{quota} {period}");
+                Write(id, "cpu", "cpu.max", $"{quota} {period}");
             }
             else
             {
@@ -59,9 +78,14 @@ internal sealed class LaunchCgroups
 
     public async Task FreezeAsync(string id, bool frozen, CancellationToken cancellationToken)
     {
+        if (!CanFreeze)
+        {
+            return;
+        }
+
         if (IsV2)
         {
-            Write(id, "vse", "cgroup.freeze", frozen ? "1" : "0");
+            Write(id, "freezer", "cgroup.freeze", frozen ? "1" : "0");
             return;
         }
 
@@ -75,7 +99,12 @@ internal sealed class LaunchCgroups
 
     public bool IsFrozen(string id)
     {
-        var file = IsV2 ? FileOf(id, "vse", "cgroup.freeze") : FileOf(id, "freezer", "freezer.state");
+        if (!CanFreeze)
+        {
+            return false;
+        }
+
+        var file = IsV2 ? FileOf(id, "freezer", "cgroup.freeze") : FileOf(id, "freezer", "freezer.state");
         return File.Exists(file) && File.ReadAllText(file).Trim() is "FROZEN" or "1";
     }
 
@@ -110,6 +139,7 @@ internal sealed class LaunchCgroups
         File.WriteAllText(path, value);
     }
 
+    /// <param name="hierarchy">The v1 hierarchy that has <paramref name="file"/>; on v2 every file is in the instance's one group.</param>
     private string FileOf(string id, string hierarchy, string file) =>
-        IsV2 ? Path.Combine(Root, "vse", id, file) : Path.Combine(Root, hierarchy, "vse", id, file);
+        IsV2 ? Path.Combine(Placement.V2Directory!, id, file) : Path.Combine(V1Root, hierarchy + Placement.Path, id, file);
 }

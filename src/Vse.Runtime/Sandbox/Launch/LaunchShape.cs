@@ -27,10 +27,12 @@ internal sealed record LaunchShape(
     IReadOnlyList<string> Argv,
     string? Fabric,
     string SeccompFilter,
-    bool Hold)
+    bool Hold,
+    bool UserNamespace = false)
 {
-    public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold) =>
-        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), LaunchSeccompFilter.Ensure(spec.StateDirectory), hold);
+    /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
+    public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace) =>
+        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), LaunchSeccompFilter.Ensure(spec.StateDirectory), hold, userNamespace);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -59,6 +61,11 @@ internal sealed record LaunchShape(
         if (Hold)
         {
             yield return "--hold";
+        }
+
+        if (UserNamespace)
+        {
+            yield return "--userns";
         }
 
         if (Fabric is not null)

@@ -14,7 +14,9 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// each here; bench/RESULTS.md). The same confinement as the runc instances (namespaces, overlay
 /// root in the instance's own mount namespace, pivot_root, masked paths, Docker's capabilities,
 /// no_new_privs, vse's seccomp filter, cgroups with runc's device rules), the same init and state directory layout;
-/// no host network, no checkpoint, root only.
+/// no host network, no checkpoint. As an ordinary user each instance also gets a user namespace
+/// in which the user alone is root (as the runc path's rootless config), no private network,
+/// and a cgroup only in a subtree delegated to the user (<see cref="Host.CgroupPlacer"/>).
 /// </summary>
 public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
 {
@@ -39,7 +41,10 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(10);
 
-    private readonly LaunchCgroups _cgroups = new();
+    private readonly LaunchCgroups _cgroups = new(Host.CgroupPlacer.ForThisProcess());
+
+    /// <summary>vse runs unprivileged: instances get a user namespace (<c>vse-launch --userns</c>).</summary>
+    private readonly bool _rootless = !Environment.IsPrivilegedProcess;
 
     public string Name => SandboxDriver.DriverName;
 
@@ -53,8 +58,12 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Suspend: _cgroups.CanFreeze,
         Checkpoint: false,
         Migrate: false,
-        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
-        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint");
+        // A private network's fabric is plugged into by the launcher from the host: root only.
+        NetworkModes: _rootless ? new HashSet<NetworkMode> { NetworkMode.None } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
+        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint"
+            + (_rootless ? "; run unprivileged, it has no private network" : "")
+            + (_cgroups.Placement.Path is null ? $"; its instances get no cgroup here: {_cgroups.Placement.Reason}" : ""),
+        Cgroups: _cgroups.Placement);
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
     public static string? FindLauncher() => Host.BundledTool.Launcher();
@@ -218,8 +227,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
         }
 
-        if (!await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Term, timeout, cancellationToken)
-            && !await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        if (!await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
         {
             throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
         }
@@ -235,7 +244,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         if (LiveInitPid(handle) is { } pid)
         {
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-            await SignalAndWaitAsync(pid, InstanceProcess.Cgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+            await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
@@ -250,7 +259,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         }
 
         var pid = InstanceProcess.Pid(handle);
-        var state = pid is null || HostProcess.HasEnded(pid.Value, InstanceProcess.Cgroup(handle.Id)) ? InstanceState.Stopped
+        var state = pid is null || HostProcess.HasEnded(pid.Value, _cgroups.Placement.InstanceCgroup(handle.Id)) ? InstanceState.Stopped
             : _held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
@@ -275,12 +284,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             throw new ArgumentException($"the {RuntimeName} path cannot bind a path with ':' ({odd.Source} -> {odd.Target})");
         }
 
-        if (!Environment.IsPrivilegedProcess)
-        {
-            throw new DriverCapabilityMissingException($"{Name}:{RuntimeName}", "run unprivileged", "it needs root; use --runtime runc");
-        }
-
-        return LaunchShape.Of(spec, _cgroups.Roots, hold);
+        DriverAbilities.RequireNetworkMode(this, spec.Network);
+        return LaunchShape.Of(spec, _cgroups.Roots, hold, _rootless);
     }
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
@@ -296,7 +301,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     private InstanceHandle Prepare(InstanceSpec spec)
     {
         var handle = InstanceStateDirectory.Claim(Name, spec);
-        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: false);
+        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: _rootless);
         return handle;
     }
 
@@ -314,8 +319,8 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
     }
 
     /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
-    private static int? LiveInitPid(InstanceHandle handle) =>
-        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, InstanceProcess.Cgroup(handle.Id)) ? pid : null;
+    private int? LiveInitPid(InstanceHandle handle) =>
+        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, _cgroups.Placement.InstanceCgroup(handle.Id)) ? pid : null;
 
     /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
     private static Dictionary<string, string> InstanceEnvironment(int pid)
@@ -333,7 +338,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         return env;
     }
 
-    private static async Task<bool> SignalAndWaitAsync(int pid, string cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> SignalAndWaitAsync(int pid, string? cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (HostProcess.HasEnded(pid, cgroup))
         {

@@ -21,13 +21,46 @@ public sealed class LayerStore
     /// </summary>
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>
+    /// Readable by all: a site store (docs/install.md), whose layers every user's builds start
+    /// from. Only the administrator publishes into it (<c>vse build --store</c>).
+    /// </summary>
+    private const UnixFileMode PublishedDirectory = PrivateDirectory
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>Opens (and makes where missing) a private store: a data directory's <c>store/</c>.</summary>
     public LayerStore(string root)
+        : this(root, LayerStoreAccess.Private)
+    {
+    }
+
+    /// <param name="access">
+    /// <see cref="LayerStoreAccess.ReadOnly"/> creates and changes nothing: a site store seen
+    /// by its users, who only read it; <see cref="LayerStoreAccess.Published"/> makes
+    /// <c>layers/</c> readable by all.
+    /// </param>
+    public LayerStore(string root, LayerStoreAccess access)
     {
         Root = root;
-        EnsurePrivateDirectory(LayersDirectory);
+        Access = access;
+        switch (access)
+        {
+            case LayerStoreAccess.Private:
+                EnsurePrivateDirectory(LayersDirectory);
+                break;
+            case LayerStoreAccess.Published:
+                System.IO.Directory.CreateDirectory(Root, PublishedDirectory);
+                System.IO.Directory.CreateDirectory(LayersDirectory, PublishedDirectory);
+                break;
+            default:
+                return;
+        }
+
         EnsurePrivateDirectory(TemporaryDirectory);
         System.IO.Directory.CreateDirectory(LocksDirectory);
     }
+
+    public LayerStoreAccess Access { get; }
 
     public string Root { get; }
 

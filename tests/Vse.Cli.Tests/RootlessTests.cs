@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Vse.Cli.Tests;
@@ -16,12 +15,12 @@ public sealed class RootlessTests
     {
         Requirements.Root();
         var setpriv = Requirements.Tool("setpriv");
-        var (uid, gid) = await EnsureUserAsync();
+        var (uid, gid) = await UnprivilegedVse.EnsureUserAsync(UserName);
         var root = Directory.CreateTempSubdirectory("vse-rootless-").FullName;
         try
         {
             // The test's own build directory may sit below a directory only root can enter.
-            var vse = CopyOfVse(Path.Combine(root, "vse"));
+            var vse = UnprivilegedVse.CopyOfVse(Path.Combine(root, "vse"));
             var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
             await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
                 vse: 1
@@ -35,8 +34,8 @@ public sealed class RootlessTests
                 extends: ./app.vse.yaml
                 resources: {memory: 64Mi}
                 """);
-            Chown(work, uid, gid);
-            var user = new Unprivileged(setpriv, vse, work, uid, gid);
+            UnprivilegedVse.Chown(work, uid, gid);
+            var user = new UnprivilegedVse(setpriv, vse, work, uid, gid);
 
             var run = await user.RunAsync("run", "app.vse.yaml", "--", "sh", "-c", "id -u; cat /etc/motd; echo changed > /etc/motd");
             Assert.True(run.ExitCode == 0, run.Stderr);
@@ -71,91 +70,6 @@ public sealed class RootlessTests
         finally
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static async Task<(uint Uid, uint Gid)> EnsureUserAsync()
-    {
-        if (await IdAsync("-u") is not { } uid)
-        {
-            var useradd = Requirements.Tool("useradd");
-            using var process = Process.Start(useradd, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", UserName])!;
-            await process.WaitForExitAsync();
-            Assert.Equal(0, process.ExitCode);
-            uid = (await IdAsync("-u"))!.Value;
-        }
-
-        return (uid, (await IdAsync("-g"))!.Value);
-    }
-
-    private static async Task<uint?> IdAsync(string which)
-    {
-        var start = new ProcessStartInfo("id") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(which);
-        start.ArgumentList.Add(UserName);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? uint.Parse(output.Trim(), CultureInfo.InvariantCulture) : null;
-    }
-
-    private static string CopyOfVse(string directory)
-    {
-        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(directory, Path.GetRelativePath(AppContext.BaseDirectory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-
-        for (var d = directory; d != "/"; d = Path.GetDirectoryName(d)!)
-        {
-            // The temporary directory is made 0700: the user must be able to reach the copy.
-            File.SetUnixFileMode(d, File.GetUnixFileMode(d) | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
-            if (d == Path.GetTempPath().TrimEnd('/'))
-            {
-                break;
-            }
-        }
-
-        return Path.Combine(directory, "vse");
-    }
-
-    private static void Chown(string path, uint uid, uint gid)
-    {
-        using var process = Process.Start("chown", ["-R", $"{uid}:{gid}", path])!;
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-    }
-
-    /// <summary>vse run under the user's ids, with only the environment a user would have.</summary>
-    private sealed record Unprivileged(string Setpriv, string Vse, string WorkingDirectory, uint Uid, uint Gid)
-    {
-        public string Home => Path.Combine(WorkingDirectory, "home");
-
-        public async Task<VseProcess.Outcome> RunAsync(params string[] args)
-        {
-            var start = new ProcessStartInfo(Setpriv)
-            {
-                WorkingDirectory = WorkingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var argument in (string[])[$"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", Vse, .. args])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment.Remove("VSE_PATH");
-            start.Environment.Remove("VSE_SITE_DIR");
-            start.Environment["VSE_HOME"] = Home;
-            start.Environment["HOME"] = WorkingDirectory;
-            start.Environment["DOTNET_CLI_HOME"] = WorkingDirectory;
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return new VseProcess.Outcome(process.ExitCode, await stdout, await stderr);
         }
     }
 }

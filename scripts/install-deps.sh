@@ -31,6 +31,7 @@ packages=(
   cpio          # tests: read vse's initramfs back with the standard tool
   skopeo        # tests: read the oci export (skopeo inspect, skopeo copy)
   umoci         # tests: unpack the oci export into a runtime bundle
+  dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
 )
 
 missing=()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build.Store;
 
@@ -34,14 +35,14 @@ public sealed class LayerChain
     public static LayerChain Single(LayerStore own) => new(own, null);
 
     /// <summary>
-    /// <paramref name="own"/>, then the site store at <paramref name="siteRoot"/> when it has a <c>layers/</c>,
+    /// <paramref name="own"/>, then the site store at <paramref name="siteRoot"/> when it has a <c>layers/</c> (or one vse cannot look at),
     /// is not <paramref name="own"/> itself, and passes the trust rule; else only <paramref name="own"/>
     /// (with a warning when a site store is there but refused).
     /// </summary>
     public static LayerChain Open(LayerStore own, string? siteRoot)
     {
         ArgumentNullException.ThrowIfNull(own);
-        if (siteRoot is null || !Directory.Exists(Path.Combine(siteRoot, "layers"))
+        if (siteRoot is null || IsMissing(Path.Combine(siteRoot, "layers"))
             || Path.GetFullPath(siteRoot).TrimEnd('/') == Path.GetFullPath(own.Root).TrimEnd('/'))
         {
             return Single(own);
@@ -73,6 +74,19 @@ public sealed class LayerChain
 
     /// <summary>The store <see cref="Locate"/> finds <paramref name="key"/> in, the user's own when none has it.</summary>
     public LayerStore StoreOf(string key) => Locate(key) == LayerOrigin.Site ? Site! : Own;
+
+    /// <summary>True when nothing is there; a path that cannot be looked at is not missing: the trust rule reports it.</summary>
+    private static bool IsMissing(string path)
+    {
+        try
+        {
+            return Nodes.TryGetStatus(path) is null;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private bool IsTrusted(LayerStore site, string key) =>
         _trustedSiteLayers.GetOrAdd(key, k =>

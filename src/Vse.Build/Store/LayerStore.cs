@@ -49,8 +49,8 @@ public sealed class LayerStore
                 EnsurePrivateDirectory(LayersDirectory);
                 break;
             case LayerStoreAccess.Published:
-                System.IO.Directory.CreateDirectory(Root, PublishedDirectory);
-                System.IO.Directory.CreateDirectory(LayersDirectory, PublishedDirectory);
+                EnsurePublishedDirectory(Root);
+                EnsurePublishedDirectory(LayersDirectory);
                 break;
             default:
                 return;
@@ -168,6 +168,18 @@ public sealed class LayerStore
         }
 
         TreeDeleter.Delete(aside, cancellationToken);
+    }
+
+    /// <summary>Creates <paramref name="directory"/> readable by all, and opens one this user made closed (e.g. under umask 077).</summary>
+    private static void EnsurePublishedDirectory(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory, PublishedDirectory);
+        if (Nodes.TryGetStatus(directory) is { IsDirectory: true } status
+            && (status.Mode & PublishedDirectory) != PublishedDirectory
+            && status.Uid == ProcessIdentity.Current.Uid)
+        {
+            File.SetUnixFileMode(directory, status.Mode | PublishedDirectory);
+        }
     }
 
     /// <summary>

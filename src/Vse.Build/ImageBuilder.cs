@@ -137,7 +137,16 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
 
         if (context.ParentRootfs is { } parent)
         {
-            await SnapshotCloner.CloneAsync(parent, context.Rootfs, hardLinks, cancellationToken);
+            try
+            {
+                await SnapshotCloner.CloneAsync(parent, context.Rootfs, hardLinks, cancellationToken);
+            }
+            catch (ToolFailedException e) when (!hardLinks)
+            {
+                // cp names every node it could not copy; the first says what kind of base this is.
+                throw new StepFailedException(
+                    $"an ordinary user cannot build on the site layer {parent}: it holds nodes you may not read or make (device nodes, root-only files): {e.ErrorTail.Split(" | ")[0]}", e);
+            }
         }
 
         await step.ApplyAsync(context, cancellationToken);

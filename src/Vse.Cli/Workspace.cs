@@ -19,6 +19,18 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
 
     public Vse.Deploy.DeploymentManager Instances => new(Home, Deployments);
 
+    /// <summary>Prints the site store's refusals (<see cref="LayerChain.Warnings"/>) from the <paramref name="skip"/>th on, to stderr; returns how many there are.</summary>
+    public int PrintSiteStoreWarnings(int skip)
+    {
+        var warnings = Layers.Warnings;
+        foreach (var warning in warnings.Skip(skip))
+        {
+            Console.Error.WriteLine($"vse: warning: {warning}");
+        }
+
+        return warnings.Count;
+    }
+
     /// <param name="publishTo">
     /// A store to build into instead of the data directory's (<c>vse build --store</c>): made
     /// readable by all, for a site store; no other store is looked in then.

@@ -55,7 +55,8 @@ public sealed class LayerChain
             return refused;
         }
 
-        return new LayerChain(own, new LayerStore(siteRoot, LayerStoreAccess.ReadOnly));
+        // The path the rule judged: a symlink on the way is followed once, here, never again.
+        return new LayerChain(own, new LayerStore(RealPath.Of(siteRoot) ?? siteRoot, LayerStoreAccess.ReadOnly));
     }
 
     /// <summary>Which store holds the complete layer <paramref name="key"/>, or null when none does (or only a refused one).</summary>

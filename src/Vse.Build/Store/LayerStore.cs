@@ -42,7 +42,6 @@ public sealed class LayerStore
     public LayerStore(string root, LayerStoreAccess access)
     {
         Root = root;
-        Access = access;
         switch (access)
         {
             case LayerStoreAccess.Private:
@@ -59,8 +58,6 @@ public sealed class LayerStore
         EnsurePrivateDirectory(TemporaryDirectory);
         System.IO.Directory.CreateDirectory(LocksDirectory);
     }
-
-    public LayerStoreAccess Access { get; }
 
     public string Root { get; }
 

@@ -14,10 +14,10 @@ internal static class Configurations
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
         Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, bool verbose, TextWriter progress, CancellationToken cancellationToken)
     {
-        var warned = PrintWarnings(workspace, 0);
+        var warned = workspace.PrintSiteStoreWarnings(0);
         var built = await new ImageBuilder(workspace.Layers, TimeProvider.System)
             .BuildAsync(resolved, model, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
-        PrintWarnings(workspace, warned);
+        workspace.PrintSiteStoreWarnings(warned);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
         if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
         {
@@ -31,18 +31,6 @@ internal static class Configurations
             TreeSize.Of(built.Rootfs, cancellationToken), DateTimeOffset.UtcNow, built.Layers.Select(l => l.Key).ToList(), built.DescriptionJson, built.LockJson);
         await workspace.Configurations.UpsertAsync(configuration, cancellationToken);
         return (configuration, built);
-    }
-
-    /// <summary>The site store's refusals (<see cref="Vse.Build.Store.LayerChain.Warnings"/>) from the <paramref name="skip"/>th on; returns how many there are.</summary>
-    private static int PrintWarnings(Workspace workspace, int skip)
-    {
-        var warnings = workspace.Layers.Warnings;
-        foreach (var warning in warnings.Skip(skip))
-        {
-            Console.Error.WriteLine($"vse: warning: {warning}");
-        }
-
-        return warnings.Count;
     }
 
     /// <summary>Whether <paramref name="recorded"/> is exactly what recording this build would write, but for its size and time.</summary>

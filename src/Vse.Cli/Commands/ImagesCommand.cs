@@ -19,25 +19,24 @@ internal static class ImagesCommand
         {
             var workspace = await Workspace.OpenAsync(environment, cancellationToken);
             var configurations = await workspace.Configurations.ListAsync(cancellationToken);
-            foreach (var warning in workspace.Layers.Warnings)
-            {
-                await Console.Error.WriteLineAsync($"vse: warning: {warning}");
-            }
-
             if (parse.GetValue(layers))
             {
                 Table.Write(Console.Out, ["ID", "NAME", "LAYER", "FROM", "STEP"], configurations.SelectMany(c => c.LayerKeys.Select(key => (IReadOnlyList<string>)
                 [
                     c.Id, c.Name, key[..12], OriginOf(workspace.Layers, key), workspace.Layers.StoreOf(key).Get(key)?.Title ?? "-",
                 ])));
-                return ExitCodes.Success;
+            }
+            else
+            {
+                Table.Write(Console.Out, ["ID", "NAME", "TARGET", "LAYERS", "SIZE", "CREATED"], configurations.Select(c => (IReadOnlyList<string>)
+                [
+                    c.Id, c.Name, c.Target ?? "-", LayerCount(workspace.Layers, c.LayerKeys), Sizes.Bytes(c.SizeBytes),
+                    c.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                ]));
             }
 
-            Table.Write(Console.Out, ["ID", "NAME", "TARGET", "LAYERS", "SIZE", "CREATED"], configurations.Select(c => (IReadOnlyList<string>)
-            [
-                c.Id, c.Name, c.Target ?? "-", LayerCount(workspace.Layers, c.LayerKeys), Sizes.Bytes(c.SizeBytes),
-                c.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            ]));
+            // After the listing: a site layer is judged the first time it is looked up.
+            workspace.PrintSiteStoreWarnings(0);
             return ExitCodes.Success;
         });
         return command;

@@ -122,10 +122,14 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
     /// <summary>
     /// Whether the new layer may hard-link the parent's files: not when an ordinary user builds
     /// on a root-owned site layer (protected_hardlinks forbids linking files one does not own),
-    /// whose files are then copied into the user's layer instead (docs/install.md).
+    /// nor when the site store lies on another file system than the user's (links cannot cross
+    /// file systems); the parent's files are then copied into the new layer (docs/install.md).
     /// </summary>
     private bool HardLinksAllowed(string? parent) =>
-        parent is null || ProcessIdentity.IsRoot || chain.Locate(parent) != LayerOrigin.Site;
+        parent is null
+        || chain.Locate(parent) != LayerOrigin.Site
+        || (ProcessIdentity.IsRoot
+            && Nodes.TryGetStatus(chain.RootfsOf(parent))?.FileSystemDevice == Nodes.TryGetStatus(store.TemporaryDirectory)?.FileSystemDevice);
 
     private static async Task ApplyAsync(BuildStep step, StepContext context, bool hardLinks, CancellationToken cancellationToken)
     {

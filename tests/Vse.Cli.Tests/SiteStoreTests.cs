@@ -101,6 +101,42 @@ public sealed partial class SiteStoreTests
         }
     }
 
+    [SkippableFact]
+    public async Task Root_builds_on_a_site_store_on_another_file_system_by_copying_what_it_cannot_link()
+    {
+        Requirements.Root();
+        // /dev/shm is a tmpfs where it is mounted at all; /var/lib is the root file system's.
+        if (Vse.Host.FileSystem.Nodes.TryGetStatus("/dev/shm")?.FileSystemDevice is not { } shm || shm == Vse.Host.FileSystem.Nodes.TryGetStatus("/var/lib")!.FileSystemDevice)
+        {
+            Requirements.Missing("/dev/shm is not a file system of its own here");
+        }
+
+        var site = Directory.CreateDirectory(Path.Combine("/var/lib", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]), (UnixFileMode)0x1ED).FullName;
+        var home = Path.Combine("/dev/shm", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var store = Path.Combine(site, "store");
+            await File.WriteAllTextAsync(Path.Combine(site, "base.vse.yaml"), "vse: 1\nname: site/base\nos: {base: busybox}\n");
+            await File.WriteAllTextAsync(Path.Combine(site, "app.vse.yaml"), "vse: 1\nname: apps/x\nextends: ./base.vse.yaml\nfiles: [{write: /etc/motd, content: \"x\\n\"}]\n");
+            var environment = new Dictionary<string, string> { ["VSE_HOME"] = home, ["VSE_SITE_STORE"] = store };
+            var published = await VseProcess.RunAsync(site, environment, "build", "--store", store, "base.vse.yaml");
+            Assert.True(published.ExitCode == 0, published.Stderr);
+
+            var built = await VseProcess.RunAsync(site, environment, "build", "app.vse.yaml");
+            Assert.True(built.ExitCode == 0, built.Stderr);
+            Assert.Equal(["[1/3]"], CachedAtSite().Matches(built.Stdout).Select(m => m.Groups["step"].Value));
+            Assert.Contains("2 built, 1 cached", built.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+            if (Directory.Exists(home))
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+    }
+
     [GeneratedRegex(@"^(?<step>\[\d+/\d+\]) .*  cached \(site\)$", RegexOptions.Multiline)]
     private static partial Regex CachedAtSite();
 }

@@ -36,6 +36,7 @@ packages=(
   umoci         # tests: unpack the oci export into a runtime bundle
   slurm-wlm     # vse submit / deploy --slurm (sbatch, srun, sbcast, sinfo); scripts/slurm-testbed.sh runs slurmctld and slurmd
   munge         # Slurm's authentication (the testbed runs one munged for every node)
+  dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
 )
 
 missing=()

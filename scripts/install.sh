@@ -25,8 +25,12 @@ for file in vse vse-launch vse-agent; do
 done
 
 mkdir -p "$lib" "$prefix/bin"
-# Only what runs: the AOT binary, the helpers, the shipped descriptions (no .dbg symbol files).
+# Only what runs: the AOT binary, the helpers, the native libraries the AOT binary loads at run
+# time (libe_sqlite3.so, SQLite for the state database: without it every command that opens the
+# data directory fails), the shipped descriptions (no .dbg symbol files).
 install -m 0755 "$staging/vse" "$staging/vse-launch" "$staging/vse-agent" "$lib/"
+[ -e "$staging/libe_sqlite3.so" ] || { echo "install.sh: the publish gave no libe_sqlite3.so" >&2; exit 1; }
+install -m 0644 "$staging"/*.so "$lib/"
 rm -rf "$lib/descriptions"
 cp -r "$staging/descriptions" "$lib/descriptions"
 chmod -R a+rX,go-w "$lib/descriptions"

@@ -4,6 +4,9 @@ public enum BuildEventKind
 {
     /// <summary>The step's layer is already in the store.</summary>
     Cached,
+
+    /// <summary>The step's layer is in the site store: used where it lies.</summary>
+    CachedAtSite,
     Started,
 
     /// <summary>A line the step's tool printed.</summary>

@@ -20,10 +20,18 @@ namespace Vse.Build;
 /// the digest of the step's inputs, so a no-op rebuild runs nothing and a changed step re-runs
 /// itself and the steps after it only. Builds hold the store lock shared (gc takes it
 /// exclusively) and each layer's own lock while building it, so two builds of one description
-/// produce one set of layers.
+/// produce one set of layers. Layers are looked up through a <see cref="LayerChain"/> (the
+/// user's store, then a trusted site store, reused in place) and written to its own store.
 /// </summary>
-public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
+public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
 {
+    private readonly LayerStore store = chain.Own;
+
+    public ImageBuilder(LayerStore store, TimeProvider clock)
+        : this(LayerChain.Single(store), clock)
+    {
+    }
+
     public Task<BuildResult> BuildAsync(ResolvedDescription resolved, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken) =>
         BuildAsync(resolved, RuntimeModel.From(resolved), noCache, progress, cancellationToken);
 
@@ -49,7 +57,7 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, model.Env, resolved.Target, baseIdentity,
             layers.Select(l => (l.Title, l.Key)).ToList(), PolicyDigest.Of(resolved.Policy));
         var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);
-        var rootfs = store.RootfsOf(top);
+        var rootfs = chain.RootfsOf(top);
         var lockJson = await File.ReadAllTextAsync(Path.Combine(rootfs, MetadataStep.LockPath.TrimStart('/')), cancellationToken);
         return new BuildResult(top, rootfs, layers, json, lockJson);
     }
@@ -75,9 +83,9 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         List<BuiltLayer> layers, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
     {
         var key = KeyOf(parent, step.Canonical, inputs);
-        if (!noCache && store.Contains(key))
+        if (!noCache && chain.Locate(key) is { } origin)
         {
-            progress?.Report(new BuildEvent(BuildEventKind.Cached, index, count, step.Title));
+            progress?.Report(new BuildEvent(origin == LayerOrigin.Site ? BuildEventKind.CachedAtSite : BuildEventKind.Cached, index, count, step.Title));
             layers.Add(new BuiltLayer(step.Title, key, Cached: true, TimeSpan.Zero));
             return key;
         }
@@ -94,11 +102,11 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         progress?.Report(new BuildEvent(BuildEventKind.Started, index, count, step.Title));
         var clockStart = Stopwatch.StartNew();
         using var work = store.Begin(key);
-        var context = new StepContext(parent is null ? null : store.RootfsOf(parent), work.Rootfs, work.Scratch,
+        var context = new StepContext(parent is null ? null : chain.RootfsOf(parent), work.Rootfs, work.Scratch,
             line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)));
         try
         {
-            await ApplyAsync(step, context, cancellationToken);
+            await ApplyAsync(step, context, HardLinksAllowed(parent), cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException)
         {
@@ -111,7 +119,19 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
         return key;
     }
 
-    private static async Task ApplyAsync(BuildStep step, StepContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the new layer may hard-link the parent's files: not when an ordinary user builds
+    /// on a root-owned site layer (protected_hardlinks forbids linking files one does not own),
+    /// nor when the site store lies on another file system than the user's (links cannot cross
+    /// file systems); the parent's files are then copied into the new layer (docs/install.md).
+    /// </summary>
+    private bool HardLinksAllowed(string? parent) =>
+        parent is null
+        || chain.Locate(parent) != LayerOrigin.Site
+        || (ProcessIdentity.IsRoot
+            && Nodes.TryGetStatus(chain.RootfsOf(parent))?.FileSystemDevice == Nodes.TryGetStatus(store.TemporaryDirectory)?.FileSystemDevice);
+
+    private static async Task ApplyAsync(BuildStep step, StepContext context, bool hardLinks, CancellationToken cancellationToken)
     {
         if (step is SandboxStep sandboxed)
         {
@@ -121,7 +141,16 @@ public sealed class ImageBuilder(LayerStore store, TimeProvider clock)
 
         if (context.ParentRootfs is { } parent)
         {
-            await SnapshotCloner.CloneAsync(parent, context.Rootfs, cancellationToken);
+            try
+            {
+                await SnapshotCloner.CloneAsync(parent, context.Rootfs, hardLinks, cancellationToken);
+            }
+            catch (ToolFailedException e) when (!hardLinks)
+            {
+                // cp names every node it could not copy; the first says what kind of base this is.
+                throw new StepFailedException(
+                    $"an ordinary user cannot build on the site layer {parent}: it holds nodes you may not read or make (device nodes, root-only files): {e.ErrorTail.Split(" | ")[0]}", e);
+            }
         }
 
         await step.ApplyAsync(context, cancellationToken);

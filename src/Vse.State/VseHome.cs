@@ -14,6 +14,15 @@ public sealed partial record VseHome
     public const string HomeVariable = "VSE_HOME";
     public const string RootDefault = "/var/lib/vse";
 
+    /// <summary>Names the site store (docs/install.md); set but empty, no site store is used.</summary>
+    public const string SiteStoreVariable = "VSE_SITE_STORE";
+
+    /// <summary>
+    /// The site store when <see cref="SiteStoreVariable"/> is not set: beside <see cref="RootDefault"/>,
+    /// not in it, since root's data directory is owner-only and users must reach the site store.
+    /// </summary>
+    public const string SiteStoreDefault = "/var/lib/vse-site";
+
     // Owner only: the store holds whole root filesystems and the database every deployment's
     // pids, neither of which other users should read or change.
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -76,6 +85,15 @@ public sealed partial record VseHome
         }
 
         throw new VseHomeException("cannot place the vse data directory: neither VSE_HOME nor HOME is set");
+    }
+
+    /// <summary>The site store's directory for this environment, or null when <see cref="SiteStoreVariable"/> is set empty.</summary>
+    public static string? SiteStore(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !environment.TryGetValue(SiteStoreVariable, out var configured) ? SiteStoreDefault
+            : configured.Length == 0 ? null
+            : System.IO.Path.GetFullPath(configured);
     }
 
     /// <summary><see cref="Resolve"/> for this process: its environment and effective user.</summary>

@@ -92,6 +92,8 @@ internal sealed record UnprivilegedUser(string Name, uint Uid, uint Gid, string 
 
         start.Environment.Remove("VSE_PATH");
         start.Environment.Remove("VSE_SITE_DIR");
+        // No site store unless the test names one: the machine's own must not change what a test sees.
+        start.Environment["VSE_SITE_STORE"] = "";
         start.Environment["VSE_HOME"] = Home;
         start.Environment["HOME"] = WorkingDirectory;
         start.Environment["USER"] = Name;

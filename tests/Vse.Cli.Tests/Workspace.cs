@@ -26,6 +26,8 @@ public sealed class Workspace : IDisposable
     {
         ["VSE_SITE_DIR"] = SiteDirectory,
         ["VSE_HOME"] = VseHome,
+        // No site store: a test never reuses (or is refused) the machine's /var/lib/vse-site.
+        ["VSE_SITE_STORE"] = "",
         ["USER"] = "alice",
     };
 

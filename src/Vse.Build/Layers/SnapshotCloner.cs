@@ -11,12 +11,16 @@ namespace Vse.Build.Layers;
 /// </summary>
 public static class SnapshotCloner
 {
-    public static async Task CloneAsync(string parent, string destination, CancellationToken cancellationToken)
+    public static Task CloneAsync(string parent, string destination, CancellationToken cancellationToken) =>
+        CloneAsync(parent, destination, hardLinks: true, cancellationToken);
+
+    /// <param name="hardLinks">False copies the files' data instead: for a parent whose files the user may not link (a root-owned site layer).</param>
+    public static async Task CloneAsync(string parent, string destination, bool hardLinks, CancellationToken cancellationToken)
     {
         var cp = ExternalTool.Require("cp", "coreutils");
         // cp -a copies the top directory's own metadata too; "parent/." copies its content into destination.
         // -a implies --no-dereference: a symlink in the layer is linked as a link, never followed.
         Directory.CreateDirectory(destination);
-        await ExternalTool.RunAsync(cp, ["-a", "--link", "--no-target-directory", parent + "/.", destination], cancellationToken);
+        await ExternalTool.RunAsync(cp, [.. hardLinks ? (string[])["-a", "--link"] : ["-a"], "--no-target-directory", parent + "/.", destination], cancellationToken);
     }
 }

@@ -21,10 +21,40 @@ public sealed class LayerStore
     /// </summary>
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>
+    /// Readable by all: a site store (docs/install.md), whose layers every user's builds start
+    /// from. Only the administrator publishes into it (<c>vse build --store</c>).
+    /// </summary>
+    private const UnixFileMode PublishedDirectory = PrivateDirectory
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>Opens (and makes where missing) a private store: a data directory's <c>store/</c>.</summary>
     public LayerStore(string root)
+        : this(root, LayerStoreAccess.Private)
+    {
+    }
+
+    /// <param name="access">
+    /// <see cref="LayerStoreAccess.ReadOnly"/> creates and changes nothing: a site store seen
+    /// by its users, who only read it; <see cref="LayerStoreAccess.Published"/> makes
+    /// <c>layers/</c> readable by all.
+    /// </param>
+    public LayerStore(string root, LayerStoreAccess access)
     {
         Root = root;
-        EnsurePrivateDirectory(LayersDirectory);
+        switch (access)
+        {
+            case LayerStoreAccess.Private:
+                EnsurePrivateDirectory(LayersDirectory);
+                break;
+            case LayerStoreAccess.Published:
+                EnsurePublishedDirectory(Root);
+                EnsurePublishedDirectory(LayersDirectory);
+                break;
+            default:
+                return;
+        }
+
         EnsurePrivateDirectory(TemporaryDirectory);
         System.IO.Directory.CreateDirectory(LocksDirectory);
     }
@@ -135,6 +165,18 @@ public sealed class LayerStore
         }
 
         TreeDeleter.Delete(aside, cancellationToken);
+    }
+
+    /// <summary>Creates <paramref name="directory"/> readable by all, and opens one this user made closed (e.g. under umask 077).</summary>
+    private static void EnsurePublishedDirectory(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory, PublishedDirectory);
+        if (Nodes.TryGetStatus(directory) is { IsDirectory: true } status
+            && (status.Mode & PublishedDirectory) != PublishedDirectory
+            && status.Uid == ProcessIdentity.Current.Uid)
+        {
+            File.SetUnixFileMode(directory, status.Mode | PublishedDirectory);
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache]</c>.</summary>
+/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache] [--store DIR]</c>.</summary>
 internal static class BuildCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -25,9 +25,14 @@ internal static class BuildCommand
         };
         var noCache = new Option<bool>("--no-cache") { Description = "Rebuild every step, ignoring cached layers" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the output of every build tool" };
+        var store = new Option<string>("--store")
+        {
+            Description = "Build into this layer store instead of your own, made readable by all: a site store your users' builds reuse (e.g. /var/lib/vse-site; docs/install.md)",
+            HelpName = "DIR",
+        };
         var command = new Command("build", "Build the description into a root filesystem through cached, content-addressed layers")
         {
-            file, target, outputs, noCache, verbose,
+            file, target, outputs, noCache, verbose, store,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,7 +60,7 @@ internal static class BuildCommand
                 return DiagnosticPrinter.ExitCodeFor(result.Diagnostics);
             }
 
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment, cancellationToken, parse.GetValue(store));
             var started = System.Diagnostics.Stopwatch.StartNew();
             var model = RuntimeModel.From(resolved);
             var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, model, parse.GetValue(noCache), parse.GetValue(verbose), Console.Out, cancellationToken);

@@ -14,8 +14,10 @@ internal static class Configurations
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
         Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, bool verbose, TextWriter progress, CancellationToken cancellationToken)
     {
-        var built = await new ImageBuilder(workspace.Store, TimeProvider.System)
+        var warned = workspace.PrintSiteStoreWarnings(0);
+        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System)
             .BuildAsync(resolved, model, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
+        workspace.PrintSiteStoreWarnings(warned);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
         if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
         {

@@ -22,6 +22,9 @@ internal sealed class BuildProgressPrinter(TextWriter output, bool verbose) : IP
                 case BuildEventKind.Cached:
                     output.WriteLine($"{prefix}  cached");
                     break;
+                case BuildEventKind.CachedAtSite:
+                    output.WriteLine($"{prefix}  cached (site)");
+                    break;
                 case BuildEventKind.Started:
                     if (_terminal)
                     {

@@ -1,0 +1,145 @@
+using System.Text.RegularExpressions;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// The shared, read-only site store (docs/install.md): root builds a site base into it once, an
+/// ordinary user's build extending that base reuses its layers in place, and a store the user
+/// could change is refused with a warning.
+/// </summary>
+public sealed partial class SiteStoreTests
+{
+    private const string UserName = "vse-site-test";
+
+    [SkippableFact]
+    public async Task A_user_build_reuses_the_root_built_site_layers_in_place_and_a_store_the_user_can_change_is_refused()
+    {
+        Requirements.Root();
+        var setpriv = Requirements.Tool("setpriv");
+        var (uid, gid) = await UnprivilegedUser.EnsureAsync(UserName, system: true);
+        // A site store may not lie below /tmp (anyone may create names there): under /var/lib, as
+        // /var/lib/vse-site does, root's and 0755.
+        var site = Directory.CreateDirectory(Path.Combine("/var/lib", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]), (UnixFileMode)0x1ED).FullName;
+        var scratch = Directory.CreateTempSubdirectory("vse-site-").FullName;
+        try
+        {
+            var store = Path.Combine(site, "store");
+            var siteDirectory = Directory.CreateDirectory(Path.Combine(site, "etc", "site")).Parent!.FullName;
+            await File.WriteAllTextAsync(Path.Combine(siteDirectory, "site", "base.vse.yaml"), """
+                vse: 1
+                name: site/base
+                os: {base: busybox}
+                files: [{write: /etc/site-motd, content: "from the site\n"}]
+                """);
+            var admin = new Dictionary<string, string>
+            {
+                ["VSE_HOME"] = Path.Combine(scratch, "admin"),
+                ["VSE_SITE_DIR"] = siteDirectory,
+                ["VSE_SITE_STORE"] = store,
+            };
+            var published = await VseProcess.RunAsync(scratch, admin, "build", "--store", store, Path.Combine(siteDirectory, "site", "base.vse.yaml"));
+            Assert.True(published.ExitCode == 0, published.Stderr);
+            Assert.Contains("3 built, 0 cached", published.Stdout);
+            var siteKeys = Directory.GetDirectories(Path.Combine(store, "layers")).Select(Path.GetFileName).ToList();
+            Assert.Equal(3, siteKeys.Count);
+
+            var vse = UnprivilegedUser.CopyOfVse(Path.Combine(scratch, "vse"));
+            var work = Directory.CreateDirectory(Path.Combine(scratch, "work")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
+                vse: 1
+                name: apps/on-site
+                extends: site/base
+                files: [{write: /etc/motd, content: "mine\n"}]
+                """);
+            await UnprivilegedUser.ChownAsync(work, uid, gid);
+            var user = new UnprivilegedUser(UserName, uid, gid, setpriv, vse, work)
+            {
+                Variables = new Dictionary<string, string>
+                {
+                    ["VSE_SITE_DIR"] = siteDirectory,
+                    ["VSE_SITE_STORE"] = store,
+                },
+            };
+
+            var built = await user.RunAsync("build", "app.vse.yaml");
+            Assert.True(built.ExitCode == 0, built.Stderr);
+            Assert.Equal("", built.Stderr);
+            // The base and the site's file: the site's layers, used where they lie.
+            Assert.Equal(["[1/4]", "[2/4]"], CachedAtSite().Matches(built.Stdout).Select(m => m.Groups["step"].Value));
+            Assert.Contains("2 built, 2 cached", built.Stdout);
+            var userKeys = Directory.GetDirectories(Path.Combine(user.Home, "store", "layers")).Select(Path.GetFileName).ToList();
+            Assert.Equal(2, userKeys.Count);
+            Assert.Empty(userKeys.Intersect(siteKeys));
+
+            var run = await user.RunAsync("run", "app.vse.yaml", "--", "cat", "/etc/site-motd", "/etc/motd");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal("from the site\nmine\n", run.Stdout);
+
+            var images = await user.RunAsync("images");
+            Assert.Matches(@"apps/on-site\s+-\s+4 \(2 site\)", images.Stdout);
+            var layers = (await user.RunAsync("images", "--layers")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["site", "site", "user", "user"], layers.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[3].Trim()));
+            Assert.All(layers.Skip(1).Take(2), line => Assert.Contains(line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[2].Trim(), string.Join(" ", siteKeys)));
+
+            // The user may now write the site store: whoever can could swap a layer under every user's image.
+            File.SetUnixFileMode(store, (UnixFileMode)0x1EF);
+            var refused = await user.RunAsync("build", "app.vse.yaml");
+            Assert.True(refused.ExitCode == 0, refused.Stderr);
+            Assert.Equal([$"vse: warning: the site store {store} is not used: {store} is writable by its group or others (mode 0757); building privately"], refused.ErrorLines);
+            Assert.Empty(CachedAtSite().Matches(refused.Stdout));
+            // The site's two steps built into the user's store; the user's own two were there already.
+            Assert.Contains("2 built, 2 cached", refused.Stdout);
+            // The same keys as the site's base and file layers (not its metadata layer: another description's).
+            Assert.Equal(2, Directory.GetDirectories(Path.Combine(user.Home, "store", "layers")).Select(Path.GetFileName).Intersect(siteKeys).Count());
+            File.SetUnixFileMode(store, (UnixFileMode)0x1ED);
+
+            // Root's own builds see the same store as the site's.
+            var rootImages = await VseProcess.RunAsync(scratch, admin, "images");
+            Assert.Matches(@"site/base\s+-\s+3 \(3 site\)", rootImages.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Root_builds_on_a_site_store_on_another_file_system_by_copying_what_it_cannot_link()
+    {
+        Requirements.Root();
+        // /dev/shm is a tmpfs where it is mounted at all; /var/lib is the root file system's.
+        if (Vse.Host.FileSystem.Nodes.TryGetStatus("/dev/shm")?.FileSystemDevice is not { } shm || shm == Vse.Host.FileSystem.Nodes.TryGetStatus("/var/lib")!.FileSystemDevice)
+        {
+            Requirements.Missing("/dev/shm is not a file system of its own here");
+        }
+
+        var site = Directory.CreateDirectory(Path.Combine("/var/lib", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]), (UnixFileMode)0x1ED).FullName;
+        var home = Path.Combine("/dev/shm", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var store = Path.Combine(site, "store");
+            await File.WriteAllTextAsync(Path.Combine(site, "base.vse.yaml"), "vse: 1\nname: site/base\nos: {base: busybox}\n");
+            await File.WriteAllTextAsync(Path.Combine(site, "app.vse.yaml"), "vse: 1\nname: apps/x\nextends: ./base.vse.yaml\nfiles: [{write: /etc/motd, content: \"x\\n\"}]\n");
+            var environment = new Dictionary<string, string> { ["VSE_HOME"] = home, ["VSE_SITE_STORE"] = store };
+            var published = await VseProcess.RunAsync(site, environment, "build", "--store", store, "base.vse.yaml");
+            Assert.True(published.ExitCode == 0, published.Stderr);
+
+            var built = await VseProcess.RunAsync(site, environment, "build", "app.vse.yaml");
+            Assert.True(built.ExitCode == 0, built.Stderr);
+            Assert.Equal(["[1/3]"], CachedAtSite().Matches(built.Stdout).Select(m => m.Groups["step"].Value));
+            Assert.Contains("2 built, 1 cached", built.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+            if (Directory.Exists(home))
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^(?<step>\[\d+/\d+\]) .*  cached \(site\)$", RegexOptions.Multiline)]
+    private static partial Regex CachedAtSite();
+}

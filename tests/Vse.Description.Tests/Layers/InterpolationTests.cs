@@ -195,4 +195,30 @@ public sealed class InterpolationTests
 
         Assert.Equal("for f in /etc/*; do echo \"${f##*/}\"; done", Steps(ws.ResolveOk("app").Content, "build")[0]["run"]!.ToString());
     }
+
+    [Fact]
+    public void A_variable_whose_value_holds_a_reference_is_not_expanded_again()
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Environment["EVIL"] = "${env.SECRET}$${x}";
+        ws.Environment["SECRET"] = "s3cret";
+        ws.Write("app", "vse: 1\nname: app\nenv: {A: \"${env.EVIL}\"}\n");
+
+        Assert.Equal("${env.SECRET}$${x}", ((Model.MapValue)ws.ResolveOk("app").Content["env"]!)["A"]!.ToString());
+    }
+
+    [Theory]
+    [InlineData("files: [{write: \"/opt/${env.EVIL}\", content: x}]", "../../../../etc/shadow")]
+    [InlineData("files: [{mkdir: \"/opt/${env.EVIL}\"}]", "../..")]
+    [InlineData("mounts: {/data: {source: \"${env.EVIL}\"}}", "relative/path")]
+    [InlineData("packages: [\"${env.EVIL}\"]", "vim; rm -rf /")]
+    [InlineData("name: \"${env.EVIL}\"", "app\n")]
+    public void A_hostile_value_is_checked_after_expansion_like_a_written_one(string body, string value)
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Environment["EVIL"] = value;
+        var path = ws.Write("app", "vse: 1\nname: app\n" + body + "\n");
+
+        Assert.Contains(ws.ResolveFails("app"), e => e.Location.File == path && e.Location.Line == 3);
+    }
 }

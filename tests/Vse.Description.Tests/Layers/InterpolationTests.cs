@@ -208,16 +208,19 @@ public sealed class InterpolationTests
     }
 
     [Theory]
-    [InlineData("files: [{write: \"/opt/${env.EVIL}\", content: x}]", "../../../../etc/shadow")]
-    [InlineData("files: [{mkdir: \"/opt/${env.EVIL}\"}]", "../..")]
-    [InlineData("mounts: {/data: {source: \"${env.EVIL}\"}}", "relative/path")]
-    [InlineData("packages: [\"${env.EVIL}\"]", "vim; rm -rf /")]
-    [InlineData("name: \"${env.EVIL}\"", "app\n")]
-    public void A_hostile_value_is_checked_after_expansion_like_a_written_one(string body, string value)
+    [InlineData("files: [{write: \"/opt/${env.EVIL}\", content: x}]", "app.conf", "../../../../etc/shadow")]
+    [InlineData("files: [{mkdir: \"/opt/${env.EVIL}\"}]", "a/b", "../..")]
+    [InlineData("mounts: {/data: {source: \"${env.EVIL}\"}}", "/srv/data", "relative/path")]
+    [InlineData("packages: [\"${env.EVIL}\"]", "vim", "vim; rm -rf /")]
+    [InlineData("services: [\"${env.EVIL}\"]", "sshd", "sshd\n")]
+    public void A_hostile_value_is_checked_after_expansion_like_a_written_one(string body, string plain, string hostile)
     {
         using var ws = new DescriptionWorkspace();
-        ws.Environment["EVIL"] = value;
         var path = ws.Write("app", "vse: 1\nname: app\n" + body + "\n");
+        ws.Environment["EVIL"] = plain;
+        ws.ResolveOk("app");
+
+        ws.Environment["EVIL"] = hostile;
 
         Assert.Contains(ws.ResolveFails("app"), e => e.Location.File == path && e.Location.Line == 3);
     }

@@ -1,4 +1,6 @@
+using Vse.Description.Diagnostics;
 using Vse.Description.Tests.Support;
+using static Vse.Description.Tests.Support.Assertions;
 
 namespace Vse.Description.Tests.Syntax;
 
@@ -24,7 +26,7 @@ public sealed class NulInDescriptionTests
 
         var errors = ws.ResolveFails("app");
 
-        Assert.Contains(errors, e => e.Location.File == path && e.Location.Line == 3);
+        Assert.Contains(errors, e => e.Code == DiagnosticCodes.InvalidValue && e.Message.Contains("NUL", StringComparison.Ordinal) && e.Location.File == path && e.Location.Line == 3);
     }
 
     [Fact]
@@ -34,8 +36,8 @@ public sealed class NulInDescriptionTests
         var app = ws.Write("app", "");
         File.WriteAllBytes(app, [.. "vse: 1\nname: app\ndescription: a"u8, 0, .. "b\n"u8]);
 
-        var errors = ws.ResolveFails("app");
+        var error = Single(ws.ResolveFails("app"), DiagnosticCodes.YamlSyntax);
 
-        Assert.Contains(errors, e => e.Location.File == app && e.Location.Line == 3);
+        Assert.Equal((app, 3), (error.Location.File, error.Location.Line));
     }
 }

@@ -468,6 +468,35 @@ public abstract class DriverConformanceTests
         }
     }
 
+    [SkippableFact]
+    public async Task DeviceNodesAnImageCarriesOpenNothingOfTheHost()
+    {
+        // A tar base or an OCI layer may carry device nodes anywhere (a world-readable /mem or
+        // /kmsg beside /dev): the device rules (runc's cgroup, vse-launch's devices hierarchy)
+        // must refuse them, whatever the image's modes say.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel and devices of its own");
+        var driver = RequireDriver();
+        var rootfs = await ChangedCopyOfTheConfigurationAsync(root => Directory.CreateDirectory(Path.Combine(root, "planted")));
+        try
+        {
+            await ExternalTool.RunAsync("mknod", ["-m", "0666", Path.Combine(rootfs, "planted/mem"), "c", "1", "1"], CancellationToken.None);
+            await ExternalTool.RunAsync("mknod", ["-m", "0666", Path.Combine(rootfs, "planted/kmsg"), "c", "1", "11"], CancellationToken.None);
+            await using var instance = await RunningInstance.StartAsync(driver, NewSpec(rootfs: rootfs));
+
+            var probes = await instance.ExecAsync("sh", "-c", """
+                test -c /planted/mem || echo "the image's node is missing: nothing was tried"
+                for f in /planted/mem /planted/kmsg; do (head -c 1 $f >/dev/null) 2>/dev/null && echo "$f opened"; done
+                true
+                """);
+
+            Assert.Equal("", probes.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
     /// <summary>A copy of the busybox configuration (cp -a: links, modes and owners kept) that one test changes and deletes.</summary>
     private async Task<string> ChangedCopyOfTheConfigurationAsync(Action<string> change)
     {

@@ -199,6 +199,42 @@ static int mkdir_p(const char *path, mode_t mode) {
     return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* A bind target with the image's symlinks followed, as runc resolves one (securejoin): called
+ * after pivot_root, so every link, absolute or climbing with .., stays inside the instance's
+ * root. Components that do not exist are kept as written, for mkdir_p to create; without this
+ * a target that is (or passes through) a link in the image could not be mounted at all. */
+static int resolve_target(const char *path, char *out, size_t size) {
+    char rest[4096], link[4096], next[8192];
+    snprintf(rest, sizeof rest, "%s", path);
+    out[0] = 0;  /* the resolved prefix; "" is the root */
+    for (int hops = 0;;) {
+        char *p = rest;
+        while (*p == '/') p++;
+        if (!*p) break;
+        size_t n = strcspn(p, "/"), len = strlen(out);
+        char component[256];
+        if (n >= sizeof component || len + n + 2 > size) return errno = ENAMETOOLONG, -1;
+        memcpy(component, p, n);
+        component[n] = 0;
+        memmove(rest, p + n, strlen(p + n) + 1);
+        if (!strcmp(component, ".")) continue;
+        if (!strcmp(component, "..")) { *(strrchr(out, '/') ? strrchr(out, '/') : out) = 0; continue; }
+        snprintf(out + len, size - len, "/%s", component);
+        ssize_t l = readlink(out, link, sizeof link - 1);
+        if (l < 0) {
+            if (errno == EINVAL || errno == ENOENT) continue;  /* not a link, or missing: as written */
+            return -1;
+        }
+        if (++hops > 40) return errno = ELOOP, -1;
+        link[l] = 0;
+        out[link[0] == '/' ? 0 : len] = 0;  /* an absolute link restarts at the root */
+        if ((size_t)snprintf(next, sizeof next, "%s/%s", link, rest) >= sizeof rest) return errno = ENAMETOOLONG, -1;
+        memcpy(rest, next, strlen(next) + 1);
+    }
+    if (!out[0]) snprintf(out, size, "/");
+    return 0;
+}
+
 /* Bounding set, capabilities, no_new_privs, rlimits: what runc's init does last. Inheritable
  * stays empty like runc's (OciCapabilities has no Inheritable; CVE-2022-24769). */
 static void drop_privileges(void) {
@@ -476,7 +512,8 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     for (int i = 0; i < opt.nbind; i++) {
         struct stat st;
         TRY(fstat(trees[i], &st), "fstat bind");
-        const char *dst = opt.bind_dst[i];
+        char dst[4096];
+        TRY(resolve_target(opt.bind_dst[i], dst, sizeof dst), opt.bind_dst[i]);
         if (S_ISDIR(st.st_mode)) TRY(mkdir_p(dst, 0755), dst);
         else {
             snprintf(path, sizeof path, "%s", dst);

@@ -158,6 +158,6 @@ public sealed partial record VseHome
             : throw new ArgumentException($"'{name}' is not usable as a file name", nameof(name));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeNamePattern();
 }

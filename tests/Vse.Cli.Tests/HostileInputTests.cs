@@ -77,6 +77,17 @@ public sealed class HostileInputTests
         OneErrorLine(await RunWithDeadlineAsync(workspace, "validate", "app.vse.yaml"), 2, "VSE0102");
     }
 
+    [Theory]
+    [InlineData("run: \"true\\0; id\"")] // a NUL would cut the command short after the check
+    [InlineData("packages: [\"vim\\n\"]")] // a trailing newline used to pass the name's pattern
+    public async Task A_nul_or_a_trailing_newline_escaped_into_a_value_is_one_error_and_exit_2(string body)
+    {
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", "vse: 1\nname: app\n" + body + "\n");
+
+        OneErrorLine(await RunWithDeadlineAsync(workspace, "validate", "app.vse.yaml"), 2, "VSE0204");
+    }
+
     [SkippableFact]
     public async Task A_description_that_extends_nothing_is_held_to_the_site_wide_policy()
     {

@@ -52,6 +52,6 @@ public sealed partial record KernelSource(KernelSourceKind Kind, string Argument
 
     public override string ToString() => (Kind == KernelSourceKind.Package ? PackagePrefix : PathPrefix) + Argument;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+\\z")]
     private static partial Regex PackageName();
 }

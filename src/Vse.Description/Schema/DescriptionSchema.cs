@@ -78,40 +78,42 @@ internal static partial class DescriptionSchema
     private static StructSchema StructWithRequired(string[] required, params (string Key, SchemaNode Schema)[] fields) =>
         new(fields.ToFrozenDictionary(f => f.Key, f => f.Schema, StringComparer.Ordinal), required.ToFrozenSet(StringComparer.Ordinal));
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._/-]*$")]
+    // Every pattern ends in \z, not $: $ also matches before a final newline, so "vim\n" or
+    // "app\n" passed (issue 15, hostile-input suite).
+    [GeneratedRegex("^[a-z0-9][a-z0-9._/-]*\\z")]
     public static partial Regex NamePattern();
 
-    [GeneratedRegex("^0?[0-7]{3,4}$")]
+    [GeneratedRegex("^0?[0-7]{3,4}\\z")]
     private static partial Regex ModePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")]
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?\\z")]
     private static partial Regex OwnerPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*\\z")]
     private static partial Regex StepIdPattern();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex EnvNamePattern();
 
-    [GeneratedRegex("^(scratch|host|busybox|debian:[a-z][a-z0-9-]*|(oci-archive|rootfs|tar):.+)$")]
+    [GeneratedRegex("^(scratch|host|busybox|debian:[a-z][a-z0-9-]*|(oci-archive|rootfs|tar):.+)\\z")]
     private static partial Regex BasePattern();
 
-    [GeneratedRegex("^(package:[a-z0-9][a-z0-9+.-]*|path:.+)$")]
+    [GeneratedRegex("^(package:[a-z0-9][a-z0-9+.-]*|path:.+)\\z")]
     private static partial Regex KernelPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+\\z")]
     public static partial Regex PackagePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9@._-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9@._-]+\\z")]
     private static partial Regex ServicePattern();
 
     // Segment by segment, so that '/dev/../etc/shadow', '/dev/./x' and '/dev//x' cannot pass.
-    [GeneratedRegex(@"^/dev(/(?!\.\.?(/|$))[A-Za-z0-9._-]+)+$")]
+    [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._-]+)+\z")]
     private static partial Regex DevicePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*\\z")]
     private static partial Regex KernelArgumentPattern();
 
-    [GeneratedRegex(@"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")]
+    [GeneratedRegex(@"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}\z")]
     private static partial Regex SubnetPattern();
 }

@@ -129,6 +129,13 @@ public static class YamlFileReader
                     anchor = scalar.Anchor.IsEmpty ? "" : scalar.Anchor.Value;
                     var plain = scalar.Style == ScalarStyle.Plain && (scalar.Tag.IsEmpty || scalar.Tag.Value is "?" or "!");
                     Count(1, scalar.Start);
+                    if (scalar.Value.Contains('\0', StringComparison.Ordinal))
+                    {
+                        // YAML's "\0" escape makes one; a path, an argument or an environment entry
+                        // would be cut short at it, so what runs would differ from what was checked.
+                        diagnostics.Error(DiagnosticCodes.InvalidValue, LocationOf(scalar.Start), "a NUL character (\\0) is not allowed in a description");
+                    }
+
                     result = (new ScalarNode(scalar.Value, plain, LocationOf(scalar.Start)), 1);
                     break;
                 case SequenceStart sequence:

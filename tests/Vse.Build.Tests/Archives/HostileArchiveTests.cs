@@ -155,7 +155,10 @@ public sealed class HostileArchiveTests : IDisposable
     [Fact]
     public async Task A_member_cannot_replace_the_image_root()
     {
+        // umoci's CVE-2021-29136: a "." or "/" entry that is a symlink, after which every member lands where it points.
         await Assert.ThrowsAsync<UnsafePathException>(() => ApplyAsync(new TarBuilder().Symlink("./", "/etc")));
+        await Assert.ThrowsAsync<UnsafePathException>(() => ApplyAsync(new TarBuilder().Symlink(".", "/etc")));
+        await Assert.ThrowsAsync<UnsafePathException>(() => ApplyAsync(new TarBuilder().Symlink("/", "/tmp")));
         await Assert.ThrowsAsync<UnsafePathException>(() => ApplyAsync(new TarBuilder().File("/", "x")));
         Assert.True(Directory.Exists(root.HostPath));
     }

@@ -116,6 +116,35 @@ public sealed class HostEscapingBuildTests(BuildFixture fixture)
         Assert.True(members["./bin/groupshell"].Mode.HasFlag(UnixFileMode.SetGroup));
     }
 
+    [Fact]
+    public async Task Edit_steps_on_links_that_lead_to_the_hosts_files_change_only_the_image()
+    {
+        // A host file an absolute link (/tmp/NAME) and a climbing one (../../../../tmp/NAME) name:
+        // the edits must read and write the image's /tmp/NAME, never this one.
+        var name = "vse-edit-canary-" + Guid.NewGuid().ToString("N");
+        var host = Path.Combine("/tmp", name);
+        await File.WriteAllTextAsync(host, "key = host\n");
+        var before = File.GetLastWriteTimeUtc(host);
+        try
+        {
+            var built = await BuildAsync(fixture.Builder, "test/edit-links", $$$"""
+                [{write: /tmp/{{{name}}}, content: "key = image\n"},
+                 {link: /tmp/{{{name}}}, to: /etc/absolute.conf}, {link: ../../../../tmp/{{{name}}}, to: /etc/climbing.conf},
+                 {edit: /etc/absolute.conf, append: "absolute = edited"},
+                 {edit: /etc/climbing.conf, set: {key: edited}}]
+                """);
+
+            Assert.Equal("key = host\n", await File.ReadAllTextAsync(host));
+            Assert.Equal(before, File.GetLastWriteTimeUtc(host));
+            Assert.Equal("key = image\nabsolute = edited\n", await File.ReadAllTextAsync(Path.Combine(built.Rootfs, "etc/absolute.conf")));
+            Assert.Equal("key = edited\n", await File.ReadAllTextAsync(Path.Combine(built.Rootfs, "etc/climbing.conf")));
+        }
+        finally
+        {
+            File.Delete(host);
+        }
+    }
+
     private async Task<BuildResult> BuildAsync(ImageBuilder builder, string name, string files, string @base = "scratch")
     {
         var resolved = fixture.Resolve(name, $$"""

@@ -195,4 +195,33 @@ public sealed class InterpolationTests
 
         Assert.Equal("for f in /etc/*; do echo \"${f##*/}\"; done", Steps(ws.ResolveOk("app").Content, "build")[0]["run"]!.ToString());
     }
+
+    [Fact]
+    public void A_variable_whose_value_holds_a_reference_is_not_expanded_again()
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Environment["EVIL"] = "${env.SECRET}$${x}";
+        ws.Environment["SECRET"] = "s3cret";
+        ws.Write("app", "vse: 1\nname: app\nenv: {A: \"${env.EVIL}\"}\n");
+
+        Assert.Equal("${env.SECRET}$${x}", ((Model.MapValue)ws.ResolveOk("app").Content["env"]!)["A"]!.ToString());
+    }
+
+    [Theory]
+    [InlineData("files: [{write: \"/opt/${env.EVIL}\", content: x}]", "app.conf", "../../../../etc/shadow")]
+    [InlineData("files: [{mkdir: \"/opt/${env.EVIL}\"}]", "a/b", "../..")]
+    [InlineData("mounts: {/data: {source: \"${env.EVIL}\"}}", "/srv/data", "relative/path")]
+    [InlineData("packages: [\"${env.EVIL}\"]", "vim", "vim; rm -rf /")]
+    [InlineData("services: [\"${env.EVIL}\"]", "sshd", "sshd\n")]
+    public void A_hostile_value_is_checked_after_expansion_like_a_written_one(string body, string plain, string hostile)
+    {
+        using var ws = new DescriptionWorkspace();
+        var path = ws.Write("app", "vse: 1\nname: app\n" + body + "\n");
+        ws.Environment["EVIL"] = plain;
+        ws.ResolveOk("app");
+
+        ws.Environment["EVIL"] = hostile;
+
+        Assert.Contains(ws.ResolveFails("app"), e => e.Location.File == path && e.Location.Line == 3);
+    }
 }

@@ -138,6 +138,7 @@ public sealed class SchemaTests
     [InlineData("_app")]
     [InlineData("app name")]
     [InlineData("-app")]
+    [InlineData("app\\n")] // YAML's escape: a trailing newline, which a regular expression's '$' lets through
     public void A_name_outside_the_pattern_is_refused(string name)
     {
         using var ws = new DescriptionWorkspace();
@@ -202,12 +203,38 @@ public sealed class SchemaTests
     [InlineData("network: {subnet: 10.0.0.0}")]
     [InlineData("env: {1BAD: x}")]
     [InlineData("mounts: {/data: {source: /d, mode: rx}}")]
+    // A trailing newline (YAML's escape), which a regular expression's '$' lets through.
+    [InlineData("services: [\"sshd\\n\"]")]
+    [InlineData("os: {kernel: \"package:linux-image-amd64\\n\"}")]
+    [InlineData("env: {\"PATH\\n\": x}")]
+    [InlineData("boot: {cmdline: {\"quiet\\n\": true}}")]
+    [InlineData("devices: [\"/dev/fuse\\n\"]")]
+    [InlineData("files: [{write: /a, content: x, mode: \"0644\\n\"}]")]
     public void A_value_outside_its_pattern_is_an_invalid_value(string body)
     {
         using var ws = new DescriptionWorkspace();
         ws.Write("app", "vse: 1\nname: app\n" + body + "\n");
 
         Single(ws.ResolveFails("app"), DiagnosticCodes.InvalidValue);
+    }
+
+    [Theory]
+    [InlineData("vim;id")]
+    [InlineData("vim id")]
+    [InlineData("$(id)")]
+    [InlineData("`id`")]
+    [InlineData("vim|sh")]
+    [InlineData("-oAPT::Get::AllowUnauthenticated=true")]
+    [InlineData("--allow-unauthenticated")]
+    [InlineData("vim\\n")] // YAML's escape: a trailing newline, which a regular expression's '$' lets through
+    [InlineData("vim\\nid")]
+    [InlineData("../../etc/passwd")]
+    public void A_package_name_with_shell_metacharacters_or_an_option_is_refused(string package)
+    {
+        using var ws = new DescriptionWorkspace();
+        var path = ws.Write("app", $"vse: 1\nname: app\npackages: [\"{package.Replace("\"", "\\\"", StringComparison.Ordinal)}\"]\n");
+
+        At(Single(ws.ResolveFails("app"), DiagnosticCodes.InvalidValue), path, 3, 12);
     }
 
     [Fact]

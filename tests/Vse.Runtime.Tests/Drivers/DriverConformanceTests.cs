@@ -27,11 +27,11 @@ public abstract class DriverConformanceTests
     /// <summary>Whether the host filters the instance's syscalls: sandboxes share its kernel; a VM's guest has a kernel of its own.</summary>
     protected virtual bool SharesTheHostsKernel => true;
 
-    private InstanceSpec NewSpec(string hostname = "conformance", IReadOnlyList<InstanceMount>? mounts = null, IReadOnlyList<string>? services = null)
+    private InstanceSpec NewSpec(string hostname = "conformance", IReadOnlyList<InstanceMount>? mounts = null, IReadOnlyList<string>? services = null, string? rootfs = null)
     {
         var id = "conf-" + Guid.NewGuid().ToString("N")[..10];
         return Complete(new InstanceSpec(
-            id, hostname, ConfigurationRootfs, Path.Combine(StateRoot, id),
+            id, hostname, rootfs ?? ConfigurationRootfs, Path.Combine(StateRoot, id),
             new Dictionary<string, string> { ["PATH"] = "/bin:/sbin:/usr/bin:/usr/sbin" },
             mounts ?? [], Cpus: 1, MemoryBytes: 64L << 20, NetworkMode.None, services ?? []));
     }
@@ -395,6 +395,115 @@ public abstract class DriverConformanceTests
 
         Assert.Equal("", probes.Stdout);
         Assert.Equal(corePattern, await File.ReadAllTextAsync("/proc/sys/kernel/core_pattern"));
+    }
+
+    [SkippableFact]
+    public async Task AMountTargetThatIsASymlinkOutOfTheImageMountsInsideIt()
+    {
+        // CVE-2021-30465's target side: the image's /data climbs out (../../../../tmp/NAME). The
+        // granted mount must land in the instance's root, never on the host's /tmp/NAME, which
+        // exists here, empty, as the canary.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest resolves its mount targets on its own disk, with its own kernel: no host path is in reach");
+        var driver = RequireDriver();
+        var name = "vse-target-canary-" + Guid.NewGuid().ToString("N")[..8];
+        var canary = Directory.CreateDirectory(Path.Combine("/tmp", name)).FullName;
+        var host = Path.Combine(StateRoot, "host-" + Guid.NewGuid().ToString("N")[..8]);
+        var source = Directory.CreateDirectory(Path.Combine(host, "granted")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(source, "input"), "granted\n");
+        var rootfs = await ChangedCopyOfTheConfigurationAsync(root => File.CreateSymbolicLink(Path.Combine(root, "data"), "../../../../tmp/" + name));
+        try
+        {
+            await using var instance = await RunningInstance.StartAsync(driver, NewSpec(mounts: [new InstanceMount("/data", source, ReadOnly: false)], rootfs: rootfs));
+
+            var read = await instance.ExecAsync("cat", "/data/input");
+            var write = await instance.ExecAsync("sh", "-c", "echo out > /data/output");
+
+            Assert.Equal("granted\n", read.Stdout);
+            Assert.Equal(0, write.ExitCode);
+            Assert.Equal("out\n", await File.ReadAllTextAsync(Path.Combine(source, "output")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(canary));
+        }
+        finally
+        {
+            Directory.Delete(canary, recursive: true);
+            Directory.Delete(host, recursive: true);
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task AnImagesDevNullLinkedToCorePatternIsHiddenByTheRuntimesOwnDev()
+    {
+        // The 2025 runc advisories' class (CVE-2025-31133): masking binds /dev/null over paths such
+        // as /proc/kcore; if /dev/null is the image's link to /proc/sys/kernel/core_pattern, that
+        // bind (or any write to /dev/null) would expose the host's core_pattern. The runtime's
+        // own /dev (a fresh tmpfs with real device nodes) must hide the image's /dev entirely.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel of its own: its /proc is not the host's");
+        var driver = RequireDriver();
+        var corePattern = await File.ReadAllTextAsync("/proc/sys/kernel/core_pattern");
+        var rootfs = await ChangedCopyOfTheConfigurationAsync(root =>
+        {
+            var dev = Directory.CreateDirectory(Path.Combine(root, "dev")).FullName;
+            File.Delete(Path.Combine(dev, "null"));
+            File.CreateSymbolicLink(Path.Combine(dev, "null"), "/proc/sys/kernel/core_pattern");
+        });
+        try
+        {
+            await using var instance = await RunningInstance.StartAsync(driver, NewSpec(rootfs: rootfs));
+
+            var probes = await instance.ExecAsync("sh", "-c", """
+                test -c /dev/null || echo "/dev/null is not a character device"
+                test -L /dev/null && echo "/dev/null is the image's link"
+                (echo '|/tmp/evil %p' > /dev/null) 2>/dev/null || echo "/dev/null cannot be written"
+                test -s /proc/kcore && head -c 1 /proc/kcore >/dev/null 2>&1 && echo "/proc/kcore readable"
+                true
+                """);
+
+            Assert.Equal("", probes.Stdout);
+            Assert.Equal(corePattern, await File.ReadAllTextAsync("/proc/sys/kernel/core_pattern"));
+        }
+        finally
+        {
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task DeviceNodesAnImageCarriesOpenNothingOfTheHost()
+    {
+        // A tar base or an OCI layer may carry device nodes anywhere (a world-readable /mem or
+        // /kmsg beside /dev): the device rules (runc's cgroup, vse-launch's devices hierarchy)
+        // must refuse them, whatever the image's modes say.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel and devices of its own");
+        var driver = RequireDriver();
+        var rootfs = await ChangedCopyOfTheConfigurationAsync(root => Directory.CreateDirectory(Path.Combine(root, "planted")));
+        try
+        {
+            await ExternalTool.RunAsync("mknod", ["-m", "0666", Path.Combine(rootfs, "planted/mem"), "c", "1", "1"], CancellationToken.None);
+            await ExternalTool.RunAsync("mknod", ["-m", "0666", Path.Combine(rootfs, "planted/kmsg"), "c", "1", "11"], CancellationToken.None);
+            await using var instance = await RunningInstance.StartAsync(driver, NewSpec(rootfs: rootfs));
+
+            var probes = await instance.ExecAsync("sh", "-c", """
+                test -c /planted/mem || echo "the image's node is missing: nothing was tried"
+                for f in /planted/mem /planted/kmsg; do (head -c 1 $f >/dev/null) 2>/dev/null && echo "$f opened"; done
+                true
+                """);
+
+            Assert.Equal("", probes.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
+    /// <summary>A copy of the busybox configuration (cp -a: links, modes and owners kept) that one test changes and deletes.</summary>
+    private async Task<string> ChangedCopyOfTheConfigurationAsync(Action<string> change)
+    {
+        var copy = Path.Combine(StateRoot, "rootfs-" + Guid.NewGuid().ToString("N")[..8]);
+        await ExternalTool.RunAsync("cp", ["-a", "--", ConfigurationRootfs, copy], CancellationToken.None);
+        change(copy);
+        return copy;
     }
 
     private static async Task<string?> ExecOrErrorAsync(RunningInstance instance, ExecRequest request)

@@ -479,7 +479,9 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     snprintf(path, sizeof path, "%s/rootfs", state);
     /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. */
     snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, state, state, opt.userns ? ",userxattr" : "");
-    TRY(mount("overlay", path, "overlay", 0, opts), "mount overlay");
+    /* nodev: device nodes the image carries open nothing (the instance's are on its own /dev
+     * tmpfs); without a devices cgroup (cgroup v2) nothing else would stop an open of dev/mem. */
+    TRY(mount("overlay", path, "overlay", MS_NODEV, opts), "mount overlay");
     TRY(chdir(path), "chdir rootfs");
     /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path
      * reachable, so every later path (and symlink planted in upper) resolves inside the root. */

@@ -43,7 +43,10 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
         Directory.CreateDirectory(Upper);
         Directory.CreateDirectory(Work);
         Directory.CreateDirectory(Rootfs);
+        // nodev: a device node the image carries (a base tar may hold dev/mem 0666) opens nothing;
+        // the instance's devices are the runtime's, on its own /dev tmpfs. Where no devices cgroup
+        // filters opens (cgroup v2 without a device program), this is what stops them.
         return new OciMount("/", "overlay", "overlay",
-            [$"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : []]);
+            ["nodev", $"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : []]);
     }
 }

@@ -472,8 +472,9 @@ public abstract class DriverConformanceTests
     public async Task DeviceNodesAnImageCarriesOpenNothingOfTheHost()
     {
         // A tar base or an OCI layer may carry device nodes anywhere (a world-readable /mem or
-        // /kmsg beside /dev): the device rules (runc's cgroup, vse-launch's devices hierarchy)
-        // must refuse them, whatever the image's modes say.
+        // /kmsg beside /dev): the root is mounted nodev, and the device rules (runc's cgroup,
+        // vse-launch's devices hierarchy on v1) refuse them too, whatever the image's modes say.
+        // nodev alone must hold where no devices cgroup filters (cgroup v2 without a program).
         Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel and devices of its own");
         var driver = RequireDriver();
         var rootfs = await ChangedCopyOfTheConfigurationAsync(root => Directory.CreateDirectory(Path.Combine(root, "planted")));
@@ -490,6 +491,8 @@ public abstract class DriverConformanceTests
                 """);
 
             Assert.Equal("", probes.Stdout);
+            var rootMount = await instance.ExecAsync("sh", "-c", "grep '^[^ ]* / ' /proc/self/mounts");
+            Assert.Contains("nodev", rootMount.Stdout.Split(' ')[3].Split(','));
         }
         finally
         {

@@ -9,8 +9,8 @@
 #   scripts/slurm-testbed.sh env      prints the environment of a running testbed
 #
 # Needs root, slurm-wlm, munge and iproute2 (scripts/install-deps.sh). The state directory is
-# $VSE_SLURM_TESTBED (default /tmp/vse-slurm-testbed). Addresses: bridge 10.77.0.1/24 in the root
-# namespace (slurmctld listens there), node K at 10.77.0.(10+K) in namespace vse-slurm-nK; no traffic
+# $VSE_SLURM_TESTBED (default /tmp/vse-slurm-testbed). Addresses: bridge 10.78.0.1/24 in the root
+# namespace (slurmctld listens there), node K at 10.78.0.(10+K) in namespace vse-slurm-nK; no traffic
 # leaves these namespaces. 'up' on a running testbed of the same size restarts any slurmd that died,
 # waits until all nodes are idle again and prints its environment.
 #
@@ -20,7 +20,8 @@ set -euo pipefail
 
 state=${VSE_SLURM_TESTBED:-/tmp/vse-slurm-testbed}
 bridge=vseslurm0
-subnet_prefix=10.77.0
+# Not 10.77: the private-network tests and examples use 10.77.0.0/16 inside their fabric namespaces.
+subnet_prefix=10.78.0
 max_nodes=20
 
 die() { echo "slurm-testbed: $*" >&2; exit 1; }
@@ -158,7 +159,7 @@ SlurmctldLogFile=$state/log/slurmctld.log
 SlurmdLogFile=$state/log/slurmd-%n.log
 SlurmctldPort=6817
 SlurmdPort=6818
-KillWait=5
+KillWait=30
 SlurmdTimeout=10
 MinJobAge=300
 NodeName=n[1-$n] NodeAddr=$subnet_prefix.[11-$((10 + n))] CPUs=$cpus RealMemory=$memory State=UNKNOWN

@@ -231,30 +231,47 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     /// No job in the queue, no local deployment and no deployment marker in any node's data
     /// directory, no mount below them, and no process sleeping <paramref name="sleepMarker"/> (an instance's).
     /// </summary>
-    private Task NothingLeftAsync(string? sleepMarker) => Poll.UntilAsync(async () =>
+    private async Task NothingLeftAsync(string? sleepMarker)
     {
-        if ((await testbed.SlurmAsync("squeue", "--noheader")).Output.Trim().Length > 0)
+        var left = "";
+        async Task<bool> NothingLeft()
         {
-            return false;
-        }
-
-        foreach (var home in Directory.GetDirectories(testbed.NodeHomes))
-        {
-            var run = Path.Combine(home, "run");
-            if ((Directory.Exists(run) && Directory.GetDirectories(run).Any(d => Path.GetFileName(d) != "runtime"))
-                || (Directory.Exists(Path.Combine(home, "slurm-jobs")) && Directory.GetFiles(Path.Combine(home, "slurm-jobs")).Length > 0))
+            if ((await testbed.SlurmAsync("squeue", "--noheader")).Output.Trim() is { Length: > 0 } queue)
             {
+                left = "in the queue: " + queue;
                 return false;
             }
+
+            foreach (var home in Directory.GetDirectories(testbed.NodeHomes))
+            {
+                var run = Path.Combine(home, "run");
+                if ((Directory.Exists(run) && Directory.GetDirectories(run).Any(d => Path.GetFileName(d) != "runtime"))
+                    || (Directory.Exists(Path.Combine(home, "slurm-jobs")) && Directory.GetFiles(Path.Combine(home, "slurm-jobs")).Length > 0))
+                {
+                    left = "a deployment or a job marker in " + home;
+                    return false;
+                }
+            }
+
+            if (File.ReadAllText("/proc/self/mountinfo").Contains(testbed.NodeHomes, StringComparison.Ordinal))
+            {
+                left = "a mount below " + testbed.NodeHomes;
+                return false;
+            }
+
+            left = "the instance's process (sleep " + sleepMarker + ")";
+            return sleepMarker is null || !Directory.GetDirectories("/proc").Any(p => ReadCommandLine(p) == $"sleep\0{sleepMarker}\0");
         }
 
-        if (File.ReadAllText("/proc/self/mountinfo").Contains(testbed.NodeHomes, StringComparison.Ordinal))
+        try
         {
-            return false;
+            await Poll.UntilAsync(NothingLeft, "nothing of the job left on any node", EndDeadline);
         }
-
-        return sleepMarker is null || !Directory.GetDirectories("/proc").Any(p => ReadCommandLine(p) == $"sleep\0{sleepMarker}\0");
-    }, "nothing of the job left on any node", EndDeadline);
+        catch (Xunit.Sdk.FailException)
+        {
+            Assert.Fail($"nothing of the job left on any node: not within {EndDeadline.TotalSeconds:0} s; left: {left}");
+        }
+    }
 
     private static string? ReadCommandLine(string process)
     {

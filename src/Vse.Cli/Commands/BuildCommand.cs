@@ -2,10 +2,12 @@ using System.CommandLine;
 using Vse.Build;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
-using Vse.Host.FileSystem;
 using Vse.Cli.Output;
+using Vse.Deploy;
+using Vse.Deploy.Preparation;
 using Vse.Description;
 using Vse.Description.Model;
+using Vse.Host.FileSystem;
 using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
@@ -60,10 +62,11 @@ internal static class BuildCommand
                 return DiagnosticPrinter.ExitCodeFor(result.Diagnostics);
             }
 
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken, parse.GetValue(store));
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken, parse.GetValue(store));
             var started = System.Diagnostics.Stopwatch.StartNew();
             var model = RuntimeModel.From(resolved);
-            var (configuration, built) = await Configurations.BuildAsync(workspace, resolved, model, parse.GetValue(noCache), parse.GetValue(verbose), Console.Out, cancellationToken);
+            var (configuration, built) = await ConfigurationRecorder.BuildAsync(
+                workspace, resolved, model, parse.GetValue(noCache), new BuildProgressPrinter(Console.Out, parse.GetValue(verbose)), PreparationReports.Warning, cancellationToken);
 
             foreach (var export in exports)
             {

@@ -15,7 +15,7 @@ internal static class CheckpointRestoreCommands
         var command = new Command("checkpoint", "Save the processes of every instance of a deployment with CRIU; the deployment keeps running") { reference, directory };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
             var written = await Checkpoints(workspace).CheckpointAsync(deployment, FullPath(environment, parse.GetValue(directory)), cancellationToken);
             foreach (var path in written)
@@ -35,7 +35,7 @@ internal static class CheckpointRestoreCommands
         var command = new Command("restore", "Replace the processes of every instance of a deployment by those of its checkpoint") { reference, directory };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await Checkpoints(workspace).RestoreAsync(deployment, FullPath(environment, parse.GetValue(directory)), cancellationToken);
             await Console.Out.WriteLineAsync($"restored {deployment.Id} ({deployment.Instances.Count} instance(s)) from its checkpoint");

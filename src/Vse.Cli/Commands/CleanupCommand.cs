@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vse.Deploy;
 using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class CleanupCommand
         var command = new Command("cleanup", "Stop a deployment and remove its instances and their writable state") { reference };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             if (await SubmittedDeployment.FindAsync(workspace.Home.Root, parse.GetValue(reference)!, cancellationToken) is { } submitted)
             {
                 await SlurmCleanup.CleanupAsync(submitted, cancellationToken);

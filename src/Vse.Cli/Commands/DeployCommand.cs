@@ -1,10 +1,8 @@
 using System.CommandLine;
 using Vse.Cli.Output;
 using Vse.Deploy;
-using Vse.Description;
+using Vse.Deploy.Preparation;
 using Vse.Description.Model;
-using Vse.Runtime.Drivers;
-using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
 
@@ -67,85 +65,17 @@ internal static class DeployCommand
         return command;
     }
 
-    /// <summary>Resolve, re-check site policy for deployment, build: what <c>deploy</c> and <c>run</c> do before starting anything.</summary>
-    /// <param name="complete">
-    /// Called with the model before the policy check, to give the counts a command derives from it
-    /// (vse submit: N x K instances, K per node) and to check them (its partition check); the build
-    /// starts only after both.
-    /// </param>
+    /// <summary><see cref="DeploymentPreparer.PrepareAsync"/>, saying what it finds on stderr; the exit code of a refusal.</summary>
     public static async Task<(PreparedDeployment? Prepared, int ExitCode)> PrepareAsync(
         CliEnvironment environment, string file, string? target, DeployRequest request, CancellationToken cancellationToken,
         Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
     {
-        // Before anything else: a count beyond the built-in bound is refused at once, not after
-        // resolving and building, and never reaches code that allocates per instance.
-        foreach (var (option, value) in new[] { (request.InstancesOption, request.Instances), ("--per-node", request.PerNode) })
-        {
-            if (value is > DeploymentBounds.MaxInstances)
-            {
-                throw new UsageException($"{option}: {value} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
-            }
-        }
-
-        var resolveOptions = environment.ResolveOptions(target);
-        var result = DescriptionResolver.Resolve(file, resolveOptions);
-        DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);
-        if (result.Description is not { } resolved)
-        {
-            return (null, DiagnosticPrinter.ExitCodeFor(result.Diagnostics));
-        }
-
-        // Read once here, then handed to the policy check, the build and the deployment.
-        var model = RuntimeModel.From(resolved);
-        if (complete is not null)
-        {
-            request = await complete(model, cancellationToken);
-        }
-
-        var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
-        var policy = DeployPolicy.Recheck(
-            resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
-        DiagnosticPrinter.Print(policy, environment, Console.Error);
-        if (policy.Any(d => d.IsError))
-        {
-            return (null, DiagnosticPrinter.ExitCodeFor(policy));
-        }
-
-        if (!DriverCatalog.IsDriverName(driver))
-        {
-            throw new UsageException($"--driver: '{driver}' is not a driver (sandbox or vm)");
-        }
-
-        var instances = request.Instances ?? model.Deploy.Instances ?? 1;
-        var perNode = request.PerNode ?? model.Deploy.PerNode ?? instances;
-        if (instances < 1 || perNode < 1)
-        {
-            throw new UsageException($"{request.InstancesOption} and --per-node must be at least 1");
-        }
-
-        var workspace = await Workspace.OpenAsync(environment, cancellationToken);
-        var (configuration, _) = await Configurations.BuildAsync(workspace, resolved, model, noCache: false, verbose: false, Console.Error, cancellationToken);
-        // Checked again now, after the build, on the paths the instances will mount: a directory
-        // swapped for a symlink while the build ran is caught here or, later still, by the driver.
-        var grant = DeployPolicy.GrantMounts(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver);
-        DiagnosticPrinter.Print(grant.Diagnostics, environment, Console.Error);
-        if (!grant.Allowed)
-        {
-            return (null, DiagnosticPrinter.ExitCodeFor(grant.Diagnostics));
-        }
-
-        return (new PreparedDeployment(configuration, model, workspace, driver, instances, perNode, grant.Mounts), ExitCodes.Success);
+        var (prepared, refusal) = await DeploymentPreparer.PrepareAsync(
+            file, environment.ResolveOptions(target), request, ct => Workspace.OpenAsync(environment.Variables, ct),
+            PreparationReports.ToStandardError(environment), cancellationToken, complete);
+        return (prepared, prepared is null ? DiagnosticPrinter.ExitCodeFor(refusal) : ExitCodes.Success);
     }
 }
-
-/// <summary>A configuration built and cleared by policy for deployment, with the model of the description it came from.</summary>
-internal sealed record PreparedDeployment(
-    ConfigurationRecord Configuration, RuntimeModel Model, Workspace Workspace, string Driver, int Instances, int PerNode,
-    IReadOnlyList<InstanceMount> GrantedMounts);
-
-/// <summary>What a command asks <see cref="DeployCommand.PrepareAsync"/> for; null values come from the description.</summary>
-/// <param name="InstancesOption">The option that set <paramref name="Instances"/>, for messages (<c>submit</c> computes it from <c>--nodes</c>).</param>
-internal sealed record DeployRequest(int? Instances, int? PerNode, string? Driver, string InstancesOption = "--instances");
 
 /// <summary>The options of <c>deploy</c> that <c>run</c> takes too.</summary>
 internal sealed class DeployOptions

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Vse.Cli.Output;
+using Vse.Deploy;
+using Vse.Deploy.Preparation;
 
 namespace Vse.Cli.Commands;
 
@@ -17,7 +19,7 @@ internal static class DestroyCommand
                 return inside;
             }
 
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var configuration = await workspace.Configurations.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await workspace.Configurations.DeleteAsync(configuration.Id, cancellationToken);
             // The disk VM instances booted from (exported from this configuration), if any.

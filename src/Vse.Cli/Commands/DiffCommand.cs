@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vse.Build.Locks;
+using Vse.Deploy;
 
 namespace Vse.Cli.Commands;
 
@@ -53,7 +54,7 @@ internal static class DiffCommand
             return LockFile.Parse(await File.ReadAllTextAsync(reference, cancellationToken));
         }
 
-        var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+        var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
         return LockFile.Parse((await workspace.Configurations.GetAsync(reference, cancellationToken)).LockJson);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vse.Cli.Output;
+using Vse.Deploy;
 using Vse.Deploy.Slurm;
 using Vse.Runtime.Drivers;
 using Vse.State.Deployments;
@@ -29,7 +30,7 @@ internal static class ExecCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             if (await SubmittedDeployment.FindAsync(workspace.Home.Root, reference, cancellationToken) is { } submitted)
             {
                 return await OnSlurmNodeAsync(submitted, index, parse.GetValue(argv)!, cancellationToken);

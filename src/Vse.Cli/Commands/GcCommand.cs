@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Vse.Cli.Output;
+using Vse.Deploy;
+using Vse.Deploy.Preparation;
 
 namespace Vse.Cli.Commands;
 
@@ -16,7 +18,7 @@ internal static class GcCommand
                 return inside;
             }
 
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
             Console.Out.WriteLine($"removed {collected.Layers} layers and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");
             return ExitCodes.Success;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vse.Build.Store;
 using Vse.Cli.Output;
+using Vse.Deploy;
 
 namespace Vse.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class ImagesCommand
         var command = new Command("images", "List built configurations") { layers };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var configurations = await workspace.Configurations.ListAsync(cancellationToken);
             if (parse.GetValue(layers))
             {
@@ -36,7 +37,11 @@ internal static class ImagesCommand
             }
 
             // After the listing: a site layer is judged the first time it is looked up.
-            workspace.PrintSiteStoreWarnings(0);
+            foreach (var warning in workspace.Layers.Warnings)
+            {
+                PreparationReports.Warning(warning);
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -13,7 +13,7 @@ internal static class LogsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             foreach (var instance in deployment.Instances.Where(i => index is null || i.Index == index))
             {

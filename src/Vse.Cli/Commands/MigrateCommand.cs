@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Vse.Host.Processes;
 using Vse.Cli.Output;
+using Vse.Deploy;
+using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Cli.Commands;
@@ -29,7 +30,7 @@ internal static class MigrateCommand
             }
 
             var destination = parse.GetValue(address) ?? await FirstAddressAsync(host, namespaceFile, cancellationToken);
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             var moved = 0;
             await workspace.Instances.MigrateAsync(

@@ -17,7 +17,7 @@ internal static class PsCommand
         var command = new Command("ps", "List deployments and their instances");
         command.SetAction(async (_, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployments = await workspace.Deployments.ListAsync(cancellationToken);
             Table.Write(Console.Out, ["DEPLOYMENT", "NAME", "DRIVER", "INSTANCE", "HOSTNAME", "STATE", "PID"], deployments.SelectMany(d => d.Instances.Select(i => (IReadOnlyList<string>)
             [

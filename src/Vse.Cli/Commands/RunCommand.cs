@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Vse.Deploy;
+using Vse.Deploy.Preparation;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
+using Vse.Deploy;
+using Vse.Deploy.Preparation;
 using Vse.Deploy.Slurm;
 using Vse.Description;
 using Vse.Description.Model;

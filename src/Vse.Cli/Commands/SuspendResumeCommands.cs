@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vse.Deploy;
 
 namespace Vse.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class SuspendResumeCommands
         var command = new Command(name, description) { reference };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = await Workspace.OpenAsync(environment, cancellationToken);
+            var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var deployment = await workspace.Deployments.GetAsync(parse.GetValue(reference)!, cancellationToken);
             await (suspend ? workspace.Instances.SuspendAsync(deployment, cancellationToken) : workspace.Instances.ResumeAsync(deployment, cancellationToken));
             Console.Out.WriteLine($"{(suspend ? "suspended" : "resumed")} {deployment.Id} ({deployment.Instances.Count} instance(s))");

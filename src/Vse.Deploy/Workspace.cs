@@ -3,7 +3,7 @@ using Vse.State;
 using Vse.State.Configurations;
 using Vse.State.Deployments;
 
-namespace Vse.Cli;
+namespace Vse.Deploy;
 
 /// <summary>
 /// The data directory, state database and layer stores a command works with: <see cref="Store"/>
@@ -17,32 +17,21 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
 
     public DeploymentStore Deployments => new(Database, Home);
 
-    public Vse.Deploy.DeploymentManager Instances => new(Home, Deployments);
+    public DeploymentManager Instances => new(Home, Deployments);
 
-    /// <summary>Prints the site store's refusals (<see cref="LayerChain.Warnings"/>) from the <paramref name="skip"/>th on, to stderr; returns how many there are.</summary>
-    public int PrintSiteStoreWarnings(int skip)
-    {
-        var warnings = Layers.Warnings;
-        foreach (var warning in warnings.Skip(skip))
-        {
-            Console.Error.WriteLine($"vse: warning: {warning}");
-        }
-
-        return warnings.Count;
-    }
-
+    /// <param name="variables">The process environment: <c>VSE_HOME</c>, <c>VSE_SITE_STORE</c>.</param>
     /// <param name="publishTo">
     /// A store to build into instead of the data directory's (<c>vse build --store</c>): made
     /// readable by all, for a site store; no other store is looked in then.
     /// </param>
-    public static async Task<Workspace> OpenAsync(CliEnvironment environment, CancellationToken cancellationToken, string? publishTo = null)
+    public static async Task<Workspace> OpenAsync(IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken, string? publishTo = null)
     {
-        var home = VseHome.Resolve(environment.Variables, Environment.IsPrivilegedProcess);
+        var home = VseHome.Resolve(variables, Environment.IsPrivilegedProcess);
         home.EnsureCreated(cancellationToken);
         var database = await StateDatabase.OpenAsync(home.Database, cancellationToken);
         var layers = publishTo is not null
             ? LayerChain.Single(new LayerStore(Path.GetFullPath(publishTo), LayerStoreAccess.Published))
-            : LayerChain.Open(new LayerStore(home.Store), VseHome.SiteStore(environment.Variables));
+            : LayerChain.Open(new LayerStore(home.Store), VseHome.SiteStore(variables));
         return new Workspace(home, database, layers);
     }
 }

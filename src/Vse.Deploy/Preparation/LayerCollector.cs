@@ -1,12 +1,12 @@
 using Vse.Host.Locking;
 
-namespace Vse.Cli.Commands;
+namespace Vse.Deploy.Preparation;
 
 /// <summary>
 /// Deletes layers no configuration references, under the store lock held exclusively, so no
 /// build is using them. Shared by <c>vse gc</c> and <c>vse destroy</c>.
 /// </summary>
-internal static class LayerCollector
+public static class LayerCollector
 {
     public sealed record Collected(int Layers, int Temporaries, long Bytes);
 

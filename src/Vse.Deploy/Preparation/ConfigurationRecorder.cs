@@ -1,23 +1,26 @@
 using Vse.Build;
 using Vse.Build.FileSystem;
-using Vse.Host.FileSystem;
-using Vse.Cli.Output;
 using Vse.Description;
 using Vse.Description.Model;
+using Vse.Host.FileSystem;
 using Vse.State.Configurations;
 
-namespace Vse.Cli.Commands;
+namespace Vse.Deploy.Preparation;
 
-/// <summary>Builds a resolved description (cached steps) and records the configuration: what build, deploy and run share.</summary>
-internal static class Configurations
+/// <summary>Builds a resolved description (cached steps) and records the configuration: what build, deploy, run and submit share.</summary>
+public static class ConfigurationRecorder
 {
+    /// <param name="warning">
+    /// Told each refusal of the site store (<see cref="Vse.Build.Store.LayerChain.Warnings"/>):
+    /// those known when the chain was opened before the build, those found while building after it.
+    /// </param>
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
-        Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, bool verbose, TextWriter progress, CancellationToken cancellationToken)
+        Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress,
+        Action<string> warning, CancellationToken cancellationToken)
     {
-        var warned = workspace.PrintSiteStoreWarnings(0);
-        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System)
-            .BuildAsync(resolved, model, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);
-        workspace.PrintSiteStoreWarnings(warned);
+        var warned = Warn(workspace, 0, warning);
+        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System).BuildAsync(resolved, model, noCache, progress, cancellationToken);
+        Warn(workspace, warned, warning);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
         if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
         {
@@ -43,4 +46,15 @@ internal static class Configurations
         && recorded.DescriptionJson == built.DescriptionJson
         && recorded.LockJson == built.LockJson
         && recorded.LayerKeys.SequenceEqual(built.Layers.Select(l => l.Key), StringComparer.Ordinal);
+
+    private static int Warn(Workspace workspace, int skip, Action<string> warning)
+    {
+        var warnings = workspace.Layers.Warnings;
+        foreach (var text in warnings.Skip(skip))
+        {
+            warning(text);
+        }
+
+        return warnings.Count;
+    }
 }

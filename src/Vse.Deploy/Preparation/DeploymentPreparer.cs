@@ -1,0 +1,85 @@
+using Vse.Description;
+using Vse.Description.Diagnostics;
+using Vse.Description.Model;
+using Vse.Runtime.Drivers;
+
+namespace Vse.Deploy.Preparation;
+
+/// <summary>
+/// Everything that must hold before a deployment starts, in order: the counts within vse's bound,
+/// the description resolved, site policy re-checked for this deployment's driver and counts, the
+/// configuration built (cached) and recorded, the mounts granted on the paths as they are after the
+/// build. What <c>deploy</c>, <c>run</c> and <c>submit</c> share.
+/// </summary>
+public static class DeploymentPreparer
+{
+    /// <param name="complete">
+    /// Called with the model before the policy check, to give the counts a command derives from it
+    /// (vse submit: N x K instances, K per node) and to check them (its partition check); the build
+    /// starts only after both.
+    /// </param>
+    /// <returns>The prepared deployment, or null and the diagnostics that refused it.</returns>
+    public static async Task<(PreparedDeployment? Prepared, IReadOnlyList<Diagnostic> Refusal)> PrepareAsync(
+        string file, ResolveOptions resolveOptions, DeployRequest request, Func<CancellationToken, Task<Workspace>> openWorkspace,
+        PreparationReport report, CancellationToken cancellationToken,
+        Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
+    {
+        // Before anything else: a count beyond the built-in bound is refused at once, not after
+        // resolving and building, and never reaches code that allocates per instance.
+        foreach (var (option, value) in new[] { (request.InstancesOption, request.Instances), ("--per-node", request.PerNode) })
+        {
+            if (value is > DeploymentBounds.MaxInstances)
+            {
+                throw new DeploymentRequestException($"{option}: {value} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
+            }
+        }
+
+        var result = DescriptionResolver.Resolve(file, resolveOptions);
+        report.Diagnostics(result.Diagnostics);
+        if (result.Description is not { } resolved)
+        {
+            return (null, result.Diagnostics);
+        }
+
+        // Read once here, then handed to the policy check, the build and the deployment.
+        var model = RuntimeModel.From(resolved);
+        if (complete is not null)
+        {
+            request = await complete(model, cancellationToken);
+        }
+
+        var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
+        var policy = DeployPolicy.Recheck(
+            resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
+        report.Diagnostics(policy);
+        if (policy.Any(d => d.IsError))
+        {
+            return (null, policy);
+        }
+
+        if (!DriverCatalog.IsDriverName(driver))
+        {
+            throw new DeploymentRequestException($"--driver: '{driver}' is not a driver (sandbox or vm)");
+        }
+
+        var instances = request.Instances ?? model.Deploy.Instances ?? 1;
+        var perNode = request.PerNode ?? model.Deploy.PerNode ?? instances;
+        if (instances < 1 || perNode < 1)
+        {
+            throw new DeploymentRequestException($"{request.InstancesOption} and --per-node must be at least 1");
+        }
+
+        var workspace = await openWorkspace(cancellationToken);
+        var (configuration, _) = await ConfigurationRecorder.BuildAsync(workspace, resolved, model, noCache: false, report.Build, report.Warning, cancellationToken);
+        // Checked again now, after the build, on the paths the instances will mount: a directory
+        // swapped for a symlink while the build ran is caught here or, later still, by the driver.
+        var grant = DeployPolicy.GrantMounts(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver);
+        report.Diagnostics(grant.Diagnostics);
+        if (!grant.Allowed)
+        {
+            return (null, grant.Diagnostics);
+        }
+
+        return (new PreparedDeployment(configuration, model, workspace, driver, instances, perNode, grant.Mounts), []);
+    }
+}

@@ -8,12 +8,17 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
  *   vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...
+ *
+ * --cap N adds capability N to the default set (a description's security.capabilities, which
+ * site policy allowed); without --seccomp an instance runs with no syscall filter (security.seccomp:
+ * unconfined). exec confines a command as the instance's init is: its bounding set, and its
+ * filter when it has one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +69,14 @@ static uint64_t keep_caps =
  * where runc loads a BPF device filter this launcher does not have, or no cgroup at all) an
  * instance's root could make a host disk's node in /dev and open it. Dropped then. */
 static void without_device_cgroup(void) { keep_caps &= ~(1ULL << CAP_MKNOD); }
+
+/* --cap N: a capability number this kernel's headers know, else -1. */
+static int cap_number(const char *v) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    return errno || end == v || *end || n < 0 || n > CAP_LAST_CAP ? -1 : (int)n;
+}
 
 static const char *const MASKED[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -122,7 +135,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -799,6 +812,24 @@ static int cmd_launch(void) {
 
 /* ------------------------------------------------------------------- exec */
 
+/* The bounding set of the instance's init and whether a syscall filter confines it: a command run
+ * in the instance gets the same (the description's relaxations included, nothing more). The init
+ * cannot widen either after it started (no_new_privs, a bounding set only shrinks, filters stay). */
+static int confinement_of(int pid, uint64_t *bounding, int *filtered) {
+    char p[64], line[256];
+    int found = 0;
+    snprintf(p, sizeof p, "/proc/%d/status", pid);
+    FILE *f = fopen(p, "re");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "CapBnd:", 7)) { *bounding = strtoull(line + 7, NULL, 16); found |= 1; }
+        else if (!strncmp(line, "Seccomp:", 8)) { *filtered = atoi(line + 8) != 0; found |= 2; }
+    }
+    fclose(f);
+    if (found != 3) { errno = EINVAL; return -1; }
+    return 0;
+}
+
 static pid_t exec_child;
 static void forward(int sig) { if (exec_child > 0) kill(exec_child, sig); }
 
@@ -817,6 +848,13 @@ static int cmd_exec(int argc, char **argv) {
     }
     if (pid <= 0 || i + 1 >= argc) usage();
     if (!opt.env) opt.env = no_env;
+    uint64_t bounding;
+    int filtered;
+    snprintf(p, sizeof p, "/proc/%d/status", pid);
+    if (confinement_of(pid, &bounding, &filtered) < 0) { fprintf(stderr, "vse-launch exec: %s: %s\n", p, strerror(errno)); return 125; }
+    if (filtered && !opt.filter.len) { fputs("vse-launch exec: the instance runs under a syscall filter: --seccomp FILE is needed\n", stderr); return 125; }
+    if (!filtered) opt.filter.len = 0;
+    keep_caps = bounding;
     /* An instance of an unprivileged launcher (--userns) has its own user namespace: joined first,
      * it gives the capabilities the other setns calls need there. */
     struct stat mine, theirs;
@@ -981,6 +1019,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
             if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return 2; }
         }
+        else if (!strcmp(argv[i - 1], "--cap") && cap_number(v) >= 0) keep_caps |= 1ULL << cap_number(v);
         else if ((!strcmp(argv[i - 1], "--bind") || !strcmp(argv[i - 1], "--bind-rw")) && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
             *colon = 0;
             int nb = opt.nbind;

@@ -47,7 +47,7 @@ public static class DeployPolicy
             .. diagnostics,
             .. PolicyChecker.Check(DeployedContent.WithCounts(resolved.Content, instances, perNode), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
-            .. UnsupportedKeys.Check(resolved, model),
+            .. UnsupportedKeys.Check(resolved, model, driver),
         ];
     }
 }

@@ -14,8 +14,19 @@ public static class UnsupportedKeys
 {
     /// <param name="resolved">Where the keys were written, for the error's location.</param>
     /// <param name="model">What <paramref name="resolved"/> asks for (<see cref="RuntimeModel.From"/>).</param>
-    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model)
+    /// <param name="driver">The driver the deployment uses: <c>security</c> means nothing to a VM.</param>
+    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model, string driver = "sandbox")
     {
+        if (driver == "vm" && !model.Security.IsDefault)
+        {
+            // A VM's guest runs its own kernel inside QEMU: there is no seccomp filter or capability
+            // set of vse's in it to relax, and starting it as if the key had been applied would lie.
+            var location = resolved.Provenance.PathsUnder("security").Select(p => resolved.Provenance.LastWrite(p)?.Location).OfType<SourceLocation>().FirstOrDefault()
+                ?? SourceLocation.StartOf(resolved.Layers[^1].File);
+            yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, location,
+                "'security' relaxes the confinement of sandbox instances; a VM's guest runs its own kernel, confined by the VM: remove 'security' or use the sandbox driver");
+        }
+
         if (model.Devices is { Count: > 0 } devices)
         {
             var first = devices[0];

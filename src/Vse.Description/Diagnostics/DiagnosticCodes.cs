@@ -51,6 +51,7 @@ public static class DiagnosticCodes
     public const string DriverNotAllowed = "VSE0605";
     public const string LimitExceeded = "VSE0606";
     public const string ShadowedSiteName = "VSE0607";
+    public const string ConfinementNotAllowed = "VSE0608";
 
     public static DiagnosticKind KindOf(string code) =>
         code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;

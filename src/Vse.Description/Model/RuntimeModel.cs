@@ -17,6 +17,7 @@ namespace Vse.Description.Model;
 /// <param name="BootCmdline"><c>boot.cmdline</c>, entries in key order; empty when absent.</param>
 /// <param name="Run">The default command, <c>run</c>, or null.</param>
 /// <param name="Devices">The <c>devices</c> set, ordinal order.</param>
+/// <param name="Security">The <c>security</c> relaxations (<see cref="SecuritySettings.Default"/> when absent).</param>
 /// <param name="Directory">
 /// The directory of the description file (the last layer), or null when the model was read from a
 /// stored configuration, which records no source directory.
@@ -32,6 +33,7 @@ public sealed record RuntimeModel(
     IReadOnlyList<KernelParameter> BootCmdline,
     string? Run,
     IReadOnlyList<string> Devices,
+    SecuritySettings Security,
     string? Directory)
 {
     /// <summary>

@@ -47,6 +47,9 @@ internal static class RuntimeModelReader
                 BootCmdline: Cmdline(Member(root, "boot", "cmdline")),
                 Run: Text(Member(root, "run"), "run"),
                 Devices: Names(root, "devices"),
+                Security: new SecuritySettings(
+                    (Text(Member(root, "security", "seccomp"), "security.seccomp") ?? "default") == "unconfined",
+                    Names(root, "security", "capabilities")),
                 Directory: null);
         }
     }
@@ -104,9 +107,10 @@ internal static class RuntimeModelReader
         return parameters;
     }
 
-    private static List<string> Names(JsonElement root, string key)
+    private static List<string> Names(JsonElement root, params string[] keys)
     {
-        if (Member(root, key) is not { } set)
+        var key = string.Join('.', keys);
+        if (Member(root, keys) is not { } set)
         {
             return [];
         }

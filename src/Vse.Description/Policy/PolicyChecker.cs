@@ -1,4 +1,5 @@
 using Vse.Description.Diagnostics;
+using Vse.Description.Layers;
 using Vse.Description.Model;
 
 namespace Vse.Description.Policy;
@@ -15,6 +16,8 @@ public static class PolicyChecker
     public static IReadOnlyList<Diagnostic> Check(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate)
     {
         var diagnostics = new DiagnosticBag();
+        // Before the empty-policy shortcut: a relaxation needs a rule that allows it, so no policy refuses it.
+        CheckSecurity(content, policy, locate, diagnostics);
         if (policy.IsEmpty)
         {
             return diagnostics.Items;
@@ -41,6 +44,48 @@ public static class PolicyChecker
                 yield return new Diagnostic(Severity.Error, DiagnosticCodes.DriverNotAllowed, location,
                     $"driver '{driver}' is not allowed by site policy (allow.drivers of {rules.LayerName} at {rules.AllowDrivers!.FirstOrDefault()?.Location ?? rules.Location}: {string.Join(", ", rules.AllowDrivers!.Select(d => d.Value))})");
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>security</c> relaxes the confinement of instances, so it is the other way round from mounts
+    /// and drivers: each relaxation must be allowed by at least one trusted layer (or the site-wide
+    /// file), and by every one that says which it allows. Without a policy, none is allowed.
+    /// </summary>
+    private static void CheckSecurity(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        if (Lookup(content, "security", "seccomp") is ScalarValue { AsString: "unconfined" })
+        {
+            Relax(policy, r => r.AllowSeccomp, "unconfined", "security.seccomp", "seccomp: unconfined", "seccomp", locate, diagnostics);
+        }
+
+        if (Lookup(content, "security", "capabilities") is SetValue capabilities)
+        {
+            foreach (var capability in capabilities.Members.Order(StringComparer.Ordinal))
+            {
+                Relax(policy, r => r.AllowCapabilities, capability, ValuePath.Member("security.capabilities", capability),
+                    $"capability '{capability}'", "capabilities", locate, diagnostics);
+            }
+        }
+    }
+
+    private static void Relax(
+        SitePolicy policy, Func<PolicyRules, IReadOnlyList<Located<string>>?> allowed, string value, string path, string what, string key,
+        Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        var declaring = policy.Layers.Where(r => allowed(r) is not null).ToList();
+        if (declaring.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.ConfinementNotAllowed, locate(path),
+                $"{what} relaxes the confinement of instances, and no site policy allows it (policy.allow.{key} in the site-wide policy file or a site layer)");
+            return;
+        }
+
+        foreach (var rules in declaring.Where(r => !allowed(r)!.Any(a => a.Value == value)))
+        {
+            var list = allowed(rules)!;
+            diagnostics.Error(DiagnosticCodes.ConfinementNotAllowed, locate(path),
+                $"{what} is not allowed by site policy (allow.{key} of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))})");
         }
     }
 

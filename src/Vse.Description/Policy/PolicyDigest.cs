@@ -20,6 +20,17 @@ public static class PolicyDigest
             Field(text, "lock", rules.Locks.Select(l => l.Text));
             Field(text, "allow.mounts", rules.AllowMounts?.Select(m => m.Value));
             Field(text, "allow.drivers", rules.AllowDrivers?.Select(d => d.Value));
+            // Written only when set, so the digest of a policy without them is what it was before they existed.
+            if (rules.AllowSeccomp is { } seccomp)
+            {
+                Field(text, "allow.seccomp", seccomp.Select(d => d.Value));
+            }
+
+            if (rules.AllowCapabilities is { } capabilities)
+            {
+                Field(text, "allow.capabilities", capabilities.Select(d => d.Value));
+            }
+
             Field(text, "deny.packages", rules.DenyPackages.Select(p => p.Value));
             Field(text, "limits", rules.Limits.Select(l => $"{l.Path}={l.Maximum}"));
             text.Append("},");

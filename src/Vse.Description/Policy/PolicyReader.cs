@@ -15,6 +15,8 @@ internal sealed class PolicyReader(PatchReader reader)
     private static readonly string[] PolicyKeys = ["lock", "allow", "deny", "limits"];
     private static readonly ScalarSchema Glob = new(ScalarKind.String, Path: PathKind.HostPath);
     private static readonly ScalarSchema DriverName = DescriptionSchema.Driver;
+    // Only a relaxation can be allowed: "default" is what every description has anyway.
+    private static readonly ScalarSchema SeccompRelaxation = new(ScalarKind.String, Choices: ["unconfined"]);
     private static readonly ScalarSchema PackageName = new(ScalarKind.String, Pattern: DescriptionSchema.PackagePattern(), PatternDescription: "a Debian package name");
 
     public PolicyRules? Read(SyntaxNode node)
@@ -27,6 +29,8 @@ internal sealed class PolicyReader(PatchReader reader)
         var locks = new List<LockedPath>();
         IReadOnlyList<Located<string>>? allowMounts = null;
         IReadOnlyList<Located<string>>? allowDrivers = null;
+        IReadOnlyList<Located<string>>? allowSeccomp = null;
+        IReadOnlyList<Located<string>>? allowCapabilities = null;
         IReadOnlyList<Located<string>> denyPackages = [];
         var limits = new List<PolicyLimit>();
         foreach (var entry in mapping.Entries)
@@ -44,10 +48,24 @@ internal sealed class PolicyReader(PatchReader reader)
 
                     break;
                 case "allow":
-                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers"]))
+                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers", "seccomp", "capabilities"]))
                     {
-                        var list = Strings(value, $"policy.allow.{key}", key == "mounts" ? Glob : DriverName);
-                        (key == "mounts" ? ref allowMounts : ref allowDrivers) = list;
+                        var path = $"policy.allow.{key}";
+                        switch (key)
+                        {
+                            case "mounts":
+                                allowMounts = Strings(value, path, Glob);
+                                break;
+                            case "drivers":
+                                allowDrivers = Strings(value, path, DriverName);
+                                break;
+                            case "seccomp":
+                                allowSeccomp = Strings(value, path, SeccompRelaxation);
+                                break;
+                            default:
+                                allowCapabilities = Strings(value, path, DescriptionSchema.Capability);
+                                break;
+                        }
                     }
 
                     break;
@@ -68,7 +86,11 @@ internal sealed class PolicyReader(PatchReader reader)
             }
         }
 
-        return new PolicyRules(reader.LayerName, node.Location, locks, allowMounts, allowDrivers, denyPackages, limits);
+        return new PolicyRules(reader.LayerName, node.Location, locks, allowMounts, allowDrivers, denyPackages, limits)
+        {
+            AllowSeccomp = allowSeccomp,
+            AllowCapabilities = allowCapabilities,
+        };
     }
 
     private IEnumerable<(string Key, SyntaxNode Value)> Section(SyntaxNode node, string path, string[] keys)

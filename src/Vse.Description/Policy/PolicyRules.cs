@@ -13,7 +13,17 @@ public sealed record PolicyRules(
     IReadOnlyList<Located<string>>? AllowMounts,
     IReadOnlyList<Located<string>>? AllowDrivers,
     IReadOnlyList<Located<string>> DenyPackages,
-    IReadOnlyList<PolicyLimit> Limits);
+    IReadOnlyList<PolicyLimit> Limits)
+{
+    /// <summary>
+    /// The <c>security.seccomp</c> relaxations this layer allows (only <c>unconfined</c>); null when
+    /// it says nothing. Unlike mounts and drivers, a relaxation nobody allows is refused.
+    /// </summary>
+    public IReadOnlyList<Located<string>>? AllowSeccomp { get; init; }
+
+    /// <summary>The capabilities descriptions may add (<c>security.capabilities</c>); null when this layer says nothing.</summary>
+    public IReadOnlyList<Located<string>>? AllowCapabilities { get; init; }
+}
 
 /// <summary>A locked path: its segments (map keys may contain dots, so the text alone is ambiguous) and its text.</summary>
 public sealed record LockedPath(IReadOnlyList<string> Segments, string Text, SourceLocation Location);

@@ -30,6 +30,8 @@ internal static partial class DescriptionSchema
     public static readonly ScalarSchema Size = new(ScalarKind.Size, Minimum: 0);
     public static readonly ScalarSchema InstanceCount = new(ScalarKind.Integer, Minimum: 1, Maximum: DeploymentBounds.MaxInstances);
     public static readonly ScalarSchema Driver = new(ScalarKind.String, Choices: ["sandbox", "vm"]);
+    public static readonly ScalarSchema Seccomp = new(ScalarKind.String, Choices: ["default", "unconfined"]);
+    public static readonly ScalarSchema Capability = new(ScalarKind.String, Choices: [.. Model.LinuxCapabilities.Names]);
 
     public static readonly DictSchema Environment = new(String, EnvName);
 
@@ -58,6 +60,7 @@ internal static partial class DescriptionSchema
             ("mode", new ScalarSchema(ScalarKind.String, Choices: ["none", "private", "host"])),
             ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")))),
         ("deploy", Struct(("driver", Driver), ("instances", InstanceCount), ("per_node", InstanceCount))),
+        ("security", Struct(("seccomp", Seccomp), ("capabilities", new SetSchema(Capability)))),
         ("run", String));
 
     /// <summary>The numeric paths that <c>policy.limits</c> may bound, with their kind.</summary>

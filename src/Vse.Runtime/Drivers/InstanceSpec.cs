@@ -1,3 +1,5 @@
+using Vse.Description.Model;
+
 namespace Vse.Runtime.Drivers;
 
 /// <summary>
@@ -11,6 +13,10 @@ namespace Vse.Runtime.Drivers;
 /// <param name="Cpus">The CPU limit in whole CPUs, or null for none.</param>
 /// <param name="Attachment">With <see cref="NetworkMode.Private"/>: the deployment's network the instance joins.</param>
 /// <param name="Boot">The kernel a VM instance boots; sandboxes share the host's and ignore it.</param>
+/// <param name="Security">
+/// What the description relaxes of a sandbox's confinement (policy allowed it at deploy); null: none.
+/// A VM's guest runs its own kernel, so deploy refuses <c>security</c> for the VM driver.
+/// </param>
 public sealed record InstanceSpec(
     string Id,
     string Hostname,
@@ -23,4 +29,5 @@ public sealed record InstanceSpec(
     NetworkMode Network,
     IReadOnlyList<string> Services,
     NetworkAttachment? Attachment = null,
-    VmBoot? Boot = null);
+    VmBoot? Boot = null,
+    SecuritySettings? Security = null);

@@ -38,7 +38,8 @@ public static class InstanceSpecs
             Cpus: model.Resources.Cpus,
             MemoryBytes: model.Resources.MemoryBytes,
             Network: model.Network.Mode is { } mode ? NetworkModes.Parse(mode) : NetworkMode.None,
-            Services: model.Services);
+            Services: model.Services,
+            Security: model.Security.IsDefault ? null : model.Security);
     }
 
     /// <summary>A host name label from a deployment name: lower-case letters, digits and dashes.</summary>

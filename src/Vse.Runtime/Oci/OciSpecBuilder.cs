@@ -71,13 +71,15 @@ public static class OciSpecBuilder
             namespaces.Add(new OciNamespace("user"));
         }
 
+        // The description's additions (security.capabilities, which site policy allowed) on top of the defaults.
+        string[] capabilities = [.. DefaultCapabilities.Union(spec.Security?.Capabilities.Select(c => "CAP_" + c) ?? [], StringComparer.Ordinal)];
         var process = new OciProcess(
             Terminal: false,
             User: new OciUser(0, 0),
             Args: args,
             Env: [.. spec.Env.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Key + "=" + pair.Value)],
             Cwd: "/",
-            Capabilities: new OciCapabilities(DefaultCapabilities, DefaultCapabilities, DefaultCapabilities),
+            Capabilities: new OciCapabilities(capabilities, capabilities, capabilities),
             Rlimits: [new OciRlimit("RLIMIT_NOFILE", 1024, 1024)],
             NoNewPrivileges: true);
         var cgroupsPath = cgroups?.InstanceCgroup(spec.Id);
@@ -102,7 +104,7 @@ public static class OciSpecBuilder
                 ReadonlyPaths,
                 UidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Uid, 1)],
                 GidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Gid, 1)],
-                Seccomp: OciSeccompSection.Build()));
+                Seccomp: spec.Security?.SeccompUnconfined == true ? null : OciSeccompSection.Build()));
     }
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);

@@ -1,4 +1,5 @@
 using System.Text;
+using Vse.Description.Model;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Sandbox.Launch;
@@ -124,6 +125,29 @@ public abstract class DriverConformanceTests
             stdout);
         Assert.NotEqual(0, userNamespace.ExitCode);
         Assert.NotEqual(0, mount.ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task RelaxationsThePolicyAllowedReachTheInstanceAndItsExecsAndNothingMore()
+    {
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel of its own: deploy refuses 'security' for VMs");
+        var spec = NewSpec() with { Security = new SecuritySettings(SeccompUnconfined: true, ["SYS_PTRACE"]) };
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), spec);
+
+        // The first process as started, and a command exec'd into the instance later.
+        var (exitCode, stdout, _) = await instance.ExecAsync("grep", "-E", "^(CapBnd|Seccomp):", "/proc/1/status", "/proc/self/status");
+
+        Assert.Equal(0, exitCode);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        foreach (var process in new[] { "/proc/1/status", "/proc/self/status" })
+        {
+            Assert.Contains($"{process}:Seccomp:\t0", lines);
+            var bounding = Convert.ToUInt64(lines.Single(l => l.StartsWith($"{process}:CapBnd:", StringComparison.Ordinal)).Split('\t')[1], 16);
+            Assert.True((bounding & 1UL << 19) != 0, $"{process}: CAP_SYS_PTRACE is not in {bounding:x}");
+            // Only what was asked for: still no CAP_SYS_ADMIN (21) or CAP_NET_ADMIN (12).
+            Assert.True((bounding & (1UL << 21 | 1UL << 12)) == 0, $"{process}: {bounding:x} has more than was allowed");
+        }
     }
 
     [SkippableFact]

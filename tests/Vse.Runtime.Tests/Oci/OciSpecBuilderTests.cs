@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vse.Description.Model;
 using Vse.Host.Confinement;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
@@ -29,6 +30,24 @@ public sealed class OciSpecBuilderTests
         Assert.True(process.GetProperty("noNewPrivileges").GetBoolean());
         Assert.Equal("RLIMIT_NOFILE", process.GetProperty("rlimits")[0].GetProperty("type").GetString());
         Assert.Contains("CAP_KILL", process.GetProperty("capabilities").GetProperty("bounding").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public void AllowedRelaxationsAddCapabilitiesToEverySetAndUnconfinedDropsTheFilter()
+    {
+        var defaults = Json(SampleSpecs.Spec());
+        var relaxed = Json(SampleSpecs.Spec() with { Security = new SecuritySettings(SeccompUnconfined: true, ["SYS_PTRACE", "KILL"]) });
+
+        foreach (var set in new[] { "bounding", "effective", "permitted" })
+        {
+            var before = defaults.GetProperty("process").GetProperty("capabilities").GetProperty(set).EnumerateArray().Select(c => c.GetString()).ToList();
+            var after = relaxed.GetProperty("process").GetProperty("capabilities").GetProperty(set).EnumerateArray().Select(c => c.GetString()).ToList();
+            // The defaults, each once (KILL is one of them), plus what was asked for.
+            Assert.Equal([.. before, "CAP_SYS_PTRACE"], after);
+        }
+
+        Assert.True(defaults.GetProperty("linux").TryGetProperty("seccomp", out _));
+        Assert.False(relaxed.GetProperty("linux").TryGetProperty("seccomp", out _));
     }
 
     [Fact]

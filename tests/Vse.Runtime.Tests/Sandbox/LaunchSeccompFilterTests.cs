@@ -3,7 +3,7 @@ using Vse.Runtime.Sandbox.Launch;
 
 namespace Vse.Runtime.Tests.Sandbox;
 
-/// <summary>The bulk launcher's filter file: one per deployment, and a launcher that refuses a file that is not a whole program.</summary>
+/// <summary>The bulk launcher's filter file: one per deployment, and a launcher that refuses a file that is not a whole program or a capability that is none.</summary>
 public sealed class LaunchSeccompFilterTests : IDisposable
 {
     private readonly string _deployment = Directory.CreateTempSubdirectory("vse-launch-seccomp-").FullName;
@@ -47,6 +47,34 @@ public sealed class LaunchSeccompFilterTests : IDisposable
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal($"vse-launch: seccomp {filter}: Invalid argument\n", stderr);
+    }
+
+    [SkippableTheory]
+    [InlineData("99")]
+    [InlineData("-1")]
+    [InlineData("19x")]
+    [InlineData("")]
+    public async Task The_launcher_refuses_a_capability_number_the_kernel_does_not_have(string number)
+    {
+        var launcher = LaunchedSandboxDriver.FindLauncher();
+        if (launcher is null)
+        {
+            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
+        }
+
+        var start = new ProcessStartInfo(launcher!) { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in (string[])["--cap", number, "--init"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.StartsWith("usage: vse-launch", stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_deployment, recursive: true);

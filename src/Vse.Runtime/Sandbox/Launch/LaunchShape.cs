@@ -1,3 +1,4 @@
+using Vse.Description.Model;
 using Vse.Host.Confinement;
 using Vse.Runtime.Drivers;
 
@@ -14,7 +15,11 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// shell and a <c>sleep</c> per instance: a third of the launch's CPU at 1,024 instances.
 /// </param>
 /// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>), or null without a private network.</param>
-/// <param name="SeccompFilter">The compiled syscall filter every instance loads last before exec (<see cref="LaunchSeccompFilter"/>).</param>
+/// <param name="SeccompFilter">
+/// The compiled syscall filter every instance loads last before exec (<see cref="LaunchSeccompFilter"/>),
+/// or null for none (<c>security.seccomp: unconfined</c>, which site policy allowed).
+/// </param>
+/// <param name="Capabilities">Capability numbers added to the default set (<c>security.capabilities</c>).</param>
 /// <param name="Hold">
 /// Each instance waits, set up, for <c>start ID</c>: for a separate create and start, and for
 /// limits, which vse writes into the instance's cgroups before anything of it runs. Without it an
@@ -26,13 +31,15 @@ internal sealed record LaunchShape(
     IReadOnlyList<string> CgroupRoots,
     IReadOnlyList<string> Argv,
     string? Fabric,
-    string SeccompFilter,
+    string? SeccompFilter,
+    IReadOnlyList<int> Capabilities,
     bool Hold,
     bool UserNamespace = false)
 {
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
     public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace) =>
-        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), LaunchSeccompFilter.Ensure(spec.StateDirectory), hold, userNamespace);
+        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec),
+            spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -44,6 +51,9 @@ internal sealed record LaunchShape(
     private static IReadOnlyList<string> InitOf(InstanceSpec spec) =>
         spec.Services.Count == 0 ? [] : SandboxDriver.InitArgs(spec.Services);
 
+    private static int[] CapabilitiesOf(InstanceSpec spec) =>
+        [.. (spec.Security?.Capabilities ?? []).Select(LinuxCapabilities.NumberOf).Where(n => n >= 0).Order()];
+
     private static string? FabricOf(InstanceSpec spec) =>
         spec.Attachment is { } a ? Path.Combine("/run/netns", a.FabricNamespace) : null;
 
@@ -53,7 +63,8 @@ internal sealed record LaunchShape(
         && spec.Mounts.SequenceEqual(Mounts)
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
-        && LaunchSeccompFilter.PathFor(spec.StateDirectory) == SeccompFilter
+        && (spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.PathFor(spec.StateDirectory)) == SeccompFilter
+        && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (Hold || !HasLimits(spec));
 
     public IEnumerable<string> Arguments()
@@ -75,8 +86,17 @@ internal sealed record LaunchShape(
             yield return Fabric;
         }
 
-        yield return "--seccomp";
-        yield return SeccompFilter;
+        if (SeccompFilter is not null)
+        {
+            yield return "--seccomp";
+            yield return SeccompFilter;
+        }
+
+        foreach (var capability in Capabilities)
+        {
+            yield return "--cap";
+            yield return capability.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         foreach (var mount in Mounts)
         {

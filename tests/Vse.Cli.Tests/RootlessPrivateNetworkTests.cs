@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace Vse.Cli.Tests;
@@ -15,26 +13,19 @@ namespace Vse.Cli.Tests;
 /// </summary>
 public sealed class RootlessPrivateNetworkTests
 {
-    private const string Description = """
-        vse: 1
-        name: apps/net
-        os: {base: busybox}
-        network: {mode: private, subnet: 10.77.0.0/16}
-        """;
-
     [SkippableFact]
     public async Task Four_launched_instances_of_an_ordinary_user_reach_each_other_by_hostname_and_cleanup_leaves_nothing()
     {
-        var ip = Requirements.Tool("ip");
+        Requirements.Tool("ip");
         Requirements.Tool("nsenter");
         var root = Directory.CreateTempSubdirectory("vse-rootless-net-").FullName;
         try
         {
             var user = await RootlessTests.UserWithDescriptionsAsync(
                 root,
-                new Dictionary<string, string> { ["net.vse.yaml"] = Description },
+                new Dictionary<string, string> { ["net.vse.yaml"] = PrivateNetworkTests.Description },
                 "vse-rootless-net");
-            var linksBefore = await LinkNamesAsync(ip);
+            var linksBefore = PrivateNetworkTests.LinkNames(await PrivateNetworkTests.IpAsync("-o", "link", "show"));
             using var hostListener = new TcpListener(IPAddress.Any, 0);
             hostListener.Start();
             var hostPort = ((IPEndPoint)hostListener.LocalEndpoint).Port;
@@ -70,8 +61,7 @@ public sealed class RootlessPrivateNetworkTests
                 "instance 0 received what instance 3 sent");
 
             // The host's own addresses: no route there.
-            foreach (var address in NetworkInterface.GetAllNetworkInterfaces().SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => u.Address)
-                .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a)))
+            foreach (var address in PrivateNetworkTests.HostAddresses())
             {
                 var tried = await user.RunAsync("exec", id + "/1", "--", "sh", "-c", $"echo x | nc -w 2 {address} {hostPort}");
                 Assert.NotEqual(0, tried.ExitCode);
@@ -80,7 +70,7 @@ public sealed class RootlessPrivateNetworkTests
 
             Assert.False(hostListener.Pending(), "an instance reached a listener on the host");
             // No interface appeared on the host (others' tests may add theirs meanwhile: only the fabric's names count).
-            Assert.DoesNotContain((await LinkNamesAsync(ip)).Except(linksBefore), name => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(v|vse|up|down)\d+$|^eth0$"));
+            Assert.DoesNotContain(PrivateNetworkTests.LinkNames(await PrivateNetworkTests.IpAsync("-o", "link", "show")).Except(linksBefore), name => System.Text.RegularExpressions.Regex.IsMatch(name, @"^(v|vse|up|down)\d+$|^eth0$"));
 
             var cleaned = await user.RunAsync("cleanup", id);
             Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
@@ -100,7 +90,7 @@ public sealed class RootlessPrivateNetworkTests
         var root = Directory.CreateTempSubdirectory("vse-rootless-net-").FullName;
         try
         {
-            var user = await RootlessTests.UserWithDescriptionsAsync(root, new Dictionary<string, string> { ["net.vse.yaml"] = Description }, "vse-rootless-rnet");
+            var user = await RootlessTests.UserWithDescriptionsAsync(root, new Dictionary<string, string> { ["net.vse.yaml"] = PrivateNetworkTests.Description }, "vse-rootless-rnet");
             var refused = await user.RunAsync("deploy", "net.vse.yaml", "--instances", "4");
             Assert.Equal(4, refused.ExitCode);
             Assert.Equal(
@@ -129,18 +119,4 @@ public sealed class RootlessPrivateNetworkTests
                     return false;
                 }
             })];
-
-    private static async Task<HashSet<string>> LinkNamesAsync(string ip)
-    {
-        var start = new ProcessStartInfo(ip) { RedirectStandardOutput = true };
-        foreach (var argument in (string[])["-o", "link", "show"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':')[1].Trim().Split('@')[0])];
-    }
 }

@@ -8,9 +8,11 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
+ *   --fabric-userns (before --fabric, with --userns): a rootless fabric's user namespace, which the
+ *             launcher joins for good; instances are then made in it, with no user namespace of their own
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
  *   vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...
@@ -110,6 +112,7 @@ static struct {
     struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
     int userns;  /* --userns: each instance gets its own user namespace, the launcher's user root in it (rootless) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
+    int joined;  /* --fabric-userns: the launcher lives in the rootless fabric's user namespace; instances share it */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
     struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
 } opt = {.fabric = -1, .init = -1};
@@ -135,7 +138,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -696,7 +699,7 @@ static void launch(int ep, char *line) {
     /* With CLONE_NEWUSER the other namespaces are made owned by the new user namespace, where
      * the instance is root: it may mount proc, sysfs, overlay (userxattr) and set its hostname. */
     pid_t pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD
-                        | (opt.userns ? CLONE_NEWUSER : 0), NULL, NULL, NULL, 0);
+                        | (opt.userns && !opt.joined ? CLONE_NEWUSER : 0), NULL, NULL, NULL, 0);
     if (pid == 0) { rep_fd = rep[1]; child(f[1], f[2], f[3], go[0], want == 7 ? &net : NULL); }
     close(go[0]);
     close(rep[1]);
@@ -715,7 +718,7 @@ static void launch(int ep, char *line) {
     pending++;
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = ninst++};
     epoll_ctl(ep, EPOLL_CTL_ADD, in->rep, &ev);
-    if ((opt.userns && map_ids(pid, err, sizeof err) < 0) || place(pid, in->id, err, sizeof err) < 0 || write(in->go, "g", 1) != 1) { finish(in, 1, err); return; }
+    if ((opt.userns && !opt.joined && map_ids(pid, err, sizeof err) < 0) || place(pid, in->id, err, sizeof err) < 0 || write(in->go, "g", 1) != 1) { finish(in, 1, err); return; }
     if (!opt.hold) { close(in->go); in->go = -1; }
     return;
 bad:
@@ -1006,6 +1009,18 @@ int main(int argc, char **argv) {
         if (i + 1 >= argc) usage();
         char *v = argv[++i], *colon;
         if (!strcmp(argv[i - 1], "--env") && strchr(v, '=')) opt.env = push(opt.env, &opt.nenv, v);
+        else if (!strcmp(argv[i - 1], "--fabric-userns") && opt.fabric < 0 && !opt.joined) {
+            /* A rootless fabric: a user namespace of the user's own that owns the fabric's netns.
+             * Its owner gains every capability there by joining (a single-threaded process may);
+             * the fabric's netns and the instances' new namespaces are then ours to plug. */
+            int fd = open(v, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
+                fprintf(stderr, "vse-launch: fabric user namespace %s: %s\n", v, strerror(errno));
+                return 2;
+            }
+            close(fd);
+            opt.joined = 1;
+        }
         else if (!strcmp(argv[i - 1], "--fabric") && opt.fabric < 0) {
             /* The launcher moves into the fabric for good: sockets it makes (one per child, before
              * clone) are bound there, and bridge names resolve there. Instances get new netns
@@ -1031,9 +1046,9 @@ int main(int argc, char **argv) {
         } else usage();
     }
     if (pin_binds() < 0) return 2;
-    if (opt.userns && opt.fabric >= 0) {
-        /* The fabric's bridges live in a namespace only root can plug into. */
-        fputs("vse-launch: --userns cannot be used with --fabric\n", stderr);
+    if (opt.userns != opt.joined && opt.fabric >= 0) {
+        /* Root's fabric lives in a namespace only root can plug into; a rootless one is joined with its user namespace. */
+        fputs("vse-launch: --fabric needs --fabric-userns with --userns, and neither without it\n", stderr);
         return 2;
     }
     int devices = 0;

@@ -128,7 +128,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
     private bool HardLinksAllowed(string? parent) =>
         parent is null
         || chain.Locate(parent) != LayerOrigin.Site
-        || (ProcessIdentity.IsRoot
+        // Host root only: root of the build namespace has no rights over the site's (unmapped) owners.
+        || (ProcessIdentity.IsHostRoot
             && Nodes.TryGetStatus(chain.RootfsOf(parent))?.FileSystemDevice == Nodes.TryGetStatus(store.TemporaryDirectory)?.FileSystemDevice);
 
     private static async Task ApplyAsync(BuildStep step, StepContext context, bool hardLinks, CancellationToken cancellationToken)

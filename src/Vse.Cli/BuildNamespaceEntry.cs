@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vse.Build.Rootless;
+using Vse.Build.Store;
 using Vse.Host.Processes;
 using Vse.State;
 
@@ -34,19 +35,50 @@ internal static class BuildNamespaceEntry
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment[VseHome.HomeVariable] = VseHome.Resolve(environment.Variables, isRoot: false).Root;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("unshare did not start");
+        var home = VseHome.Resolve(environment.Variables, isRoot: false);
+        start.Environment[VseHome.HomeVariable] = home.Root;
+        var verdict = JudgeSiteStore(environment, home, cancellationToken);
+        start.Environment[SiteStoreVerdict.FileVariable] = verdict;
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("unshare did not start");
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            return process.ExitCode;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            if (verdict is not null)
+            {
+                File.Delete(verdict);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Judges the site store from the host's view, where root is uid 0 and the user is the user
+    /// (inside, root shows as 65534 and the user as root), into a file in the data directory.
+    /// </summary>
+    /// <returns>The verdict's file, or null when no site store is configured.</returns>
+    private static string? JudgeSiteStore(CliEnvironment environment, VseHome home, CancellationToken cancellationToken)
+    {
+        if (VseHome.SiteStore(environment.Variables) is not { } siteRoot)
+        {
+            return null;
         }
 
-        return process.ExitCode;
+        home.EnsureCreated(cancellationToken);
+        var file = Path.Combine(home.Root, $"site-store-verdict.{Environment.ProcessId}.json");
+        SiteStoreVerdict.Judge(siteRoot, cancellationToken).Write(file);
+        return file;
     }
 
     /// <summary>This process's command line as it was started: the executable (vse, or dotnet with vse's dll), then its arguments.</summary>

@@ -352,7 +352,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 await driver.RemoveAsync(handle, ct);
             });
 
-        await PrivateNetwork.DeleteAsync(deployment.Id, cancellationToken);
+        await PrivateNetwork.DeleteAsync(deployment.Id, NetworkDirectory(deployment.Id), cancellationToken);
         TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
         var directory = Path.GetDirectoryName(home.InstanceDirectory(deployment.Id, 0));
         if (directory is not null && Directory.Exists(directory))

@@ -1,3 +1,4 @@
+using Vse.Build.Rootless;
 using Vse.Build.Store;
 using Vse.State;
 using Vse.State.Configurations;
@@ -31,7 +32,19 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
         var database = await StateDatabase.OpenAsync(home.Database, cancellationToken);
         var layers = publishTo is not null
             ? LayerChain.Single(new LayerStore(Path.GetFullPath(publishTo), LayerStoreAccess.Published))
-            : LayerChain.Open(new LayerStore(home.Store), VseHome.SiteStore(variables));
+            : OpenLayerChain(new LayerStore(home.Store), VseHome.SiteStore(variables), variables);
         return new Workspace(home, database, layers);
+    }
+
+    /// <summary>In the rootless build namespace, the site store as the host's side judged it (the CLI's build namespace entry hands the verdict in); elsewhere as this process sees it.</summary>
+    private static LayerChain OpenLayerChain(LayerStore own, string? siteRoot, IReadOnlyDictionary<string, string> variables)
+    {
+        if (!BuildNamespace.IsInside)
+        {
+            return LayerChain.Open(own, siteRoot);
+        }
+
+        var verdict = SiteStoreVerdict.Read(variables.GetValueOrDefault(SiteStoreVerdict.FileVariable), out var problem);
+        return LayerChain.OpenAsJudged(own, siteRoot, verdict, problem);
     }
 }

@@ -14,7 +14,8 @@ public sealed class PrivateNetworkTests
 {
     private const string Vm = "driver vm";
 
-    private const string Description = """
+    /// <summary>Also <see cref="RootlessPrivateNetworkTests"/>'s.</summary>
+    internal const string Description = """
         vse: 1
         name: apps/net
         os: {base: busybox}
@@ -109,16 +110,16 @@ public sealed class PrivateNetworkTests
     }
 
     /// <summary>The names in <c>ip -o link show</c>'s lines ("12: NAME@PEER: &lt;...&gt;").</summary>
-    private static HashSet<string> LinkNames(string links) =>
+    internal static HashSet<string> LinkNames(string links) =>
         [.. links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':')[1].Trim().Split('@')[0])];
 
-    private static IEnumerable<IPAddress> HostAddresses() =>
+    internal static IEnumerable<IPAddress> HostAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)
             .Select(u => u.Address)
             .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
 
-    private static async Task<string> IpAsync(params string[] arguments)
+    internal static async Task<string> IpAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(Requirements.Tool("ip")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

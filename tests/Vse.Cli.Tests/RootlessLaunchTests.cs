@@ -23,12 +23,6 @@ public sealed class RootlessLaunchTests
                     files: [{write: /etc/motd, content: "inside\n"}]
                     resources: {memory: 64Mi}
                     """,
-                ["net.vse.yaml"] = """
-                    vse: 1
-                    name: apps/launched-net
-                    extends: ./app.vse.yaml
-                    network: {mode: private}
-                    """,
             });
             var uid = user.Uid;
 
@@ -60,10 +54,6 @@ public sealed class RootlessLaunchTests
             Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
             // Nothing of the deployment is left (the OCI runtime's directory may be there, empty of it).
             Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(user.Home, "run")).Select(Path.GetFileName), name => Assert.Equal("runtime", name));
-
-            var network = await user.RunAsync("deploy", "net.vse.yaml", "--runtime", "vse-launch");
-            Assert.True(network.ExitCode == 4, network.Stderr);
-            Assert.Contains("network mode 'private'", network.Stderr, StringComparison.Ordinal);
         }
         finally
         {

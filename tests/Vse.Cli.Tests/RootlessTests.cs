@@ -76,11 +76,12 @@ public sealed class RootlessTests
     /// The test user (made if missing), a copy of vse it can run, and a working directory of its
     /// own holding <paramref name="descriptions"/> (file name to text), all below <paramref name="root"/>.
     /// </summary>
-    internal static async Task<UnprivilegedUser> UserWithDescriptionsAsync(string root, IReadOnlyDictionary<string, string> descriptions)
+    /// <param name="userName">Another user than the shared test user: for a test that counts the user's processes.</param>
+    internal static async Task<UnprivilegedUser> UserWithDescriptionsAsync(string root, IReadOnlyDictionary<string, string> descriptions, string userName = UserName)
     {
         Requirements.Root();
         var setpriv = Requirements.Tool("setpriv");
-        var (uid, gid) = await UnprivilegedUser.EnsureAsync(UserName, system: true);
+        var (uid, gid) = await UnprivilegedUser.EnsureAsync(userName, system: true);
         // The test's own build directory may sit below a directory only root can enter.
         var vse = UnprivilegedUser.CopyOfVse(Path.Combine(root, "vse"));
         var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
@@ -90,6 +91,6 @@ public sealed class RootlessTests
         }
 
         await UnprivilegedUser.ChownAsync(work, uid, gid);
-        return new UnprivilegedUser(UserName, uid, gid, setpriv, vse, work);
+        return new UnprivilegedUser(userName, uid, gid, setpriv, vse, work);
     }
 }

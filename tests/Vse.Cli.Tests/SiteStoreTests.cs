@@ -5,18 +5,20 @@ namespace Vse.Cli.Tests;
 /// <summary>
 /// The shared, read-only site store (docs/install.md): root builds a site base into it once, an
 /// ordinary user's build extending that base reuses its layers in place, and a store the user
-/// could change is refused with a warning.
+/// could change is refused with a warning. Both kinds of user: a system user (no subordinate
+/// ids: its build runs on the host) and an ordinary one (its build runs in the rootless build
+/// namespace, where host root shows as 65534 and the user as root: the store is judged outside).
 /// </summary>
 public sealed partial class SiteStoreTests
 {
-    private const string UserName = "vse-site-test";
-
-    [SkippableFact]
-    public async Task A_user_build_reuses_the_root_built_site_layers_in_place_and_a_store_the_user_can_change_is_refused()
+    [SkippableTheory]
+    [InlineData("vse-site-test", true)]
+    [InlineData("vse-site-sub", false)]
+    public async Task A_user_build_reuses_the_root_built_site_layers_in_place_and_a_store_the_user_can_change_is_refused(string userName, bool system)
     {
         Requirements.Root();
         var setpriv = Requirements.Tool("setpriv");
-        var (uid, gid) = await UnprivilegedUser.EnsureAsync(UserName, system: true);
+        var (uid, gid) = await UnprivilegedUser.EnsureAsync(userName, system);
         // A site store may not lie below /tmp (anyone may create names there): under /var/lib, as
         // /var/lib/vse-site does, root's and 0755.
         var site = Directory.CreateDirectory(Path.Combine("/var/lib", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]), (UnixFileMode)0x1ED).FullName;
@@ -52,7 +54,7 @@ public sealed partial class SiteStoreTests
                 files: [{write: /etc/motd, content: "mine\n"}]
                 """);
             await UnprivilegedUser.ChownAsync(work, uid, gid);
-            var user = new UnprivilegedUser(UserName, uid, gid, setpriv, vse, work)
+            var user = new UnprivilegedUser(userName, uid, gid, setpriv, vse, work)
             {
                 Variables = new Dictionary<string, string>
                 {
@@ -92,6 +94,14 @@ public sealed partial class SiteStoreTests
             // The same keys as the site's base and file layers (not its metadata layer: another description's).
             Assert.Equal(2, Directory.GetDirectories(Path.Combine(user.Home, "store", "layers")).Select(Path.GetFileName).Intersect(siteKeys).Count());
             File.SetUnixFileMode(store, (UnixFileMode)0x1ED);
+
+            // The store is the user's: in the build namespace it would show as root's, and the user there as root.
+            Assert.Equal(0, (await UnprivilegedUser.RunToolAsync("chown", [$"{uid}:{gid}", store])).ExitCode);
+            var owned = await user.RunAsync("build", "app.vse.yaml");
+            Assert.True(owned.ExitCode == 0, owned.Stderr);
+            Assert.Equal([$"vse: warning: the site store {store} is not used: {store} is owned by uid {uid}, not root; building privately"], owned.ErrorLines);
+            Assert.Empty(CachedAtSite().Matches(owned.Stdout));
+            Assert.Equal(0, (await UnprivilegedUser.RunToolAsync("chown", ["0:0", store])).ExitCode);
 
             // Root's own builds see the same store as the site's.
             var rootImages = await VseProcess.RunAsync(scratch, admin, "images");

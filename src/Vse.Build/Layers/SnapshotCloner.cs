@@ -1,3 +1,4 @@
+using Vse.Build.Rootless;
 using Vse.Host.Processes;
 
 namespace Vse.Build.Layers;
@@ -21,6 +22,10 @@ public static class SnapshotCloner
         // cp -a copies the top directory's own metadata too; "parent/." copies its content into destination.
         // -a implies --no-dereference: a symlink in the layer is linked as a link, never followed.
         Directory.CreateDirectory(destination);
-        await ExternalTool.RunAsync(cp, [.. hardLinks ? (string[])["-a", "--link"] : ["-a"], "--no-target-directory", parent + "/.", destination], cancellationToken);
+        // In the build namespace a copy of a site layer's files is the user's, as an ordinary user's
+        // copy on the host is: the site's owners show there as the overflow uid 65534, which is
+        // also the image's own nobody (a mapped id), so preserving them would hand the copy to nobody.
+        string[] mode = hardLinks ? ["-a", "--link"] : BuildNamespace.IsInside ? ["-a", "--no-preserve=ownership"] : ["-a"];
+        await ExternalTool.RunAsync(cp, [.. mode, "--no-target-directory", parent + "/.", destination], cancellationToken);
     }
 }

@@ -11,7 +11,8 @@ namespace Vse.Deploy.Network;
 /// veth each (<see cref="NetworkAttachment"/>). A Linux bridge takes at most 1,024 ports, so
 /// every <see cref="PortsPerBridge"/> instances get a bridge of their own (<c>vse1</c>, <c>vse2</c>,
 /// ...), joined to <c>vse0</c> by a veth pair: one layer-2 segment, one subnet. Deleting the
-/// fabric deletes the bridges and every veth in them.
+/// fabric deletes the bridges and every veth in them. For an ordinary user the fabric is a user
+/// and network namespace of the user's own, held by a process (<see cref="RootlessFabric"/>).
 /// <para>
 /// Every instance sees the same <c>/etc/hosts</c> (all instances by hostname) and
 /// <see cref="HostfilePath"/> (one line per instance, <c>HOSTNAME slots=1</c>, for
@@ -34,9 +35,13 @@ public sealed class PrivateNetwork
 
     private readonly bool _sshKeys;
 
-    private PrivateNetwork(string fabricNamespace, AddressPlan plan, string directory, bool sshKeys)
+    /// <summary>Rootless: the process holding the fabric's namespaces (<see cref="RootlessFabric"/>); null for root's named fabric.</summary>
+    private readonly int? _fabricHolder;
+
+    private PrivateNetwork(string fabricNamespace, AddressPlan plan, string directory, bool sshKeys, int? fabricHolder)
     {
         _sshKeys = sshKeys;
+        _fabricHolder = fabricHolder;
         FabricNamespace = fabricNamespace;
         Plan = plan;
         Directory = directory;
@@ -84,16 +89,25 @@ public sealed class PrivateNetwork
                 """ + "\n", cancellationToken);
         }
 
-        var network = new PrivateNetwork(NamespaceOf(deploymentId), plan, directory, sshKeys: File.Exists(Path.Combine(directory, "id_ed25519")));
-        var ip = ExternalTool.Require("ip", "iproute2");
-        await ExternalTool.RunAsync(ip, ["netns", "add", network.FabricNamespace], cancellationToken);
-        await ExternalTool.RunAsync(
-            ip, ["-n", network.FabricNamespace, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(FabricBatch(hostnames.Count))));
-        return network;
+        var name = NamespaceOf(deploymentId);
+        int? holder = null;
+        if (Environment.IsPrivilegedProcess)
+        {
+            var ip = ExternalTool.Require("ip", "iproute2");
+            await ExternalTool.RunAsync(ip, ["netns", "add", name], cancellationToken);
+            await ExternalTool.RunAsync(
+                ip, ["-n", name, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(FabricBatch(hostnames.Count))));
+        }
+        else
+        {
+            holder = await RootlessFabric.CreateAsync(directory, FabricBatch(hostnames.Count), cancellationToken);
+        }
+
+        return new PrivateNetwork(name, plan, directory, sshKeys: File.Exists(Path.Combine(directory, "id_ed25519")), holder);
     }
 
     public NetworkAttachment AttachmentOf(int index) =>
-        new(FabricNamespace, BridgeOf(index), $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}");
+        new(FabricNamespace, BridgeOf(index), $"{Plan.AddressOf(index)}/{Plan.PrefixLength}", $"v{index}", _fabricHolder);
 
     /// <summary>The bridge instance <paramref name="index"/> is plugged into.</summary>
     public static string BridgeOf(int index) => $"vse{index / PortsPerBridge}";
@@ -134,9 +148,10 @@ public sealed class PrivateNetwork
             : [],
     ];
 
-    /// <summary>Deletes the deployment's fabric (and with it the bridge and every veth) if there is one.</summary>
-    public static async Task DeleteAsync(string deploymentId, CancellationToken cancellationToken)
+    /// <summary>Deletes the deployment's fabric (and with it the bridge and every veth) if there is one; <paramref name="directory"/> is the network's (<see cref="Directory"/>).</summary>
+    public static async Task DeleteAsync(string deploymentId, string directory, CancellationToken cancellationToken)
     {
+        await RootlessFabric.DeleteAsync(directory, cancellationToken);
         var name = NamespaceOf(deploymentId);
         if (File.Exists(Path.Combine("/run/netns", name)))
         {

@@ -30,7 +30,7 @@ public static class DriverAbilities
     {
         if (!driver.Capabilities.NetworkModes.Contains(mode))
         {
-            throw new DriverCapabilityMissingException(driver.Name, $"give an instance network mode '{NetworkModes.Name(mode)}'");
+            throw new DriverCapabilityMissingException(driver.Name, $"give an instance network mode '{NetworkModes.Name(mode)}'", driver.Capabilities.NetworkLimitation);
         }
     }
 

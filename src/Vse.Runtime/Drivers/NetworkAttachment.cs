@@ -8,4 +8,16 @@ namespace Vse.Runtime.Drivers;
 /// <param name="Bridge">The bridge in the fabric the instance's link is plugged into.</param>
 /// <param name="Address">The instance's address with the network's prefix length, e.g. <c>10.210.0.5/16</c>.</param>
 /// <param name="FabricInterface">The name of the instance's link on the fabric side (at most 15 characters).</param>
-public sealed record NetworkAttachment(string FabricNamespace, string Bridge, string Address, string FabricInterface);
+/// <param name="FabricHolder">
+/// Rootless: the process that holds the fabric's user and network namespaces (an ordinary user
+/// cannot name one under <c>/run/netns</c>); instances join that user namespace, so their network
+/// namespaces are the fabric's to plug into. Null for root's fabric, named <paramref name="FabricNamespace"/>.
+/// </param>
+public sealed record NetworkAttachment(string FabricNamespace, string Bridge, string Address, string FabricInterface, int? FabricHolder = null)
+{
+    /// <summary>The fabric's network namespace as a path.</summary>
+    public string FabricNetworkPath => FabricHolder is { } pid ? $"/proc/{pid}/ns/net" : Path.Combine("/run/netns", FabricNamespace);
+
+    /// <summary>Rootless: the fabric's user namespace, which the instance joins; null for root's fabric.</summary>
+    public string? FabricUserNamespacePath => FabricHolder is { } pid ? $"/proc/{pid}/ns/user" : null;
+}

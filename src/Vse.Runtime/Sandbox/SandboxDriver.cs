@@ -73,11 +73,17 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         // CRIU needs privileges a rootless vse does not have.
         Checkpoint: criu is { Works: true } && _rootless is null,
         Migrate: false,
-        // A fabric namespace and veths need CAP_NET_ADMIN on the host; rootless private networks
-        // (a fabric inside a user namespace) are not built yet.
+        // Rootless, a private network's instances must join the fabric's user namespace (the
+        // launcher does); runc, joining a namespace by path, makes its init non-dumpable until the
+        // instance's process runs, so vse could neither check its mounts nor plug its veth in first.
         NetworkModes: _rootless is null ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
         Limitation: _rootless is null || _cgroups.Path is not null ? null : $"vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits): {_cgroups.Reason}",
-        Cgroups: _cgroups);
+        Cgroups: _cgroups,
+        NetworkLimitation: _rootless is null ? null : RootlessPrivateNetworkRefusal);
+
+    /// <summary>Why an ordinary user's private network does not start through the OCI runtime (docs/parallel.md).</summary>
+    public const string RootlessPrivateNetworkRefusal =
+        "as an ordinary user, instances on a private network join the fabric's user namespace, and the OCI runtime (runc) then keeps its init closed to vse until the instance runs (non-dumpable), so vse cannot check its mounts or plug in its network first; deploy with --runtime vse-launch";
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {

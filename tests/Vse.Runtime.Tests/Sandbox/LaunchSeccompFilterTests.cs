@@ -49,6 +49,16 @@ public sealed class LaunchSeccompFilterTests : IDisposable
         Assert.Equal($"vse-launch: seccomp {filter}: Invalid argument\n", stderr);
     }
 
+    [Fact]
+    public void Allowed_relaxations_become_cap_arguments_and_unconfined_passes_no_filter()
+    {
+        var shape = new LaunchShape(new Dictionary<string, string>(), [], [], [], null, "/filter.bpf", Capabilities: [], Hold: false);
+        var relaxed = shape with { SeccompFilter = null, Capabilities = [12, 19] };
+
+        Assert.Equal(["--seccomp", "/filter.bpf", "--init"], shape.Arguments());
+        Assert.Equal(["--cap", "12", "--cap", "19", "--init"], relaxed.Arguments());
+    }
+
     [SkippableTheory]
     [InlineData("99")]
     [InlineData("-1")]

@@ -14,7 +14,11 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// which does what the script then does (stay up as PID 1, reap, exit 0 on SIGTERM) without a
 /// shell and a <c>sleep</c> per instance: a third of the launch's CPU at 1,024 instances.
 /// </param>
-/// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>), or null without a private network.</param>
+/// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>, rootless <c>/proc/HOLDER/ns/net</c>), or null without a private network.</param>
+/// <param name="FabricUserNamespace">
+/// Rootless: the fabric's user namespace (<see cref="NetworkAttachment.FabricUserNamespacePath"/>), which the launcher joins
+/// before the fabric (<c>--fabric-userns</c>) and makes its instances in; null otherwise.
+/// </param>
 /// <param name="SeccompFilter">
 /// The compiled syscall filter every instance loads last before exec (<see cref="LaunchSeccompFilter"/>),
 /// or null for none (<c>security.seccomp: unconfined</c>, which site policy allowed).
@@ -34,12 +38,14 @@ internal sealed record LaunchShape(
     string? SeccompFilter,
     IReadOnlyList<int> Capabilities,
     bool Hold,
-    bool UserNamespace = false)
+    bool UserNamespace = false,
+    string? FabricUserNamespace = null)
 {
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
     public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec),
-            spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace);
+            spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace,
+            spec.Attachment?.FabricUserNamespacePath);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -55,7 +61,7 @@ internal sealed record LaunchShape(
         [.. (spec.Security?.Capabilities ?? []).Select(LinuxCapabilities.NumberOf).Where(n => n >= 0).Order()];
 
     private static string? FabricOf(InstanceSpec spec) =>
-        spec.Attachment is { } a ? Path.Combine("/run/netns", a.FabricNamespace) : null;
+        spec.Attachment?.FabricNetworkPath;
 
     /// <summary>True when <paramref name="spec"/> can join a launch of this shape.</summary>
     public bool Fits(InstanceSpec spec) =>
@@ -63,6 +69,7 @@ internal sealed record LaunchShape(
         && spec.Mounts.SequenceEqual(Mounts)
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
+        && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
         && (spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.PathFor(spec.StateDirectory)) == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (Hold || !HasLimits(spec));
@@ -77,6 +84,13 @@ internal sealed record LaunchShape(
         if (UserNamespace)
         {
             yield return "--userns";
+        }
+
+        if (FabricUserNamespace is not null)
+        {
+            // A rootless fabric: joined first, it gives the launcher the rights --fabric needs.
+            yield return "--fabric-userns";
+            yield return FabricUserNamespace;
         }
 
         if (Fabric is not null)

@@ -58,10 +58,10 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
         Suspend: _cgroups.CanFreeze,
         Checkpoint: false,
         Migrate: false,
-        // A private network's fabric is plugged into by the launcher from the host: root only.
-        NetworkModes: _rootless ? new HashSet<NetworkMode> { NetworkMode.None } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
+        // Rootless, the launcher joins the private network's fabric user namespace (--fabric-userns)
+        // and makes the instances in it.
+        NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
         Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint"
-            + (_rootless ? "; run unprivileged, it has no private network" : "")
             + (_cgroups.Placement.Path is null ? $"; its instances get no cgroup here: {_cgroups.Placement.Reason}" : ""),
         Cgroups: _cgroups.Placement);
 

@@ -9,7 +9,9 @@
 #                           site-wide policy, both conffiles
 #   /usr/share/doc/vse/     README.md, docs/*.md, the example site directory, copyright
 # VERSION is the project's (Directory.Build.props, VersionPrefix); Depends lists what vse drives
-# at run time, plus the C library the native vse links (dpkg-shlibdeps).
+# at run time, plus the C library the native vse links (dpkg-shlibdeps) and libssl3, which .NET's
+# cryptography (content digests) dlopens, so dpkg-shlibdeps cannot see it: without it every build
+# or deploy aborts with "No usable version of libssl was found" (seen in the cgroup v2 twin's minbase guest).
 #
 #   scripts/build-deb.sh [OUTDIR]        OUTDIR defaults to the current directory
 #

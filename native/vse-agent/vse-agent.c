@@ -792,6 +792,20 @@ static void mount_dir(const char *src, const char *dir, const char *type, unsign
         say("mount %s on %s: %s", type, dir, strerror(errno));
 }
 
+/* The unified cgroup hierarchy at /sys/fs/cgroup, as systemd mounts it on a v2 host: without it a
+ * guest has no cgroups at all (no systemd mounts one; vse in the guest could limit nothing), and
+ * v2 only is what sites run. nsdelegate makes cgroup namespaces delegation boundaries;
+ * memory_recursiveprot (5.7+) is systemd's default too. A kernel that refuses the options gets
+ * the plain mount; a kernel without cgroup2 leaves /sys/fs/cgroup empty, said on the console. */
+static void mount_cgroup2(void) {
+    static const char dir[] = "/sys/fs/cgroup";
+    const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
+    if (mkdir_p(dir) < 0) { say("mount cgroup2 on %s: %s", dir, strerror(errno)); return; }
+    if (mount("cgroup2", dir, "cgroup2", fl, "nsdelegate,memory_recursiveprot") == 0 || errno == EBUSY) return;
+    if (errno == EINVAL && (mount("cgroup2", dir, "cgroup2", fl, NULL) == 0 || errno == EBUSY)) return;
+    say("mount cgroup2 on %s: %s", dir, strerror(errno));
+}
+
 static void nop(int sig) { (void)sig; }
 
 static int setup(void) {
@@ -828,6 +842,7 @@ static int setup(void) {
 
     mount_dir("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620,ptmxmode=666");
     mount_dir("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    mount_cgroup2();
     static const char *const links[][2] = {{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
         {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"}};
     for (size_t i = 0; i < N(links); i++) if (symlink(links[i][0], links[i][1]) < 0 && errno != EEXIST) say("%s: %s", links[i][1], strerror(errno));

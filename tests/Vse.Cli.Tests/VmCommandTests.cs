@@ -55,6 +55,9 @@ public sealed class VmCommandTests
             Assert.DoesNotContain((await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim(), kernel.Stdout);
             var cmdline = await workspace.RunAsync("exec", id + "/0", "--", "cat", "/proc/cmdline");
             Assert.Contains("vse.marker=42", cmdline.Stdout);
+            // The agent mounts the unified hierarchy: Debian's kernel has cgroup v2 only (CgroupV2VmTests runs vse on it).
+            var cgroups = await workspace.RunAsync("exec", id + "/0", "--", "grep", " /sys/fs/cgroup ", "/proc/mounts");
+            Assert.StartsWith("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot ", cgroups.Stdout, StringComparison.Ordinal);
             var memory = await workspace.RunAsync("exec", id + "/0", "--", "sh", "-c", "grep MemTotal /proc/meminfo");
             Assert.Matches(@"MemTotal:\s+2[0-9]{5} kB", memory.Stdout);
             var logs = await workspace.RunAsync("logs", id + "/0");

@@ -33,7 +33,9 @@ public sealed class KernelStore(string root)
     /// <summary>
     /// The modules a VM boots with, in load order before dependencies are added: virtio over MMIO
     /// (microvm) and PCI, the root disk, the agent's serial ports, the network, ext4 and 9p for host
-    /// mounts. A module the kernel has built in, or lacks, is skipped.
+    /// mounts, and overlay for container roots inside a guest (vse's sandboxes, runc, podman: the
+    /// guest has no /lib/modules to load it from later). A module the kernel has built in, or
+    /// lacks, is skipped.
     /// </summary>
     public static readonly IReadOnlyList<string> BootModules =
     [
@@ -41,6 +43,7 @@ public sealed class KernelStore(string root)
         "virtio_blk", "virtio_console", "failover", "net_failover", "virtio_net",
         "crc16", "crc32c_generic", "mbcache", "jbd2", "ext4",
         "fscache", "netfs", "9pnet", "9pnet_virtio", "9p",
+        "overlay",
     ];
 
     /// <summary>The layout and content rules of an entry; part of every key, so changing them never reuses an old entry.</summary>

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// The cgroup v2 twin (docs/testbed-vm.md, issue 14 item 4): this host is hybrid (v1 + v2), sites
+/// run v2 only, so vse tests itself inside a vse VM whose Debian kernel has only the unified
+/// hierarchy. The native-AOT vse (scripts/install.sh) reaches the guest through a 9p mount;
+/// <c>tests/cgroupv2-twin/guest/checks.sh</c> runs there through <c>vse exec</c> and reports each
+/// step; this test judges them.
+/// </summary>
+public sealed class CgroupV2VmTests(ITestOutputHelper output)
+{
+    private const string Limited = "50331648 100000 100000"; // limited.vse.yaml: memory 48Mi, 1 cpu
+
+    [SkippableFact]
+    public async Task Inside_a_cgroup_v2_vm_vse_limits_root_and_delegated_user_instances_on_both_start_paths_starts_64_and_leaves_no_group()
+    {
+        Requirements.Root();
+        Requirements.Tool("qemu-system-x86_64");
+        Requirements.Tool("mmdebstrap");
+        Requirements.Tool("bwrap");
+        var clock = Stopwatch.StartNew();
+        var twin = Path.Combine(Workspace.RepositoryRoot(), "tests", "cgroupv2-twin");
+        using var workspace = new Workspace();
+        var prefix = Directory.CreateDirectory(Path.Combine(workspace.Root, "prefix")).FullName;
+        workspace.Write("twin.vse.yaml", $"""
+            vse: 1
+            name: testbed/cgroupv2-twin-test
+            extends: "{Path.Combine(twin, "twin.vse.yaml")}"
+            mounts:
+              /opt/vse: {"{"}source: "{prefix}", mode: ro{"}"}
+              /opt/twin: {"{"}source: "{Path.Combine(twin, "guest")}", mode: ro{"}"}
+            """);
+
+        // The native-AOT publish and the Debian base are the slow parts: side by side (the
+        // publish is mostly CPU, the base mostly downloads and dpkg).
+        var install = Vse.Host.Processes.ExternalTool.RunAsync(
+            Path.Combine(Workspace.RepositoryRoot(), "scripts", "install.sh"), [prefix], CancellationToken.None);
+        var build = workspace.RunAsync("build", "twin.vse.yaml");
+        await Task.WhenAll(install, build);
+        Assert.True(install.Result.ExitCode == 0, install.Result.Stderr);
+        Assert.True(build.Result.ExitCode == 0, build.Result.Stderr);
+        output.WriteLine($"install.sh and the twin's build: {clock.Elapsed.TotalSeconds:0} s");
+
+        var deployed = await workspace.RunAsync("deploy", "--driver", "vm", "twin.vse.yaml");
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        output.WriteLine($"twin booted: {clock.Elapsed.TotalSeconds:0} s");
+        var id = deployed.Stdout.Trim();
+        Dictionary<string, Step> steps;
+        try
+        {
+            var checks = await workspace.RunAsync("exec", id, "--", "sh", "/opt/twin/checks.sh");
+            output.WriteLine($"checks done: {clock.Elapsed.TotalSeconds:0} s");
+            output.WriteLine(checks.Stdout);
+            Assert.True(checks.ExitCode == 0, checks.Stderr);
+            steps = Step.Parse(checks.Stdout);
+        }
+        finally
+        {
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+        }
+
+        // The agent mounted the unified hierarchy, and it is the guest's only one.
+        var mount = Succeeded(steps, "mount");
+        Assert.StartsWith("cgroup2fs\n", mount.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0::/\n", mount.Stdout, StringComparison.Ordinal);
+
+        // Root: doctor sees v2 and where instances go; vse makes /sys/fs/cgroup/vse and enables its controllers itself.
+        Assert.Equal("", Succeeded(steps, "subtree-before").Stdout);
+        var doctor = JsonNode.Parse(Succeeded(steps, "doctor").Stdout)!;
+        Assert.Equal("v2", doctor["cgroups"]!["layout"]!.GetValue<string>());
+        Assert.Equal("/sys/fs/cgroup/vse", doctor["cgroupPlacement"]!["v2Directory"]!.GetValue<string>());
+        Assert.Superset(new HashSet<string> { "cpu", "memory", "pids" }, Controllers(doctor));
+        Assert.DoesNotContain("warning", Succeeded(steps, "deploy-limited").Stderr, StringComparison.Ordinal);
+        Assert.Matches($"^/sys/fs/cgroup/vse/[^/ ]+/ {Limited}\n$", Succeeded(steps, "limits").Stdout);
+        Succeeded(steps, "under-limit");
+        Assert.Equal(137, steps["over-limit"].ExitCode); // SIGKILL from the memory cgroup's OOM killer
+        Succeeded(steps, "cleanup-limited");
+
+        // runc (cgroupsPath) gets the same group and limits.
+        Assert.DoesNotContain("warning", Succeeded(steps, "runc-deploy").Stderr, StringComparison.Ordinal);
+        Assert.Matches($"^/sys/fs/cgroup/vse/[^/ ]+/ {Limited}\n$", Succeeded(steps, "runc-limits").Stdout);
+        Assert.Equal(137, steps["runc-over-limit"].ExitCode);
+        Succeeded(steps, "runc-cleanup");
+
+        // 64 launched instances, each in a group of its own; none left after cleanup.
+        Succeeded(steps, "deploy-many");
+        Assert.Equal("64\n", Succeeded(steps, "groups-many").Stdout);
+        Assert.Contains("twin-plain-63", Succeeded(steps, "exec-many").Stdout, StringComparison.Ordinal);
+        Succeeded(steps, "cleanup-many");
+        Assert.Equal("", Succeeded(steps, "groups-left-root").Stdout);
+
+        // An ordinary user in the root group, which is not hers: one warning per limit, and the instance runs.
+        var undelegated = Succeeded(steps, "alice-undelegated");
+        Assert.Equal("ran\n", undelegated.Stdout);
+        Assert.Single(undelegated.ErrorLines, l => l.StartsWith("vse: warning: resources.memory is not applied: ", StringComparison.Ordinal));
+        Assert.Single(undelegated.ErrorLines, l => l.StartsWith("vse: warning: resources.cpus is not applied: ", StringComparison.Ordinal));
+
+        // In a group given to her: her instances go below it, with their limits, and go with cleanup.
+        var aliceDoctor = JsonNode.Parse(Succeeded(steps, "alice-doctor").Stdout)!;
+        Assert.Equal("/sys/fs/cgroup/job-alice/vse", aliceDoctor["cgroupPlacement"]!["v2Directory"]!.GetValue<string>());
+        Assert.Superset(new HashSet<string> { "cpu", "memory" }, Controllers(aliceDoctor));
+        Assert.DoesNotContain("warning", Succeeded(steps, "alice-deploy").Stderr, StringComparison.Ordinal);
+        Assert.Matches($"^/sys/fs/cgroup/job-alice/vse/[^/ ]+/ {Limited}\n$", Succeeded(steps, "alice-limits").Stdout);
+        Assert.Equal(137, steps["alice-over-limit"].ExitCode);
+        Succeeded(steps, "alice-cleanup");
+        Assert.Equal("", Succeeded(steps, "groups-left-alice").Stdout);
+        output.WriteLine($"whole test: {clock.Elapsed.TotalSeconds:0} s");
+    }
+
+    private static HashSet<string> Controllers(JsonNode doctor) =>
+        [.. doctor["cgroupPlacement"]!["controllers"]!.AsArray().Select(c => c!.GetValue<string>())];
+
+    private static Step Succeeded(Dictionary<string, Step> steps, string name)
+    {
+        Assert.True(steps.TryGetValue(name, out var step), $"checks.sh reported no step {name}");
+        Assert.True(step.ExitCode == 0, $"{name}: exit {step.ExitCode}: {step.Stderr}");
+        return step;
+    }
+
+    /// <summary>One step of checks.sh: "=== NAME", "--- stdout", its lines, "--- stderr", its lines, "--- exit CODE".</summary>
+    private sealed record Step(string Stdout, string Stderr, int ExitCode)
+    {
+        public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        public static Dictionary<string, Step> Parse(string report)
+        {
+            var steps = new Dictionary<string, Step>();
+            string? name = null;
+            List<string>? current = null;
+            List<string> stdout = [], stderr = [];
+            foreach (var line in report.Split('\n'))
+            {
+                if (line.StartsWith("=== ", StringComparison.Ordinal))
+                {
+                    (name, stdout, stderr, current) = (line[4..], [], [], null);
+                }
+                else if (line == "--- stdout")
+                {
+                    current = stdout;
+                }
+                else if (line == "--- stderr")
+                {
+                    current = stderr;
+                }
+                else if (line.StartsWith("--- exit ", StringComparison.Ordinal) && name is not null)
+                {
+                    steps[name] = new Step(Text(stdout), Text(stderr), int.Parse(line[9..], System.Globalization.CultureInfo.InvariantCulture));
+                    (name, current) = (null, null);
+                }
+                else
+                {
+                    current?.Add(line);
+                }
+            }
+
+            return steps;
+        }
+
+        private static string Text(List<string> lines) => lines.Count == 0 ? "" : string.Join('\n', lines) + "\n";
+    }
+}

@@ -1,6 +1,7 @@
 using Vse.Build;
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
+using Vse.Host.Locking;
 using Vse.Cli.Output;
 using Vse.Description;
 using Vse.Description.Model;
@@ -14,6 +15,12 @@ internal static class Configurations
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
         Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, bool verbose, TextWriter progress, CancellationToken cancellationToken)
     {
+        // Shared, like the builder's own, but held until the configuration that references the new
+        // layers is recorded: the builder's is released when the last layer is committed, and a
+        // `vse gc` in that gap found every new layer unreferenced and removed it under the record
+        // (ConcurrencyTests.Gc_racing_a_build_leaves_the_build_whole_and_cached). Two shared flocks
+        // of one process do not exclude each other.
+        await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: false, cancellationToken);
         var warned = workspace.PrintSiteStoreWarnings(0);
         var built = await new ImageBuilder(workspace.Layers, TimeProvider.System)
             .BuildAsync(resolved, model, noCache, new BuildProgressPrinter(progress, verbose), cancellationToken);

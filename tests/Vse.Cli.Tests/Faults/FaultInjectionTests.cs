@@ -63,8 +63,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Requirements.Tool("ip");
         using var workspace = NewWorkspace();
         var (before, reference) = await BuiltAsync(workspace);
-        var (duration, deployed) = await FaultSeeds.TimeAsync(workspace, "deploy", File, "--instances", "3");
-        Assert.Equal(0, (await workspace.RunAsync("cleanup", deployed.Stdout.Trim().Split('\n')[^1])).ExitCode);
+        // Timed the second time: the first deploy of a data directory took a third longer here
+        // (one-time set-up), which put half the seeds' moments after the deploy had ended.
+        TimeSpan duration = default;
+        for (var run = 0; run < 2; run++)
+        {
+            (duration, var deployed) = await FaultSeeds.TimeAsync(workspace, "deploy", File, "--instances", "3");
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", deployed.Stdout.Trim().Split('\n')[^1])).ExitCode);
+        }
 
         foreach (var seed in FaultSeeds.Seeds())
         {

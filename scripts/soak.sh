@@ -26,8 +26,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 work=$(mktemp -d /tmp/vse-soak.XXXXXX)
-cleanup_work() { [ "${SOAK_KEEP:-0}" = 1 ] || rm -rf "$work"; }
+# On any end, a failure included: the deployments first (removing the directory under running
+# instances would strand them), then the directory.
+cleanup_work() {
+  local id
+  for id in $("$vse" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "$vse" cleanup "$id" >/dev/null 2>&1 || true; done
+  [ "${SOAK_KEEP:-0}" = 1 ] || rm -rf "$work"
+}
 trap cleanup_work EXIT
+touch "$work/ids"
 export VSE_HOME="$work/home" VSE_SITE_DIR="$work/site" VSE_SITE_STORE=""
 unset VSE_PATH
 mkdir -p "$VSE_SITE_DIR"
@@ -65,15 +72,17 @@ count_fds() {
 
 namespaces() { find /proc/[0-9]*/ns -type l -printf '%l\n' 2>/dev/null | sort -u | wc -l; }
 
+# The soak's deployments' groups (apps-soak-ID-N) under every vse parent.
 cgroups() {
   local n=0 parent
   for parent in /sys/fs/cgroup/vse /sys/fs/cgroup/*/vse; do
-    [ -d "$parent" ] && n=$((n + $(find "$parent" -mindepth 1 -maxdepth 1 -type d -name 'apps-soak-*' | wc -l)))
+    [ -d "$parent" ] && n=$((n + $(find "$parent" -mindepth 1 -maxdepth 1 -type d -name 'apps-soak-*' | grep -cF -f "$work/ids" || true)))
   done
   echo "$n"
 }
 
-netns() { ls /run/netns 2>/dev/null | grep -c . || true; }
+# The soak's deployments' fabric namespaces (vse-ID): every id is kept in ids.
+netns() { ls /run/netns 2>/dev/null | grep -cxF -f <(sed 's/^/vse-/' "$work/ids") || true; }
 
 row() {
   local used state db
@@ -93,6 +102,7 @@ judged() { awk '{print "soak-fds=" $3, "soak-mounts=" $5, "netns=" $7, "cgroups=
 run_vse build "$work/soak.vse.yaml" >/dev/null
 # One cycle before the first row: SQLite grows its file to its working size once.
 id=$(run_vse deploy "$work/soak.vse.yaml" --instances 2 | tail -n 1)
+echo "$id" >"$work/ids"
 run_vse cleanup "$id" >/dev/null
 
 printf '%6s %8s %6s %7s %6s %6s %6s %6s %6s %6s %10s %9s %9s\n' \
@@ -102,6 +112,7 @@ echo "$first"
 start=$SECONDS
 for ((cycle = 1; cycle <= cycles; cycle++)); do
   id=$(run_vse deploy "$work/soak.vse.yaml" --instances 2 | tail -n 1)
+  echo "$id" >>"$work/ids"
   run_vse exec "$id/1" -- ping -c 1 -W 5 apps-soak-0 >/dev/null
   run_vse cleanup "$id" >/dev/null
   if ((cycle % every == 0)) || ((cycle == cycles)); then

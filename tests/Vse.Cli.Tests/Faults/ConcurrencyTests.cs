@@ -12,17 +12,7 @@ public sealed class ConcurrencyTests
 {
     private static readonly string Marker = "vse-race-" + Guid.NewGuid().ToString("N");
 
-    private static readonly string Description = $$"""
-        vse: 1
-        name: apps/race
-        os: {base: busybox}
-        env: {VSE_FAULT_MARKER: {{Marker}}}
-        network: {mode: private, subnet: 10.79.0.0/16}
-        files: [{write: /etc/motd, content: "race\n"}]
-        build:
-          - run: "for i in 1 2 3 4 5; do echo $i >> /steps; sleep 0.2; done"
-            env: {VSE_FAULT_MARKER: {{Marker}}}
-        """;
+    private static readonly string Description = FaultDescription.Of("apps/race", Marker);
 
     private const string File = "race.vse.yaml";
 
@@ -33,9 +23,7 @@ public sealed class ConcurrencyTests
     {
         Requirements.Root();
         Requirements.Tool("bwrap");
-        using var reference = NewWorkspace();
-        Assert.Equal(0, (await reference.RunAsync("build", File)).ExitCode);
-        var digests = await StoreCheck.DigestsAsync(reference.VseHome);
+        var digests = await ReferenceDigestsAsync();
 
         using var workspace = NewWorkspace();
         var builds = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => workspace.RunAsync("build", File)));
@@ -169,9 +157,7 @@ public sealed class ConcurrencyTests
     {
         Requirements.Root();
         Requirements.Tool("bwrap");
-        using var reference = NewWorkspace();
-        Assert.Equal(0, (await reference.RunAsync("build", File)).ExitCode);
-        var digests = await StoreCheck.DigestsAsync(reference.VseHome);
+        var digests = await ReferenceDigestsAsync();
 
         using var workspace = NewWorkspace();
         var build = workspace.RunAsync("build", File);
@@ -189,6 +175,14 @@ public sealed class ConcurrencyTests
         Assert.Equal(0, (await workspace.RunAsync("gc")).ExitCode);
         Assert.Empty(await StoreCheck.ProblemsAsync(workspace.VseHome, digests, collected: true));
         Assert.Matches(@"\b0 built, \d+ cached", (await workspace.RunAsync("build", File)).Stdout);
+    }
+
+    /// <summary>The layers' digests of an uninterrupted build of the description, alone in a data directory of its own.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> ReferenceDigestsAsync()
+    {
+        using var reference = NewWorkspace();
+        Assert.Equal(0, (await reference.RunAsync("build", File)).ExitCode);
+        return await StoreCheck.DigestsAsync(reference.VseHome);
     }
 
     private static Workspace NewWorkspace()

@@ -16,21 +16,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 {
     private static readonly string Marker = "vse-fault-" + Guid.NewGuid().ToString("N");
 
-    // A private network, so a kill also lands among the fabric's namespace and interfaces; a
-    // subnet no other test uses. Build steps take a moment each, so kills land inside them.
-    private static readonly string Description = $$"""
-        vse: 1
-        name: apps/faults
-        os: {base: busybox}
-        env: {VSE_FAULT_MARKER: {{Marker}}}
-        network: {mode: private, subnet: 10.79.0.0/16}
-        files: [{write: /etc/motd, content: "faults\n"}]
-        build:
-          - run: "for i in 1 2 3 4 5; do echo $i >> /steps; sleep 0.2; done"
-            env: {VSE_FAULT_MARKER: {{Marker}}}
-          - run: "echo built > /built"
-            env: {VSE_FAULT_MARKER: {{Marker}}}
-        """;
+    private static readonly string Description = FaultDescription.Of("apps/faults", Marker);
 
     private const string File = "faults.vse.yaml";
 

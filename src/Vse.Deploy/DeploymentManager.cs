@@ -235,7 +235,22 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var instance = deployment.Instances.FirstOrDefault(i => i.Index == index)
             ?? throw new InstanceNotFoundException(deployment.Id, index);
         var (driver, handle) = await HandleOfAsync(deployment, instance, cancellationToken);
-        var exitCode = await driver.ExecAsync(handle, request, cancellationToken);
+        int exitCode;
+        try
+        {
+            exitCode = await driver.ExecAsync(handle, request, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The runtime could not join an instance that a concurrent cleanup was stopping.
+            if (await HasGoneAsync(deployment.Id, index, CancellationToken.None))
+            {
+                throw new InstanceGoneException(deployment.Id, index, e);
+            }
+
+            throw;
+        }
+
         // A command killed by a signal: by itself, or because its instance went away under it.
         if (exitCode > 128 && await HasGoneAsync(deployment.Id, index, cancellationToken))
         {

@@ -1,5 +1,6 @@
 using Vse.Build;
 using Vse.Build.FileSystem;
+using Vse.Host.Locking;
 using Vse.Description;
 using Vse.Description.Model;
 using Vse.Host.FileSystem;
@@ -18,6 +19,12 @@ public static class ConfigurationRecorder
         Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress,
         Action<string> warning, CancellationToken cancellationToken)
     {
+        // Shared, like the builder's own, but held until the configuration that references the new
+        // layers is recorded: the builder's is released when the last layer is committed, and a
+        // `vse gc` in that gap found every new layer unreferenced and removed it under the record
+        // (ConcurrencyTests.Gc_racing_a_build_leaves_the_build_whole_and_cached). Two shared flocks
+        // of one process do not exclude each other.
+        await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: false, cancellationToken);
         var warned = Warn(workspace, 0, warning);
         var built = await new ImageBuilder(workspace.Layers, TimeProvider.System).BuildAsync(resolved, model, noCache, progress, cancellationToken);
         Warn(workspace, warned, warning);

@@ -1,0 +1,229 @@
+using Xunit.Abstractions;
+using System.Text.RegularExpressions;
+using Vse.Runtime.Sandbox;
+
+namespace Vse.Cli.Tests.Faults;
+
+/// <summary>
+/// Issue 15, item 4: vse killed with SIGKILL at seeded random moments of build, deploy, exec,
+/// cleanup and checkpoint. After each kill, <c>vse ps</c>, <c>vse cleanup</c> of what it shows and
+/// <c>vse gc</c> must leave the store whole (<see cref="StoreCheck"/>), nothing of the test's on
+/// the host (<see cref="HostResources"/>, listed before and after), and the same build must then
+/// succeed and be cached. A failure names the seed and how to replay it.
+/// </summary>
+[Collection(FaultInjectionCollection.Name)]
+public sealed class FaultInjectionTests(ITestOutputHelper output)
+{
+    private static readonly string Marker = "vse-fault-" + Guid.NewGuid().ToString("N");
+
+    private static readonly string Description = FaultDescription.Of("apps/faults", Marker);
+
+    private const string File = "faults.vse.yaml";
+
+    [SkippableFact]
+    public async Task A_build_killed_at_random_moments_leaves_a_whole_store_and_nothing_running()
+    {
+        Requirements.Root();
+        Requirements.Tool("bwrap");
+        using var workspace = NewWorkspace();
+        var before = Snapshot(workspace);
+        var (duration, _) = await FaultSeeds.TimeAsync(workspace, "build", File);
+        var reference = await StoreCheck.DigestsAsync(workspace.VseHome);
+        await DestroyImageAsync(workspace);
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            var context = await KillAsync(workspace, "build", seed, duration, "build", File);
+            // Right after the kill, before anything repairs: what is published must be whole.
+            var early = await StoreCheck.ProblemsAsync(workspace.VseHome, reference, collected: false);
+            Assert.True(early.Count == 0, Fail(context, early));
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+            await DestroyImageAsync(workspace);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_deploy_killed_at_random_moments_leaves_only_what_ps_shows_and_cleanup_removes()
+    {
+        Requirements.Root();
+        Requirements.Tool("ip");
+        using var workspace = NewWorkspace();
+        var (before, reference) = await BuiltAsync(workspace);
+        // Timed the second time: the first deploy of a data directory took a third longer here
+        // (one-time set-up), which put half the seeds' moments after the deploy had ended.
+        TimeSpan duration = default;
+        for (var run = 0; run < 2; run++)
+        {
+            (duration, var deployed) = await FaultSeeds.TimeAsync(workspace, "deploy", File, "--instances", "3");
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", deployed.Stdout.Trim().Split('\n')[^1])).ExitCode);
+        }
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            var context = await KillAsync(workspace, "deploy", seed, duration, "deploy", File, "--instances", "3");
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_exec_killed_at_random_moments_leaves_its_instance_usable_and_nothing_behind()
+    {
+        Requirements.Root();
+        Requirements.Tool("ip");
+        using var workspace = NewWorkspace();
+        var (before, reference) = await BuiltAsync(workspace);
+        string[] command = ["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do echo $i >> /tmp/count; sleep 0.1; done"];
+        var id = await DeployAsync(workspace);
+        var (duration, _) = await FaultSeeds.TimeAsync(workspace, ["exec", id + "/0", "--", .. command]);
+        Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            id = await DeployAsync(workspace);
+            var context = await KillAsync(workspace, "exec", seed, duration, ["exec", id + "/0", "--", .. command]);
+            // The instance outlives a killed exec: the next one works.
+            var next = await workspace.RunAsync("exec", id + "/0", "--", "true");
+            Assert.True(next.ExitCode == 0, $"{context}: exec after the kill ended {next.ExitCode}: {next.Stderr}");
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_cleanup_killed_at_random_moments_can_be_repeated_to_the_end()
+    {
+        Requirements.Root();
+        Requirements.Tool("ip");
+        using var workspace = NewWorkspace();
+        var (before, reference) = await BuiltAsync(workspace);
+        var (duration, _) = await FaultSeeds.TimeAsync(workspace, "cleanup", await DeployAsync(workspace, 3));
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            var id = await DeployAsync(workspace, 3);
+            var context = await KillAsync(workspace, "cleanup", seed, duration, "cleanup", id);
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+        }
+    }
+
+    /// <summary>
+    /// CRIU 3.17 fails on this machine's kernel (its own <c>criu check</c>: docs/host-facts.md), so
+    /// a checkpoint ends in the probe, before anything is written: there is no moment to kill it
+    /// in that means anything, and the test says so. Where CRIU works it runs like the others.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_checkpoint_killed_at_random_moments_leaves_the_deployment_running_and_nothing_behind()
+    {
+        Requirements.Root();
+        Requirements.Tool("criu");
+        var probe = await CriuProbe.ProbeAsync(CancellationToken.None);
+        Skip.IfNot(probe.Works, $"CRIU does not work on this host, so checkpoint is refused before it starts: {probe.Explanation}");
+        using var workspace = NewWorkspace();
+        var (before, reference) = await BuiltAsync(workspace);
+        var id = await DeployAsync(workspace);
+        var (duration, _) = await FaultSeeds.TimeAsync(workspace, "checkpoint", id);
+        Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            id = await DeployAsync(workspace);
+            var context = await KillAsync(workspace, "checkpoint", seed, duration, "checkpoint", id);
+            Assert.True((await workspace.RunAsync("exec", id + "/0", "--", "true")).ExitCode == 0, $"{context}: the instance does not run on after the kill");
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+        }
+    }
+
+    private static Workspace NewWorkspace()
+    {
+        var workspace = new Workspace();
+        workspace.Write(File, Description);
+        return workspace;
+    }
+
+    private static HostResources Snapshot(Workspace workspace, IEnumerable<string>? ids = null) =>
+        HostResources.Take(workspace.Root, Marker, ids ?? []);
+
+    /// <summary>The host before anything ran, then one uninterrupted build and its layers' digests.</summary>
+    private static async Task<(HostResources Before, IReadOnlyDictionary<string, string> Reference)> BuiltAsync(Workspace workspace)
+    {
+        var before = Snapshot(workspace);
+        await FaultSeeds.TimeAsync(workspace, "build", File);
+        return (before, await StoreCheck.DigestsAsync(workspace.VseHome));
+    }
+
+    private static async Task<string> DeployAsync(Workspace workspace, int instances = 1)
+    {
+        var deployed = await workspace.RunAsync("deploy", File, "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        return deployed.Stdout.Trim().Split('\n')[^1];
+    }
+
+    private async Task<string> KillAsync(Workspace workspace, string operation, int seed, TimeSpan duration, params string[] args)
+    {
+        var delay = FaultSeeds.DelayOf(seed, duration);
+        var (killed, exitCode) = await FaultSeeds.RunAndKillAsync(workspace, delay, args);
+        var context = $"{operation}, seed {seed}: " + (killed ? $"killed after {delay.TotalSeconds:0.000} s of {duration.TotalSeconds:0.000} s" : $"ended (exit {exitCode}) before the kill at {delay.TotalSeconds:0.000} s")
+            + $" (replay: VSE_FAULT_SEED={seed} dotnet test tests/Vse.Cli.Tests --filter FullyQualifiedName~FaultInjection)";
+        output.WriteLine(context);
+        return context;
+    }
+
+    /// <summary>
+    /// What a user does after a crash: <c>vse ps</c>, <c>vse cleanup</c> of every deployment it
+    /// shows, <c>vse gc</c>; then nothing of the test's may be left on the host, the store must be
+    /// whole, and the build must succeed and then be all cached.
+    /// </summary>
+    private static async Task RecoverAndCheckAsync(Workspace workspace, HostResources before, IReadOnlyDictionary<string, string> reference, string context)
+    {
+        var ps = await workspace.RunAsync("ps");
+        Assert.True(ps.ExitCode == 0, $"{context}: vse ps: {ps.Stderr}");
+        var shown = ps.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ')[0]).Distinct().ToList();
+        // Every deployment the kill could have touched: those ps shows and those with a directory.
+        var run = Path.Combine(workspace.VseHome, "run");
+        var ids = shown.Concat(Directory.Exists(run) ? Directory.EnumerateDirectories(run).Select(Path.GetFileName).OfType<string>().Where(d => d != "runtime") : []).Distinct().ToList();
+        foreach (var id in shown)
+        {
+            var cleaned = await workspace.RunAsync("cleanup", id);
+            Assert.True(cleaned.ExitCode == 0, $"{context}: vse cleanup {id} after the kill: exit {cleaned.ExitCode}: {cleaned.Stderr}");
+        }
+
+        var gc = await workspace.RunAsync("gc");
+        Assert.True(gc.ExitCode == 0, $"{context}: vse gc: {gc.Stderr}");
+        Assert.True((await workspace.RunAsync("ps")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length <= 1, $"{context}: ps still shows deployments after cleanup");
+
+        var leaked = await before.LeakedOnceSettledAsync(() => Snapshot(workspace, ids));
+        Assert.True(leaked.Count == 0, Fail(context, ["leaked:", .. leaked]));
+        Assert.True(!Directory.Exists(run) || !Directory.EnumerateDirectories(run).Any(d => Path.GetFileName(d) != "runtime"), $"{context}: run/ still holds a deployment's directory");
+
+        var problems = await StoreCheck.ProblemsAsync(workspace.VseHome, reference, collected: true);
+        Assert.True(problems.Count == 0, Fail(context, problems));
+        var rebuilt = await workspace.RunAsync("build", File);
+        Assert.True(rebuilt.ExitCode == 0, $"{context}: the build after the kill: {rebuilt.Stderr}");
+        var cached = await workspace.RunAsync("build", File);
+        Assert.True(cached.ExitCode == 0 && Regex.IsMatch(cached.Stdout, @"\b0 built, \d+ cached"), $"{context}: the build is not cached after the kill: {cached.Stdout}{cached.Stderr}");
+        problems = await StoreCheck.ProblemsAsync(workspace.VseHome, reference, collected: false);
+        Assert.True(problems.Count == 0, Fail(context, problems));
+    }
+
+    private static string Fail(string context, IEnumerable<string> lines) => context + "\n  " + string.Join("\n  ", lines);
+
+    private static async Task DestroyImageAsync(Workspace workspace)
+    {
+        var images = (await workspace.RunAsync("images")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ')[0]).ToList();
+        foreach (var image in images)
+        {
+            Assert.Equal(0, (await workspace.RunAsync("destroy", image)).ExitCode);
+        }
+
+        Assert.Equal(0, (await workspace.RunAsync("gc")).ExitCode);
+    }
+}
+
+/// <summary>
+/// The fault tests run alone: their before-and-after lists are scoped to their own workspace, but
+/// a test of this assembly that adds interfaces to the host's namespace would still show.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultInjectionCollection
+{
+    public const string Name = "fault injection";
+}

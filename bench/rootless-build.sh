@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Root vs rootless builds (issue 14, item 1), side by side in one run:
+# Root vs rootless (issue 14, items 1 and 8), side by side in one run:
 #   1. cold debian:bookworm minbase: vse build as root vs as an ordinary user (build namespace)
-#   2. no-op rebuild of the same cached configuration, root vs rootless (hyperfine, interleaved)
-#   3. a run step over the debian layer (cold, one layer), root vs rootless
+#   2. a run step over the debian layer (cold, one layer), root vs rootless
+#   3. no-op rebuild of the same cached configuration, root vs rootless (hyperfine, interleaved)
+#   4. a one-shot `vse run` of a busybox description, root vs rootless (hyperfine, interleaved)
+#   5. INSTANCES busybox instances with --runtime vse-launch: deploy and cleanup, root vs rootless
 # Needs root (it creates the ordinary user vse-bench-rootless, with a subordinate id range),
 # hyperfine and mmdebstrap (scripts/install-deps.sh).
-# Usage: bench/rootless-build.sh [COLD_RUNS]   (default 2)   Writes a markdown report to stdout.
+# Usage: bench/rootless-build.sh [COLD_RUNS [INSTANCES]]   (default 2 and 1024)   Writes a markdown report to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cold_runs=${1:-2}
+instances=${2:-1024}
 user=vse-bench-rootless
 
 id "$user" >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$user"
@@ -37,6 +40,11 @@ vse: 1
 name: bench/debian-step
 extends: ./debian.vse.yaml
 build: [{run: "echo step > /step"}]
+YAML
+  cat > "$work/$dir/busybox.vse.yaml" <<'YAML'
+vse: 1
+name: bench/busybox
+os: {base: busybox}
 YAML
 done
 chown -R "$uid:$gid" "$work/user"
@@ -77,7 +85,32 @@ echo "## 3. No-op rebuild (everything cached)"
 echo
 export -f as_root as_user
 export work uid gid
-hyperfine --style basic --warmup 2 --runs 15 --shell bash --export-markdown "$work/noop.md" \
-  -n "no-op rebuild as root" "as_root build step.vse.yaml" \
-  -n "no-op rebuild rootless" "as_user build step.vse.yaml" >/dev/null
-cat "$work/noop.md"
+# Root and rootless interleaved by hyperfine, 15 runs each: side_by_side NAME ARGS...
+side_by_side() {
+  local name=$1; shift
+  hyperfine --style basic --warmup 2 --runs 15 --shell bash --export-markdown "$work/$name.md" \
+    -n "$name as root" "as_root $*" -n "$name rootless" "as_user $*" >/dev/null
+  cat "$work/$name.md"
+}
+side_by_side "no-op rebuild" build step.vse.yaml
+echo
+
+echo "## 4. One-shot \`vse run busybox.vse.yaml -- true\` (built, cached)"
+echo
+as_root build busybox.vse.yaml >/dev/null 2>&1
+as_user build busybox.vse.yaml >/dev/null 2>&1
+side_by_side "vse run" run busybox.vse.yaml -- true
+echo
+
+echo "## 5. $instances instances, \`vse deploy busybox.vse.yaml --runtime vse-launch --instances $instances\`, then \`vse cleanup\`"
+echo
+echo "| who | deploy (s) | cleanup (s) |"
+echo "|---|---|---|"
+for who in root user; do
+  start=$(date +%s.%N)
+  id=$("as_$who" deploy busybox.vse.yaml --runtime vse-launch --instances "$instances")
+  mid=$(date +%s.%N)
+  "as_$who" cleanup "$id" >/dev/null 2>&1
+  end=$(date +%s.%N)
+  echo "| $([ "$who" = root ] && echo root || echo rootless) | $(echo "$mid - $start" | bc -l | xargs printf '%.1f') | $(echo "$end - $mid" | bc -l | xargs printf '%.1f') |"
+done

@@ -10,11 +10,15 @@ namespace Vse.Description.Layers;
 /// design, every directory between the file and the site directory must be unchangeable too,
 /// since whoever can write a directory can replace the file in it. For root, "cannot change"
 /// means owned by root and writable by nobody else; root of a user namespace that maps 0 to an
-/// ordinary user (vse's rootless build namespace) is that user, and asks the kernel like one.
+/// ordinary user (vse's rootless build namespace) is that user, judged by the node's owner and
+/// mode as that user would be on the host (the kernel's access(2) answers for root of the namespace).
 /// </summary>
 public sealed class TrustEvaluator(string siteDirectory)
 {
     private readonly bool _isRoot = ProcessIdentity.IsHostRoot;
+
+    /// <summary>Root of a user namespace whose root is an ordinary user: access(2) would answer for the namespace's root.</summary>
+    private readonly bool _isNamespaceRoot = ProcessIdentity.IsRoot && !ProcessIdentity.IsHostRoot;
 
     public string SiteDirectory { get; } = HostPaths.Canonicalize(siteDirectory);
 
@@ -44,6 +48,11 @@ public sealed class TrustEvaluator(string siteDirectory)
 
     private bool IsUnchangeable(string path)
     {
+        if (_isNamespaceRoot)
+        {
+            return !HostAccess.IsWritableByNamespaceOwner(path);
+        }
+
         if (!_isRoot)
         {
             return !HostAccess.IsWritable(path);

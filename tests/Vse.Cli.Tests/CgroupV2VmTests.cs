@@ -16,7 +16,7 @@ public sealed class CgroupV2VmTests(ITestOutputHelper output)
     private const string Limited = "50331648 100000 100000"; // limited.vse.yaml: memory 48Mi, 1 cpu
 
     [SkippableFact]
-    public async Task Inside_a_cgroup_v2_vm_vse_limits_root_and_delegated_user_instances_on_both_start_paths_starts_64_and_leaves_no_group()
+    public async Task Inside_a_cgroup_v2_vm_vse_limits_freezes_root_and_delegated_user_instances_on_both_start_paths_starts_64_and_leaves_no_group()
     {
         Requirements.Root();
         Requirements.Tool("qemu-system-x86_64");
@@ -78,6 +78,11 @@ public sealed class CgroupV2VmTests(ITestOutputHelper output)
         Assert.Matches($"^/sys/fs/cgroup/vse/[^/ ]+/ {Limited}\n$", Succeeded(steps, "limits").Stdout);
         Succeeded(steps, "under-limit");
         Assert.Equal(137, steps["over-limit"].ExitCode); // SIGKILL from the memory cgroup's OOM killer
+        // suspend freezes the instance's group through cgroup.freeze, resume thaws it.
+        Succeeded(steps, "suspend");
+        Assert.Equal("1\nfrozen 1\n", Succeeded(steps, "frozen").Stdout);
+        Succeeded(steps, "resume");
+        Assert.Equal("0\nfrozen 0\n", Succeeded(steps, "thawed").Stdout);
         Succeeded(steps, "cleanup-limited");
 
         // runc (cgroupsPath) gets the same group and limits.
@@ -106,6 +111,9 @@ public sealed class CgroupV2VmTests(ITestOutputHelper output)
         Assert.DoesNotContain("warning", Succeeded(steps, "alice-deploy").Stderr, StringComparison.Ordinal);
         Assert.Matches($"^/sys/fs/cgroup/job-alice/vse/[^/ ]+/ {Limited}\n$", Succeeded(steps, "alice-limits").Stdout);
         Assert.Equal(137, steps["alice-over-limit"].ExitCode);
+        Succeeded(steps, "alice-suspend");
+        Assert.Equal("frozen 1\n", Succeeded(steps, "alice-frozen").Stdout);
+        Succeeded(steps, "alice-resume");
         Succeeded(steps, "alice-cleanup");
         Assert.Equal("", Succeeded(steps, "groups-left-alice").Stdout);
         output.WriteLine($"whole test: {clock.Elapsed.TotalSeconds:0} s");

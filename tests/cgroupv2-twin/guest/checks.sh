@@ -65,6 +65,10 @@ limited=$(cat "$work/out")
 step limits groups /sys/fs/cgroup/vse
 step under-limit vse exec "$limited" -- dd if=/dev/zero of=/dev/null bs=8M count=1
 step over-limit vse exec "$limited" -- dd if=/dev/zero of=/dev/null bs=96M count=1
+step suspend vse suspend "$limited"
+step frozen sh -c 'cat /sys/fs/cgroup/vse/*/cgroup.freeze; grep -h frozen /sys/fs/cgroup/vse/*/cgroup.events'
+step resume vse resume "$limited"
+step thawed sh -c 'cat /sys/fs/cgroup/vse/*/cgroup.freeze; grep -h frozen /sys/fs/cgroup/vse/*/cgroup.events'
 step cleanup-limited vse cleanup "$limited"
 
 # The OCI path: runc gets the same group (cgroupsPath) and writes the same limits.
@@ -98,5 +102,8 @@ step alice-deploy alice job vse deploy --runtime vse-launch "$work/limited.vse.y
 delegated=$(cat "$work/out")
 step alice-limits groups "$job/vse"
 step alice-over-limit alice job vse exec "$delegated" -- dd if=/dev/zero of=/dev/null bs=96M count=1
+step alice-suspend alice job vse suspend "$delegated"
+step alice-frozen sh -c 'grep -h frozen /sys/fs/cgroup/job-alice/vse/*/cgroup.events'
+step alice-resume alice job vse resume "$delegated"
 step alice-cleanup alice job vse cleanup "$delegated"
 step groups-left-alice sh -c 'find /sys/fs/cgroup/job-alice/vse -mindepth 1 -type d'

@@ -6,7 +6,7 @@ namespace Vse.Cli.Tests.Faults;
 
 /// <summary>
 /// Issue 15, item 4: vse killed with SIGKILL at seeded random moments of build, deploy, exec,
-/// cleanup and checkpoint. After each kill, <c>vse ps</c>, <c>vse cleanup</c> of what it shows and
+/// cleanup, checkpoint and migrate. After each kill, <c>vse ps</c>, <c>vse cleanup</c> of what it shows and
 /// <c>vse gc</c> must leave the store whole (<see cref="StoreCheck"/>), nothing of the test's on
 /// the host (<see cref="HostResources"/>, listed before and after), and the same build must then
 /// succeed and be cached. A failure names the seed and how to replay it.
@@ -132,6 +132,56 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A live migration of a VM (TCG here: a single seed by default, more with
+    /// <c>VSE_FAULT_SEEDS</c>) killed part way: the source QEMU, the destination QEMU and the
+    /// migration stream must all be accounted for: <c>ps</c> shows the deployment and
+    /// <c>cleanup</c> removes every QEMU, wherever it runs.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_migrate_killed_at_random_moments_leaves_no_qemu_behind()
+    {
+        Requirements.Root();
+        Requirements.Tool("qemu-system-x86_64");
+        var ip = Requirements.Tool("ip");
+        using var workspace = new Workspace();
+        workspace.Write(File, "vse: 1\nname: apps/faults-vm\nos: {base: busybox}\nresources: {memory: 128Mi}\n");
+        var (before, reference) = await BuiltAsync(workspace);
+        // The destination host: a namespace of this test's, linked to this one by a veth pair of its own.
+        var host = "vse-fault-" + Guid.NewGuid().ToString("N")[..6];
+        var link = "vf" + host[^6..];
+        await Vse.Host.Processes.ExternalTool.RunAsync(ip, ["netns", "add", host], CancellationToken.None);
+        try
+        {
+            foreach (var args in new[]
+            {
+                new[] { "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", host },
+                ["addr", "add", "10.253.0.1/30", "dev", link], ["link", "set", link, "up"],
+                ["-n", host, "addr", "add", "10.253.0.2/30", "dev", "eth0"], ["-n", host, "link", "set", "eth0", "up"],
+            })
+            {
+                await Vse.Host.Processes.ExternalTool.RunAsync(ip, args, CancellationToken.None);
+            }
+
+            var id = await DeployAsync(workspace, driver: "vm");
+            var (duration, _) = await FaultSeeds.TimeAsync(workspace, "migrate", id, "--to", host);
+            Assert.Equal(0, (await workspace.RunAsync("cleanup", id)).ExitCode);
+
+            // One seed unless more are asked for: each costs a VM boot and a migration under TCG.
+            var seeds = Environment.GetEnvironmentVariable("VSE_FAULT_SEEDS") is { Length: > 0 } ? FaultSeeds.Seeds() : FaultSeeds.Seeds().Take(1);
+            foreach (var seed in seeds)
+            {
+                id = await DeployAsync(workspace, driver: "vm");
+                var context = await KillAsync(workspace, "migrate", seed, duration, "migrate", id, "--to", host);
+                await RecoverAndCheckAsync(workspace, before, reference, context);
+            }
+        }
+        finally
+        {
+            await Vse.Host.Processes.ExternalTool.RunAsync(ip, ["netns", "delete", host], CancellationToken.None);
+        }
+    }
+
     private static Workspace NewWorkspace()
     {
         var workspace = new Workspace();
@@ -150,9 +200,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         return (before, await StoreCheck.DigestsAsync(workspace.VseHome));
     }
 
-    private static async Task<string> DeployAsync(Workspace workspace, int instances = 1)
+    private static async Task<string> DeployAsync(Workspace workspace, int instances = 1, string driver = "sandbox")
     {
-        var deployed = await workspace.RunAsync("deploy", File, "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var deployed = await workspace.RunAsync("deploy", File, "--driver", driver, "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(deployed.ExitCode == 0, deployed.Stderr);
         return deployed.Stdout.Trim().Split('\n')[^1];
     }

@@ -232,14 +232,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         var outcome = await VseAsync("submit", "--wait", "mpi-ring/mpi-ring.vse.yaml", "--nodes", "3", "--per-node", "2");
 
         Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
-        for (var rank = 0; rank < 6; rank++)
-        {
-            Assert.Contains($"rank {rank} of 6 on apps-mpi-ring-{rank}\n", outcome.Stdout);
-        }
-
-        Assert.Contains("ring: token came back as 18 after 3 lap(s) (expected 18)", outcome.Stdout);
-        Assert.Contains("allreduce: sum of ranks = 15 (expected 15)", outcome.Stdout);
-        Assert.Contains("mpi-ring: OK", outcome.Stdout);
+        MpiRingOutput.AssertRanOnEveryInstance(outcome.Stdout, 6);
         foreach (var (node, instances) in new[] { ("n1", "apps-mpi-ring-0, apps-mpi-ring-1"), ("n2", "apps-mpi-ring-2, apps-mpi-ring-3"), ("n3", "apps-mpi-ring-4, apps-mpi-ring-5") })
         {
             Assert.Contains($"vse: {node}: instances {instances}", outcome.Stderr);

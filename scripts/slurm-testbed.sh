@@ -133,7 +133,11 @@ up() {
     mkdir -p "$state/spool/n$k" "$state/tmp/n$k"
   done
 
-  local cpus=2 memory=1000
+  # Each node claims an equal share of the machine's memory (slurmd drains a node that claims
+  # more than the machine has): enough for examples/apps/mpi-ring's 2 x 2 GiB per node on 3 nodes
+  # of a machine with 16 GB or more.
+  local cpus=2 memory
+  memory=$(awk -v n="$n" '/^MemTotal:/ {print int($2 / 1024 / n)}' /proc/meminfo)
   cat > "$state/slurm.conf" <<EOF
 ClusterName=vsetest
 SlurmctldHost=$(hostname)($subnet_prefix.1)
@@ -198,6 +202,13 @@ wait_idle() {
   done
   [ "$idle" = "$n" ] || die "only $idle of $n nodes idle after 60 s; see $state/log"
 }
+
+# The daemons outlive this script: they must not inherit a descriptor of the caller's (a
+# 'flock LOCK scripts/slurm-testbed.sh up' lock would stay held by munged until 'down').
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-"; fi
+done
 
 case "${1:-}" in
   up) [ $# -eq 2 ] || usage; up "$2" ;;

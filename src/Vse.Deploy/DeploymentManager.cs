@@ -58,7 +58,8 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             {
                 DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
                 network = await PrivateNetwork.CreateAsync(
-                    deployment.Id, AddressPlan.Parse(model.Network.Subnet ?? AddressPlan.DefaultSubnet), hostnames, NetworkDirectory(deployment.Id), cancellationToken);
+                    deployment.Id, AddressPlan.Parse(model.Network.Subnet ?? AddressPlan.DefaultSubnet), NetworkHostnames(label, hostnames, plan),
+                    NetworkDirectory(deployment.Id), plan.Span, cancellationToken);
                 // vse's own files; canonical, as drivers take no path with a symlink in it.
                 template = template with { Mounts = [.. template.Mounts, .. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })] };
             }
@@ -67,7 +68,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             var specs = deployment.Instances.Select(instance => template with
             {
                 Id = $"{prefix}-{instance.Index}", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory,
-                Attachment = network?.AttachmentOf(instance.Index),
+                Attachment = network?.AttachmentOf(plan.Span is null ? instance.Index : plan.FirstHostIndex + instance.Index),
             }).ToList();
             var failed = driver is IStartsMany bulk
                 ? await StartAllAsync(bulk, deployment.Id, specs, plan, progress, cancellationToken)
@@ -85,6 +86,22 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             await CleanupAsync(deployment.Id, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>Who is on the private network: this deployment's instances, or with a span every host's (<c>NAME-0</c> on).</summary>
+    private static IReadOnlyList<string> NetworkHostnames(string label, IReadOnlyList<string> hostnames, DeploymentPlan plan)
+    {
+        if (plan.Span is not { } span)
+        {
+            return hostnames;
+        }
+
+        if (plan.FirstHostIndex + plan.Instances > span.Instances)
+        {
+            throw new ArgumentException($"instances {plan.FirstHostIndex} to {plan.FirstHostIndex + plan.Instances - 1} are not within the network's {span.Instances}");
+        }
+
+        return [.. Enumerable.Range(0, span.Instances).Select(i => $"{label}-{i}")];
     }
 
     /// <summary>Says once per deploy which of the instances' limits this host cannot apply; they start without them.</summary>

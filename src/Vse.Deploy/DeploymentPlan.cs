@@ -1,3 +1,4 @@
+using Vse.Deploy.Network;
 using Vse.Runtime.Drivers;
 
 namespace Vse.Deploy;
@@ -18,6 +19,11 @@ namespace Vse.Deploy;
 /// The number in the first instance's hostname (<c>NAME-FirstHostIndex</c>): a node's share of a
 /// deployment across Slurm nodes is named as part of the whole (node r of K each starts at r x K).
 /// </param>
+/// <param name="Span">
+/// With <c>network: private</c>, for a share of a deployment across hosts: the private network of the
+/// whole (addresses, names, keys; this share's instances are the network's FirstHostIndex on), joined
+/// to the other hosts' fabrics. Null: the network holds this deployment's instances only.
+/// </param>
 public sealed record DeploymentPlan(
     int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = DriverCatalog.Sandbox,
-    IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0);
+    IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0, NetworkSpan? Span = null);

@@ -22,14 +22,7 @@ public sealed class MpiAcrossInstancesTests
         {
             var run = await workspace.RunAsync("exec", id + "/0", "--", "mpirun", "--hostfile", "/etc/vse/hostfile", "--map-by", "slot", "/usr/local/bin/mpi-ring");
             Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
-            for (var rank = 0; rank < 4; rank++)
-            {
-                Assert.Contains($"rank {rank} of 4 on apps-mpi-ring-{rank}\n", run.Stdout);
-            }
-
-            Assert.Contains("ring: token came back as 12 after 3 lap(s) (expected 12)", run.Stdout);
-            Assert.Contains("allreduce: sum of ranks = 6 (expected 6)", run.Stdout);
-            Assert.Contains("mpi-ring: OK", run.Stdout);
+            MpiRingOutput.AssertRanOnEveryInstance(run.Stdout, 4);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
 using Vse.Deploy;
+using Vse.Deploy.Network;
 using Vse.Deploy.Preparation;
 using Vse.Deploy.Slurm;
 using Vse.Description;
@@ -66,7 +67,6 @@ internal static class SubmitCommand
                         throw new UsageException($"--nodes {nodeCount} x --per-node {perNode} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
                     }
 
-                    RefuseUnsupported(model);
                     chosen = await AdmitAsync(parse.GetValue(partition), nodeCount, perNode, model.Resources, isDryRun, ct);
                     // Site policy sees the whole deployment: N x K instances, K per node.
                     return new DeployRequest(nodeCount * perNode, perNode, parse.GetValue(options.Driver), "--nodes x --per-node");
@@ -83,6 +83,12 @@ internal static class SubmitCommand
             var directory = JobDirectory.Of(prepared.Workspace.Home.Root, deploymentId);
             var job = new SlurmJob(deploymentId, nodeTotal, perNodeCount, prepared.Configuration, commandLine, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts);
             await directory.WriteJobAsync(job, cancellationToken);
+            if (prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
+            {
+                // One key pair for the instances of every node (each node's own would open only its own).
+                await DeploymentKeys.CreateAsync(directory.SshKeys, deploymentId, cancellationToken);
+            }
+
             await File.WriteAllTextAsync(directory.BatchScript, BatchScript.Write(job, directory, VseCommandLine()), cancellationToken);
             File.SetUnixFileMode(directory.BatchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             if (isDryRun)
@@ -225,15 +231,6 @@ internal static class SubmitCommand
         var chosen = SlurmAdmission.Select(PartitionInfo.Parse(result.Stdout), partition);
         SlurmAdmission.Check(chosen, nodes, perNode, resources);
         return chosen;
-    }
-
-    /// <summary>What a deployment across nodes cannot do yet: refused before anything is built or submitted.</summary>
-    private static void RefuseUnsupported(RuntimeModel model)
-    {
-        if (model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
-        {
-            throw new UsageException("network: private across Slurm nodes is not implemented yet (docs/slurm.md); use network: host or none with vse submit");
-        }
     }
 
     /// <summary>How a node starts this same vse: its executable (the apphost or native binary), or dotnet and the assembly.</summary>

@@ -24,6 +24,10 @@ namespace Vse.Deploy.Network;
 /// that runs sshd lets its instances reach each other as a cluster's nodes do (how
 /// <c>mpirun</c> starts its daemons), and no other deployment's key opens them.
 /// </para>
+/// <para>
+/// A deployment across hosts (<see cref="NetworkSpan"/>) has one such network per host, each with
+/// every host's instances in its files and one key pair, joined by a VXLAN (<see cref="VxlanOverlay"/>).
+/// </para>
 /// </summary>
 public sealed class PrivateNetwork
 {
@@ -56,9 +60,13 @@ public sealed class PrivateNetwork
 
     public static string NamespaceOf(string deploymentId) => "vse-" + deploymentId;
 
-    /// <summary>Makes the fabric and writes the hosts file and hostfile for <paramref name="hostnames"/>.</summary>
+    /// <summary>
+    /// Makes the fabric and writes the hosts file and hostfile for <paramref name="hostnames"/> (instance i's
+    /// at the plan's address i + 1). With <paramref name="span"/>, <paramref name="hostnames"/> are those of
+    /// every host's instances, the fabric joins the others' by the span's overlay and the key pair is the span's.
+    /// </summary>
     public static async Task<PrivateNetwork> CreateAsync(
-        string deploymentId, AddressPlan plan, IReadOnlyList<string> hostnames, string directory, CancellationToken cancellationToken)
+        string deploymentId, AddressPlan plan, IReadOnlyList<string> hostnames, string directory, NetworkSpan? span, CancellationToken cancellationToken)
     {
         if (hostnames.Count > plan.Capacity)
         {
@@ -76,18 +84,9 @@ public sealed class PrivateNetwork
 
         await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), hosts.ToString(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "hostfile"), hostfile.ToString(), cancellationToken);
-
-        if (ExternalTool.Find("ssh-keygen") is { } keygen)
-        {
-            await ExternalTool.RunAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", $"vse deployment {deploymentId}", "-f", Path.Combine(directory, "id_ed25519")], cancellationToken);
-            // Inside, the instances are the only hosts, and their host keys come from the image.
-            await File.WriteAllTextAsync(Path.Combine(directory, "ssh_config"), """
-                Host *
-                  StrictHostKeyChecking no
-                  UserKnownHostsFile /dev/null
-                  LogLevel ERROR
-                """ + "\n", cancellationToken);
-        }
+        var sshKeys = span is null
+            ? await DeploymentKeys.CreateAsync(directory, deploymentId, cancellationToken)
+            : span.KeyDirectory is { } keys && DeploymentKeys.CopyTo(keys, directory);
 
         var name = NamespaceOf(deploymentId);
         int? holder = null;
@@ -97,13 +96,22 @@ public sealed class PrivateNetwork
             await ExternalTool.RunAsync(ip, ["netns", "add", name], cancellationToken);
             await ExternalTool.RunAsync(
                 ip, ["-n", name, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(FabricBatch(hostnames.Count))));
+            if (span is not null)
+            {
+                await span.Overlay.JoinAsync(name, BridgeOf(0), cancellationToken);
+            }
+        }
+        else if (span is not null)
+        {
+            // A VXLAN's socket must live in the node's own network namespace, which only root can reach.
+            throw new InvalidOperationException("a private network across nodes needs root on each node (its VXLAN lives in the node's network namespace)");
         }
         else
         {
             holder = await RootlessFabric.CreateAsync(directory, FabricBatch(hostnames.Count), cancellationToken);
         }
 
-        return new PrivateNetwork(name, plan, directory, sshKeys: File.Exists(Path.Combine(directory, "id_ed25519")), holder);
+        return new PrivateNetwork(name, plan, directory, sshKeys, holder);
     }
 
     public NetworkAttachment AttachmentOf(int index) =>
@@ -141,9 +149,9 @@ public sealed class PrivateNetwork
         .. _sshKeys
             ? new[]
             {
-                new InstanceMount("/root/.ssh/id_ed25519", Path.Combine(Directory, "id_ed25519"), ReadOnly: true),
-                new InstanceMount("/root/.ssh/authorized_keys", Path.Combine(Directory, "id_ed25519.pub"), ReadOnly: true),
-                new InstanceMount("/root/.ssh/config", Path.Combine(Directory, "ssh_config"), ReadOnly: true),
+                new InstanceMount("/root/.ssh/id_ed25519", Path.Combine(Directory, DeploymentKeys.PrivateKey), ReadOnly: true),
+                new InstanceMount("/root/.ssh/authorized_keys", Path.Combine(Directory, DeploymentKeys.PublicKey), ReadOnly: true),
+                new InstanceMount("/root/.ssh/config", Path.Combine(Directory, DeploymentKeys.ClientConfig), ReadOnly: true),
             }
             : [],
     ];

@@ -34,6 +34,9 @@ public sealed record JobDirectory(string Root)
 
     public string Nodes => Path.Combine(Root, "nodes");
 
+    /// <summary>With a private network: the deployment's one SSH key pair, made by <c>vse submit</c> for every node's instances.</summary>
+    public string SshKeys => Path.Combine(Root, "ssh");
+
     public string NodeRecord(string node) => Path.Combine(Nodes, node + ".json");
 
     public string NodeReady(string node) => Path.Combine(Nodes, node + ".ready");

@@ -61,13 +61,14 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
             var (route, configuration) = ImageStaging.Stage(job.Configuration, context.Node);
             await new ConfigurationStore(database).UpsertAsync(configuration, stop);
             var model = RuntimeModel.FromCanonicalJson(configuration.DescriptionJson);
-            var plan = new DeploymentPlan(job.PerNode, job.Runtime, Driver: job.Driver, GrantedMounts: job.GrantedMounts, FirstHostIndex: context.Rank * job.PerNode);
+            var span = await SlurmNetworkSpan.OfAsync(job, model, context, directory, stop);
+            var plan = new DeploymentPlan(job.PerNode, job.Runtime, Driver: job.Driver, GrantedMounts: job.GrantedMounts, FirstHostIndex: context.Rank * job.PerNode, Span: span);
             var deployed = await manager.DeployAsync(configuration, model, plan, null, stop);
             localId = deployed.Deployment.Id;
             Directory.CreateDirectory(Markers);
             await File.WriteAllTextAsync(Path.Combine(Markers, localId), context.JobId.ToString(CultureInfo.InvariantCulture), stop);
             await directory.WriteNodeAsync(
-                new NodeShareRecord(context.Node, context.Rank, localId, home.Root, [.. deployed.Deployment.Instances.Select(i => i.Hostname)], route), stop);
+                new NodeShareRecord(context.Node, context.Rank, localId, home.Root, [.. deployed.Deployment.Instances.Select(i => i.Hostname)], route, span?.Overlay.Local.ToString()), stop);
             await JobDirectory.WriteAtomicallyAsync(directory.NodeReady(context.Node), "", stop);
             if (context.Rank != 0)
             {
@@ -75,7 +76,7 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
                 return 0;
             }
 
-            return await LeadAsync(job, manager, await deployments.GetAsync(localId, stop), stop);
+            return await LeadAsync(job, manager, await deployments.GetAsync(localId, stop), hostfileBound: span is not null, stop);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
@@ -99,12 +100,14 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
     }
 
     /// <summary>Rank 0: once every node is ready, the command on instance 0 with the whole deployment's hostfile.</summary>
-    private async Task<int> LeadAsync(SlurmJob job, DeploymentManager manager, Deployment local, CancellationToken stop)
+    /// <param name="hostfileBound">The private network across nodes binds the whole deployment's hostfile into every instance already.</param>
+    private async Task<int> LeadAsync(SlurmJob job, DeploymentManager manager, Deployment local, bool hostfileBound, CancellationToken stop)
     {
         await WaitUntilAllReadyAsync(job.Nodes, stop);
         // Instance 0 gets the hostfile of all instances on all nodes, where a one-host private network puts it.
-        using (var hostfile = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(job.Hostfile())))
+        if (!hostfileBound)
         {
+            using var hostfile = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(job.Hostfile()));
             var installed = await manager.ExecAsync(
                 local, 0, new ExecRequest(["/bin/sh", "-c", "mkdir -p /etc/vse && cat > /etc/vse/hostfile"], Stdin: hostfile, Stdout: Stream.Null, Stderr: Stream.Null), stop);
             if (installed != 0)

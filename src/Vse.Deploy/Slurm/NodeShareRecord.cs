@@ -8,5 +8,6 @@ namespace Vse.Deploy.Slurm;
 /// <param name="Rank">The node's rank in the job (<c>SLURM_NODEID</c>); it runs instances Rank x K to Rank x K + K - 1.</param>
 /// <param name="Home">The node-local vse data directory holding the local deployment's records.</param>
 /// <param name="Staging">How the image reached the node (<see cref="ImageStaging"/>).</param>
+/// <param name="Underlay">With a private network: the address the node's VXLAN sends from and the other nodes send to.</param>
 public sealed record NodeShareRecord(
-    string Node, int Rank, string LocalDeploymentId, string Home, IReadOnlyList<string> Hostnames, string Staging);
+    string Node, int Rank, string LocalDeploymentId, string Home, IReadOnlyList<string> Hostnames, string Staging, string? Underlay = null);

@@ -4,7 +4,8 @@ namespace Vse.Deploy.Slurm;
 
 /// <summary>Where a process runs inside a Slurm job, from the variables slurmstepd sets for every task.</summary>
 /// <param name="Rank">The node's index in the job's allocation (<c>SLURM_NODEID</c>), from 0.</param>
-public sealed record SlurmJobContext(long JobId, string Node, int Rank)
+/// <param name="NodeList">The job's nodes as a Slurm host list (<c>SLURM_JOB_NODELIST</c>, e.g. <c>n[1-3]</c>), when set.</param>
+public sealed record SlurmJobContext(long JobId, string Node, int Rank, string? NodeList = null)
 {
     /// <exception cref="SlurmRequestException">Not inside a Slurm job step (a variable missing or malformed).</exception>
     public static SlurmJobContext FromEnvironment(IReadOnlyDictionary<string, string> variables)
@@ -23,6 +24,13 @@ public sealed record SlurmJobContext(long JobId, string Node, int Rank)
             throw new SlurmRequestException($"SLURM_JOB_ID '{jobId}', SLURM_NODEID '{rank}' or SLURMD_NODENAME '{node}' is malformed");
         }
 
-        return new SlurmJobContext(id, node, nodeRank);
+        // A host list goes to scontrol as an argument: one that reads as an option is no host list.
+        var nodeList = variables.TryGetValue("SLURM_JOB_NODELIST", out var list) && list.Length > 0 ? list : null;
+        if (nodeList is not null && (nodeList.StartsWith('-') || nodeList.Any(char.IsWhiteSpace)))
+        {
+            throw new SlurmRequestException($"SLURM_JOB_NODELIST '{nodeList}' is malformed");
+        }
+
+        return new SlurmJobContext(id, node, nodeRank, nodeList);
     }
 }

@@ -12,6 +12,25 @@ public sealed class SlurmJobContextTests
     }
 
     [Fact]
+    public void The_jobs_node_list_comes_along_when_slurm_sets_it()
+    {
+        var context = SlurmJobContext.FromEnvironment(new Dictionary<string, string>
+        {
+            ["SLURM_JOB_ID"] = "17", ["SLURM_NODEID"] = "0", ["SLURMD_NODENAME"] = "n1", ["SLURM_JOB_NODELIST"] = "n[1-3]",
+        });
+        Assert.Equal("n[1-3]", context.NodeList);
+    }
+
+    [Theory]
+    [InlineData("--all")]
+    [InlineData("n1 n2")]
+    public void A_node_list_that_would_read_as_an_option_or_two_arguments_is_refused(string nodeList) =>
+        Assert.Throws<SlurmRequestException>(() => SlurmJobContext.FromEnvironment(new Dictionary<string, string>
+        {
+            ["SLURM_JOB_ID"] = "17", ["SLURM_NODEID"] = "0", ["SLURMD_NODENAME"] = "n1", ["SLURM_JOB_NODELIST"] = nodeList,
+        }));
+
+    [Fact]
     public void Outside_a_job_step_it_says_so()
     {
         var error = Assert.Throws<SlurmRequestException>(() => SlurmJobContext.FromEnvironment(new Dictionary<string, string>()));

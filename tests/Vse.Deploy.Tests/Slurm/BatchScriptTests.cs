@@ -123,4 +123,12 @@ public sealed class BatchScriptTests : IDisposable
         Assert.Equal(broadcast, read.Broadcast);
         Assert.Contains("\"staging\": \"auto\"", await File.ReadAllTextAsync(directory.JobFile));
     }
+
+    [Fact]
+    public void In_an_existing_allocation_the_nodes_step_is_named_for_cleanup_to_find()
+    {
+        var script = BatchScript.Write(Job() with { InAllocation = true }, new JobDirectory("/j"), ["/usr/bin/vse"]);
+        Assert.EndsWith("--kill-on-bad-exit=0 --job-name='vse-0123abcd' '/usr/bin/vse' 'slurm-node' '/j'\n", script);
+        Assert.DoesNotContain("--job-name", BatchScript.Write(Job(), new JobDirectory("/j"), ["/usr/bin/vse"]));
+    }
 }

@@ -32,6 +32,7 @@ public static class VseApplication
             DoctorCommand.Create(environment),
             SubmitCommand.Create(environment),
             SlurmNodeCommand.Create(environment),
+            SlurmStageCommand.Create(environment),
         };
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)

@@ -47,6 +47,44 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Without_the_shared_store_the_image_is_broadcast_checked_and_cached_and_a_second_submit_copies_nothing()
+    {
+        testbed.Require();
+        var file = Description("staged", "'true'");
+        string[] submit = ["submit", file, "--nodes", "3", "--per-node", "1", "--staging", "broadcast", "--wait", "--", "hostname"];
+
+        var first = await VseAsync(submit);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal("staged-0\n", first.Stdout);
+        Assert.Contains("for broadcast to nodes without it", first.Stderr);
+        var digest = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.VseHome, "slurm-exports"), "*.tar.sha256").Single()).Trim();
+        foreach (var node in new[] { "n1", "n2", "n3" })
+        {
+            Assert.Contains($"vse: {node}: instances staged-{node[1] - '1'} (image staged by broadcast)", first.Stderr);
+            // Unpacked into the node's own cache under the export's digest, checked against the configuration.
+            Assert.True(File.Exists(Path.Combine(testbed.NodeHomes, node, "staged", digest["sha256:".Length..], "rootfs", ".vse", "description.json")));
+        }
+
+        Assert.Contains(BroadcastNotice, File.ReadAllText(Path.Combine(JobDirectory(Submitted(first)), "slurm.out")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(testbed.NodeHomes, "incoming")));
+
+        var second = await VseAsync(submit);
+
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal("staged-0\n", second.Stdout);
+        Assert.DoesNotContain("for broadcast", second.Stderr);
+        foreach (var node in new[] { "n1", "n2", "n3" })
+        {
+            Assert.Contains($"vse: {node}: instances staged-{node[1] - '1'} (image staged by cached)", second.Stderr);
+        }
+
+        // Every node held the digest, so the batch script ran no sbcast.
+        Assert.DoesNotContain(BroadcastNotice, File.ReadAllText(Path.Combine(JobDirectory(Submitted(second)), "slurm.out")));
+        await NothingLeftAsync(null);
+    }
+
+    [SkippableFact]
     public async Task A_command_after_the_double_dash_replaces_the_descriptions_run_and_its_exit_code_comes_back()
     {
         testbed.Require();
@@ -130,7 +168,8 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     public async Task Ps_shows_each_instances_node_and_cleanup_from_the_submit_host_ends_the_job_everywhere()
     {
         testbed.Require();
-        var file = Description("spread", "'sleep 7304'");
+        var file = Description("spread", "'sleep 7304'",
+            "files: [{write: /usr/bin/greeter, content: \"#!/bin/sh\\necho greeting from $(hostname)\\n\", mode: \"0755\"}]\nservices: [greeter]\n");
         var (deployment, job) = await SubmitAsync(file, "--nodes", "2", "--per-node", "2");
         await AllReadyAsync(deployment, 2);
 
@@ -146,9 +185,23 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         var exec = await VseAsync("exec", $"{deployment}/3", "--", "/bin/sh", "-c", "hostname; exit 5");
         Assert.Equal(5, exec.ExitCode);
         Assert.Equal("spread-3\n", exec.Stdout);
-        var all = await VseAsync("exec", deployment, "--", "true");
-        Assert.Equal(2, all.ExitCode);
-        Assert.Contains($"name it as {deployment}/INDEX", all.Stderr);
+        // exec in every instance: one srun step per node, each line naming its instance; the worst exit code.
+        var all = await VseAsync("exec", deployment, "--", "/bin/sh", "-c", "hostname; [ $(hostname) != spread-2 ] || exit 6");
+        Assert.Equal(6, all.ExitCode);
+        Assert.Equal(
+            Enumerable.Range(0, 4).Select(i => $"spread-{i}: spread-{i}"),
+            all.Stdout.TrimEnd('\n').Split('\n').Order(StringComparer.Ordinal));
+
+        // logs from the submit host: the service's output on every node, or of one instance.
+        var greetings = Enumerable.Range(0, 4).Select(i => $"spread-{i}: greeting from spread-{i}").ToList();
+        VseProcess.Outcome logs = null!;
+        await Poll.UntilAsync(
+            async () => (logs = await VseAsync("logs", deployment)).Stdout.Split('\n').Count(l => greetings.Contains(l)) == 4,
+            "every instance's service output in vse logs", EndDeadline);
+        Assert.Equal(0, logs.ExitCode);
+        var one = await VseAsync("logs", $"{deployment}/3");
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.Equal("spread-3: greeting from spread-3\n", one.Stdout);
         var missing = await VseAsync("exec", $"{deployment}/4", "--", "true");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("has no instance 4 (it has 4)", missing.Stderr);
@@ -269,6 +322,55 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Deploy_slurm_in_an_allocation_returns_with_every_instance_ready_and_cleanup_ends_its_step_not_the_allocation()
+    {
+        testbed.Require();
+        var file = Description("allocated", "'true'");
+        var salloc = await testbed.SlurmAsync("salloc", "--no-shell", "--nodes=2", "--job-name=vse-test-allocation");
+        Assert.True(salloc.ExitCode == 0, salloc.Output);
+        var allocation = System.Text.RegularExpressions.Regex.Match(salloc.Output, @"Granted job allocation (\d+)").Groups[1].Value;
+        try
+        {
+            var inAllocation = new Dictionary<string, string>(Environment) { ["SLURM_JOB_ID"] = allocation };
+            var deploy = await VseProcess.RunAsync(_workspace.Root, inAllocation, "deploy", "--slurm", file, "--per-node", "2");
+
+            Assert.True(deploy.ExitCode == 0, deploy.Stderr);
+            var deployment = deploy.Stdout.Trim();
+            Assert.Contains($"deployed allocated as {deployment} in Slurm job {allocation}: 2 node(s) x 2 instance(s)", deploy.Stderr);
+            Assert.Contains("vse: n1: instances allocated-0, allocated-1 (image staged by shared)", deploy.Stderr);
+            Assert.Contains("vse: n2: instances allocated-2, allocated-3 (image staged by shared)", deploy.Stderr);
+            // Ready when deploy returns: no waiting here.
+            var rows = (await VseAsync("ps")).Stdout.Split('\n').Where(l => l.StartsWith(deployment, StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, rows.Count);
+            Assert.All(rows, r => Assert.EndsWith(" ready", r.TrimEnd()));
+            var exec = await VseAsync("exec", deployment, "--", "hostname");
+            Assert.True(exec.ExitCode == 0, exec.Stderr);
+            Assert.Equal(Enumerable.Range(0, 4).Select(i => $"allocated-{i}: allocated-{i}"), exec.Stdout.TrimEnd('\n').Split('\n').Order(StringComparer.Ordinal));
+
+            var cleanup = await VseAsync("cleanup", deployment);
+
+            Assert.True(cleanup.ExitCode == 0, cleanup.Stderr);
+            await NothingLeftAsync(null, queueEmpty: false);
+            Assert.Equal("RUNNING", (await testbed.SlurmAsync("squeue", "--noheader", "--jobs", allocation, "--format=%T")).Output.Trim());
+        }
+        finally
+        {
+            await testbed.SlurmAsync("scancel", allocation);
+        }
+
+        await NothingLeftAsync(null);
+    }
+
+    [SkippableFact]
+    public async Task Deploy_slurm_outside_an_allocation_is_refused()
+    {
+        // Refused before anything needs Slurm: runs without the testbed too.
+        var outcome = await VseAsync("deploy", "--slurm", Description("nowhere", "'true'"));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("deploy --slurm runs inside a Slurm allocation (salloc, or a batch job), and SLURM_JOB_ID is not set", outcome.Stderr);
+    }
+
+    [SkippableFact]
     public async Task Site_limits_bind_the_whole_deployment_across_nodes()
     {
         testbed.Require();
@@ -324,6 +426,12 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         return (ids[0], ids[1]);
     }
 
+    private const string BroadcastNotice = Vse.Deploy.Slurm.BatchScript.BroadcastNotice;
+
+    /// <summary>The deployment id <c>vse submit</c> reported on stderr.</summary>
+    private static string Submitted(VseProcess.Outcome outcome) =>
+        System.Text.RegularExpressions.Regex.Match(outcome.Stderr, "vse: submitted deployment ([0-9a-f]+) ").Groups[1].Value;
+
     private string JobDirectory(string deployment) => Path.Combine(_workspace.VseHome, "slurm", deployment);
 
     private Task AllReadyAsync(string deployment, int nodes) => Poll.UntilAsync(
@@ -335,12 +443,13 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     /// No job in the queue, no local deployment and no deployment marker in any node's data
     /// directory, no mount below them, and no process sleeping <paramref name="sleepMarker"/> (an instance's).
     /// </summary>
-    private async Task NothingLeftAsync(string? sleepMarker)
+    /// <param name="queueEmpty">False where a job of the test's own (an allocation) is to stay.</param>
+    private async Task NothingLeftAsync(string? sleepMarker, bool queueEmpty = true)
     {
         var left = "";
         async Task<bool> NothingLeft()
         {
-            if ((await testbed.SlurmAsync("squeue", "--noheader")).Output.Trim() is { Length: > 0 } queue)
+            if (queueEmpty && (await testbed.SlurmAsync("squeue", "--noheader")).Output.Trim() is { Length: > 0 } queue)
             {
                 left = "in the queue: " + queue;
                 return false;

@@ -18,12 +18,24 @@ internal static class DeployCommand
         var file = CommonOptions.File();
         var target = CommonOptions.Target();
         var options = new DeployOptions();
+        var slurm = new Option<bool>("--slurm")
+        {
+            Description = "Inside a Slurm allocation (salloc): K (--per-node) instances on each of its nodes, started as a step; returns once all are ready",
+        };
+        var staging = SubmitCommand.StagingOption();
         var command = new Command("deploy", "Build the description if needed and start it as a deployment of isolated instances; prints the deployment id")
         {
-            file, target, options.Instances, options.PerNode, options.Driver, options.Runtime, options.KeepPartial,
+            file, target, options.Instances, options.PerNode, options.Driver, options.Runtime, options.KeepPartial, slurm, staging,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(slurm))
+            {
+                return await SlurmDeploy.RunAsync(
+                    environment, parse.GetValue(file)!, parse.GetValue(target), parse.GetValue(options.Instances), parse.GetValue(options.PerNode),
+                    parse.GetValue(options.Driver), parse.GetValue(options.Runtime), parse.GetValue(staging), cancellationToken);
+            }
+
             var (prepared, exitCode) = await PrepareAsync(environment, parse.GetValue(file)!, parse.GetValue(target), options.Request(parse), cancellationToken);
             if (prepared is null)
             {

@@ -33,7 +33,12 @@ internal static class ExecCommand
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             if (await SubmittedDeployment.FindAsync(workspace.Home.Root, reference, cancellationToken) is { } submitted)
             {
-                return await OnSlurmNodeAsync(submitted, index, parse.GetValue(argv)!, cancellationToken);
+                if (parse.GetValue(tty) || parse.GetValue(group))
+                {
+                    throw new UsageException("exec --tty and --group work on one host's deployments, not yet across Slurm nodes");
+                }
+
+                return await OnSlurmNodesAsync(submitted, index, parse.GetValue(argv)!, cancellationToken);
             }
 
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
@@ -69,26 +74,17 @@ internal static class ExecCommand
         return command;
     }
 
-    /// <summary>One instance of a deployment submitted to Slurm, through an srun step on its node (<see cref="SlurmRemoteExec"/>).</summary>
-    private static async Task<int> OnSlurmNodeAsync(SubmittedDeployment deployment, int? index, string[] arguments, CancellationToken cancellationToken)
+    /// <summary>Instances of a deployment across Slurm nodes, through srun steps on their nodes (<see cref="SlurmRemoteExec"/>).</summary>
+    private static Task<int> OnSlurmNodesAsync(SubmittedDeployment deployment, int? index, string[] arguments, CancellationToken cancellationToken)
     {
-        if (index is not { } one)
+        var vse = SubmitCommand.VseCommandLine();
+        if (index is { } one)
         {
-            throw new UsageException($"exec in a deployment across Slurm nodes runs in one instance: name it as {deployment.Id}/INDEX");
+            var (srunArguments, nodeHome) = SlurmRemoteExec.Plan(deployment, one, vse, arguments);
+            return SlurmSteps.RunAsync(srunArguments, nodeHome, cancellationToken);
         }
 
-        var (srunArguments, nodeHome) = SlurmRemoteExec.Plan(deployment, one, SubmitCommand.VseCommandLine(), arguments);
-        // Streams inherited, not captured: srun passes them through to the instance and back.
-        var start = new System.Diagnostics.ProcessStartInfo(Vse.Host.Processes.ExternalTool.Require("srun", "slurm-client")) { UseShellExecute = false };
-        foreach (var argument in srunArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["VSE_HOME"] = nodeHome;
-        using var srun = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("srun did not start");
-        await srun.WaitForExitAsync(cancellationToken);
-        return srun.ExitCode;
+        return SlurmSteps.RunPerNodeAsync(deployment, SlurmRemoteExec.PlanNodes(deployment, vse, local => ["exec", local, "--", .. arguments]), cancellationToken);
     }
 
     private static async Task<int> PrefixedAsync(

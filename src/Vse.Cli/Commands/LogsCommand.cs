@@ -1,9 +1,13 @@
 using System.CommandLine;
 using Vse.Deploy;
+using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse logs DEP[/INDEX]</c>: what the instances' init and services wrote (a VM's serial console).</summary>
+/// <summary>
+/// <c>vse logs DEP[/INDEX]</c>: what the instances' init and services wrote (a VM's serial console);
+/// for a deployment across Slurm nodes, read on each node by its vse through an srun step.
+/// </summary>
 internal static class LogsCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -14,6 +18,19 @@ internal static class LogsCommand
         {
             var (reference, index) = InstanceReference.Parse(parse.GetValue(target)!);
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
+            if (await SubmittedDeployment.FindAsync(workspace.Home.Root, reference, cancellationToken) is { } submitted)
+            {
+                // On the instances' nodes, by srun steps into the deployment's job (docs/slurm.md).
+                var vse = SubmitCommand.VseCommandLine();
+                if (index is { } one)
+                {
+                    var (arguments, nodeHome) = SlurmRemoteExec.PlanInstance(submitted, one, vse, local => ["logs", local]);
+                    return await SlurmSteps.RunAsync(arguments, nodeHome, cancellationToken);
+                }
+
+                return await SlurmSteps.RunPerNodeAsync(submitted, SlurmRemoteExec.PlanNodes(submitted, vse, local => ["logs", local]), cancellationToken);
+            }
+
             var deployment = await workspace.Deployments.GetAsync(reference, cancellationToken);
             foreach (var instance in deployment.Instances.Where(i => index is null || i.Index == index))
             {

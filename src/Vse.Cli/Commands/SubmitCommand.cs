@@ -30,10 +30,11 @@ internal static class SubmitCommand
         var time = new Option<string?>("--time") { Description = "The job's time limit, in Slurm's format (e.g. 10, 1:30:00, 2-00:00:00)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Write and print the batch script; submit nothing" };
         var wait = new Option<bool>("--wait") { Description = "Block until the job ends, print the command's output, exit with its exit code" };
+        var staging = StagingOption();
         var argv = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore, Description = "Run once on instance 0 when all are ready, after -- (default: the description's run, with /bin/sh -c)" };
         var command = new Command("submit", "Deploy the description across Slurm nodes as a batch job and run a command on instance 0 once all instances are ready")
         {
-            file, target, nodes, options.PerNode, partition, time, options.Driver, options.Runtime, dryRun, wait, argv,
+            file, target, nodes, options.PerNode, partition, time, options.Driver, options.Runtime, staging, dryRun, wait, argv,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,18 +80,9 @@ internal static class SubmitCommand
             var perNodeCount = prepared.PerNode;
             var nodeTotal = prepared.Instances / perNodeCount;
             IReadOnlyList<string> commandLine = parse.GetValue(argv) is { Length: > 0 } given ? given : RunCommand.DefaultCommand(prepared.Model);
-            var deploymentId = DeploymentIds.New();
-            var directory = JobDirectory.Of(prepared.Workspace.Home.Root, deploymentId);
-            var job = new SlurmJob(deploymentId, nodeTotal, perNodeCount, prepared.Configuration, commandLine, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts);
-            await directory.WriteJobAsync(job, cancellationToken);
-            if (prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
-            {
-                // One key pair for the instances of every node (each node's own would open only its own).
-                await DeploymentKeys.CreateAsync(directory.SshKeys, deploymentId, cancellationToken);
-            }
-
-            await File.WriteAllTextAsync(directory.BatchScript, BatchScript.Write(job, directory, VseCommandLine()), cancellationToken);
-            File.SetUnixFileMode(directory.BatchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var (job, directory) = await WriteJobAsync(
+                environment, prepared, nodeTotal, perNodeCount, commandLine, parse.GetValue(options.Runtime), parse.GetValue(staging), inAllocation: false, cancellationToken);
+            var deploymentId = job.DeploymentId;
             if (isDryRun)
             {
                 Console.Out.Write(await File.ReadAllTextAsync(directory.BatchScript, cancellationToken));
@@ -133,6 +125,43 @@ internal static class SubmitCommand
             return await ReportAsync(prepared.Workspace.Home.Root, deploymentId, jobId.Value, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary><c>--staging</c>, of <c>vse submit</c> and <c>vse deploy --slurm</c>.</summary>
+    internal static Option<StagingMode> StagingOption() => new("--staging")
+    {
+        Description = "How the image reaches Slurm nodes: auto (each node: its cache, else the submit host's store, else sbcast), shared (the store only), broadcast (its cache, else sbcast)",
+        DefaultValueFactory = _ => StagingMode.Auto,
+    };
+
+    /// <summary>
+    /// The job directory of a new deployment across <paramref name="nodes"/> Slurm nodes: the export
+    /// for nodes without the image (unless <see cref="StagingMode.Shared"/>), <c>job.json</c> and the batch script.
+    /// </summary>
+    internal static async Task<(SlurmJob Job, JobDirectory Directory)> WriteJobAsync(
+        CliEnvironment environment, PreparedDeployment prepared, int nodes, int perNode, IReadOnlyList<string> command, string? runtime,
+        StagingMode staging, bool inAllocation, CancellationToken cancellationToken)
+    {
+        var deploymentId = DeploymentIds.New();
+        var directory = JobDirectory.Of(prepared.Workspace.Home.Root, deploymentId);
+        var broadcast = staging == StagingMode.Shared
+            ? null
+            : await BroadcastExport.PrepareAsync(
+                prepared.Workspace.Home.Root, prepared.Configuration, BroadcastExport.DestinationFor(NodeHomeRoot(environment), deploymentId),
+                size => Console.Error.WriteLine($"vse: exported {prepared.Configuration.Id} for broadcast to nodes without it ({BroadcastExport.Megabytes(size)})"),
+                cancellationToken);
+        var job = new SlurmJob(
+            deploymentId, nodes, perNode, prepared.Configuration, command, prepared.Driver, runtime, prepared.GrantedMounts, staging, broadcast, inAllocation);
+        await directory.WriteJobAsync(job, cancellationToken);
+        if (prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
+        {
+            // One key pair for the instances of every node (each node's own would open only its own).
+            await DeploymentKeys.CreateAsync(directory.SshKeys, deploymentId, cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(directory.BatchScript, BatchScript.Write(job, directory, VseCommandLine()), cancellationToken);
+        File.SetUnixFileMode(directory.BatchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return (job, directory);
     }
 
     /// <summary>
@@ -232,6 +261,10 @@ internal static class SubmitCommand
         SlurmAdmission.Check(chosen, nodes, perNode, resources);
         return chosen;
     }
+
+    /// <summary>The root of the nodes' data directories (<c>VSE_NODE_HOME</c>, which sbatch passes on to the job, else its default).</summary>
+    internal static string NodeHomeRoot(CliEnvironment environment) =>
+        environment.Variables.TryGetValue(NodeShare.NodeHomeVariable, out var root) && root.Length > 0 ? Path.GetFullPath(root) : NodeShare.NodeHomeDefault;
 
     /// <summary>How a node starts this same vse: its executable (the apphost or native binary), or dotnet and the assembly.</summary>
     internal static IReadOnlyList<string> VseCommandLine()

@@ -54,11 +54,12 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
         var deployments = new DeploymentStore(database, home);
         var manager = new DeploymentManager(home, deployments);
         string? localId = null;
+        SlurmJob? job = null;
         try
         {
             await ReapAsync(deployments, manager, reaped, stop);
-            var job = await directory.ReadJobAsync(stop);
-            var (route, configuration) = ImageStaging.Stage(job.Configuration, context.Node);
+            job = await directory.ReadJobAsync(stop);
+            var (route, configuration) = await ImageStaging.StageAsync(job, home, context.Node, stop);
             await new ConfigurationStore(database).UpsertAsync(configuration, stop);
             var model = RuntimeModel.FromCanonicalJson(configuration.DescriptionJson);
             var span = await SlurmNetworkSpan.OfAsync(job, model, context, directory, stop);
@@ -96,6 +97,11 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
                 await manager.CleanupAsync(localId, CancellationToken.None);
                 File.Delete(Path.Combine(Markers, localId));
             }
+
+            if (job is not null)
+            {
+                ImageStaging.Discard(job);
+            }
         }
     }
 
@@ -114,6 +120,13 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
             {
                 throw new InvalidOperationException($"writing /etc/vse/hostfile in instance 0 failed with exit code {installed} (the image needs /bin/sh, mkdir and cat)");
             }
+        }
+
+        if (job.Command.Count == 0)
+        {
+            // vse deploy --slurm: no command; the instances run until vse cleanup marks the job done.
+            await WaitUntilDoneAsync(stop);
+            return 0;
         }
 
         int exitCode;

@@ -10,10 +10,13 @@ namespace Vse.Deploy.Slurm;
 /// </summary>
 /// <param name="DeploymentId">The deployment's id across all nodes (each node's own records have a local id).</param>
 /// <param name="Configuration">The configuration as built on the submit host; its root filesystem reaches the nodes by <see cref="ImageStaging"/>.</param>
-/// <param name="Command">What runs once on instance 0 when all instances are ready (argv).</param>
+/// <param name="Command">What runs once on instance 0 when all instances are ready (argv); empty for <c>vse deploy --slurm</c>, whose instances run until <c>vse cleanup</c>.</param>
 /// <param name="Driver">The driver name (<c>sandbox</c>).</param>
 /// <param name="Runtime">The OCI runtime or launcher to use, or null for the first that works on the node.</param>
 /// <param name="GrantedMounts">The description's mounts as deploy-time policy cleared them on the submit host (paths must be the same on the nodes).</param>
+/// <param name="Staging">Which routes the nodes may take to the image (<see cref="ImageStaging"/>).</param>
+/// <param name="Broadcast">The export sbcast carries to nodes that need it; null with <see cref="StagingMode.Shared"/>.</param>
+/// <param name="InAllocation">Started by <c>vse deploy --slurm</c> as a step of an existing allocation (salloc), not as a batch job of its own: cleanup ends the step, not the job.</param>
 public sealed record SlurmJob(
     string DeploymentId,
     int Nodes,
@@ -22,9 +25,15 @@ public sealed record SlurmJob(
     IReadOnlyList<string> Command,
     string Driver,
     string? Runtime,
-    IReadOnlyList<InstanceMount> GrantedMounts)
+    IReadOnlyList<InstanceMount> GrantedMounts,
+    StagingMode Staging = StagingMode.Shared,
+    BroadcastImage? Broadcast = null,
+    bool InAllocation = false)
 {
     public int Instances => Nodes * PerNode;
+
+    /// <summary>The name of the srun step that runs the nodes' shares in an existing allocation (<see cref="InAllocation"/>).</summary>
+    public string StepName => "vse-" + DeploymentId;
 
     /// <summary>Every instance's hostname, in index order (<c>NAME-0</c> ... <c>NAME-(N*K-1)</c>), as the deployment's hostfile lists them.</summary>
     public IReadOnlyList<string> Hostnames() =>

@@ -69,4 +69,66 @@ public sealed class BatchScriptTests : IDisposable
         Assert.Equal(job.Configuration.LayerKeys, read.Configuration.LayerKeys);
         Assert.Equal(job with { Command = read.Command, GrantedMounts = read.GrantedMounts, Configuration = job.Configuration with { LayerKeys = read.Configuration.LayerKeys } }, read);
     }
+
+    [Theory]
+    [InlineData(10, true, 0)]
+    [InlineData(0, false, 0)]
+    [InlineData(4, false, 1)]
+    public void With_a_broadcast_each_node_is_asked_first_and_sbcast_runs_only_when_one_needs_it(int stageExit, bool broadcasts, int scriptExit)
+    {
+        // Stand-ins for srun and sbcast (SlurmTests runs the real ones) log the exact words they got.
+        var bin = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;
+        var log = Path.Combine(_root, "log");
+        foreach (var tool in new[] { "srun", "sbcast" })
+        {
+            File.WriteAllText(
+                Path.Combine(bin, tool),
+                $"#!/bin/sh\necho '[{tool}]' >> '{log}'\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{log}'; done\n"
+                + (tool == "srun" ? $"case \"$*\" in *slurm-stage*) exit {stageExit} ;; esac\n" : ""));
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var canary = Path.Combine(_root, "pwned");
+        var export = Path.Combine(_root, $"ex'port $(touch {canary}).tar");
+        var destination = $"/tmp/in`touch {canary}`/d.tar";
+        var job = Job() with { Staging = StagingMode.Broadcast, Broadcast = new BroadcastImage(export, "sha256:" + new string('a', 64), 1, destination) };
+        var script = Path.Combine(_root, "batch.sh");
+        File.WriteAllText(script, BatchScript.Write(job, new JobDirectory("/jobs/x"), ["/usr/bin/vse"]));
+
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        start.Environment["PATH"] = bin + ":/usr/bin:/bin";
+        using var shell = Process.Start(start)!;
+        var stdout = shell.StandardOutput.ReadToEnd();
+        shell.WaitForExit();
+
+        Assert.Equal(scriptExit, shell.ExitCode);
+        string[] stage = ["[srun]", "--nodes=3", "--ntasks=3", "--ntasks-per-node=1", "--kill-on-bad-exit=0", "/usr/bin/vse", "slurm-stage", "/jobs/x"];
+        string[] sbcast = ["[sbcast]", "--force", export, destination];
+        string[] node = ["[srun]", "--nodes=3", "--ntasks=3", "--ntasks-per-node=1", "--kill-on-bad-exit=0", "/usr/bin/vse", "slurm-node", "/jobs/x"];
+        string[] expected = scriptExit != 0 ? stage : broadcasts ? [.. stage, .. sbcast, .. node] : [.. stage, .. node];
+        Assert.Equal(expected, File.ReadAllText(log).TrimEnd('\n').Split('\n'));
+        Assert.Equal(broadcasts ? BatchScript.BroadcastNotice + "\n" : "", stdout);
+        Assert.False(File.Exists(canary));
+    }
+
+    [Fact]
+    public async Task The_broadcast_and_staging_mode_read_back_as_written()
+    {
+        var directory = new JobDirectory(Path.Combine(_root, "job"));
+        var broadcast = new BroadcastImage("/e/x.tar", "sha256:" + new string('b', 64), 42, "/tmp/vse-node/incoming/x.tar");
+        await directory.WriteJobAsync(Job() with { Staging = StagingMode.Auto, Broadcast = broadcast }, CancellationToken.None);
+        var read = await directory.ReadJobAsync(CancellationToken.None);
+        Assert.Equal(StagingMode.Auto, read.Staging);
+        Assert.Equal(broadcast, read.Broadcast);
+        Assert.Contains("\"staging\": \"auto\"", await File.ReadAllTextAsync(directory.JobFile));
+    }
+
+    [Fact]
+    public void In_an_existing_allocation_the_nodes_step_is_named_for_cleanup_to_find()
+    {
+        var script = BatchScript.Write(Job() with { InAllocation = true }, new JobDirectory("/j"), ["/usr/bin/vse"]);
+        Assert.EndsWith("--kill-on-bad-exit=0 --job-name='vse-0123abcd' '/usr/bin/vse' 'slurm-node' '/j'\n", script);
+        Assert.DoesNotContain("--job-name", BatchScript.Write(Job(), new JobDirectory("/j"), ["/usr/bin/vse"]));
+    }
 }

@@ -43,4 +43,30 @@ public sealed class SlurmRemoteExecTests
         Assert.Contains("has ended", Assert.Throws<SlurmRequestException>(() => SlurmRemoteExec.Plan(Deployment(done: true, ready: ["n1"]), 0, ["vse"], ["true"])).Message);
         Assert.Contains("never submitted", Assert.Throws<SlurmRequestException>(() => SlurmRemoteExec.Plan(Deployment(jobId: null), 0, ["vse"], ["true"])).Message);
     }
+
+    [Fact]
+    public void All_instances_take_one_step_per_node_with_each_nodes_local_deployment()
+    {
+        var steps = SlurmRemoteExec.PlanNodes(Deployment(ready: ["n1", "n2"]), ["/usr/bin/vse"], local => ["logs", local]);
+        Assert.Equal(["n1", "n2"], steps.Select(s => s.Node.Node));
+        Assert.Equal(
+            ["--jobid=12", "--overlap", "--nodes=1", "--ntasks=1", "--nodelist=n2", "--quiet", "/usr/bin/vse", "logs", "bbbb2222"],
+            steps[1].Arguments);
+    }
+
+    [Fact]
+    public void All_instances_wait_for_every_node()
+    {
+        var error = Assert.Throws<SlurmRequestException>(() => SlurmRemoteExec.PlanNodes(Deployment(ready: ["n2"]), ["vse"], local => ["logs", local]));
+        Assert.Equal("deployment 0123abcd is not ready yet: 1 of 2 node(s) have reported their instances", error.Message);
+        Assert.Contains("has ended", Assert.Throws<SlurmRequestException>(() => SlurmRemoteExec.PlanNodes(Deployment(done: true, ready: ["n1", "n2"]), ["vse"], l => [l])).Message);
+    }
+
+    [Fact]
+    public void One_instances_logs_are_read_on_its_node_by_local_id_and_index()
+    {
+        var (arguments, home) = SlurmRemoteExec.PlanInstance(Deployment(ready: ["n1", "n2"]), 1, ["vse"], local => ["logs", local]);
+        Assert.Equal(["vse", "logs", "aaaa1111/1"], arguments.Skip(6));
+        Assert.Equal("/tmp/vse-node/n1", home);
+    }
 }

@@ -11,6 +11,7 @@ namespace Vse.Cli.Tests;
 /// <c>tests/cgroupv2-twin/guest/checks.sh</c> runs there through <c>vse exec</c> and reports each
 /// step; this test judges them.
 /// </summary>
+[Collection(NativePublishCollection.Name)]
 public sealed class CgroupV2VmTests(ITestOutputHelper output)
 {
     private const string Limited = "50331648 100000 100000"; // limited.vse.yaml: memory 48Mi, 1 cpu

@@ -8,6 +8,7 @@ namespace Vse.Cli.Tests;
 /// with dpkg --root has neither the dependencies nor a way to run vse without a chroot), used
 /// by an ordinary user with no set-up at all, then purged.
 /// </summary>
+[Collection(NativePublishCollection.Name)]
 public sealed class DebianPackageTests
 {
     private const string UserName = "vse-package-test";

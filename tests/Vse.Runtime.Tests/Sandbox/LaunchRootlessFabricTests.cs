@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Sandbox.Launch;
 
@@ -44,24 +43,9 @@ public sealed class LaunchRootlessFabricTests
     [InlineData("--userns --fabric-userns /nonexistent --fabric /proc/self/ns/net", "vse-launch: fabric user namespace /nonexistent: No such file or directory\n")]
     public async Task The_launcher_refuses_a_fabric_without_its_user_namespace_and_one_it_cannot_join(string arguments, string error)
     {
-        var launcher = LaunchedSandboxDriver.FindLauncher();
-        if (launcher is null)
-        {
-            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
-        }
+        var (exitCode, stderr) = await LauncherProcess.RunAsync([.. arguments.Split(' '), "--init"]);
 
-        var start = new ProcessStartInfo(launcher!) { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])[.. arguments.Split(' '), "--init"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal(error, stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vse.Runtime.Sandbox.Launch;
 
 namespace Vse.Runtime.Tests.Sandbox;
@@ -26,26 +25,12 @@ public sealed class LaunchSeccompFilterTests : IDisposable
     [InlineData(0)]
     public async Task The_launcher_refuses_a_filter_that_is_not_whole_instructions(int length)
     {
-        var launcher = LaunchedSandboxDriver.FindLauncher();
-        if (launcher is null)
-        {
-            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
-        }
-
         var filter = Path.Combine(_deployment, "broken.bpf");
         await File.WriteAllBytesAsync(filter, new byte[length]);
-        var start = new ProcessStartInfo(launcher!) { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])["--seccomp", filter, "--init"])
-        {
-            start.ArgumentList.Add(argument);
-        }
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, stderr) = await LauncherProcess.RunAsync("--seccomp", filter, "--init");
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal($"vse-launch: seccomp {filter}: Invalid argument\n", stderr);
     }
 
@@ -66,24 +51,9 @@ public sealed class LaunchSeccompFilterTests : IDisposable
     [InlineData("")]
     public async Task The_launcher_refuses_a_capability_number_the_kernel_does_not_have(string number)
     {
-        var launcher = LaunchedSandboxDriver.FindLauncher();
-        if (launcher is null)
-        {
-            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
-        }
+        var (exitCode, stderr) = await LauncherProcess.RunAsync("--cap", number, "--init");
 
-        var start = new ProcessStartInfo(launcher!) { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])["--cap", number, "--init"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.NotEqual(0, process.ExitCode);
+        Assert.NotEqual(0, exitCode);
         Assert.StartsWith("usage: vse-launch", stderr, StringComparison.Ordinal);
     }
 

@@ -2,14 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Vse.Cli.Output;
 using Vse.Deploy;
-using Vse.Deploy.Network;
 using Vse.Deploy.Preparation;
 using Vse.Deploy.Slurm;
 using Vse.Description;
 using Vse.Description.Model;
 using Vse.Host.Processes;
-using Vse.Runtime.Drivers;
-using Vse.State.Deployments;
 
 namespace Vse.Cli.Commands;
 
@@ -134,35 +131,14 @@ internal static class SubmitCommand
         DefaultValueFactory = _ => StagingMode.Auto,
     };
 
-    /// <summary>
-    /// The job directory of a new deployment across <paramref name="nodes"/> Slurm nodes: the export
-    /// for nodes without the image (unless <see cref="StagingMode.Shared"/>), <c>job.json</c> and the batch script.
-    /// </summary>
-    internal static async Task<(SlurmJob Job, JobDirectory Directory)> WriteJobAsync(
+    /// <summary><see cref="SlurmJobWriter.WriteAsync"/>, saying on stderr when an export for the broadcast was made.</summary>
+    internal static Task<(SlurmJob Job, JobDirectory Directory)> WriteJobAsync(
         CliEnvironment environment, PreparedDeployment prepared, int nodes, int perNode, IReadOnlyList<string> command, string? runtime,
-        StagingMode staging, bool inAllocation, CancellationToken cancellationToken)
-    {
-        var deploymentId = DeploymentIds.New();
-        var directory = JobDirectory.Of(prepared.Workspace.Home.Root, deploymentId);
-        var broadcast = staging == StagingMode.Shared
-            ? null
-            : await BroadcastExport.PrepareAsync(
-                prepared.Workspace.Home.Root, prepared.Configuration, BroadcastExport.DestinationFor(NodeHomeRoot(environment), deploymentId),
-                size => Console.Error.WriteLine($"vse: exported {prepared.Configuration.Id} for broadcast to nodes without it ({BroadcastExport.Megabytes(size)})"),
-                cancellationToken);
-        var job = new SlurmJob(
-            deploymentId, nodes, perNode, prepared.Configuration, command, prepared.Driver, runtime, prepared.GrantedMounts, staging, broadcast, inAllocation);
-        await directory.WriteJobAsync(job, cancellationToken);
-        if (prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
-        {
-            // One key pair for the instances of every node (each node's own would open only its own).
-            await DeploymentKeys.CreateAsync(directory.SshKeys, deploymentId, cancellationToken);
-        }
-
-        await File.WriteAllTextAsync(directory.BatchScript, BatchScript.Write(job, directory, VseCommandLine()), cancellationToken);
-        File.SetUnixFileMode(directory.BatchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return (job, directory);
-    }
+        StagingMode staging, bool inAllocation, CancellationToken cancellationToken) =>
+        SlurmJobWriter.WriteAsync(
+            prepared, nodes, perNode, command, runtime, staging, inAllocation, NodeShare.NodeHomeRoot(environment.Variables), VseCommandLine(),
+            size => Console.Error.WriteLine($"vse: exported {prepared.Configuration.Id} for broadcast to nodes without it ({BroadcastExport.Megabytes(size)})"),
+            cancellationToken);
 
     /// <summary>
     /// N nodes and K instances per node: as given, else from the description. K defaults to
@@ -261,10 +237,6 @@ internal static class SubmitCommand
         SlurmAdmission.Check(chosen, nodes, perNode, resources);
         return chosen;
     }
-
-    /// <summary>The root of the nodes' data directories (<c>VSE_NODE_HOME</c>, which sbatch passes on to the job, else its default).</summary>
-    internal static string NodeHomeRoot(CliEnvironment environment) =>
-        environment.Variables.TryGetValue(NodeShare.NodeHomeVariable, out var root) && root.Length > 0 ? Path.GetFullPath(root) : NodeShare.NodeHomeDefault;
 
     /// <summary>How a node starts this same vse: its executable (the apphost or native binary), or dotnet and the assembly.</summary>
     internal static IReadOnlyList<string> VseCommandLine()

@@ -35,11 +35,14 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
     /// The node-local data directory: <c>$VSE_NODE_HOME/NODE</c> (default <c>/tmp/vse-node/NODE</c>).
     /// Per node name, so that nodes sharing a file system (the testbed's, or a shared /tmp) keep apart.
     /// </summary>
-    public static VseHome NodeHome(IReadOnlyDictionary<string, string> variables, string node)
+    public static VseHome NodeHome(IReadOnlyDictionary<string, string> variables, string node) =>
+        new(Path.Combine(NodeHomeRoot(variables), node));
+
+    /// <summary>The root of the nodes' data directories: <c>VSE_NODE_HOME</c> (which sbatch passes on to the job), else its default.</summary>
+    public static string NodeHomeRoot(IReadOnlyDictionary<string, string> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        var root = variables.TryGetValue(NodeHomeVariable, out var value) && value.Length > 0 ? value : NodeHomeDefault;
-        return new VseHome(Path.Combine(root, node));
+        return variables.TryGetValue(NodeHomeVariable, out var value) && value.Length > 0 ? Path.GetFullPath(value) : NodeHomeDefault;
     }
 
     /// <summary>Markers of the local deployments this node runs for Slurm jobs: file LOCAL-ID holding the job id.</summary>

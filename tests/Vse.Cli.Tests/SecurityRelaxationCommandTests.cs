@@ -13,12 +13,15 @@ public sealed class SecurityRelaxationCommandTests
         security: {seccomp: unconfined, capabilities: [SYS_PTRACE]}
         """;
 
+    /// <summary>The site-wide policy that allows exactly what <see cref="App"/> asks for.</summary>
+    private const string AllowingPolicy = "vse: 1\npolicy: {allow: {seccomp: [unconfined], capabilities: [SYS_PTRACE]}}\n";
+
     [SkippableFact]
     public async Task An_allowed_relaxation_reaches_the_instance_and_nothing_more()
     {
         Requirements.Root();
         using var workspace = new Workspace();
-        workspace.Write("site/policy.vse.yaml", "vse: 1\npolicy: {allow: {seccomp: [unconfined], capabilities: [SYS_PTRACE]}}\n");
+        workspace.Write("site/policy.vse.yaml", AllowingPolicy);
         workspace.Write("app.vse.yaml", App);
 
         var run = await workspace.RunAsync("run", "app.vse.yaml", "--", "grep", "-E", "^(CapBnd|Seccomp):", "/proc/self/status");
@@ -49,7 +52,7 @@ public sealed class SecurityRelaxationCommandTests
     {
         Requirements.Root();
         using var workspace = new Workspace();
-        workspace.Write("site/policy.vse.yaml", "vse: 1\npolicy: {allow: {seccomp: [unconfined], capabilities: [SYS_PTRACE]}}\n");
+        workspace.Write("site/policy.vse.yaml", AllowingPolicy);
         workspace.Write("app.vse.yaml", App);
 
         var run = await workspace.RunAsync("deploy", "app.vse.yaml", "--driver", "vm");

@@ -226,12 +226,12 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         {
             await AllReadyAsync(mesh, 3);
             await AllReadyAsync(other, 3);
-            foreach (var record in Directory.GetFiles(Path.Combine(JobDirectory(mesh), "nodes"), "*.json").Concat(Directory.GetFiles(Path.Combine(JobDirectory(other), "nodes"), "*.json")))
+            foreach (var record in NodeRecords(mesh).Concat(NodeRecords(other)))
             {
-                using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(record));
-                fabrics.Add("/run/netns/vse-" + json.RootElement.GetProperty("localDeploymentId").GetString());
-                Assert.StartsWith("10.78.0.", json.RootElement.GetProperty("underlay").GetString());
+                Assert.StartsWith("10.78.0.", record.GetProperty("underlay").GetString());
             }
+
+            fabrics.AddRange(Fabrics(mesh).Concat(Fabrics(other)));
 
             // One address plan, hosts file and hostfile for all six, on every node (instance 5 runs on n3).
             Assert.Equal(
@@ -295,7 +295,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
-    public async Task The_vm_driver_runs_one_vm_per_node_and_leaves_no_qemu_behind()
+    public async Task Vms_on_a_private_network_reach_each_other_across_nodes_by_hostname_and_leave_no_qemu_behind()
     {
         testbed.Require();
         Requirements.Tool("qemu-system-x86_64");
@@ -311,13 +311,19 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
             }
         }
 
-        var file = Description("vms", "'hostname; cat /etc/vse/hostfile'");
+        // VM 0 (on n1) reaches VM 1 (n2) and VM 2 (n3) by name over the VXLAN that joins the nodes'
+        // fabrics (each VM's tap is on its node's fabric bridge); the nodes' own addresses it cannot reach.
+        var file = Description(
+            "vms",
+            "'hostname; cat /etc/vse/hostfile; for h in vms-1 vms-2; do ping -c 1 -W 10 $h >/dev/null && echo reached $h; done; ping -c 1 -W 2 10.78.0.12 >/dev/null 2>&1 || echo no route to n2'",
+            "network: {mode: private, subnet: 10.77.0.0/16}\n");
 
         var outcome = await VseAsync("submit", file, "--driver", "vm", "--nodes", "3", "--per-node", "1", "--wait");
 
         Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
-        Assert.Equal("vms-0\nvms-0 slots=1\nvms-1 slots=1\nvms-2 slots=1\n", outcome.Stdout);
+        Assert.Equal("vms-0\nvms-0 slots=1\nvms-1 slots=1\nvms-2 slots=1\nreached vms-1\nreached vms-2\nno route to n2\n", outcome.Stdout);
         await NothingLeftAsync(null);
+        Assert.DoesNotContain(Fabrics(Submitted(outcome)), File.Exists);
         Assert.DoesNotContain(Directory.GetDirectories("/proc"), p => ReadCommandLine(p) is { } line && line.Contains("qemu-system", StringComparison.Ordinal) && line.Contains(testbed.NodeHomes, StringComparison.Ordinal));
     }
 
@@ -433,6 +439,15 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         System.Text.RegularExpressions.Regex.Match(outcome.Stderr, "vse: submitted deployment ([0-9a-f]+) ").Groups[1].Value;
 
     private string JobDirectory(string deployment) => Path.Combine(_workspace.VseHome, "slurm", deployment);
+
+    /// <summary>What each node of <paramref name="deployment"/> wrote to <c>nodes/NODE.json</c>.</summary>
+    private IEnumerable<System.Text.Json.JsonElement> NodeRecords(string deployment) =>
+        Directory.GetFiles(Path.Combine(JobDirectory(deployment), "nodes"), "*.json")
+            .Select(f => System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(File.ReadAllText(f)));
+
+    /// <summary>The fabric namespace file of each node's share of <paramref name="deployment"/>.</summary>
+    private List<string> Fabrics(string deployment) =>
+        [.. NodeRecords(deployment).Select(r => "/run/netns/vse-" + r.GetProperty("localDeploymentId").GetString())];
 
     private Task AllReadyAsync(string deployment, int nodes) => Poll.UntilAsync(
         () => Task.FromResult(Directory.Exists(Path.Combine(JobDirectory(deployment), "nodes"))

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vse.Build.FileSystem;
 using Vse.Build.Layers;
+using Vse.Build.Online;
 using Vse.Build.Steps;
 using Vse.Build.Store;
 using Vse.Description;
@@ -23,7 +24,8 @@ namespace Vse.Build;
 /// produce one set of layers. Layers are looked up through a <see cref="LayerChain"/> (the
 /// user's store, then a trusted site store, reused in place) and written to its own store.
 /// </summary>
-public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
+/// <param name="online">Runs <c>online: true</c> build steps in an instance; without it such a step fails, saying why.</param>
+public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineStepRunner? online = null)
 {
     private readonly LayerStore store = chain.Own;
 
@@ -50,7 +52,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
         {
             var inputs = await InputsOf(steps[i], i + 1, count, cancellationToken);
             baseIdentity = i == 0 ? inputs : baseIdentity;
-            parent = await BuildLayerAsync(steps[i], parent, inputs, i + 1, count, noCache, layers, progress, cancellationToken);
+            parent = await BuildLayerAsync(steps[i], parent, inputs, i + 1, count, noCache, layers, progress, cancellationToken, resolved.Name, model);
         }
 
         var json = resolved.ToCanonicalJson();
@@ -80,7 +82,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
 
     private async Task<string> BuildLayerAsync(
         BuildStep step, string? parent, string inputs, int index, int count, bool noCache,
-        List<BuiltLayer> layers, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+        List<BuiltLayer> layers, IProgress<BuildEvent>? progress, CancellationToken cancellationToken, string name = "", RuntimeModel? model = null)
     {
         var key = KeyOf(parent, step.Canonical, inputs);
         if (!noCache && chain.Locate(key) is { } origin)
@@ -103,7 +105,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
         var clockStart = Stopwatch.StartNew();
         using var work = store.Begin(key);
         var context = new StepContext(parent is null ? null : chain.RootfsOf(parent), work.Rootfs, work.Scratch,
-            line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)));
+            line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)),
+            online, name, model);
         try
         {
             await ApplyAsync(step, context, HardLinksAllowed(parent), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Vse.Build.FileSystem;
+using Vse.Build.Online;
 using Vse.Host.FileSystem;
 using Vse.Build.Layers;
 using Vse.Description.Merge;
@@ -10,8 +11,9 @@ namespace Vse.Build.Steps;
 /// <summary>
 /// A <c>build</c> step: <c>/bin/sh -c COMMAND</c> run by the image's own shell inside the
 /// image, with the description's <c>env</c> and the step's own <c>env</c> on top. Both belong to
-/// the step's canonical form, as they change what it builds. <c>online: true</c> steps run in the
-/// same build sandbox for now (see docs/build.md).
+/// the step's canonical form, as they change what it builds. An <c>online: true</c> step runs in a
+/// temporary instance of the configuration built so far instead (<see cref="IOnlineStepRunner"/>);
+/// its changes become its layer all the same, cached under the same key rules (docs/online.md).
 /// </summary>
 public sealed record RunStep(MapValue Body, IReadOnlyDictionary<string, string> DescriptionEnvironment)
     : SandboxStep("run " + ((ScalarValue)Body["run"]!).AsString)
@@ -19,6 +21,29 @@ public sealed record RunStep(MapValue Body, IReadOnlyDictionary<string, string> 
     public override string Canonical =>
         CanonicalJson.Serialize(Body.With("environment", new MapValue(
             DescriptionEnvironment.ToImmutableSortedDictionary(e => e.Key, e => (DescriptionValue)ScalarValue.Of(e.Value), StringComparer.Ordinal))));
+
+    /// <summary>Whether the step needs a running instance (<c>online: true</c>).</summary>
+    public bool Online => (Body["online"] as ScalarValue)?.AsBoolean == true;
+
+    public override async Task RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        if (!Online)
+        {
+            await base.RunAsync(context, cancellationToken);
+            return;
+        }
+
+        var parent = context.ParentRootfs ?? throw new InvalidOperationException($"'{Title}' needs a layer below it");
+        if (context.Online is not { } runner || context.Model is not { } model)
+        {
+            throw new StepFailedException("an online step needs a running instance, which this build cannot start");
+        }
+
+        CheckParent(parent);
+        await runner.RunAsync(
+            new OnlineStepRequest(context.Name, parent, model, Command(context), UpperOf(context), Path.Combine(context.Scratch, "online"), context.OnOutputLine),
+            cancellationToken);
+    }
 
     protected override void CheckParent(string parentRootfs)
     {

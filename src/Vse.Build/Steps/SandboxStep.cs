@@ -20,7 +20,7 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
     }
 
     /// <summary>Runs the command; the caller clones the parent into the new layer afterwards and calls <see cref="ApplyAsync"/>.</summary>
-    public async Task RunAsync(StepContext context, CancellationToken cancellationToken)
+    public virtual async Task RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var parent = context.ParentRootfs ?? throw new InvalidOperationException($"'{Title}' needs a layer below it");
         if (BuildNamespace.WhyNotRoot("steps that run inside the image (packages, build)") is { } reason)
@@ -40,5 +40,5 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
         return Task.CompletedTask;
     }
 
-    private static string UpperOf(StepContext context) => Path.Combine(context.Scratch, "upper");
+    protected static string UpperOf(StepContext context) => Path.Combine(context.Scratch, "upper");
 }

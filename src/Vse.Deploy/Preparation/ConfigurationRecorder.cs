@@ -1,5 +1,6 @@
 using Vse.Build;
 using Vse.Build.FileSystem;
+using Vse.Deploy.Online;
 using Vse.Host.Locking;
 using Vse.Description;
 using Vse.Description.Model;
@@ -26,7 +27,7 @@ public static class ConfigurationRecorder
         // of one process do not exclude each other.
         await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: false, cancellationToken);
         var warned = Warn(workspace, 0, warning);
-        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System).BuildAsync(resolved, model, noCache, progress, cancellationToken);
+        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System, new InstanceStepRunner(workspace.Home)).BuildAsync(resolved, model, noCache, progress, cancellationToken);
         Warn(workspace, warned, warning);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
         if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))

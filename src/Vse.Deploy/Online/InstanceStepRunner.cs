@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using Vse.Build.Online;
+using Vse.Build.Steps;
+using Vse.Deploy.Network;
+using Vse.Description.Policy;
+using Vse.Host.Processes;
+using Vse.Runtime.Drivers;
+using Vse.State;
+
+namespace Vse.Deploy.Online;
+
+/// <summary>
+/// Runs an online build step (<see cref="IOnlineStepRunner"/>) in a temporary sandbox of the
+/// configuration built so far: the parent layer as its read-only root, the description's env,
+/// services, hostname (<c>NAME-0</c>, as the first instance of a deployment) and network (with
+/// <c>network: private</c>, a private network of its own, as a one-instance deployment gets).
+/// The command runs through the driver's exec once the services were started; the instance is
+/// then stopped, so every file is written out, and its overlay upper directory (what it changed)
+/// becomes the step's changes, without the mount points the runtime made for its own mounts.
+/// </summary>
+/// <remarks>
+/// The instance gets none of the description's host mounts: a layer must not depend on host
+/// data, and mounts are granted at deploy, by the deploy-time policy check. It is no deployment:
+/// nothing is recorded in the state database; it lives inside the step's scratch directory and
+/// is removed when the step ends, however it ends (a crashed vse leaves what <c>vse gc</c> removes).
+/// </remarks>
+public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
+{
+    public async Task RunAsync(OnlineStepRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var driverName = request.Model.Deploy.Driver ?? DriverCatalog.Sandbox;
+        if (driverName != DriverCatalog.Sandbox)
+        {
+            throw new StepFailedException($"online steps run in a sandbox; the description's driver is '{driverName}', whose changes vse cannot capture yet (docs/online.md)");
+        }
+
+        if (!ProcessIdentity.IsHostRoot)
+        {
+            throw new StepFailedException("online steps start an instance, which vse does as root only for now (docs/online.md)");
+        }
+
+        var catalog = new DriverCatalog(home.Root, Path.Combine(home.Deployments, "runtime"), home.VirtualMachines);
+        var (driver, _) = await catalog.SelectAsync(DriverCatalog.Sandbox, runtimeName: null, cancellationToken);
+        // Unique on the host, as container ids and network namespaces are host-wide.
+        var id = "build-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var stateDirectory = Path.Combine(request.Scratch, "instance");
+        Directory.CreateDirectory(request.Scratch);
+        var spec = InstanceSpecs.FromModel(request.Model, request.ParentRootfs, stateDirectory, 0, request.Name) with { Id = id, Mounts = [] };
+        var networkDirectory = Path.Combine(request.Scratch, "network");
+        PrivateNetwork? network = null;
+        InstanceHandle? handle = null;
+        try
+        {
+            if (spec.Network == NetworkMode.Private)
+            {
+                network = await PrivateNetwork.CreateAsync(
+                    id, AddressPlan.Parse(request.Model.Network.Subnet ?? AddressPlan.DefaultSubnet), [spec.Hostname], networkDirectory, span: null, cancellationToken);
+                spec = spec with
+                {
+                    Mounts = [.. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })],
+                    Attachment = network.AttachmentOf(0),
+                };
+            }
+
+            handle = await driver.CreateAsync(spec, cancellationToken);
+            await driver.StartAsync(handle, cancellationToken);
+            var exitCode = await ExecAsync(driver, handle, request, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new StepFailedException($"the command exited with {exitCode} in the step's instance {spec.Hostname}");
+            }
+
+            await driver.StopAsync(handle, TimeSpan.FromSeconds(5), cancellationToken);
+            var upper = Path.Combine(stateDirectory, "upper");
+            CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, Path.Combine(stateDirectory, "config.json"));
+            Directory.Move(upper, request.Upper);
+        }
+        finally
+        {
+            if (handle is not null)
+            {
+                await driver.RemoveAsync(handle, CancellationToken.None);
+            }
+
+            if (network is not null)
+            {
+                await PrivateNetwork.DeleteAsync(id, networkDirectory, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The step's command in the running instance; its output goes to the build's output, line by line.</summary>
+    private static async Task<int> ExecAsync(IDriver driver, InstanceHandle handle, OnlineStepRequest request, CancellationToken cancellationToken)
+    {
+        using var output = new OutputLines(request.OnOutputLine);
+        var exec = new ExecRequest(request.Command.Arguments, request.Command.Environment, request.Command.WorkingDirectory, Stdout: output, Stderr: output);
+        var exitCode = await driver.ExecAsync(handle, exec, cancellationToken);
+        output.Flush();
+        return exitCode;
+    }
+}

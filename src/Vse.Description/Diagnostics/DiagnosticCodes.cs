@@ -31,6 +31,7 @@ public static class DiagnosticCodes
     public const string UnsafePath = "VSE0210";
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
+    public const string DeviceNotOnHost = "VSE0213";
 
     public const string MissingBase = "VSE0301";
     public const string InheritanceCycle = "VSE0302";
@@ -52,6 +53,7 @@ public static class DiagnosticCodes
     public const string LimitExceeded = "VSE0606";
     public const string ShadowedSiteName = "VSE0607";
     public const string ConfinementNotAllowed = "VSE0608";
+    public const string DeviceNotAllowed = "VSE0609";
 
     public static DiagnosticKind KindOf(string code) =>
         code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;

@@ -114,6 +114,10 @@ internal static partial class DescriptionSchema
     [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._-]+)+\z")]
     private static partial Regex DevicePattern();
 
+    // policy.allow.devices: the same segments plus the globs '*' (within a segment) and '**'.
+    [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._*-]+)+\z")]
+    public static partial Regex DeviceGlobPattern();
+
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*\\z")]
     private static partial Regex KernelArgumentPattern();
 

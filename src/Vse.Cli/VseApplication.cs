@@ -18,6 +18,7 @@ public static class VseApplication
             DestroyCommand.Create(environment),
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
+            DevcontainerCommand.Create(environment),
             DeployCommand.Create(environment),
             ExecCommand.Create(environment),
             PsCommand.Create(environment),

@@ -59,7 +59,7 @@ public static class InstanceSpecs
     }
 
     /// <summary>The description's env, with the usual PATH when it sets none (as <c>runc spec</c> does): commands are found by name.</summary>
-    private static Dictionary<string, string> Env(RuntimeModel model)
+    public static Dictionary<string, string> Env(RuntimeModel model)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = Vse.Build.Layers.ImageCommand.DefaultPath };
         foreach (var (name, value) in model.Env)

@@ -40,7 +40,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         while :; do sleep 3600 & wait $!; done
         """;
 
-    internal static IReadOnlyList<string> InitArgs(IReadOnlyList<string> services) =>
+    public static IReadOnlyList<string> InitArgs(IReadOnlyList<string> services) =>
         ["/bin/sh", "-c", InitScript, "vse-init", .. services];
 
 

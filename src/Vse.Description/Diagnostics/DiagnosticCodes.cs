@@ -31,6 +31,7 @@ public static class DiagnosticCodes
     public const string UnsafePath = "VSE0210";
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
+    public const string InvalidRegistryReference = "VSE0226";
 
     public const string MissingBase = "VSE0301";
     public const string InheritanceCycle = "VSE0302";

@@ -16,6 +16,7 @@ public static class VseApplication
             BuildCommand.Create(environment),
             ImagesCommand.Create(environment),
             DestroyCommand.Create(environment),
+            PushCommand.Create(environment),
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
             DevcontainerCommand.Create(environment),

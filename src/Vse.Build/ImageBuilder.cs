@@ -55,7 +55,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
             parent = await BuildLayerAsync(steps[i], parent, inputs, i + 1, count, noCache, layers, progress, cancellationToken, resolved.Name, model);
         }
 
-        var json = resolved.ToCanonicalJson();
+        // Location-free: the image must not say where the description lay on the building host.
+        var json = resolved.ToLocationFreeJson();
         var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, model.Env, resolved.Target, baseIdentity,
             layers.Select(l => (l.Title, l.Key)).ToList(), PolicyDigest.Of(resolved.Policy));
         var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);

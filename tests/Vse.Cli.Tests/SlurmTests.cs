@@ -85,6 +85,56 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Gc_removes_exports_and_node_images_no_deployment_needs_keeps_a_running_ones_and_a_second_gc_finds_nothing()
+    {
+        testbed.Require();
+        string[] broadcast = ["--nodes", "3", "--per-node", "1", "--staging", "broadcast"];
+        var (running, runningJob) = await SubmitAsync(Description("kept", "'sleep 7307'"), broadcast);
+        try
+        {
+            await AllReadyAsync(running, 3);
+            var ended = await VseAsync(["submit", Description("pruned", "'true'"), .. broadcast, "--wait"]);
+            Assert.True(ended.ExitCode == 0, ended.Stderr);
+            var (keptExport, keptDigest) = Broadcast(running);
+            var (prunedExport, prunedDigest) = Broadcast(Submitted(ended));
+            // What a node share killed by SIGKILL leaves: a broadcast file of a job that has ended.
+            var leftover = Path.Combine(testbed.NodeHomes, "incoming", "0123456789abcdef.tar");
+            await File.WriteAllTextAsync(leftover, "x");
+
+            var first = await VseAsync("gc");
+
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            // Other tests of this class leave cached images on the nodes too: at least the ended job's three.
+            Assert.Matches(@"removed 1 broadcast exports, ([3-9]|\d\d+) node images and 1 broadcast files, freed ", first.Stdout);
+            Assert.False(File.Exists(prunedExport));
+            Assert.False(File.Exists(leftover));
+            Assert.True(File.Exists(keptExport));
+            foreach (var node in new[] { "n1", "n2", "n3" })
+            {
+                Assert.False(Directory.Exists(Path.Combine(testbed.NodeHomes, node, "staged", prunedDigest)));
+                Assert.True(Directory.Exists(Path.Combine(testbed.NodeHomes, node, "staged", keptDigest)), $"{node}: the running deployment's image was removed");
+            }
+
+            // The running deployment still runs on what it staged.
+            Assert.Equal("kept-2\n", (await VseAsync("exec", $"{running}/2", "--", "hostname")).Stdout);
+
+            var second = await VseAsync("gc");
+
+            Assert.True(second.ExitCode == 0, second.Stderr);
+            Assert.Contains("removed 0 broadcast exports, 0 node images and 0 broadcast files, freed 0 B", second.Stdout);
+        }
+        finally
+        {
+            Assert.Equal(0, (await testbed.SlurmAsync("scancel", runningJob)).ExitCode);
+        }
+
+        await NothingLeftAsync("7307");
+        // Once its job has ended, the running deployment's export and images go too.
+        Assert.Matches("removed 1 broadcast exports, 3 node images and 0 broadcast files", (await VseAsync("gc")).Stdout);
+        Assert.Contains("removed 0 broadcast exports, 0 node images and 0 broadcast files", (await VseAsync("gc")).Stdout);
+    }
+
+    [SkippableFact]
     public async Task A_command_after_the_double_dash_replaces_the_descriptions_run_and_its_exit_code_comes_back()
     {
         testbed.Require();
@@ -439,6 +489,13 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         System.Text.RegularExpressions.Regex.Match(outcome.Stderr, "vse: submitted deployment ([0-9a-f]+) ").Groups[1].Value;
 
     private string JobDirectory(string deployment) => Path.Combine(_workspace.VseHome, "slurm", deployment);
+
+    /// <summary>The export <c>vse submit</c> made for <paramref name="deployment"/>'s broadcast, and the hex digits of its digest (the nodes' cache entry).</summary>
+    private (string Export, string DigestHex) Broadcast(string deployment)
+    {
+        var image = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(File.ReadAllText(Path.Combine(JobDirectory(deployment), "job.json"))).GetProperty("broadcast");
+        return (image.GetProperty("export").GetString()!, image.GetProperty("digest").GetString()!["sha256:".Length..]);
+    }
 
     /// <summary>What each node of <paramref name="deployment"/> wrote to <c>nodes/NODE.json</c>.</summary>
     private IEnumerable<System.Text.Json.JsonElement> NodeRecords(string deployment) =>

@@ -38,6 +38,7 @@ packages=(
   slurm-wlm     # vse submit / deploy --slurm (sbatch, srun, sbcast, sinfo); scripts/slurm-testbed.sh runs slurmctld and slurmd
   munge         # Slurm's authentication (the testbed runs one munged for every node)
   dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
+  lammps        # tests and bench/lammps.sh: LAMMPS in.melt natively (lmp, and mpirun through mpi-default-bin), against the same run across instances (examples/apps/lammps)
   iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay)
 )
 

@@ -335,7 +335,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         var outcome = await VseAsync("submit", "--wait", "mpi-ring/mpi-ring.vse.yaml", "--nodes", "3", "--per-node", "2");
 
         Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
-        MpiRingOutput.AssertRanOnEveryInstance(outcome.Stdout, 6);
+        MpiRingOutput.AssertRanOnEveryInstance(outcome.Stdout, 6, "apps-mpi-ring");
         foreach (var (node, instances) in new[] { ("n1", "apps-mpi-ring-0, apps-mpi-ring-1"), ("n2", "apps-mpi-ring-2, apps-mpi-ring-3"), ("n3", "apps-mpi-ring-4, apps-mpi-ring-5") })
         {
             Assert.Contains($"vse: {node}: instances {instances}", outcome.Stderr);

@@ -20,6 +20,8 @@ public static class VseApplication
             DiffCommand.Create(environment),
             DeployCommand.Create(environment),
             ExecCommand.Create(environment),
+            ShellCommand.Create(environment),
+            CopyCommand.Create(environment),
             PsCommand.Create(environment),
             CleanupCommand.Create(environment),
             RunCommand.Create(environment),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Vse.Cli.Tests;
@@ -234,27 +233,6 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
         Assert.Equal(["bump 3.0 3.1", "drop 2.0 ", "new  0.1"], packages);
     }
 
-    /// <summary>Runs vse under script(1), which gives it a pseudo-terminal and types <paramref name="input"/>.</summary>
-    private async Task<(int ExitCode, string Output)> OnTerminalAsync(string[] arguments, string input)
-    {
-        string[] words = [VseProcess.Executable, .. arguments];
-        var line = string.Join(' ', words.Select(w => "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        var script = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])["-qec", line, "/dev/null"])
-        {
-            script.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in Workspace.Environment)
-        {
-            script.Environment[key] = value;
-        }
-
-        using var process = Process.Start(script)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
+    private Task<(int ExitCode, string Output)> OnTerminalAsync(string[] arguments, string input) =>
+        VseProcess.RunOnTerminalAsync(Workspace.Environment, input, arguments);
 }

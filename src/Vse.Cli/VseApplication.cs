@@ -22,6 +22,8 @@ public static class VseApplication
             DevcontainerCommand.Create(environment),
             DeployCommand.Create(environment),
             ExecCommand.Create(environment),
+            ShellCommand.Create(environment),
+            CopyCommand.Create(environment),
             PsCommand.Create(environment),
             CleanupCommand.Create(environment),
             RunCommand.Create(environment),

@@ -281,6 +281,10 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         return exitCode;
     }
 
+    /// <summary>What the driver that runs the deployment's instances can do on this host (a terminal for a command, suspend, …).</summary>
+    public async Task<DriverCapabilities> CapabilitiesAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        (await _drivers.OfRecordAsync(DriverRuntime.Parse(deployment.Record.Driver), null, cancellationToken)).Capabilities;
+
     /// <summary>Whether an instance is no longer up: its deployment removed, its record no longer running, or its init ended.</summary>
     private async Task<bool> HasGoneAsync(string deploymentId, int index, CancellationToken cancellationToken)
     {

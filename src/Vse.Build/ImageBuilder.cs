@@ -4,6 +4,7 @@ using System.Text;
 using Vse.Build.FileSystem;
 using Vse.Build.Layers;
 using Vse.Build.Online;
+using Vse.Build.Reproducible;
 using Vse.Build.Steps;
 using Vse.Build.Store;
 using Vse.Description;
@@ -111,6 +112,9 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         try
         {
             await ApplyAsync(step, context, HardLinksAllowed(parent), cancellationToken);
+
+            // Every export then reads fixed times from the layer itself (docs/build.md, Reproducible builds).
+            ReproducibleTree.ClampTimes(work.Rootfs, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException)
         {

@@ -11,8 +11,10 @@
 # Part 2 (STAGING=1, the default), a Debian image (base/debian, built first: minutes when cold)
 # on 2 nodes x 1, submit to all ready by each route: shared (the nodes see the store), broadcast
 # (--staging broadcast, empty node caches: export, sbcast, SHA-256, unpack), cached (the same
-# again: the node caches hold the digest); the export's own time is printed apart (made once).
-# Usage: bench/slurm.sh [RUNS] [SHAPES...]   (default: 1 run of 1x1 2x1 4x1 1x16 2x16 4x16 1x64 2x64 4x64)
+# again: the node caches hold the digest), RUNS times (the node caches emptied before each
+# broadcast), the median and the range printed; the export's own time is printed apart (made once).
+# Usage: bench/slurm.sh [RUNS] [SHAPES...]   (default: 1 run of 1x1 2x1 4x1 1x16 2x16 4x16 1x64 2x64 4x64;
+# the shape 'none' skips part 1)
 set -euo pipefail
 runs=${1:-1}
 shift || true
@@ -22,13 +24,15 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 vse=$repo/src/Vse.Cli/bin/Release/net10.0/vse
 [ -x "$vse" ] || { echo "bench/slurm.sh: build first: dotnet build src/Vse.Cli -c Release" >&2; exit 1; }
 max=1
+[ "${shapes[*]}" = none ] && shapes=()
 for shape in ${shapes[*]}; do [ "${shape%x*}" -gt "$max" ] && max=${shape%x*}; done
 [ "${STAGING:-1}" = 1 ] && [ "$max" -lt 2 ] && max=2
 work=$(mktemp -d /tmp/vse-bench-slurm-XXXXXX)
 trap '"$repo/scripts/slurm-testbed.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 "$repo/scripts/slurm-testbed.sh" down >/dev/null 2>&1 || true
 eval "$("$repo/scripts/slurm-testbed.sh" up "$max")"
-export VSE_HOME=$work/home VSE_NODE_HOME=$work/nodes
+# BENCH_VSE_HOME: a data directory whose layer store already holds base/debian (else built cold here).
+export VSE_HOME=${BENCH_VSE_HOME:-$work/home} VSE_NODE_HOME=$work/nodes
 printf 'vse: 1\nname: bench\nextends: base/busybox\nrun: "true"\n' > "$work/bench.vse.yaml"
 "$vse" build "$work/bench.vse.yaml" >/dev/null 2>&1
 
@@ -68,15 +72,23 @@ echo "debian build: $(echo "$e - $s" | bc) s"
 s=$(now); "$vse" submit "$work/debian.vse.yaml" --nodes 2 --staging broadcast --dry-run >/dev/null 2>&1; e=$(now)
 echo "export (dry run: resolve + tar + SHA-256): $(echo "$e - $s" | bc) s, $(du -m "$VSE_HOME"/slurm-exports/*.tar | cut -f1) MiB"
 echo "load average before staging: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %10s\n' route ready_s
+for route in shared broadcast cached; do : > "$work/route-$route"; done
+for _ in $(seq "$runs"); do
+  # Empty node caches, so that the broadcast route copies (and the cached one after it finds it).
+  rm -rf "$VSE_NODE_HOME"/*/staged
+  for route in shared broadcast cached; do
+    staging=broadcast
+    [ "$route" = shared ] && staging=shared
+    start=$(now)
+    "$vse" submit "$work/debian.vse.yaml" --nodes 2 --per-node 1 --staging "$staging" --wait -- true >/dev/null 2>"$work/err" \
+      || { cat "$work/err" >&2; exit 1; }
+    dep=$(deployment_of "$work/err")
+    grep -q "(image staged by $route)" "$work/err" || { echo "expected route $route:" >&2; cat "$work/err" >&2; exit 1; }
+    echo "$(last_ready "$dep") - $start" | bc >> "$work/route-$route"
+  done
+done
+printf '%-10s %10s %16s\n' route ready_s "range (${runs} runs)"
 for route in shared broadcast cached; do
-  staging=broadcast
-  [ "$route" = shared ] && staging=shared
-  start=$(now)
-  "$vse" submit "$work/debian.vse.yaml" --nodes 2 --per-node 1 --staging "$staging" --wait -- true >/dev/null 2>"$work/err" \
-    || { cat "$work/err" >&2; exit 1; }
-  dep=$(deployment_of "$work/err")
-  grep -q "(image staged by $route)" "$work/err" || { echo "expected route $route:" >&2; cat "$work/err" >&2; exit 1; }
-  printf '%-10s %10.2f\n' "$route" "$(echo "$(last_ready "$dep") - $start" | bc)"
+  printf '%-10s %10.2f %7.2f - %6.2f\n' "$route" "$(median < "$work/route-$route")" "$(sort -n "$work/route-$route" | head -1)" "$(sort -n "$work/route-$route" | tail -1)"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,7 +56,9 @@ public sealed class InstanceCopier(DeploymentManager instances)
 
         var destination = InstancePaths.Normalize(instanceDestination);
         var name = Path.GetFileName(source);
-        var archive = Path.Combine(Path.GetTempPath(), $"vse-cp-{Guid.NewGuid():N}.tar");
+        // A directory only the caller can enter (mkdtemp: 0700): the archive may hold private files.
+        var scratch = Directory.CreateTempSubdirectory("vse-cp-").FullName;
+        var archive = Path.Combine(scratch, "archive.tar");
         try
         {
             // Owners as the instance's root: a host user's uid means nothing inside.
@@ -66,7 +68,7 @@ public sealed class InstanceCopier(DeploymentManager instances)
         }
         finally
         {
-            File.Delete(archive);
+            TreeDeleter.Delete(scratch, CancellationToken.None);
         }
     }
 

@@ -66,14 +66,11 @@ cleanup() {
   if [[ $keep == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-say() { echo "== [${SECONDS}s] $*" >&2; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 # --- vse -----------------------------------------------------------------------------------
-if [[ -z $vse ]]; then
-  say "publishing vse (dotnet publish src/Vse.Cli -c Release -r linux-x64)"
-  dotnet publish src/Vse.Cli -c Release -r linux-x64 -v quiet -nologo --artifacts-path "$work/artifacts" -o "$work/vse" >/dev/null
-  vse=$work/vse/vse
-fi
+[[ -n $vse ]] || vse=$(publish_vse "$work")
 
 # --- kernels -------------------------------------------------------------------------------
 say "compiling kernels"
@@ -152,10 +149,8 @@ psi_before=$(awk '/^some/ {print $2}' /proc/pressure/cpu 2>/dev/null || echo n/a
 started=$(date -u +%H:%M:%S)
 raw=$work/raw.tsv
 : > "$raw"
-n=${#arms[@]}
 for ((r = 0; r < rounds; r++)); do
-  order=()
-  for ((i = 0; i < n; i++)); do order+=("${arms[$(((i + r) % n))]}"); done
+  mapfile -t order < <(rotated_arms "$r" "${arms[@]}")
   say "round $((r + 1))/$rounds: ${order[*]}"
   for k in "${kernels[@]}"; do
     for arm in "${order[@]}"; do

@@ -49,13 +49,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-say() { echo "== [${SECONDS}s] $*" >&2; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
-if [[ -z $vse ]]; then
-  say "publishing vse (dotnet publish src/Vse.Cli -c Release -r linux-x64)"
-  dotnet publish src/Vse.Cli -c Release -r linux-x64 -v quiet -nologo --artifacts-path "$work/artifacts" -o "$work/vse" >/dev/null
-  vse=$work/vse/vse
-fi
+[[ -n $vse ]] || vse=$(publish_vse "$work")
 
 description=examples/apps/lammps/lammps.vse.yaml
 say "building $description"
@@ -84,14 +81,12 @@ arms=(native one-4 across-4 across-16)
 reference=$(step250 "$(run_arm native)")
 [[ -n $reference ]] || { echo "lammps.sh: the native run printed no step 250" >&2; exit 1; }
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%H:%M:%S)
+load_before=$(machine_load)
 raw=$work/raw.tsv
 : > "$raw"
-n=${#arms[@]}
 for ((r = 0; r < rounds; r++)); do
-  order=()
-  for ((i = 0; i < n; i++)); do order+=("${arms[$(((i + r) % n))]}"); done
+  mapfile -t order < <(rotated_arms "$r" "${arms[@]}")
   say "round $((r + 1))/$rounds: ${order[*]}"
   for arm in "${order[@]}"; do
     out=$(run_arm "$arm")
@@ -100,12 +95,12 @@ for ((r = 0; r < rounds; r++)); do
     printf '%s\t%s\t%s\n' "$r" "$arm" "$loop" >> "$raw"
   done
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(machine_load)
 
 echo "# LAMMPS in.melt: native and in vse instances ($(date -u +%Y-%m-%d) $started UTC)"
 echo
 echo "Machine: $(nproc) CPUs, Linux $(uname -r); lammps $(dpkg-query -W -f='${Version}' lammps), Open MPI $(dpkg-query -W -f='${Version}' openmpi-bin) (host and image: Debian bookworm); vse $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
-echo "Load average before/after: $load_before / $load_after. Rounds: $rounds, arms in rotating order. Step-250 energies of every run equal native's ($reference)."
+echo "Before: $load_before; after: $load_after. Rounds: $rounds, arms in rotating order. Step-250 energies of every run equal native's ($reference)."
 echo "Command: \`bench/lammps.sh --rounds $rounds$([[ $spin == 1 ]] && echo ' --spin')\`"
 echo
 python3 - "$raw" "${arms[@]}" <<'PY'

@@ -1,0 +1,27 @@
+# Sourced by bench scripts (bench/lammps.sh, bench/hpc-kernels.sh): what they share.
+
+# say TEXT... -> a progress line on stderr, with the seconds since the script started
+say() { echo "== [${SECONDS}s] $*" >&2; }
+
+# publish_vse DIR -> publishes the CLI into DIR/vse and prints the executable's path
+publish_vse() {
+  say "publishing vse (dotnet publish src/Vse.Cli -c Release -r linux-x64)"
+  dotnet publish src/Vse.Cli -c Release -r linux-x64 -v quiet -nologo --artifacts-path "$1/artifacts" -o "$1/vse" >/dev/null
+  echo "$1/vse/vse"
+}
+
+# rotated_arms ROUND ARM... -> the arms in round ROUND's order, one per line. Every round runs
+# every arm, in an order that rotates from round to round, so drift on a shared machine falls
+# on all arms alike.
+rotated_arms() {
+  local round=$1
+  shift
+  local -a arms=("$@")
+  local n=${#arms[@]} i
+  for ((i = 0; i < n; i++)); do echo "${arms[$(((i + round) % n))]}"; done
+}
+
+# machine_load -> "load average L1 L5 L15, CPU pressure (some, avg10) P %": how busy the machine was
+machine_load() {
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg), CPU pressure (some, avg10) $(awk '/^some/ {sub("avg10=", "", $2); print $2}' /proc/pressure/cpu 2>/dev/null || echo n/a) %"
+}

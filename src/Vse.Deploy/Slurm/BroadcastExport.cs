@@ -52,7 +52,10 @@ public static class BroadcastExport
 
     /// <summary>Where sbcast puts deployment <paramref name="deploymentId"/>'s image on each node: below the nodes' data directories' root (node-local).</summary>
     public static string DestinationFor(string nodeHomeRoot, string deploymentId) =>
-        Path.Combine(nodeHomeRoot, "incoming", deploymentId + ".tar");
+        Path.Combine(nodeHomeRoot, IncomingDirectory, deploymentId + ".tar");
+
+    /// <summary>The directory below the nodes' data directories' root where broadcast files land (beside the nodes' own directories).</summary>
+    public const string IncomingDirectory = "incoming";
 
     /// <summary>The size as people read it (MiB, one decimal).</summary>
     public static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";

@@ -36,7 +36,7 @@ public static class StagingCollector
         var (images, broadcastFiles) = (0, 0);
         if (nodeHomeRoot is not null && Directory.Exists(nodeHomeRoot))
         {
-            foreach (var nodeHome in Directory.GetDirectories(nodeHomeRoot).Where(d => Path.GetFileName(d) != Incoming))
+            foreach (var nodeHome in Directory.GetDirectories(nodeHomeRoot).Where(d => Path.GetFileName(d) != BroadcastExport.IncomingDirectory))
             {
                 var (count, freed) = await CollectNodeCacheAsync(new VseHome(nodeHome), cancellationToken);
                 images += count;
@@ -44,7 +44,7 @@ public static class StagingCollector
             }
 
             var needed = live.Select(j => j.Broadcast?.Destination).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            var incoming = Path.Combine(nodeHomeRoot, Incoming);
+            var incoming = Path.Combine(nodeHomeRoot, BroadcastExport.IncomingDirectory);
             foreach (var file in Directory.Exists(incoming) ? Directory.GetFiles(incoming, "*.tar") : [])
             {
                 if (!needed.Contains(file))
@@ -58,9 +58,6 @@ public static class StagingCollector
 
         return new Collected(exports, images, broadcastFiles, bytes);
     }
-
-    /// <summary>Where sbcast puts broadcast files below the nodes' root (<see cref="BroadcastExport.DestinationFor"/>).</summary>
-    private static string Incoming => Path.GetFileName(Path.GetDirectoryName(BroadcastExport.DestinationFor("/", "x"))!);
 
     /// <summary>A job ends for good; while it is pending or running it may stage, and its nodes use what they staged.</summary>
     private static async Task<bool> MayStillRunAsync(SubmittedDeployment deployment, CancellationToken cancellationToken)
@@ -106,7 +103,8 @@ public static class StagingCollector
         }
 
         // Digests without their export, and what an interrupted write of one left.
-        foreach (var stray in Directory.GetFiles(directory).Where(f => !f.EndsWith(".tar", StringComparison.Ordinal) && !File.Exists(f[..^BroadcastExport.DigestSuffix.Length])))
+        foreach (var stray in Directory.GetFiles(directory).Where(f => !f.EndsWith(".tar", StringComparison.Ordinal)
+            && !(f.EndsWith(BroadcastExport.DigestSuffix, StringComparison.Ordinal) && File.Exists(f[..^BroadcastExport.DigestSuffix.Length]))))
         {
             File.Delete(stray);
         }

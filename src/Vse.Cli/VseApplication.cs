@@ -19,6 +19,7 @@ public static class VseApplication
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
             DevcontainerCommand.Create(environment),
+            TestCommand.Create(environment),
             DeployCommand.Create(environment),
             ExecCommand.Create(environment),
             PsCommand.Create(environment),

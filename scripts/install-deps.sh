@@ -32,11 +32,13 @@ packages=(
   lz4
   zstd
   cpio          # tests: read vse's initramfs back with the standard tool
-  skopeo        # tests: read the oci export (skopeo inspect, skopeo copy)
+  skopeo        # vse push and docker:// bases speak the OCI distribution protocol through it; tests read the oci export
   umoci         # tests: unpack the oci export into a runtime bundle
+  docker-registry # tests: a real OCI distribution registry on loopback for vse push and docker:// bases (started by the tests, never as a service)
   slurm-wlm     # vse submit / deploy --slurm (sbatch, srun, sbcast, sinfo); scripts/slurm-testbed.sh runs slurmctld and slurmd
   munge         # Slurm's authentication (the testbed runs one munged for every node)
   dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
+  lammps        # tests and bench/lammps.sh: LAMMPS in.melt natively (lmp, and mpirun through mpi-default-bin), against the same run across instances (examples/apps/lammps)
   iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay)
 )
 

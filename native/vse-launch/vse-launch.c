@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *   --fabric-userns (before --fabric, with --userns): a rootless fabric's user namespace, which the
@@ -20,7 +20,9 @@
  * --cap N adds capability N to the default set (a description's security.capabilities, which
  * site policy allowed); without --seccomp an instance runs with no syscall filter (security.seccomp:
  * unconfined). exec confines a command as the instance's init is: its bounding set, and its
- * filter when it has one.
+ * filter when it has one. --device SRC:DST gives every instance the host's device node SRC at DST
+ * (under /dev): made with mknod (bound from the host in a user namespace) and allowed in the
+ * devices hierarchy when one is among the cgroup roots (v1); see README.md for cgroup v2.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -110,6 +112,9 @@ static struct {
     int nbind, ncg, nenv, hold;
     int *bind_rw;
     struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
+    char **dev_src, **dev_dst;  /* --device: host node, path in the instance's /dev */
+    int ndev;
+    struct stat *dev_st;   /* each host node as stat'ed at start (pin_devices): type, numbers, mode, owner */
     int userns;  /* --userns: each instance gets its own user namespace, the launcher's user root in it (rootless) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     int joined;  /* --fabric-userns: the launcher lives in the rootless fabric's user namespace; instances share it */
@@ -138,7 +143,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(2);
 }
@@ -186,6 +191,19 @@ static int valid_ifname(const char *s) {
 /* Overlay options are comma/colon separated and have no escaping we want to rely on. */
 static int valid_path(const char *s) {
     return s[0] == '/' && strlen(s) < 3000 && !strpbrk(s, ",:\\");
+}
+
+/* A device's path in the instance: under /dev, no empty, "." or ".." segment (it is made on the
+ * instance's fresh /dev tmpfs, where nothing else can lead it elsewhere). */
+static int valid_dev_path(const char *s) {
+    if (strncmp(s, "/dev/", 5) || strlen(s) >= 256) return 0;
+    for (const char *p = s + 4; *p; ) {
+        p++;  /* past '/' */
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return 0;
+        p += n;
+    }
+    return 1;
 }
 
 /* ---------------------------------------------------------------- child */
@@ -492,6 +510,20 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         nodes[i] = opt.userns ? open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC) : -1;
         if (opt.userns) TRY(nodes[i], path);
     }
+    /* Granted devices likewise in a user namespace (no mknod there); the tree must be the node pinned at start. */
+    int *granted = alloca(sizeof(int) * (opt.ndev + 1));
+    for (int i = 0; i < opt.ndev; i++) {
+        granted[i] = -1;
+        if (!opt.userns) continue;
+        struct stat id;
+        granted[i] = open_tree(AT_FDCWD, opt.dev_src[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        TRY(granted[i], opt.dev_src[i]);
+        TRY(fstat(granted[i], &id), "fstat device");
+        if (id.st_rdev != opt.dev_st[i].st_rdev || (id.st_mode & S_IFMT) != (opt.dev_st[i].st_mode & S_IFMT)) {
+            errno = ESTALE;
+            die(opt.dev_src[i]);
+        }
+    }
     snprintf(path, sizeof path, "%s/rootfs", state);
     /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. */
     snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, state, state, opt.userns ? ",userxattr" : "");
@@ -517,6 +549,22 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         close(f);
         TRY(move_mount(nodes[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH), path);
         close(nodes[i]);
+    }
+    for (int i = 0; i < opt.ndev; i++) {
+        snprintf(opts, sizeof opts, "%s", opt.dev_dst[i]);
+        *strrchr(opts, '/') = 0;
+        TRY(mkdir_p(opts, 0755), opt.dev_dst[i]);
+        if (!opt.userns) {
+            /* The host node's type, numbers, mode and owner, as runc makes linux.devices. */
+            TRY(mknod(opt.dev_dst[i], (opt.dev_st[i].st_mode & S_IFMT) | (opt.dev_st[i].st_mode & 07777), opt.dev_st[i].st_rdev), opt.dev_dst[i]);
+            TRY(chown(opt.dev_dst[i], opt.dev_st[i].st_uid, opt.dev_st[i].st_gid), opt.dev_dst[i]);
+            continue;
+        }
+        int f = open(opt.dev_dst[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        TRY(f, opt.dev_dst[i]);
+        close(f);
+        TRY(move_mount(granted[i], "", AT_FDCWD, opt.dev_dst[i], MOVE_MOUNT_F_EMPTY_PATH), opt.dev_dst[i]);
+        close(granted[i]);
     }
     /* gid 5 (tty) does not exist in a single-id user namespace. */
     mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opt.userns ? "newinstance,ptmxmode=0666,mode=0620" : "newinstance,ptmxmode=0666,mode=0620,gid=5");
@@ -625,6 +673,11 @@ static int place(pid_t pid, const char *id, char *err, size_t errlen) {
             snprintf(p, sizeof p, "%s/devices.allow", dir);
             for (size_t r = 0; r < N(DEVICE_RULES); r++)
                 if (write_file(p, DEVICE_RULES[r]) < 0) goto fail;
+            for (int d = 0; d < opt.ndev; d++) {  /* the granted devices, and nothing more */
+                snprintf(v, sizeof v, "%c %u:%u rwm", S_ISBLK(opt.dev_st[d].st_mode) ? 'b' : 'c',
+                         major(opt.dev_st[d].st_rdev), minor(opt.dev_st[d].st_rdev));
+                if (write_file(p, v) < 0) goto fail;
+            }
         }
         snprintf(p, sizeof p, "%s/cgroup.procs", dir);
         snprintf(v, sizeof v, "%d", pid);
@@ -992,6 +1045,24 @@ static int pin_binds(void) {
     return 0;
 }
 
+/* Each --device source must be a character or block device now: a missing one is an error before
+ * any instance starts, not an instance without it. What it is (type, numbers) is fixed here. */
+static int pin_devices(void) {
+    opt.dev_st = calloc(opt.ndev + 1, sizeof *opt.dev_st);
+    if (!opt.dev_st) die("calloc");
+    for (int i = 0; i < opt.ndev; i++) {
+        if (stat(opt.dev_src[i], &opt.dev_st[i]) < 0) {
+            fprintf(stderr, "vse-launch: device %s: %s\n", opt.dev_src[i], strerror(errno));
+            return -1;
+        }
+        if (!S_ISCHR(opt.dev_st[i].st_mode) && !S_ISBLK(opt.dev_st[i].st_mode)) {
+            fprintf(stderr, "vse-launch: device %s: not a character or block device\n", opt.dev_src[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 1 && !strcmp(argv[0], "vse-init")) return cmd_init();
     if (argc > 1 && !strcmp(argv[1], "exec")) return cmd_exec(argc, argv);
@@ -1035,6 +1106,12 @@ int main(int argc, char **argv) {
             if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return 2; }
         }
         else if (!strcmp(argv[i - 1], "--cap") && cap_number(v) >= 0) keep_caps |= 1ULL << cap_number(v);
+        else if (!strcmp(argv[i - 1], "--device") && (colon = strchr(v, ':')) && v[0] == '/' && valid_dev_path(colon + 1)) {
+            *colon = 0;
+            int nd = opt.ndev;
+            opt.dev_src = push(opt.dev_src, &nd, v);
+            opt.dev_dst = push(opt.dev_dst, &opt.ndev, colon + 1);
+        }
         else if ((!strcmp(argv[i - 1], "--bind") || !strcmp(argv[i - 1], "--bind-rw")) && (colon = strchr(v, ':')) && v[0] == '/' && colon[1] == '/') {
             *colon = 0;
             int nb = opt.nbind;
@@ -1045,7 +1122,7 @@ int main(int argc, char **argv) {
             opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
         } else usage();
     }
-    if (pin_binds() < 0) return 2;
+    if (pin_binds() < 0 || pin_devices() < 0) return 2;
     if (opt.userns != opt.joined && opt.fabric >= 0) {
         /* Root's fabric lives in a namespace only root can plug into; a rootless one is joined with its user namespace. */
         fputs("vse-launch: --fabric needs --fabric-userns with --userns, and neither without it\n", stderr);

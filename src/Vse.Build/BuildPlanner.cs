@@ -32,9 +32,9 @@ public static class BuildPlanner
             steps.Add(new PackagesStep(packages.Members.ToList()));
         }
 
-        if (content["files"] is StepListValue files)
+        if (content["files"] is StepListValue files && resolved.LocationFreeContent["files"] is StepListValue locationFree)
         {
-            steps.AddRange(files.Steps.Select(step => new FilesStep(step.Body)));
+            steps.AddRange(files.Steps.Zip(locationFree.Steps, (step, identity) => new FilesStep(step.Body, identity.Body)));
         }
 
         if (content["build"] is StepListValue build)

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Vse.Build.Exports;
 using Vse.Build.FileSystem;
 using Vse.Build.Layers;
 using Vse.Build.Online;
+using Vse.Build.Reproducible;
 using Vse.Build.Steps;
 using Vse.Build.Store;
 using Vse.Description;
@@ -55,7 +57,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
             parent = await BuildLayerAsync(steps[i], parent, inputs, i + 1, count, noCache, layers, progress, cancellationToken, resolved.Name, model);
         }
 
-        var json = resolved.ToCanonicalJson();
+        // Location-free: the image must not say where the description lay on the building host.
+        var json = resolved.ToLocationFreeJson();
         var metadata = new MetadataStep(resolved.Name, resolved.Digest, json, model.Env, resolved.Target, baseIdentity,
             layers.Select(l => (l.Title, l.Key)).ToList(), PolicyDigest.Of(resolved.Policy));
         var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);
@@ -104,14 +107,23 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         progress?.Report(new BuildEvent(BuildEventKind.Started, index, count, step.Title));
         var clockStart = Stopwatch.StartNew();
         using var work = store.Begin(key);
-        var context = new StepContext(parent is null ? null : chain.RootfsOf(parent), work.Rootfs, work.Scratch,
-            line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)),
-            online, name, model);
         try
         {
-            await ApplyAsync(step, context, HardLinksAllowed(parent), cancellationToken);
+            var (parentTree, hardLinks) = await ParentTreeAsync(parent, cancellationToken);
+            var context = new StepContext(parentTree, work.Rootfs, work.Scratch,
+                line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)),
+                online, name, model);
+            await ApplyAsync(step, context, hardLinks, cancellationToken);
+
+            // Every export then reads fixed times from the layer itself (docs/build.md, Reproducible builds).
+            ReproducibleTree.ClampTimes(work.Rootfs, cancellationToken);
+            if (store.Access == LayerStoreAccess.Published)
+            {
+                await PublishArchiveAsync(work, cancellationToken);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolFailedException or StepFailedException or UnsafePathException
+            or ImageConflictException or InvalidDataException)
         {
             throw new StepFailedException($"step {index}/{count} '{step.Title}': {e.Message}", e);
         }
@@ -123,17 +135,46 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
     }
 
     /// <summary>
-    /// Whether the new layer may hard-link the parent's files: not when an ordinary user builds
-    /// on a root-owned site layer (protected_hardlinks forbids linking files one does not own),
-    /// nor when the site store lies on another file system than the user's (links cannot cross
-    /// file systems); the parent's files are then copied into the new layer (docs/install.md).
+    /// The tree a new layer over <paramref name="parent"/> starts from, and whether it may
+    /// hard-link that tree's files. An ordinary user building on a site layer starts from the
+    /// user's own extraction of it when the site published its archive (<see cref="SiteLayerImport"/>):
+    /// the site's files are host root's, which the user may neither link (protected_hardlinks),
+    /// nor write through an overlay, nor always read. Without an archive (a layer published by an
+    /// older vse) the site tree is copied, which works for trees the user can read whole (busybox).
+    /// Root links the site's files when the site store and root's store share a file system and
+    /// copies them when they do not (docs/install.md).
     /// </summary>
-    private bool HardLinksAllowed(string? parent) =>
-        parent is null
-        || chain.Locate(parent) != LayerOrigin.Site
+    private async Task<(string? Tree, bool HardLinks)> ParentTreeAsync(string? parent, CancellationToken cancellationToken)
+    {
+        if (parent is null || chain.Locate(parent) != LayerOrigin.Site)
+        {
+            return (parent is null ? null : chain.RootfsOf(parent), true);
+        }
+
+        var site = chain.Site!;
         // Host root only: root of the build namespace has no rights over the site's (unmapped) owners.
-        || (ProcessIdentity.IsHostRoot
-            && Nodes.TryGetStatus(chain.RootfsOf(parent))?.FileSystemDevice == Nodes.TryGetStatus(store.TemporaryDirectory)?.FileSystemDevice);
+        if (ProcessIdentity.IsHostRoot)
+        {
+            var tree = site.RootfsOf(parent);
+            return (tree, Nodes.TryGetStatus(tree)?.FileSystemDevice == Nodes.TryGetStatus(store.TemporaryDirectory)?.FileSystemDevice);
+        }
+
+        return File.Exists(site.ArchiveOf(parent))
+            ? (await SiteLayerImport.EnsureAsync(store, site, parent, cancellationToken), true)
+            : (site.RootfsOf(parent), false);
+    }
+
+    /// <summary>
+    /// Writes the layer's tree as the archive ordinary users build on it from (<see cref="LayerStore.ArchiveOf"/>),
+    /// readable by all as the layer is: a user who builds on a site layer is root of the resulting
+    /// image and reads every file of it there anyway, root-only ones included.
+    /// </summary>
+    private static async Task PublishArchiveAsync(LayerWork work, CancellationToken cancellationToken)
+    {
+        var archive = Path.Combine(work.Directory, LayerStore.ArchiveName);
+        await TarExport.WriteAsync(work.Rootfs, archive, cancellationToken);
+        File.SetUnixFileMode(archive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+    }
 
     private static async Task ApplyAsync(BuildStep step, StepContext context, bool hardLinks, CancellationToken cancellationToken)
     {
@@ -153,7 +194,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
             {
                 // cp names every node it could not copy; the first says what kind of base this is.
                 throw new StepFailedException(
-                    $"an ordinary user cannot build on the site layer {parent}: it holds nodes you may not read or make (device nodes, root-only files): {e.ErrorTail.Split(" | ")[0]}", e);
+                    $"an ordinary user cannot build on the site layer {parent}: it holds nodes you may not read or make (device nodes, root-only files), and the site published no {LayerStore.ArchiveName} for it (built into the site store by an older vse: build it there again with --no-cache): {e.ErrorTail.Split(" | ")[0]}", e);
             }
         }
 

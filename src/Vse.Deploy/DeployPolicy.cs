@@ -14,7 +14,8 @@ namespace Vse.Deploy;
 /// limit on <c>deploy.instances</c> binds <c>vse deploy -n</c> too. The site's policy is that of
 /// the site-wide policy file and of each trusted layer (<see cref="SitePolicyLoader"/>), so a
 /// description that extends nothing is held to the site-wide rules here as at resolve. Keys no
-/// driver applies yet (<see cref="UnsupportedKeys"/>) are refused here, the gate every deployment passes.
+/// driver applies yet (<see cref="UnsupportedKeys"/>) are refused here, the gate every deployment passes,
+/// and so are devices that are not device nodes on this host.
 /// </summary>
 public static class DeployPolicy
 {
@@ -48,6 +49,43 @@ public static class DeployPolicy
             .. PolicyChecker.Check(DeployedContent.WithCounts(resolved.Content, instances, perNode), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
             .. UnsupportedKeys.Check(resolved, model, driver),
+            .. CheckDevicesOnHost(resolved, model, driver),
         ];
+    }
+
+    /// <summary>
+    /// Each device the description asks for must be a device node on this host now: an instance
+    /// started without it would fail later, far from the cause. The drivers look again when they
+    /// make the node (<see cref="HostDevice.Of"/>), so one removed since still stops the start.
+    /// </summary>
+    public static IEnumerable<Diagnostic> CheckDevicesOnHost(ResolvedDescription resolved, RuntimeModel model, string driver)
+    {
+        if (driver == "vm")
+        {
+            yield break;  // refused for VMs already (UnsupportedKeys)
+        }
+
+        foreach (var device in model.Devices)
+        {
+            var reason = Probe(new InstanceDevice(device, HostPaths.Canonicalize(device)));
+            if (reason is not null)
+            {
+                yield return new Diagnostic(Severity.Error, DiagnosticCodes.DeviceNotOnHost, UnsupportedKeys.LocateDevice(resolved, device),
+                    $"device '{device}' cannot be given to instances: {reason}");
+            }
+        }
+    }
+
+    private static string? Probe(InstanceDevice device)
+    {
+        try
+        {
+            HostDevice.Of(device);
+            return null;
+        }
+        catch (DeviceNotOnHostException e)
+        {
+            return device.HostPath == device.Path ? e.Reason : $"it resolves to '{device.HostPath}', and {e.Reason}";
+        }
     }
 }

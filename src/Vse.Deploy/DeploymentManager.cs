@@ -1,6 +1,7 @@
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Build.Kernels;
+using Vse.Deploy.Mpi;
 using Vse.Deploy.Network;
 using Vse.Description.Model;
 using Vse.Description.Policy;
@@ -62,6 +63,9 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                     NetworkDirectory(deployment.Id), plan.Span, cancellationToken);
                 // vse's own files; canonical, as drivers take no path with a symlink in it.
                 template = template with { Mounts = [.. template.Mounts, .. network.Mounts.Select(m => m with { Source = HostPaths.Canonicalize(m.Source) })] };
+                // The instances are the nodes of an MPI job; when this node's share outnumbers its cores,
+                // MPI must yield while it waits (docs/parallel.md, "Oversubscription").
+                template = template with { Env = MpiIdleEnvironment.Apply(template.Env, plan.Instances, CoreBudget.OfThisProcess()) };
             }
 
             WarnUnappliedLimits(driver, template, plan.Instances, progress);
@@ -276,6 +280,10 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
         return exitCode;
     }
+
+    /// <summary>What the driver that runs the deployment's instances can do on this host (a terminal for a command, suspend, …).</summary>
+    public async Task<DriverCapabilities> CapabilitiesAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        (await _drivers.OfRecordAsync(DriverRuntime.Parse(deployment.Record.Driver), null, cancellationToken)).Capabilities;
 
     /// <summary>Whether an instance is no longer up: its deployment removed, its record no longer running, or its init ended.</summary>
     private async Task<bool> HasGoneAsync(string deploymentId, int index, CancellationToken cancellationToken)

@@ -5,8 +5,8 @@ using Vse.Description.Model;
 namespace Vse.Deploy;
 
 /// <summary>
-/// Keys of the language (DESIGN §2) that resolve accepts but no driver applies yet. Deploying a
-/// description that uses one is refused: an instance started without the devices it asked for
+/// Keys of the language (DESIGN §2) that resolve accepts but a driver does not apply (yet): on a VM,
+/// <c>security</c> and <c>devices</c>. Deploying a description that uses one there is refused: an instance started without the devices it asked for
 /// would run, and fail or misbehave later, far from the cause. An input error (exit 2), not an
 /// infrastructure one: retrying cannot help, changing the description can.
 /// </summary>
@@ -27,15 +27,18 @@ public static class UnsupportedKeys
                 "'security' relaxes the confinement of sandbox instances; a VM's guest runs its own kernel, confined by the VM: remove 'security' or use the sandbox driver");
         }
 
-        if (model.Devices is { Count: > 0 } devices)
+        if (driver == "vm" && model.Devices is { Count: > 0 } devices)
         {
-            var first = devices[0];
-            var location = resolved.Provenance.LastWrite(ValuePath.Member("devices", first))?.Location
-                ?? resolved.Provenance.PathsUnder("devices").Select(p => resolved.Provenance.LastWrite(p)?.Location).OfType<SourceLocation>().FirstOrDefault()
-                ?? SourceLocation.StartOf(resolved.Layers[^1].File);
-            yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, location,
-                $"'devices' ({string.Join(", ", devices)}) is not supported yet: no driver gives an instance host devices, "
-                + "and vse refuses to start one without what it asked for; remove 'devices' to deploy");
+            // No device passthrough (VFIO) yet: a guest would boot without the devices it asked for.
+            yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateDevice(resolved, devices[0]),
+                $"'devices' ({string.Join(", ", devices)}) are given to sandbox instances only: the VM driver passes no host device through "
+                + "to a guest yet, and vse refuses to boot one without what it asked for; use the sandbox driver or remove 'devices'");
         }
     }
+
+    /// <summary>Where a device was written, for a diagnostic about it.</summary>
+    public static SourceLocation LocateDevice(ResolvedDescription resolved, string device) =>
+        resolved.Provenance.LastWrite(ValuePath.Member("devices", device))?.Location
+            ?? resolved.Provenance.PathsUnder("devices").Select(p => resolved.Provenance.LastWrite(p)?.Location).OfType<SourceLocation>().FirstOrDefault()
+            ?? SourceLocation.StartOf(resolved.Layers[^1].File);
 }

@@ -1,3 +1,4 @@
+using Vse.Description.Identity;
 using Vse.Description.Merge;
 using Vse.Description.Model;
 using Vse.Description.Policy;
@@ -20,20 +21,35 @@ public sealed record ResolvedDescription(
     ProvenanceLog Provenance)
 {
     private string? _digest;
+    private MapValue? _locationFree;
 
     public string Name => (Content["name"] as ScalarValue)?.AsString ?? "";
 
     /// <summary>Layer names, base first, the file itself last.</summary>
     public IReadOnlyList<string> Lineage => Layers.Select(l => l.Name).ToList();
 
-    /// <summary>SHA-256 of the canonical JSON of the content (lineage and digest excluded: equal meaning, equal digest).</summary>
-    public string Digest => _digest ??= CanonicalJson.Digest(Content);
+    /// <summary>
+    /// The content with every copy source replaced by the digest of what it copies
+    /// (<see cref="LocationFreeForm"/>); read from the sources when first asked for.
+    /// </summary>
+    public MapValue LocationFreeContent => _locationFree ??= LocationFreeForm.Of(Content);
 
-    /// <summary>The canonical JSON document of <c>vse resolve --json</c>: the content plus <c>lineage</c> and <c>digest</c>.</summary>
-    public string ToCanonicalJson()
+    /// <summary>
+    /// SHA-256 of the canonical JSON of the location-free content (lineage and digest excluded:
+    /// equal meaning, equal digest; where the description and its copy sources lie does not count).
+    /// </summary>
+    public string Digest => _digest ??= CanonicalJson.Digest(LocationFreeContent);
+
+    /// <summary>The canonical JSON document of <c>vse resolve --json</c>: the content (copy sources as host paths, for people) plus <c>lineage</c> and <c>digest</c>.</summary>
+    public string ToCanonicalJson() => Document(Content);
+
+    /// <summary>The canonical JSON document of the location-free content: what <c>/.vse/description.json</c> holds.</summary>
+    public string ToLocationFreeJson() => Document(LocationFreeContent);
+
+    private string Document(MapValue content)
     {
         var members = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in Content.Entries)
+        foreach (var (key, value) in content.Entries)
         {
             members[key] = CanonicalJson.Serialize(value);
         }

@@ -191,25 +191,8 @@ public sealed class DeployCrashAndTerminalTests
         var id = (await workspace.RunAsync("deploy", "crash.vse.yaml", "--instances", "2")).Stdout.Trim();
         try
         {
-            // script(1) gives vse a pseudo-terminal, as a user's shell would; its -c takes one
-            // shell line, so every word is quoted.
-            string[] words = [VseProcess.Executable, "exec", "-t", id + "/1", "--", "sh", "-c", "tty; hostname; exit 3"];
-            var line = string.Join(' ', words.Select(w => "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-            var script = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var argument in (string[])["-qec", line, "/dev/null"])
-            {
-                script.ArgumentList.Add(argument);
-            }
-
-            foreach (var (key, value) in workspace.Environment)
-            {
-                script.Environment[key] = value;
-            }
-
-            using var process = Process.Start(script)!;
-            var output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.Equal(3, process.ExitCode);
+            var (exitCode, output) = await VseProcess.RunOnTerminalAsync(workspace.Environment, null, "exec", "-t", id + "/1", "--", "sh", "-c", "tty; hostname; exit 3");
+            Assert.Equal(3, exitCode);
             Assert.Matches(@"/dev/pts/\d+", output);
             Assert.Contains("apps-crash-1", output);
 

@@ -162,18 +162,16 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public async Task Devices_are_accepted_by_validate_but_refused_by_deploy_and_run_until_they_are_supported()
+    public async Task Devices_no_site_policy_allows_are_refused_by_validate_deploy_and_run()
     {
         using var workspace = new Workspace();
         workspace.Write("app.vse.yaml", "vse: 1\nname: app\nos: {base: busybox}\ndevices: [/dev/fuse]\n");
 
-        Assert.Equal(0, (await RunWithDeadlineAsync(workspace, "validate", "app.vse.yaml")).ExitCode);
-        foreach (var command in new[] { new[] { "deploy", "app.vse.yaml" }, ["run", "app.vse.yaml", "--", "true"] })
+        foreach (var command in new[] { new[] { "validate", "app.vse.yaml" }, ["deploy", "app.vse.yaml"], ["run", "app.vse.yaml", "--", "true"] })
         {
             var outcome = await RunWithDeadlineAsync(workspace, command);
-            OneErrorLine(outcome, 2, "VSE0212");
+            OneErrorLine(outcome, 3, "VSE0609");
             Assert.StartsWith("app.vse.yaml:4:", outcome.ErrorLines[0], StringComparison.Ordinal);
-            Assert.Contains("not supported yet", outcome.Stderr, StringComparison.Ordinal);
         }
     }
 }

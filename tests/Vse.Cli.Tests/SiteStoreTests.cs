@@ -114,6 +114,91 @@ public sealed partial class SiteStoreTests
         }
     }
 
+    /// <summary>
+    /// The Debian case: the site's base holds root-only files (/etc/shadow, /root) and host root's
+    /// directories, which the user's build namespace can neither read nor write into; the user's
+    /// layers start from the archive root published with the layer (docs/install.md).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_user_installs_packages_and_compiles_on_a_debian_site_base_and_runs_the_program()
+    {
+        Requirements.Root();
+        Requirements.Tool("mmdebstrap");
+        Requirements.Tool("bwrap");
+        Requirements.Tool("newuidmap");
+        var setpriv = Requirements.Tool("setpriv");
+        var (uid, gid) = await UnprivilegedUser.EnsureAsync("vse-site-sub", system: false);
+        var site = Directory.CreateDirectory(Path.Combine("/var/lib", "vse-site-test-" + Guid.NewGuid().ToString("N")[..8]), (UnixFileMode)0x1ED).FullName;
+        var scratch = Directory.CreateTempSubdirectory("vse-site-").FullName;
+        try
+        {
+            var store = Path.Combine(site, "store");
+            var siteDirectory = Directory.CreateDirectory(Path.Combine(site, "etc", "site")).Parent!.FullName;
+            await File.WriteAllTextAsync(Path.Combine(siteDirectory, "site", "debian.vse.yaml"), """
+                vse: 1
+                name: site/debian
+                os: {base: "debian:bookworm", variant: minbase}
+                """);
+            var admin = new Dictionary<string, string> { ["VSE_HOME"] = Path.Combine(scratch, "admin"), ["VSE_SITE_DIR"] = siteDirectory, ["VSE_SITE_STORE"] = store };
+            var published = await VseProcess.RunAsync(scratch, admin, "build", "--store", store, Path.Combine(siteDirectory, "site", "debian.vse.yaml"));
+            Assert.True(published.ExitCode == 0, published.Stderr);
+            var siteStore = new Vse.Build.Store.LayerStore(store, Vse.Build.Store.LayerStoreAccess.ReadOnly);
+            var baseLayer = siteStore.DirectoryOf(siteStore.List().Single(layer => layer.Parent is null).Key);
+            // What the user cannot read in the tree, the archive beside it holds, readable by all.
+            Assert.Equal((UnixFileMode)0x1A0, File.GetUnixFileMode(Path.Combine(baseLayer, "rootfs", "etc", "shadow")) & (UnixFileMode)0x1FF);
+            Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(Path.Combine(baseLayer, "rootfs.tar")));
+
+            var vse = UnprivilegedUser.CopyOfVse(Path.Combine(scratch, "vse"));
+            var work = Directory.CreateDirectory(Path.Combine(scratch, "work")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(work, "hello.c"), "#include <stdio.h>\nint main(void) { puts(\"hello on the site base\"); return 0; }\n");
+            await File.WriteAllTextAsync(Path.Combine(work, "app.vse.yaml"), """
+                vse: 1
+                name: apps/on-debian-site
+                extends: site/debian
+                packages: [gcc, libc6-dev]
+                files: [{copy: ./hello.c, to: /src/hello.c}]
+                build:
+                  - {run: "gcc -o /usr/local/bin/hello /src/hello.c && useradd -m alice && touch /home/alice/mine && chown alice: /home/alice/mine"}
+                """);
+            await UnprivilegedUser.ChownAsync(work, uid, gid);
+            var user = new UnprivilegedUser("vse-site-sub", uid, gid, setpriv, vse, work)
+            {
+                Variables = new Dictionary<string, string> { ["VSE_SITE_DIR"] = siteDirectory, ["VSE_SITE_STORE"] = store },
+            };
+
+            var built = await user.RunAsync("build", "app.vse.yaml", "-o", "tar:out.tar");
+            Assert.True(built.ExitCode == 0, built.Stderr);
+            Assert.Equal(["[1/5]"], CachedAtSite().Matches(built.Stdout).Select(m => m.Groups["step"].Value));
+            Assert.Contains("4 built, 1 cached", built.Stdout);
+
+            // The export holds the site's files with the site's owners, root-only ones too, and the user's.
+            var tar = (await UnprivilegedUser.RunToolAsync("tar", ["-tv", "--numeric-owner", "-f", Path.Combine(work, "out.tar")])).Stdout;
+            Assert.Matches(@"(?m)^-rw-r----- 0/42 .* \./etc/shadow$", tar);
+            Assert.Matches(@"(?m)^drwx------ 0/0 .* \./root/$", tar);
+            Assert.Matches(@"(?m)^-rwxr-xr-x 0/0 .* \./usr/bin/apt-get$", tar);
+            Assert.Matches(@"(?m)^-rwxr-xr-x 0/0 .* \./usr/local/bin/hello$", tar);
+            Assert.Matches(@"(?m)^-rw-r--r-- 1000/1000 .* \./home/alice/mine$", tar);
+
+            var run = await user.RunAsync("run", "app.vse.yaml", "--", "/usr/local/bin/hello");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal("hello on the site base\n", run.Stdout);
+
+            var images = await user.RunAsync("images");
+            Assert.Matches(@"apps/on-debian-site\s+-\s+5 \(1 site\)", images.Stdout);
+            var layers = (await user.RunAsync("images", "--layers")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["site", "user", "user", "user", "user"], layers.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[3].Trim()));
+
+            var again = await user.RunAsync("build", "app.vse.yaml");
+            Assert.True(again.ExitCode == 0, again.Stderr);
+            Assert.Contains("0 built, 5 cached", again.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(site, recursive: true);
+            await UnprivilegedUser.RunToolAsync("rm", ["-rf", scratch]);
+        }
+    }
+
     [SkippableFact]
     public async Task Root_builds_on_a_site_store_on_another_file_system_by_copying_what_it_cannot_link()
     {

@@ -85,6 +85,56 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Gc_removes_exports_and_node_images_no_deployment_needs_keeps_a_running_ones_and_a_second_gc_finds_nothing()
+    {
+        testbed.Require();
+        string[] broadcast = ["--nodes", "3", "--per-node", "1", "--staging", "broadcast"];
+        var (running, runningJob) = await SubmitAsync(Description("kept", "'sleep 7307'"), broadcast);
+        try
+        {
+            await AllReadyAsync(running, 3);
+            var ended = await VseAsync(["submit", Description("pruned", "'true'"), .. broadcast, "--wait"]);
+            Assert.True(ended.ExitCode == 0, ended.Stderr);
+            var (keptExport, keptDigest) = Broadcast(running);
+            var (prunedExport, prunedDigest) = Broadcast(Submitted(ended));
+            // What a node share killed by SIGKILL leaves: a broadcast file of a job that has ended.
+            var leftover = Path.Combine(testbed.NodeHomes, "incoming", "0123456789abcdef.tar");
+            await File.WriteAllTextAsync(leftover, "x");
+
+            var first = await VseAsync("gc");
+
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            // Other tests of this class leave cached images on the nodes too: at least the ended job's three.
+            Assert.Matches(@"removed 1 broadcast exports, ([3-9]|\d\d+) node images and 1 broadcast files, freed ", first.Stdout);
+            Assert.False(File.Exists(prunedExport));
+            Assert.False(File.Exists(leftover));
+            Assert.True(File.Exists(keptExport));
+            foreach (var node in new[] { "n1", "n2", "n3" })
+            {
+                Assert.False(Directory.Exists(Path.Combine(testbed.NodeHomes, node, "staged", prunedDigest)));
+                Assert.True(Directory.Exists(Path.Combine(testbed.NodeHomes, node, "staged", keptDigest)), $"{node}: the running deployment's image was removed");
+            }
+
+            // The running deployment still runs on what it staged.
+            Assert.Equal("kept-2\n", (await VseAsync("exec", $"{running}/2", "--", "hostname")).Stdout);
+
+            var second = await VseAsync("gc");
+
+            Assert.True(second.ExitCode == 0, second.Stderr);
+            Assert.Contains("removed 0 broadcast exports, 0 node images and 0 broadcast files, freed 0 B", second.Stdout);
+        }
+        finally
+        {
+            Assert.Equal(0, (await testbed.SlurmAsync("scancel", runningJob)).ExitCode);
+        }
+
+        await NothingLeftAsync("7307");
+        // Once its job has ended, the running deployment's export and images go too.
+        Assert.Matches("removed 1 broadcast exports, 3 node images and 0 broadcast files", (await VseAsync("gc")).Stdout);
+        Assert.Contains("removed 0 broadcast exports, 0 node images and 0 broadcast files", (await VseAsync("gc")).Stdout);
+    }
+
+    [SkippableFact]
     public async Task A_command_after_the_double_dash_replaces_the_descriptions_run_and_its_exit_code_comes_back()
     {
         testbed.Require();
@@ -226,12 +276,12 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         {
             await AllReadyAsync(mesh, 3);
             await AllReadyAsync(other, 3);
-            foreach (var record in Directory.GetFiles(Path.Combine(JobDirectory(mesh), "nodes"), "*.json").Concat(Directory.GetFiles(Path.Combine(JobDirectory(other), "nodes"), "*.json")))
+            foreach (var record in NodeRecords(mesh).Concat(NodeRecords(other)))
             {
-                using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(record));
-                fabrics.Add("/run/netns/vse-" + json.RootElement.GetProperty("localDeploymentId").GetString());
-                Assert.StartsWith("10.78.0.", json.RootElement.GetProperty("underlay").GetString());
+                Assert.StartsWith("10.78.0.", record.GetProperty("underlay").GetString());
             }
+
+            fabrics.AddRange(Fabrics(mesh).Concat(Fabrics(other)));
 
             // One address plan, hosts file and hostfile for all six, on every node (instance 5 runs on n3).
             Assert.Equal(
@@ -285,7 +335,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         var outcome = await VseAsync("submit", "--wait", "mpi-ring/mpi-ring.vse.yaml", "--nodes", "3", "--per-node", "2");
 
         Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
-        MpiRingOutput.AssertRanOnEveryInstance(outcome.Stdout, 6);
+        MpiRingOutput.AssertRanOnEveryInstance(outcome.Stdout, 6, "apps-mpi-ring");
         foreach (var (node, instances) in new[] { ("n1", "apps-mpi-ring-0, apps-mpi-ring-1"), ("n2", "apps-mpi-ring-2, apps-mpi-ring-3"), ("n3", "apps-mpi-ring-4, apps-mpi-ring-5") })
         {
             Assert.Contains($"vse: {node}: instances {instances}", outcome.Stderr);
@@ -295,7 +345,7 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
     }
 
     [SkippableFact]
-    public async Task The_vm_driver_runs_one_vm_per_node_and_leaves_no_qemu_behind()
+    public async Task Vms_on_a_private_network_reach_each_other_across_nodes_by_hostname_and_leave_no_qemu_behind()
     {
         testbed.Require();
         Requirements.Tool("qemu-system-x86_64");
@@ -311,13 +361,19 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
             }
         }
 
-        var file = Description("vms", "'hostname; cat /etc/vse/hostfile'");
+        // VM 0 (on n1) reaches VM 1 (n2) and VM 2 (n3) by name over the VXLAN that joins the nodes'
+        // fabrics (each VM's tap is on its node's fabric bridge); the nodes' own addresses it cannot reach.
+        var file = Description(
+            "vms",
+            "'hostname; cat /etc/vse/hostfile; for h in vms-1 vms-2; do ping -c 1 -W 10 $h >/dev/null && echo reached $h; done; ping -c 1 -W 2 10.78.0.12 >/dev/null 2>&1 || echo no route to n2'",
+            "network: {mode: private, subnet: 10.77.0.0/16}\n");
 
         var outcome = await VseAsync("submit", file, "--driver", "vm", "--nodes", "3", "--per-node", "1", "--wait");
 
         Assert.True(outcome.ExitCode == 0, outcome.Stdout + outcome.Stderr);
-        Assert.Equal("vms-0\nvms-0 slots=1\nvms-1 slots=1\nvms-2 slots=1\n", outcome.Stdout);
+        Assert.Equal("vms-0\nvms-0 slots=1\nvms-1 slots=1\nvms-2 slots=1\nreached vms-1\nreached vms-2\nno route to n2\n", outcome.Stdout);
         await NothingLeftAsync(null);
+        Assert.DoesNotContain(Fabrics(Submitted(outcome)), File.Exists);
         Assert.DoesNotContain(Directory.GetDirectories("/proc"), p => ReadCommandLine(p) is { } line && line.Contains("qemu-system", StringComparison.Ordinal) && line.Contains(testbed.NodeHomes, StringComparison.Ordinal));
     }
 
@@ -433,6 +489,22 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         System.Text.RegularExpressions.Regex.Match(outcome.Stderr, "vse: submitted deployment ([0-9a-f]+) ").Groups[1].Value;
 
     private string JobDirectory(string deployment) => Path.Combine(_workspace.VseHome, "slurm", deployment);
+
+    /// <summary>The export <c>vse submit</c> made for <paramref name="deployment"/>'s broadcast, and the hex digits of its digest (the nodes' cache entry).</summary>
+    private (string Export, string DigestHex) Broadcast(string deployment)
+    {
+        var image = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(File.ReadAllText(Path.Combine(JobDirectory(deployment), "job.json"))).GetProperty("broadcast");
+        return (image.GetProperty("export").GetString()!, image.GetProperty("digest").GetString()!["sha256:".Length..]);
+    }
+
+    /// <summary>What each node of <paramref name="deployment"/> wrote to <c>nodes/NODE.json</c>.</summary>
+    private IEnumerable<System.Text.Json.JsonElement> NodeRecords(string deployment) =>
+        Directory.GetFiles(Path.Combine(JobDirectory(deployment), "nodes"), "*.json")
+            .Select(f => System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(File.ReadAllText(f)));
+
+    /// <summary>The fabric namespace file of each node's share of <paramref name="deployment"/>.</summary>
+    private List<string> Fabrics(string deployment) =>
+        [.. NodeRecords(deployment).Select(r => "/run/netns/vse-" + r.GetProperty("localDeploymentId").GetString())];
 
     private Task AllReadyAsync(string deployment, int nodes) => Poll.UntilAsync(
         () => Task.FromResult(Directory.Exists(Path.Combine(JobDirectory(deployment), "nodes"))

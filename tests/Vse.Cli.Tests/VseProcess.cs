@@ -77,4 +77,36 @@ public static class VseProcess
 
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// Runs vse under script(1), which gives it a pseudo-terminal as a user's shell would, and
+    /// returns what the terminal showed. script's -c takes one shell line, so every word is quoted.
+    /// </summary>
+    /// <param name="input">Typed on the terminal, then end of input; null leaves script's input open and untouched.</param>
+    public static async Task<(int ExitCode, string Output)> RunOnTerminalAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] args)
+    {
+        string[] words = [Executable, .. args];
+        var line = string.Join(' ', words.Select(w => "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var script = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in (string[])["-qec", line, "/dev/null"])
+        {
+            script.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            script.Environment[key] = value;
+        }
+
+        using var process = Process.Start(script)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
 }

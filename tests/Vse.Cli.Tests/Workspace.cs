@@ -91,7 +91,7 @@ public sealed class Workspace : IDisposable
         {
             var copy = Path.Combine(to, Path.GetRelativePath(from, file));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
+            File.Copy(file, copy, overwrite: true); // the site again for a second example: the same files
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Vse.Deploy.Tests;
 
 /// <summary>
 /// The deploy-time re-check (DESIGN §2.3) reads the site-wide policy file as it is now, and
-/// refuses keys no driver applies yet (issue 15, holes 3 and 7).
+/// refuses keys a driver does not apply (issue 15, holes 3 and 7) and devices the host lacks (issue 17).
 /// </summary>
 public sealed class DeployPolicyTests : IDisposable
 {
@@ -39,15 +39,49 @@ public sealed class DeployPolicyTests : IDisposable
         Assert.Equal(["VSE0603", "VSE0605"], diagnostics.Select(d => d.Code).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Devices_are_refused_at_deploy_until_a_driver_applies_them()
+    /// <summary>A description whose devices the site-wide policy allows (any under /dev): what is left is the host check.</summary>
+    private ResolvedDescription ResolveAllowed(string devices)
     {
-        var resolved = Resolve("vse: 1\nname: app\ndevices: [/dev/fuse]\n");
+        Directory.CreateDirectory(Site);
+        File.WriteAllText(Path.Combine(Site, "policy.vse.yaml"), "vse: 1\npolicy:\n  allow:\n    devices: [/dev/**]\n");
+        return Resolve($"vse: 1\nname: app\ndevices: {devices}\n");
+    }
+
+    [SkippableFact]
+    public void Devices_are_refused_for_the_vm_driver_with_the_reason()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        var resolved = ResolveAllowed("[/dev/null]");
+
+        var error = Assert.Single(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "vm"));
+
+        Assert.Equal(("VSE0212", 3), (error.Code, error.Location.Line));
+        Assert.Contains("the VM driver passes no host device through", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_device_the_host_has_passes_for_the_sandbox_driver()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        var resolved = ResolveAllowed("[/dev/null]");
+
+        Assert.Empty(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox"));
+    }
+
+    [SkippableTheory]
+    [InlineData("/dev/vse-no-such-device", "does not exist on this host")]
+    [InlineData("/dev/shm", "is not a device node on this host (a directory)")]
+    public void A_device_that_is_not_a_device_node_here_is_a_clear_error(string device, string reason)
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        Skip.IfNot(Directory.Exists("/dev/shm") || device != "/dev/shm", "this host has no /dev/shm");
+        var resolved = ResolveAllowed($"[{device}]");
 
         var error = Assert.Single(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox"));
 
-        Assert.Equal(("VSE0212", 3), (error.Code, error.Location.Line));
-        Assert.Contains("/dev/fuse", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("VSE0213", 3), (error.Code, error.Location.Line));
+        Assert.Contains($"device '{device}' cannot be given to instances: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,7 +16,6 @@ public sealed class DescriptionResolverTests
         os: {base: busybox, kernel: "package:linux", variant: minbase}
         packages: {add: [vim, curl], remove: [nano]}
         services: [munge]
-        devices: [/dev/fuse]
         files:
           - {id: src, copy: ./src, to: /opt/app/src, mode: "0644", owner: root}
           - {link: /a, to: /b, hard: false}

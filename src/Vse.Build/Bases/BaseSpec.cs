@@ -22,4 +22,11 @@ public sealed record BaseSpec(string Kind, string Argument, string Variant, stri
     }
 
     public override string ToString() => Argument.Length == 0 ? Kind : $"{Kind}:{Argument}";
+
+    /// <summary>
+    /// The base as its layer key and the lock file name it: an archive or rootfs by its file
+    /// name only, since its content digest is the layer's input and its directory on the
+    /// building host must not make two clones of a repository differ.
+    /// </summary>
+    public string LocationFree => Kind is "oci-archive" or "rootfs" or "tar" ? $"{Kind}:{Path.GetFileName(Argument)}" : ToString();
 }

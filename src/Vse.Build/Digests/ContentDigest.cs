@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 
@@ -12,7 +11,7 @@ namespace Vse.Build.Digests;
 /// </summary>
 public static class ContentDigest
 {
-    public const string Prefix = "sha256:";
+    public const string Prefix = DigestFields.Prefix;
 
     /// <summary>Format version of the tree walk; part of every tree digest so a change of walk changes every key.</summary>
     private const string TreeFormat = "vse-tree-v1";
@@ -67,45 +66,25 @@ public static class ContentDigest
         }
 
         using var tree = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendField(tree, TreeFormat);
+        DigestFields.Append(tree, TreeFormat);
         foreach (var (relativePath, hostPath, status) in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            AppendField(tree, relativePath);
-            AppendField(tree, TypeCode(status.Type));
-            AppendField(tree, Convert.ToString((int)status.Mode, 8).PadLeft(4, '0'));
-            AppendField(tree, status.Uid.ToString(CultureInfo.InvariantCulture));
-            AppendField(tree, status.Gid.ToString(CultureInfo.InvariantCulture));
-            AppendField(tree, (status.Type == NodeType.RegularFile ? status.Size : 0).ToString(CultureInfo.InvariantCulture));
-            AppendField(tree, status.IsSymlink ? new FileInfo(hostPath).LinkTarget ?? "" : "");
-            AppendField(tree, status.Type is NodeType.CharacterDevice or NodeType.BlockDevice
+            DigestFields.Append(tree, relativePath);
+            DigestFields.Append(tree, DigestFields.TypeCode(status.Type));
+            DigestFields.Append(tree, DigestFields.Mode(status.Mode));
+            DigestFields.Append(tree, status.Uid.ToString(CultureInfo.InvariantCulture));
+            DigestFields.Append(tree, status.Gid.ToString(CultureInfo.InvariantCulture));
+            DigestFields.Append(tree, (status.Type == NodeType.RegularFile ? status.Size : 0).ToString(CultureInfo.InvariantCulture));
+            DigestFields.Append(tree, status.IsSymlink ? new FileInfo(hostPath).LinkTarget ?? "" : "");
+            DigestFields.Append(tree, status.Type is NodeType.CharacterDevice or NodeType.BlockDevice
                 ? $"{status.DeviceMajor},{status.DeviceMinor}" : "");
-            AppendField(tree, status.Type == NodeType.RegularFile
+            DigestFields.Append(tree, status.Type == NodeType.RegularFile
                 ? await OfFileAsync(hostPath, cancellationToken).ConfigureAwait(false) : "");
         }
 
-        return Prefix + Convert.ToHexStringLower(tree.GetHashAndReset());
+        return DigestFields.Finish(tree);
     }
-
-    // Length-prefixed, so no file name (newlines included) can make two trees hash alike.
-    private static void AppendField(IncrementalHash hash, string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        hash.AppendData(Encoding.ASCII.GetBytes(bytes.Length.ToString(CultureInfo.InvariantCulture) + ":"));
-        hash.AppendData(bytes);
-    }
-
-    private static string TypeCode(NodeType type) => type switch
-    {
-        NodeType.RegularFile => "f",
-        NodeType.Directory => "d",
-        NodeType.Symlink => "l",
-        NodeType.CharacterDevice => "c",
-        NodeType.BlockDevice => "b",
-        NodeType.Fifo => "p",
-        NodeType.Socket => "s",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
 
     // A device (tar:/dev/zero) would hash without end and a FIFO would wait forever for a
     // writer; a missing file is left to the open, which reports it as before.

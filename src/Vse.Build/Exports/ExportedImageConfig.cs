@@ -11,4 +11,9 @@ public sealed record ExportedImageConfig(
     string DescriptionDigest,
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<string>? Command,
-    string? WorkingDirectory);
+    string? WorkingDirectory)
+{
+    /// <summary>What a description's image says about itself: its environment and its <c>run</c> command, through a shell.</summary>
+    public static ExportedImageConfig Of(string name, string descriptionDigest, Vse.Description.Model.RuntimeModel model) =>
+        new(name, descriptionDigest, model.Env, model.Run is { } run ? ["/bin/sh", "-c", run] : null, null);
+}

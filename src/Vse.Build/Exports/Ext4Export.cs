@@ -1,4 +1,5 @@
 using Vse.Build.FileSystem;
+using Vse.Build.Reproducible;
 using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 
@@ -12,28 +13,30 @@ internal static class Ext4Export
 {
     private const string DefaultRootMode = "0755";
 
-    public static Task WriteAsync(string rootfs, string output, CancellationToken cancellationToken) =>
-        WriteAsync(rootfs, output, Ext4Geometry.For(TreeUsage.Measure(rootfs, cancellationToken)), cancellationToken);
+    /// <param name="identity">What the file system's UUID is derived from (<see cref="ReproducibleTree.FileSystemId"/>): the image's description digest.</param>
+    public static Task WriteAsync(string rootfs, string output, string identity, CancellationToken cancellationToken) =>
+        WriteAsync(rootfs, output, identity, Ext4Geometry.For(TreeUsage.Measure(rootfs, cancellationToken)), cancellationToken);
 
     /// <param name="geometry">The first size tried; doubled once if the tree does not fit.</param>
-    internal static async Task WriteAsync(string rootfs, string output, Ext4Geometry geometry, CancellationToken cancellationToken)
+    internal static async Task WriteAsync(string rootfs, string output, string identity, Ext4Geometry geometry, CancellationToken cancellationToken)
     {
         var mkfs = ExternalTool.Require("mkfs.ext4", "e2fsprogs");
         var root = Nodes.TryGetStatus(rootfs) ?? throw new DirectoryNotFoundException($"root filesystem '{rootfs}' is gone");
+        var id = ReproducibleTree.FileSystemId(identity).ToString();
         try
         {
-            await MakeAsync(mkfs, rootfs, root, output, geometry, cancellationToken);
+            await MakeAsync(mkfs, rootfs, root, output, id, geometry, cancellationToken);
         }
         catch (ToolFailedException e) when (IsOutOfSpace(e))
         {
             File.Delete(output);
-            await MakeAsync(mkfs, rootfs, root, output, geometry.Doubled(), cancellationToken);
+            await MakeAsync(mkfs, rootfs, root, output, id, geometry.Doubled(), cancellationToken);
         }
 
-        await SetRootModeAsync(output, root.Mode, cancellationToken);
+        await FixInodesAsync(rootfs, output, root.Mode, cancellationToken);
     }
 
-    private static async Task MakeAsync(string mkfs, string rootfs, NodeStatus root, string output, Ext4Geometry geometry, CancellationToken cancellationToken)
+    private static async Task MakeAsync(string mkfs, string rootfs, NodeStatus root, string output, string id, Ext4Geometry geometry, CancellationToken cancellationToken)
     {
         await ExternalTool.RunAsync(
             mkfs,
@@ -50,38 +53,53 @@ internal static class Ext4Export
                 "-d", rootfs,
 
                 // -d gives the root directory to the caller of mkfs; the tree's root has its own owner.
-                "-E", $"root_owner={root.Uid}:{root.Gid}",
+                // The UUID and directory hash seed are derived, not random (ReproducibleTree).
+                "-U", id,
+                "-E", $"root_owner={root.Uid}:{root.Gid},hash_seed={id}",
                 output,
                 $"{geometry.SizeBytes / Ext4Geometry.MiB}M",
             ],
             cancellationToken,
-            environment: ToolEnvironment.CLocale);
+            environment: ToolEnvironment.With(ReproducibleTree.E2fsprogsEnvironment));
     }
 
-    // mke2fs 1.47.0 -d copies the root's owner only through root_owner, and makes it 0755.
-    private static async Task SetRootModeAsync(string image, UnixFileMode mode, CancellationToken cancellationToken)
+    /// <summary>
+    /// One debugfs run over the new image: the root directory's mode (mke2fs 1.47.0 -d copies the
+    /// root's owner only through root_owner, and makes it 0755) and every node's access and
+    /// change time, which -d copies from the host (<see cref="ReproducibleTree.Ext4TimeRequests"/>).
+    /// </summary>
+    private static async Task FixInodesAsync(string rootfs, string image, UnixFileMode mode, CancellationToken cancellationToken)
     {
+        var (requests, _) = ReproducibleTree.Ext4TimeRequests(rootfs, cancellationToken);
+        var all = new List<string>(requests);
         var octal = Convert.ToString((int)mode, 8).PadLeft(4, '0');
-        if (octal == DefaultRootMode)
+        if (octal != DefaultRootMode)
         {
-            return;
+            all.Add($"set_inode_field <2> mode 0{Convert.ToString(0x4000 | (int)mode, 8)}");
         }
 
         var debugfs = ExternalTool.Require("debugfs", "e2fsprogs");
-        var directoryMode = Convert.ToString(0x4000 | (int)mode, 8);
-
-        // debugfs reports a failed request on stderr but still exits 0, so the answer is checked.
-        var result = await ExternalTool.RunAsync(
-            debugfs,
-            ["-w", "-R", $"set_inode_field <2> mode 0{directoryMode}", image],
-            cancellationToken,
-            environment: ToolEnvironment.CLocale);
-        var complaint = result.Stderr.Split('\n')
-            .Select(line => line.Trim())
-            .FirstOrDefault(line => line.Length > 0 && !line.StartsWith("debugfs ", StringComparison.Ordinal));
-        if (complaint is not null)
+        var script = image + ".debugfs";
+        await File.WriteAllLinesAsync(script, all, cancellationToken);
+        try
         {
-            throw new ToolFailedException("debugfs", 0, complaint.Trim());
+            // debugfs reports a failed request on stderr but still exits 0, so the answer is checked.
+            var result = await ExternalTool.RunAsync(
+                debugfs,
+                ["-w", "-f", script, image],
+                cancellationToken,
+                environment: ToolEnvironment.With(ReproducibleTree.E2fsprogsEnvironment));
+            var complaint = result.Stderr.Split('\n')
+                .Select(line => line.Trim())
+                .FirstOrDefault(line => line.Length > 0 && !line.StartsWith("debugfs ", StringComparison.Ordinal));
+            if (complaint is not null)
+            {
+                throw new ToolFailedException("debugfs", 0, complaint);
+            }
+        }
+        finally
+        {
+            File.Delete(script);
         }
     }
 

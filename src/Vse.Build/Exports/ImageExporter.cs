@@ -34,10 +34,10 @@ public static class ImageExporter
                 await SquashfsExport.WriteAsync(source, staged.TemporaryPath, cancellationToken);
                 break;
             case ExportFormat.Ext4:
-                await Ext4Export.WriteAsync(source, staged.TemporaryPath, cancellationToken);
+                await Ext4Export.WriteAsync(source, staged.TemporaryPath, config.DescriptionDigest, cancellationToken);
                 break;
             case ExportFormat.Qcow2:
-                await Qcow2Export.WriteAsync(source, staged.TemporaryPath, cancellationToken);
+                await Qcow2Export.WriteAsync(source, staged.TemporaryPath, config.DescriptionDigest, cancellationToken);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target.Format, "unknown export format");

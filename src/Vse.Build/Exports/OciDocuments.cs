@@ -20,7 +20,11 @@ internal static class OciDocuments
     /// No <c>created</c> time: the config, and so the image's digest, is then a function of the
     /// tree and the description alone, and rebuilding an unchanged description gives the same image.
     /// </remarks>
-    public static JsonObject Config(ExportedImageConfig config, string diffId)
+    public static JsonObject Config(ExportedImageConfig config, string diffId) =>
+        Config(config, [(diffId, "vse build")]);
+
+    /// <param name="layers">Each layer's diff id and what made it, base first (<c>vse push</c>: one per vse layer).</param>
+    public static JsonObject Config(ExportedImageConfig config, IReadOnlyList<(string DiffId, string CreatedBy)> layers)
     {
         var runtime = new JsonObject { ["Env"] = new JsonArray(Environment(config.Env).Select(v => (JsonNode?)v).ToArray()) };
         if (config.Command is { } command)
@@ -47,22 +51,22 @@ internal static class OciDocuments
             ["rootfs"] = new JsonObject
             {
                 ["type"] = "layers",
-                ["diff_ids"] = new JsonArray(diffId),
+                ["diff_ids"] = new JsonArray(layers.Select(layer => (JsonNode?)layer.DiffId).ToArray()),
             },
-            ["history"] = new JsonArray(new JsonObject
+            ["history"] = new JsonArray(layers.Select(layer => (JsonNode?)new JsonObject
             {
-                ["created_by"] = "vse build",
+                ["created_by"] = layer.CreatedBy,
                 ["comment"] = $"{config.Name} {config.DescriptionDigest}",
-            }),
+            }).ToArray()),
         };
     }
 
-    public static JsonObject Manifest(OciDescriptor config, OciDescriptor layer) => new()
+    public static JsonObject Manifest(OciDescriptor config, params IReadOnlyList<OciDescriptor> layers) => new()
     {
         ["schemaVersion"] = 2,
         ["mediaType"] = OciMediaTypes.Manifest,
         ["config"] = config.ToJson(),
-        ["layers"] = new JsonArray(layer.ToJson()),
+        ["layers"] = new JsonArray(layers.Select(layer => (JsonNode?)layer.ToJson()).ToArray()),
     };
 
     public static JsonObject Index(OciDescriptor manifest)

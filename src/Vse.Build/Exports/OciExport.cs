@@ -38,7 +38,7 @@ internal static class OciExport
 
     /// <summary>Gzips the tar into a blob, hashing both sides in the same pass.</summary>
     /// <returns>The diff id (digest of the uncompressed tar) and the blob's descriptor.</returns>
-    private static async Task<(string DiffId, OciDescriptor Layer)> CompressLayerAsync(string tarPath, string blobs, CancellationToken cancellationToken)
+    internal static async Task<(string DiffId, OciDescriptor Layer)> CompressLayerAsync(string tarPath, string blobs, CancellationToken cancellationToken)
     {
         var compressedPath = Path.Combine(blobs, "layer.tmp");
         using var uncompressedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -67,7 +67,7 @@ internal static class OciExport
         return (Digest(uncompressedHash), new OciDescriptor(OciMediaTypes.GzipLayer, digest, compressedSize));
     }
 
-    private static async Task<OciDescriptor> WriteJsonBlobAsync(string blobs, JsonObject document, string mediaType, CancellationToken cancellationToken)
+    internal static async Task<OciDescriptor> WriteJsonBlobAsync(string blobs, JsonObject document, string mediaType, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(document.ToJsonString());
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -1,3 +1,4 @@
+using Vse.Build.Reproducible;
 using Vse.Host.Processes;
 
 namespace Vse.Build.Exports;
@@ -30,7 +31,7 @@ internal static class SquashfsExport
         // mksquashfs keeps owners, modes, times, xattrs and hard links by default, and stores a
         // symlink as a link (never following one inside the tree). Both paths are absolute, so
         // neither can be read as an option (mksquashfs knows no "--").
-        List<string> arguments = [rootfs, output, "-noappend", "-comp", compression, "-quiet", "-no-progress"];
+        List<string> arguments = [rootfs, output, "-noappend", "-comp", compression, "-quiet", "-no-progress", .. ReproducibleTree.SquashfsArguments];
         if (oneFileSystem)
         {
             // Stay in the tree's file system, as every walk of an image does (mksquashfs 4.5 and later).
@@ -46,7 +47,7 @@ internal static class SquashfsExport
             mksquashfs,
             arguments,
             cancellationToken,
-            environment: ToolEnvironment.CLocale);
+            environment: ToolEnvironment.With(ReproducibleTree.SquashfsEnvironment));
     }
 
     // Which compressors and options exist depends on how and when squashfs-tools was built; its help lists them.

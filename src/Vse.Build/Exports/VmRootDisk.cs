@@ -16,7 +16,8 @@ public static class VmRootDisk
         var size = fitted.SizeBytes + ((freeBytes + Ext4Geometry.MiB - 1) / Ext4Geometry.MiB * Ext4Geometry.MiB);
         var geometry = new Ext4Geometry(size, Math.Max(fitted.Inodes, size / Ext4Geometry.BytesPerInode));
         using var staged = new StagedOutput(Path.GetFullPath(output));
-        await Ext4Export.WriteAsync(source, staged.TemporaryPath, geometry, cancellationToken);
+        // The disk's UUID from the layer it is made of (its key is in the path).
+        await Ext4Export.WriteAsync(source, staged.TemporaryPath, source, geometry, cancellationToken);
         staged.Commit();
     }
 }

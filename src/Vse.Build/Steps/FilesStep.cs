@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Vse.Build.Digests;
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
+using Vse.Description.Identity;
 using Vse.Description.Merge;
 using Vse.Description.Model;
 
@@ -14,26 +14,28 @@ namespace Vse.Build.Steps;
 /// <see cref="ImageRoot"/>, so every path stays inside the image and every write replaces a
 /// file rather than writing into one the parent layer shares.
 /// </summary>
-public sealed record FilesStep(MapValue Body) : BuildStep(TitleOf(Body))
+/// <param name="Body">The step as resolved: a copy source is a host path.</param>
+/// <param name="LocationFreeBody">The step in location-free form (<see cref="LocationFreeForm"/>): a copy source is the digest of what it copies.</param>
+public sealed record FilesStep(MapValue Body, MapValue LocationFreeBody) : BuildStep(TitleOf(Body))
 {
-    public override string Canonical => CanonicalJson.Serialize(Body);
+    /// <summary>The location-free step: a copy step's key covers what it copies, never where that lies.</summary>
+    public override string Canonical => CanonicalJson.Serialize(LocationFreeBody);
 
-    /// <summary>A copy step's cache key covers the content of what it copies.</summary>
-    public override async Task<string> InputDigestAsync(CancellationToken cancellationToken)
+    /// <summary>Refuses a source that is gone or special before the key is used; its content is in <see cref="Canonical"/>.</summary>
+    public override Task<string> InputDigestAsync(CancellationToken cancellationToken)
     {
-        if (Text("copy") is not { } source)
+        if (Text("copy") is { } source)
         {
-            return "";
+            if (!File.Exists(source) && !Directory.Exists(source))
+            {
+                throw new StepFailedException($"copy source '{source}' does not exist");
+            }
+
+            // Hashing /dev/zero never ends, and opening a FIFO waits for a writer.
+            CopySource.Check(source);
         }
 
-        if (!File.Exists(source) && !Directory.Exists(source))
-        {
-            throw new StepFailedException($"copy source '{source}' does not exist");
-        }
-
-        // Before hashing: hashing /dev/zero never ends, and opening a FIFO waits for a writer.
-        var (resolved, _) = CopySource.Check(source);
-        return await ContentDigest.OfPathAsync(resolved, cancellationToken);
+        return Task.FromResult("");
     }
 
     public override async Task ApplyAsync(StepContext context, CancellationToken cancellationToken)
@@ -118,7 +120,10 @@ public sealed record FilesStep(MapValue Body) : BuildStep(TitleOf(Body))
     private static string TitleOf(MapValue body)
     {
         var verb = new[] { "copy", "link", "delete", "write", "mkdir", "edit" }.FirstOrDefault(v => body[v] is not null) ?? "files";
+        // A copy is titled by the source's name: the title is in the lock file, which must not
+        // say where the description lay on the building host.
         var operand = (body[verb] as ScalarValue)?.ToString() ?? "";
+        operand = verb == "copy" ? Path.GetFileName(Path.TrimEndingDirectorySeparator(operand)) : operand;
         var to = (body["to"] as ScalarValue)?.AsString;
         return string.Create(CultureInfo.InvariantCulture, $"{verb} {operand}{(to is null ? "" : " -> " + to)}");
     }

@@ -4,9 +4,10 @@ using Vse.Host.FileSystem;
 namespace Vse.Build.Steps;
 
 /// <summary>The exact installed versions, read from the image's dpkg status file (nothing runs).</summary>
-internal static class InstalledPackages
+public static class InstalledPackages
 {
-    private const string StatusFile = "/var/lib/dpkg/status";
+    /// <summary>dpkg's database of what is installed, in an image.</summary>
+    public const string StatusFile = "/var/lib/dpkg/status";
 
     public static async Task<SortedDictionary<string, string>> ReadAsync(ImageRoot root, CancellationToken cancellationToken)
     {
@@ -24,7 +25,15 @@ internal static class InstalledPackages
             throw new IOException($"the image's {StatusFile} is not a regular file; its package list cannot be read");
         }
 
-        using var reader = new StreamReader(new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous));
+        return await ReadStatusFileAsync(hostPath, HostOpen.Rule.Follow, null, cancellationToken);
+    }
+
+    /// <summary>Package name to version of every installed package in a dpkg status file (a regular file only), opened by <paramref name="rule"/>, below <paramref name="directory"/> when given.</summary>
+    public static async Task<SortedDictionary<string, string>> ReadStatusFileAsync(
+        string path, HostOpen.Rule rule, System.Runtime.InteropServices.SafeHandle? directory, CancellationToken cancellationToken)
+    {
+        var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        using var reader = new StreamReader(HostOpen.ReadRegularFile(path, rule, directory));
         string? name = null, version = null;
         var installed = false;
         while (true)

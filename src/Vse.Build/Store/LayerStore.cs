@@ -14,6 +14,9 @@ namespace Vse.Build.Store;
 /// </summary>
 public sealed class LayerStore
 {
+    /// <summary>The file name of <see cref="ArchiveOf"/> in a layer's directory.</summary>
+    public const string ArchiveName = "rootfs.tar";
+
     /// <summary>
     /// Owner only. Layers hold what their images need, device nodes and set-user-ID binaries
     /// included (made as root when the build runs as root); a world-writable <c>dev/mem</c> or a
@@ -42,6 +45,7 @@ public sealed class LayerStore
     public LayerStore(string root, LayerStoreAccess access)
     {
         Root = root;
+        Access = access;
         switch (access)
         {
             case LayerStoreAccess.Private:
@@ -61,6 +65,8 @@ public sealed class LayerStore
 
     public string Root { get; }
 
+    public LayerStoreAccess Access { get; }
+
     public string LayersDirectory => Path.Combine(Root, "layers");
 
     public string TemporaryDirectory => Path.Combine(Root, "tmp");
@@ -76,6 +82,18 @@ public sealed class LayerStore
     public string DirectoryOf(string key) => Path.Combine(LayersDirectory, key);
 
     public string RootfsOf(string key) => Path.Combine(DirectoryOf(key), "rootfs");
+
+    /// <summary>
+    /// A published layer's tree as a tar archive (readable by all, written by root with the layer),
+    /// which ordinary users extract to build on it (<see cref="SiteLayerImport"/>).
+    /// </summary>
+    public string ArchiveOf(string key) => Path.Combine(DirectoryOf(key), ArchiveName);
+
+    /// <summary>Site layers extracted for this store's user: a cache, removed by <see cref="CleanTemporaries"/> and made again when needed.</summary>
+    public string ImportsDirectory => Path.Combine(Root, "imports");
+
+    /// <summary>The user's tree of the site layer <paramref name="key"/> (<see cref="SiteLayerImport"/>).</summary>
+    public string ImportOf(string key) => Path.Combine(ImportsDirectory, key, "rootfs");
 
     /// <summary>True when the layer is complete (its record is written before the rename that publishes it).</summary>
     public bool Contains(string key) => File.Exists(Path.Combine(DirectoryOf(key), "layer.json"));
@@ -135,7 +153,10 @@ public sealed class LayerStore
         }
     }
 
-    /// <summary>Deletes what interrupted builds left in <c>tmp/</c>. Call only while holding the store lock exclusively.</summary>
+    /// <summary>
+    /// Deletes what interrupted builds left in <c>tmp/</c>, and the imported site layers (made
+    /// again by the next build that needs one). Call only while holding the store lock exclusively.
+    /// </summary>
     public int CleanTemporaries(CancellationToken cancellationToken = default)
     {
         var count = 0;
@@ -143,6 +164,15 @@ public sealed class LayerStore
         {
             TreeDeleter.Delete(entry.HostPath, cancellationToken);
             count++;
+        }
+
+        if (Nodes.TryGetStatus(ImportsDirectory) is { IsDirectory: true })
+        {
+            foreach (var entry in TreeWalker.Children(ImportsDirectory, cancellationToken))
+            {
+                TreeDeleter.Delete(entry.HostPath, cancellationToken);
+                count++;
+            }
         }
 
         return count;

@@ -59,12 +59,14 @@ public static class SiteStoreTrust
         return Refusal(paths.Select(NodeOf));
     }
 
-    /// <summary>One layer's nodes: its directory, its <c>rootfs/</c> and its <c>layer.json</c>.</summary>
+    /// <summary>One layer's nodes: its directory, its <c>rootfs/</c>, its <c>layer.json</c> and, where there is one, its archive (users build from it).</summary>
     public static string? RefusalOfLayer(LayerStore store, string key)
     {
         ArgumentNullException.ThrowIfNull(store);
         var directory = store.DirectoryOf(key);
-        return Refusal(new[] { directory, store.RootfsOf(key), Path.Combine(directory, "layer.json") }.Select(NodeOf));
+        string[] paths = [directory, store.RootfsOf(key), Path.Combine(directory, "layer.json")];
+        var archive = store.ArchiveOf(key);
+        return Refusal((Nodes.StatusOrNull(archive, followSymlink: false) is null ? paths : [.. paths, archive]).Select(NodeOf));
     }
 
     private static SiteStoreNode NodeOf(string path) =>

@@ -71,7 +71,7 @@ internal static class BuildCommand
             foreach (var export in exports)
             {
                 var exportStarted = System.Diagnostics.Stopwatch.StartNew();
-                var exported = await ImageExporter.ExportAsync(built.Rootfs, ExportMetadataOf(resolved, model), export, cancellationToken);
+                var exported = await ImageExporter.ExportAsync(built.Rootfs, ExportedImageConfig.Of(resolved.Name, resolved.Digest, model), export, cancellationToken);
                 foreach (var warning in exported.Warnings)
                 {
                     await Console.Error.WriteLineAsync($"vse: warning: {export}: {warning}");
@@ -87,7 +87,4 @@ internal static class BuildCommand
         });
         return command;
     }
-
-    private static ExportedImageConfig ExportMetadataOf(ResolvedDescription resolved, RuntimeModel model) =>
-        new(resolved.Name, resolved.Digest, model.Env, model.Run is { } run ? ["/bin/sh", "-c", run] : null, null);
 }

@@ -2,15 +2,16 @@ using System.CommandLine;
 using Vse.Cli.Output;
 using Vse.Deploy;
 using Vse.Deploy.Preparation;
+using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse gc</c>: remove layers no configuration references, and what interrupted builds left.</summary>
+/// <summary><c>vse gc</c>: remove layers no configuration references, what interrupted builds left, and what Slurm image staging left that no deployment needs.</summary>
 internal static class GcCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var command = new Command("gc", "Remove unreferenced layers and leftovers of interrupted builds");
+        var command = new Command("gc", "Remove unreferenced layers, leftovers of interrupted builds, and unneeded Slurm broadcast exports and node images");
         command.SetAction(async (_, cancellationToken) =>
         {
             if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)
@@ -21,6 +22,17 @@ internal static class GcCommand
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
             Console.Out.WriteLine($"removed {collected.Layers} layers and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");
+
+            // Image staging for Slurm: this host's exports, and the node data directories VSE_NODE_HOME
+            // names (only when set: on a node, `srun ... env VSE_NODE_HOME=/tmp/vse-node vse gc`).
+            var nodeHomeRoot = environment.Variables.ContainsKey(NodeShare.NodeHomeVariable) ? NodeShare.NodeHomeRoot(environment.Variables) : null;
+            if (nodeHomeRoot is not null || Directory.Exists(BroadcastExport.Directory(workspace.Home.Root)))
+            {
+                var staged = await StagingCollector.CollectAsync(workspace.Home.Root, nodeHomeRoot, cancellationToken);
+                Console.Out.WriteLine(
+                    $"removed {staged.Exports} broadcast exports, {staged.NodeImages} node images and {staged.BroadcastFiles} broadcast files, freed {Sizes.Bytes(staged.Bytes)}");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -20,7 +20,7 @@ namespace Vse.Deploy.Network;
 /// measures what that costs; on an underlay with jumbo frames nothing is fragmented).
 /// </para>
 /// </summary>
-/// <param name="Vni">The deployment's VXLAN network identifier (<see cref="VniOf"/>).</param>
+/// <param name="Vni">The deployment's VXLAN network identifier (<see cref="VxlanNetworkIds"/>), the same on every host.</param>
 /// <param name="Local">This host's underlay address: the source of its encapsulated packets.</param>
 /// <param name="Peers">The other hosts' underlay addresses.</param>
 public sealed record VxlanOverlay(int Vni, IPAddress Local, IReadOnlyList<IPAddress> Peers)
@@ -33,23 +33,6 @@ public sealed record VxlanOverlay(int Vni, IPAddress Local, IReadOnlyList<IPAddr
 
     /// <summary>What an instance's frame may carry: the usual Ethernet MTU (see the type's remarks).</summary>
     public const int Mtu = 1500;
-
-    /// <summary>
-    /// A VNI from the deployment's id (the same on every host): the id's first six hex digits, 1 to
-    /// 16,777,215. Two deployments whose ids share them cannot both have a fabric on one host (the
-    /// kernel refuses a second device of a VNI there); on different hosts their peers keep them apart.
-    /// </summary>
-    /// <exception cref="FormatException">The id does not start with six hex digits.</exception>
-    public static int VniOf(string deploymentId)
-    {
-        ArgumentNullException.ThrowIfNull(deploymentId);
-        if (deploymentId.Length < 6 || !int.TryParse(deploymentId.AsSpan(0, 6), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var vni))
-        {
-            throw new FormatException($"deployment id '{deploymentId}' does not start with six hex digits");
-        }
-
-        return vni == 0 ? 1 : vni;
-    }
 
     /// <summary>The <c>ip</c> arguments, run in the host's namespace, that make the device in <paramref name="fabricNamespace"/> with its underlay here.</summary>
     internal IReadOnlyList<string> DeviceArguments(string fabricNamespace)
@@ -79,7 +62,18 @@ public sealed record VxlanOverlay(int Vni, IPAddress Local, IReadOnlyList<IPAddr
     public async Task JoinAsync(string fabricNamespace, string bridge, CancellationToken cancellationToken)
     {
         var ip = ExternalTool.Require("ip", "iproute2");
-        await ExternalTool.RunAsync(ip, DeviceArguments(fabricNamespace), cancellationToken);
+        try
+        {
+            await ExternalTool.RunAsync(ip, DeviceArguments(fabricNamespace), cancellationToken);
+        }
+        catch (ToolFailedException e) when (IsVniInUse(e.ErrorTail))
+        {
+            // The kernel keeps one device per VNI and port in a namespace: another deployment's fabric
+            // on this host has this VNI. Joining it is what must never happen, so the share fails.
+            throw new VxlanClashException(
+                $"VXLAN network identifier {Vni} is already in use on this host (another deployment's fabric); submit the deployment again to get another");
+        }
+
         await ExternalTool.RunAsync(ip, ["-n", fabricNamespace, "link", "set", Device, "addrgenmode", "none", "master", bridge, "up"], cancellationToken);
         if (Peers.Count > 0)
         {
@@ -87,6 +81,14 @@ public sealed record VxlanOverlay(int Vni, IPAddress Local, IReadOnlyList<IPAddr
                 ExternalTool.Require("bridge", "iproute2"), ["-n", fabricNamespace, "-batch", "-"], cancellationToken, standardInput: Ascii(PeerBatch()));
         }
     }
+
+    /// <summary>
+    /// Whether <c>ip link add</c> failed because the VNI has a device here: the kernel's own words
+    /// (iproute2 6.x: <c>Error: A VXLAN device with the specified VNI already exists.</c>; older
+    /// ones print only the errno, <c>RTNETLINK answers: File exists</c>).
+    /// </summary>
+    internal static bool IsVniInUse(string errorTail) =>
+        errorTail.Contains("specified VNI already exists", StringComparison.Ordinal) || errorTail.Contains("File exists", StringComparison.Ordinal);
 
     private static MemoryStream Ascii(string text) => new(Encoding.ASCII.GetBytes(text));
 

@@ -17,6 +17,9 @@ public static class BroadcastExport
 {
     public static string Directory(string vseHome) => Path.Combine(vseHome, "slurm-exports");
 
+    /// <summary>Beside each export, the file of its SHA-256 (<c>ID.tar.sha256</c>).</summary>
+    public const string DigestSuffix = ".sha256";
+
     /// <summary>The export of <paramref name="configuration"/>, made now if it is not there yet.</summary>
     /// <param name="made">Told when an export was made (not reused), with its size in bytes.</param>
     /// <param name="destination">Where sbcast is to put it on each node.</param>
@@ -27,7 +30,7 @@ public static class BroadcastExport
         var directory = Directory(vseHome);
         System.IO.Directory.CreateDirectory(directory);
         var export = Path.Combine(directory, configuration.Id + ".tar");
-        var digestFile = export + ".sha256";
+        var digestFile = export + DigestSuffix;
         if (!File.Exists(export) || !File.Exists(digestFile))
         {
             var config = new ExportedImageConfig(configuration.Name, configuration.DescriptionDigest, new Dictionary<string, string>(), null, null);

@@ -16,6 +16,7 @@ namespace Vse.Deploy.Slurm;
 /// <param name="GrantedMounts">The description's mounts as deploy-time policy cleared them on the submit host (paths must be the same on the nodes).</param>
 /// <param name="Staging">Which routes the nodes may take to the image (<see cref="ImageStaging"/>).</param>
 /// <param name="Broadcast">The export sbcast carries to nodes that need it; null with <see cref="StagingMode.Shared"/>.</param>
+/// <param name="Vni">With a private network: the VXLAN network identifier that joins the nodes' fabrics (<see cref="Network.VxlanNetworkIds"/>), chosen once by the submit host.</param>
 /// <param name="InAllocation">Started by <c>vse deploy --slurm</c> as a step of an existing allocation (salloc), not as a batch job of its own: cleanup ends the step, not the job.</param>
 public sealed record SlurmJob(
     string DeploymentId,
@@ -28,7 +29,8 @@ public sealed record SlurmJob(
     IReadOnlyList<InstanceMount> GrantedMounts,
     StagingMode Staging = StagingMode.Shared,
     BroadcastImage? Broadcast = null,
-    bool InAllocation = false)
+    bool InAllocation = false,
+    int? Vni = null)
 {
     public int Instances => Nodes * PerNode;
 

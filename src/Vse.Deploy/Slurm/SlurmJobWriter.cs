@@ -26,10 +26,12 @@ public static class SlurmJobWriter
             ? null
             : await BroadcastExport.PrepareAsync(
                 prepared.Workspace.Home.Root, prepared.Configuration, BroadcastExport.DestinationFor(nodeHomeRoot, deploymentId), exported, cancellationToken);
+        var isPrivate = prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private;
+        int? vni = isPrivate ? VxlanNetworkIds.Choose(deploymentId, await TakenVnisAsync(prepared.Workspace.Home.Root, cancellationToken)) : null;
         var job = new SlurmJob(
-            deploymentId, nodes, perNode, prepared.Configuration, command, prepared.Driver, runtime, prepared.GrantedMounts, staging, broadcast, inAllocation);
+            deploymentId, nodes, perNode, prepared.Configuration, command, prepared.Driver, runtime, prepared.GrantedMounts, staging, broadcast, inAllocation, vni);
         await directory.WriteJobAsync(job, cancellationToken);
-        if (prepared.Model.Network.Mode is { } mode && NetworkModes.Parse(mode) == NetworkMode.Private)
+        if (isPrivate)
         {
             // One key pair for the instances of every node (each node's own would open only its own).
             await DeploymentKeys.CreateAsync(directory.SshKeys, deploymentId, cancellationToken);
@@ -39,4 +41,11 @@ public static class SlurmJobWriter
         File.SetUnixFileMode(directory.BatchScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return (job, directory);
     }
+
+    /// <summary>
+    /// The VNIs of this submit host's deployments whose job directory still exists (until <c>vse
+    /// cleanup</c>): a deployment may still have fabrics on nodes while its directory is there.
+    /// </summary>
+    private static async Task<IReadOnlySet<int>> TakenVnisAsync(string vseHome, CancellationToken cancellationToken) =>
+        (await SubmittedDeployment.ListAsync(vseHome, cancellationToken)).Select(d => d.Job.Vni).OfType<int>().ToHashSet();
 }

@@ -7,7 +7,7 @@ namespace Vse.Deploy.Slurm;
 /// <summary>
 /// One node's view of the private network of a deployment across Slurm nodes (docs/slurm.md): all
 /// N x K instances on one address plan, this node's fabric joined to the other nodes' by a VXLAN
-/// whose VNI comes from the deployment's id, over the addresses Slurm knows the nodes by
+/// of the VNI the submit host chose (<see cref="SlurmJob.Vni"/>), over the addresses Slurm knows the nodes by
 /// (<see cref="SlurmNodeAddresses"/>), with the key pair <c>vse submit</c> made in the job directory.
 /// </summary>
 public static class SlurmNetworkSpan
@@ -26,6 +26,7 @@ public static class SlurmNetworkSpan
             return null;
         }
 
+        var vni = job.Vni ?? throw new InvalidDataException($"{directory.JobFile}: a private network across nodes without a VXLAN network identifier (written by an older vse: submit again)");
         var nodeList = context.NodeList ?? throw new SlurmRequestException("SLURM_JOB_NODELIST is not set: a private network across nodes needs the job's node list");
         var addresses = await SlurmNodeAddresses.OfAsync(nodeList, cancellationToken);
         if (!addresses.TryGetValue(context.Node, out var local) || addresses.Count != job.Nodes)
@@ -36,6 +37,6 @@ public static class SlurmNetworkSpan
 
         var peers = addresses.Where(a => a.Key != context.Node).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value).ToList();
         return new NetworkSpan(
-            job.Instances, new VxlanOverlay(VxlanOverlay.VniOf(job.DeploymentId), local, peers), Directory.Exists(directory.SshKeys) ? directory.SshKeys : null);
+            job.Instances, new VxlanOverlay(vni, local, peers), Directory.Exists(directory.SshKeys) ? directory.SshKeys : null);
     }
 }

@@ -31,6 +31,8 @@ public static class DiagnosticCodes
     public const string UnsafePath = "VSE0210";
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
+    public const string DeviceNotOnHost = "VSE0213";
+    public const string InvalidRegistryReference = "VSE0226";
     /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
     public const string NotATestMatrix = "VSE0235";
     /// <summary>A test matrix axis with no values: the matrix would have no cells.</summary>
@@ -58,6 +60,7 @@ public static class DiagnosticCodes
     public const string LimitExceeded = "VSE0606";
     public const string ShadowedSiteName = "VSE0607";
     public const string ConfinementNotAllowed = "VSE0608";
+    public const string DeviceNotAllowed = "VSE0609";
 
     public static DiagnosticKind KindOf(string code) =>
         code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;

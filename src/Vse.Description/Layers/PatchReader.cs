@@ -253,6 +253,12 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
             return null;
         }
 
+        if (schema.Problem?.Invoke(text) is { } valueProblem)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidRegistryReference, location, $"{what}: {valueProblem}");
+            return null;
+        }
+
         switch (schema.Path)
         {
             case PathKind.ImagePath when ImagePaths.Problem(text) is { } problem:

@@ -18,6 +18,7 @@ public static class PolicyChecker
         var diagnostics = new DiagnosticBag();
         // Before the empty-policy shortcut: a relaxation needs a rule that allows it, so no policy refuses it.
         CheckSecurity(content, policy, locate, diagnostics);
+        CheckDevices(content, policy, locate, diagnostics);
         if (policy.IsEmpty)
         {
             return diagnostics.Items;
@@ -88,6 +89,45 @@ public static class PolicyChecker
                 $"{what} is not allowed by site policy (allow.{key} of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))})");
         }
     }
+
+    /// <summary>
+    /// <c>devices</c> reach the host's hardware, so like a relaxation each needs a rule: allowed by
+    /// a glob of at least one layer's <c>allow.devices</c>, and by every layer that declares one
+    /// (most restrictive wins). The path is checked as written and, when the host resolves it
+    /// elsewhere (a symlink under <c>/dev</c>), as resolved: the node the instance gets is that one.
+    /// </summary>
+    private static void CheckDevices(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        if (content["devices"] is not SetValue devices)
+        {
+            return;
+        }
+
+        var declaring = policy.Layers.Where(r => r.AllowDevices is not null).ToList();
+        foreach (var device in devices.Members.Order(StringComparer.Ordinal))
+        {
+            var location = locate(ValuePath.Member("devices", device));
+            if (declaring.Count == 0)
+            {
+                diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
+                    $"device '{device}' reaches the host's hardware, and no site policy allows devices (policy.allow.devices in the site-wide policy file or a site layer)");
+                continue;
+            }
+
+            var canonical = HostPaths.Canonicalize(device);
+            foreach (var rules in declaring.Where(r => !DeviceAllowed(r.AllowDevices!, device, canonical)))
+            {
+                var list = rules.AllowDevices!;
+                var resolved = canonical == device ? "" : $" (resolves to '{canonical}')";
+                diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
+                    $"device '{device}'{resolved} is not allowed by site policy (allow.devices of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))})");
+            }
+        }
+    }
+
+    /// <summary>Both the path as written and the node it resolves to must match: a link cannot lead past the rule.</summary>
+    public static bool DeviceAllowed(IReadOnlyList<Located<string>> globs, string device, string canonical) =>
+        globs.Any(g => MountGlob.Matches(g.Value, device)) && globs.Any(g => MountGlob.Matches(g.Value, canonical));
 
     private static void CheckMounts(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
     {

@@ -31,6 +31,11 @@ public static class PolicyDigest
                 Field(text, "allow.capabilities", capabilities.Select(d => d.Value));
             }
 
+            if (rules.AllowDevices is { } devices)
+            {
+                Field(text, "allow.devices", devices.Select(d => d.Value));
+            }
+
             Field(text, "deny.packages", rules.DenyPackages.Select(p => p.Value));
             Field(text, "limits", rules.Limits.Select(l => $"{l.Path}={l.Maximum}"));
             text.Append("},");

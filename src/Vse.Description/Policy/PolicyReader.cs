@@ -14,6 +14,7 @@ internal sealed class PolicyReader(PatchReader reader)
 {
     private static readonly string[] PolicyKeys = ["lock", "allow", "deny", "limits"];
     private static readonly ScalarSchema Glob = new(ScalarKind.String, Path: PathKind.HostPath);
+    private static readonly ScalarSchema DeviceGlob = new(ScalarKind.String, Pattern: DescriptionSchema.DeviceGlobPattern(), PatternDescription: "a glob of device paths under /dev/ (e.g. /dev/fuse, /dev/nvidia*)");
     private static readonly ScalarSchema DriverName = DescriptionSchema.Driver;
     // Only a relaxation can be allowed: "default" is what every description has anyway.
     private static readonly ScalarSchema SeccompRelaxation = new(ScalarKind.String, Choices: ["unconfined"]);
@@ -31,6 +32,7 @@ internal sealed class PolicyReader(PatchReader reader)
         IReadOnlyList<Located<string>>? allowDrivers = null;
         IReadOnlyList<Located<string>>? allowSeccomp = null;
         IReadOnlyList<Located<string>>? allowCapabilities = null;
+        IReadOnlyList<Located<string>>? allowDevices = null;
         IReadOnlyList<Located<string>> denyPackages = [];
         var limits = new List<PolicyLimit>();
         foreach (var entry in mapping.Entries)
@@ -48,7 +50,7 @@ internal sealed class PolicyReader(PatchReader reader)
 
                     break;
                 case "allow":
-                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers", "seccomp", "capabilities"]))
+                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers", "seccomp", "capabilities", "devices"]))
                     {
                         var path = $"policy.allow.{key}";
                         switch (key)
@@ -61,6 +63,9 @@ internal sealed class PolicyReader(PatchReader reader)
                                 break;
                             case "seccomp":
                                 allowSeccomp = Strings(value, path, SeccompRelaxation);
+                                break;
+                            case "devices":
+                                allowDevices = Strings(value, path, DeviceGlob);
                                 break;
                             default:
                                 allowCapabilities = Strings(value, path, DescriptionSchema.Capability);
@@ -90,6 +95,7 @@ internal sealed class PolicyReader(PatchReader reader)
         {
             AllowSeccomp = allowSeccomp,
             AllowCapabilities = allowCapabilities,
+            AllowDevices = allowDevices,
         };
     }
 

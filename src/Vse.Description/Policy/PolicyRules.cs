@@ -23,6 +23,13 @@ public sealed record PolicyRules(
 
     /// <summary>The capabilities descriptions may add (<c>security.capabilities</c>); null when this layer says nothing.</summary>
     public IReadOnlyList<Located<string>>? AllowCapabilities { get; init; }
+
+    /// <summary>
+    /// Globs of the host devices descriptions may ask for (<c>devices</c>); null when this layer says
+    /// nothing. Like a relaxation, a device no layer allows is refused: a device reaches past the
+    /// instance's namespaces into the host's hardware.
+    /// </summary>
+    public IReadOnlyList<Located<string>>? AllowDevices { get; init; }
 }
 
 /// <summary>A locked path: its segments (map keys may contain dots, so the text alone is ambiguous) and its text.</summary>

@@ -40,7 +40,7 @@ internal static partial class DescriptionSchema
         ("name", NameString),
         ("description", String),
         ("os", Struct(
-            ("base", new ScalarSchema(ScalarKind.String, Pattern: BasePattern(), PatternDescription: "scratch, host, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH or tar:PATH")),
+            ("base", new ScalarSchema(ScalarKind.String, Pattern: BasePattern(), PatternDescription: "scratch, host, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH, tar:PATH or docker://HOST[:PORT]/NAME[:TAG][@sha256:DIGEST]", Problem: BaseProblem)),
             ("kernel", new ScalarSchema(ScalarKind.String, Pattern: KernelPattern(), PatternDescription: "package:NAME or path:FILE")),
             ("variant", new ScalarSchema(ScalarKind.String, Choices: ["minbase", "essential", "apt", "required", "important", "standard"])),
             ("mirror", String))),
@@ -76,6 +76,10 @@ internal static partial class DescriptionSchema
     /// <summary>Every key of a file, directives included, for "did you mean" suggestions.</summary>
     public static IEnumerable<string> TopLevelKeys => Body.Fields.Keys.Concat(Directives);
 
+    /// <summary>A <c>docker://</c> base must be a whole registry reference; the pattern only says which kind it is.</summary>
+    private static string? BaseProblem(string text) =>
+        Model.RegistryReference.IsRegistryReference(text) ? Model.RegistryReference.Problem(text) : null;
+
     private static StructSchema Struct(params (string Key, SchemaNode Schema)[] fields) => StructWithRequired([], fields);
 
     private static StructSchema StructWithRequired(string[] required, params (string Key, SchemaNode Schema)[] fields) =>
@@ -98,7 +102,7 @@ internal static partial class DescriptionSchema
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex EnvNamePattern();
 
-    [GeneratedRegex("^(scratch|host|busybox|debian:[a-z][a-z0-9-]*|(oci-archive|rootfs|tar):.+)\\z")]
+    [GeneratedRegex("^(scratch|host|busybox|debian:[a-z][a-z0-9-]*|(oci-archive|rootfs|tar):.+|docker://.*)\\z")]
     private static partial Regex BasePattern();
 
     [GeneratedRegex("^(package:[a-z0-9][a-z0-9+.-]*|path:.+)\\z")]
@@ -113,6 +117,10 @@ internal static partial class DescriptionSchema
     // Segment by segment, so that '/dev/../etc/shadow', '/dev/./x' and '/dev//x' cannot pass.
     [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._-]+)+\z")]
     private static partial Regex DevicePattern();
+
+    // policy.allow.devices: the same segments plus the globs '*' (within a segment) and '**'.
+    [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._*-]+)+\z")]
+    public static partial Regex DeviceGlobPattern();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*\\z")]
     private static partial Regex KernelArgumentPattern();

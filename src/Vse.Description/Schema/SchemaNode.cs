@@ -34,6 +34,7 @@ internal enum PathKind
 }
 
 /// <param name="Literal">Never interpolated: an identifier such as <c>name</c> must read the same everywhere.</param>
+/// <param name="Problem">A check beyond the pattern: what is wrong with a string that matches it, or null (registry references).</param>
 internal sealed record ScalarSchema(
     ScalarKind Kind,
     IReadOnlyList<string>? Choices = null,
@@ -42,7 +43,8 @@ internal sealed record ScalarSchema(
     long Minimum = long.MinValue,
     long Maximum = long.MaxValue,
     PathKind Path = PathKind.None,
-    bool Literal = false) : SchemaNode;
+    bool Literal = false,
+    Func<string, string?>? Problem = null) : SchemaNode;
 
 /// <summary>A map with a fixed set of keys (<c>os</c>, <c>resources</c>, …).</summary>
 internal sealed record StructSchema(IReadOnlyDictionary<string, SchemaNode> Fields, IReadOnlySet<string> Required) : SchemaNode;

@@ -10,6 +10,7 @@ namespace Vse.Runtime.Drivers;
 /// </summary>
 /// <param name="Limitation">Why this host takes abilities away from the driver (e.g. rootless: no cgroup), or null.</param>
 /// <param name="NetworkLimitation">Why a network mode the driver has elsewhere is missing on this host (e.g. rootless), or null: the refusal says it.</param>
+/// <param name="Terminal">Whether <see cref="ExecRequest.Tty"/> works: a command can get a terminal of its own (a VM's guest agent runs commands on pipes only).</param>
 /// <param name="Cgroups">Where the driver's instances' cgroups go and which limits they can enforce; null for a driver whose limits need no cgroup (a VM's are QEMU's).</param>
 public sealed record DriverCapabilities(
     bool Exec,
@@ -19,4 +20,5 @@ public sealed record DriverCapabilities(
     IReadOnlySet<NetworkMode> NetworkModes,
     string? Limitation = null,
     CgroupPlacement? Cgroups = null,
-    string? NetworkLimitation = null);
+    string? NetworkLimitation = null,
+    bool Terminal = true);

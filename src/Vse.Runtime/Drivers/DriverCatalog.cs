@@ -112,6 +112,17 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
     }
 
     /// <summary>
+    /// The directory that holds what a recorded instance changed in its configuration, on the
+    /// host, as an overlayfs upper directory (both sandbox start paths: <c>STATE/upper</c>); null
+    /// for a VM, whose changes are blocks in its qcow2 overlay, readable only by the guest.
+    /// </summary>
+    public static string? UpperDirectory(DriverRuntime recorded, string stateDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return recorded.Driver == Vm ? null : new OverlayRoot("", stateDirectory).Upper;
+    }
+
+    /// <summary>
     /// Whether a recorded instance's first process (<paramref name="pid"/> as recorded) has
     /// ended, from PID files and /proc alone: no runtime or monitor process per instance, as
     /// <c>vse ps</c> asks it of every one.

@@ -17,6 +17,10 @@ namespace Vse.Runtime.Drivers;
 /// What the description relaxes of a sandbox's confinement (policy allowed it at deploy); null: none.
 /// A VM's guest runs its own kernel, so deploy refuses <c>security</c> for the VM driver.
 /// </param>
+/// <param name="Devices">
+/// Host device nodes the instance gets (site policy allowed them at deploy); null: none. Sandboxes
+/// only: the VM driver passes no device through, so deploy refuses <c>devices</c> for it.
+/// </param>
 public sealed record InstanceSpec(
     string Id,
     string Hostname,
@@ -30,4 +34,5 @@ public sealed record InstanceSpec(
     IReadOnlyList<string> Services,
     NetworkAttachment? Attachment = null,
     VmBoot? Boot = null,
-    SecuritySettings? Security = null);
+    SecuritySettings? Security = null,
+    IReadOnlyList<InstanceDevice>? Devices = null);

@@ -1,5 +1,6 @@
 using System.Text;
 using Vse.Description.Model;
+using Vse.Description.Policy;
 
 namespace Vse.Runtime.Drivers;
 
@@ -39,7 +40,9 @@ public static class InstanceSpecs
             MemoryBytes: model.Resources.MemoryBytes,
             Network: model.Network.Mode is { } mode ? NetworkModes.Parse(mode) : NetworkMode.None,
             Services: model.Services,
-            Security: model.Security.IsDefault ? null : model.Security);
+            Security: model.Security.IsDefault ? null : model.Security,
+            // The node site policy checked: the canonical path (a link under /dev resolved).
+            Devices: model.Devices.Count == 0 ? null : [.. model.Devices.Select(d => new InstanceDevice(d, HostPaths.Canonicalize(d)))]);
     }
 
     /// <summary>A host name label from a deployment name: lower-case letters, digits and dashes.</summary>

@@ -35,7 +35,8 @@ public sealed record OciLinux(
     IReadOnlyList<string> ReadonlyPaths,
     IReadOnlyList<OciIdMapping>? UidMappings = null,
     IReadOnlyList<OciIdMapping>? GidMappings = null,
-    OciSeccomp? Seccomp = null);
+    OciSeccomp? Seccomp = null,
+    IReadOnlyList<OciDevice>? Devices = null);
 
 /// <summary>A user namespace's id range: the spec spells its fields <c>containerID</c> and <c>hostID</c>.</summary>
 public sealed record OciIdMapping(
@@ -47,7 +48,11 @@ public sealed record OciNamespace(string Type);
 
 public sealed record OciResources(IReadOnlyList<OciDeviceRule>? Devices, OciCpu? Cpu = null, OciMemory? Memory = null);
 
-public sealed record OciDeviceRule(bool Allow, string Access);
+/// <summary>A cgroup device rule: without a type and numbers, every device.</summary>
+public sealed record OciDeviceRule(bool Allow, string Access, string? Type = null, long? Major = null, long? Minor = null);
+
+/// <summary>A device node the runtime makes in the container's <c>/dev</c> (<c>linux.devices</c>); in a user namespace runc binds the host's instead.</summary>
+public sealed record OciDevice(string Path, string Type, long Major, long Minor, uint FileMode, uint Uid, uint Gid);
 
 public sealed record OciCpu(long Quota, ulong Period);
 

@@ -51,6 +51,7 @@ public static class OciSpecBuilder
     /// overlay): made inside the instance's own mount namespace, it never enters the host's mount
     /// table and disappears with the instance.
     /// </param>
+    /// <exception cref="DeviceNotOnHostException">A device of the spec is not a device node on this host.</exception>
     /// <param name="rootless">
     /// For an unprivileged caller: a user namespace mapping that user to root, a cgroup only in a
     /// subtree delegated to the user (<paramref name="cgroups"/>), no device rules, and the host's
@@ -83,10 +84,13 @@ public static class OciSpecBuilder
             Rlimits: [new OciRlimit("RLIMIT_NOFILE", 1024, 1024)],
             NoNewPrivileges: true);
         var cgroupsPath = cgroups?.InstanceCgroup(spec.Id);
+        // Each granted device: made in the instance's /dev, and allowed by the cgroup's device
+        // rules after runc's "deny all" (runc adds its defaults, null, zero, tty and the like).
+        var devices = (spec.Devices ?? []).Select(HostDevice.Of).ToList();
         // An unprivileged user's runtime writes limits only into a cgroup delegated to it, and
         // never device rules (a device filter needs privileges).
         var resources = rootless is not null && cgroupsPath is null ? null : new OciResources(
-            Devices: rootless is null ? [new OciDeviceRule(false, "rwm")] : null,
+            Devices: rootless is null ? [new OciDeviceRule(false, "rwm"), .. devices.Select(d => new OciDeviceRule(true, "rwm", d.Type, d.Major, d.Minor))] : null,
             Cpu: spec.Cpus is { } cpus && cgroups?.Has("cpu") == true ? new OciCpu(cpus * (long)CpuPeriodMicroseconds, CpuPeriodMicroseconds) : null,
             Memory: spec.MemoryBytes is { } bytes && cgroups?.Has("memory") == true ? new OciMemory(bytes) : null);
         IReadOnlyList<OciMount> mounts = [.. rootMount is null ? [] : new[] { rootMount }, .. DefaultMounts(rootless is not null), .. spec.Mounts.Select(Bind)];
@@ -104,7 +108,8 @@ public static class OciSpecBuilder
                 ReadonlyPaths,
                 UidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Uid, 1)],
                 GidMappings: rootless is null ? null : [new OciIdMapping(0, rootless.Gid, 1)],
-                Seccomp: spec.Security?.SeccompUnconfined == true ? null : OciSeccompSection.Build()));
+                Seccomp: spec.Security?.SeccompUnconfined == true ? null : OciSeccompSection.Build(),
+                Devices: devices.Count == 0 ? null : [.. devices.Select(d => new OciDevice(d.Device.Path, d.Type, d.Major, d.Minor, (uint)d.Mode, d.Uid, d.Gid))]));
     }
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);

@@ -57,7 +57,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         Checkpoint: true,
         Migrate: true,
         // A private network's tap devices are made in the fabric's namespace, which takes root.
-        NetworkModes: Environment.IsPrivilegedProcess ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None });
+        NetworkModes: Environment.IsPrivilegedProcess ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None },
+        // The guest agent runs commands on pipes (native/vse-agent/PROTOCOL.md).
+        Terminal: false);
 
     /// <summary>Where vse finds the guest agent: <c>VSE_AGENT</c>, beside vse itself, or on PATH; null when it is not built.</summary>
     public static string? FindAgent() => BundledTool.Agent();

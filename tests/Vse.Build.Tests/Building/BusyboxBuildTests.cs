@@ -1,6 +1,7 @@
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Build.Steps;
+using Vse.Build.Store;
 
 namespace Vse.Build.Tests.Building;
 
@@ -62,6 +63,40 @@ public sealed class BusyboxBuildTests(BuildFixture fixture)
         Assert.False(File.Exists(Path.Combine(root, "etc/hostname")), "a file deleted by a run step is gone from the layer");
         Assert.Contains("\"name\":\"test/every-step\"", Read(MetadataStep.DescriptionPath));
         Assert.Contains("\"lockVersion\": 1", Read(MetadataStep.LockPath));
+    }
+
+    [SkippableFact]
+    public async Task A_build_into_a_published_store_writes_each_layers_archive_readable_by_all_and_a_private_one_none()
+    {
+        Requirements.Root();
+        var resolved = fixture.Resolve("test/published", "vse: 1\nname: test/published\nos: {base: busybox}\nfiles: [{write: /etc/motd, content: \"site\\n\", mode: \"0600\"}]\n");
+        var published = new LayerStore(Path.Combine(fixture.Root, "published"), LayerStoreAccess.Published);
+        var result = await new ImageBuilder(published, TimeProvider.System).BuildAsync(resolved, noCache: false, progress: null, CancellationToken.None);
+        Assert.Equal(3, result.Layers.Count);
+        foreach (var layer in result.Layers)
+        {
+            Assert.Equal((UnixFileMode)0x1A4, File.GetUnixFileMode(published.ArchiveOf(layer.Key)));
+        }
+
+        var top = published.ArchiveOf(result.TopLayerKey);
+        using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(top)))
+        {
+            var names = new List<string>();
+            while (reader.GetNextEntry() is { } entry)
+            {
+                names.Add(entry.Name);
+                if (entry.Name == "./etc/motd")
+                {
+                    Assert.Equal((UnixFileMode)0x180, entry.Mode);
+                }
+            }
+
+            Assert.Contains("./bin/busybox", names);
+            Assert.Contains("./etc/motd", names);
+        }
+
+        var ownResult = await fixture.Builder.BuildAsync(resolved, noCache: false, progress: null, CancellationToken.None);
+        Assert.All(ownResult.Layers, layer => Assert.False(File.Exists(fixture.Store.ArchiveOf(layer.Key))));
     }
 
     [SkippableFact]

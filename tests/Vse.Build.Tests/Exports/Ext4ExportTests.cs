@@ -60,7 +60,7 @@ public sealed class Ext4ExportTests
         await File.WriteAllBytesAsync(Path.Combine(root, "data"), data);
         var output = work.Combine("disk.ext4");
 
-        await Ext4Export.WriteAsync(root, output, new Ext4Geometry(6 * Ext4Geometry.MiB, 64), CancellationToken.None);
+        await Ext4Export.WriteAsync(root, output, "test", new Ext4Geometry(6 * Ext4Geometry.MiB, 64), CancellationToken.None);
 
         Assert.Equal(12 * Ext4Geometry.MiB, new FileInfo(output).Length);
         Assert.Contains("Size: 7000000", await ToolOutput.RunAsync("debugfs", "-R", "stat /data", output), StringComparison.Ordinal);

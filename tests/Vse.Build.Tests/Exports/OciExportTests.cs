@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Vse.Build.Exports;
+using Vse.Build.Reproducible;
 
 namespace Vse.Build.Tests.Exports;
 
@@ -90,7 +91,7 @@ public sealed class OciExportTests
         await ImageExporter.ExportAsync(tree.Root, SampleTree.Config, new ExportTarget(ExportFormat.Oci, output), CancellationToken.None);
         await ToolOutput.RunAsync("umoci", "unpack", "--image", $"{output}:latest", bundle);
 
-        TreeSnapshot.Take(Path.Combine(bundle, "rootfs")).AssertSameAs(TreeSnapshot.Take(tree.Root));
+        TreeSnapshot.Take(Path.Combine(bundle, "rootfs")).AssertSameAs(TreeSnapshot.Take(tree.Root).WithTimesClampedTo(ReproducibleTree.Epoch));
         var process = Json(Path.Combine(bundle, "config.json"))["process"]!;
         Assert.Equal(["/usr/bin/tool", "--flag"], process["args"]!.AsArray().Select(value => (string?)value));
         Assert.Equal("/opt/app", (string?)process["cwd"]);

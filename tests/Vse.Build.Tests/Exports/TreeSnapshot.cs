@@ -23,6 +23,15 @@ internal sealed record TreeSnapshot(IReadOnlyDictionary<string, string> Entries,
         return new TreeSnapshot(entries, groups);
     }
 
+    /// <summary>The tree as an archive export gives it back: times after <paramref name="epoch"/> clamped to it (ReproducibleTree).</summary>
+    public TreeSnapshot WithTimesClampedTo(long epoch) => this with
+    {
+        Entries = Entries.ToDictionary(
+            e => e.Key,
+            e => System.Text.RegularExpressions.Regex.Replace(e.Value, @"mtime (\d+)", m => $"mtime {Math.Min(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), epoch)}"),
+            StringComparer.Ordinal),
+    };
+
     /// <summary>Fails with the first path whose description differs, rather than two large dumps.</summary>
     public void AssertSameAs(TreeSnapshot expected)
     {

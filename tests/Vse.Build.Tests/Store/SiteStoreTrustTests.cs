@@ -86,12 +86,28 @@ public sealed class SiteStoreTrustTests
             }
 
             File.SetUnixFileMode(store.RootfsOf(bad), Mode755 | UnixFileMode.OtherWrite);
+            // The archive users build from is checked with its layer where there is one (good has one, bad none).
+            const string badArchive = "5555555555555555555555555555555555555555555555555555555555555555";
+            Directory.CreateDirectory(store.RootfsOf(badArchive));
+            File.WriteAllText(Path.Combine(store.DirectoryOf(badArchive), "layer.json"), "{}");
+            foreach (var (key, mode) in new[] { (good, (UnixFileMode)0x1A4), (badArchive, (UnixFileMode)0x1B6) })
+            {
+                File.WriteAllBytes(store.ArchiveOf(key), []);
+                File.SetUnixFileMode(store.ArchiveOf(key), mode);
+            }
+
             var chain = LayerChain.Open(new LayerStore(Path.Combine(root, "own")), store.Root);
             Assert.NotNull(chain.Site);
             Assert.Equal(LayerOrigin.Site, chain.Locate(good));
             Assert.Equal(store.RootfsOf(good), chain.RootfsOf(good));
             Assert.Null(chain.Locate(bad));
-            Assert.Equal([$"site layer 222222222222 is not used: {store.RootfsOf(bad)} is writable by its group or others (mode 0757); building it privately"], chain.Warnings);
+            Assert.Null(chain.Locate(badArchive));
+            Assert.Equal(
+                [
+                    $"site layer 222222222222 is not used: {store.RootfsOf(bad)} is writable by its group or others (mode 0757); building it privately",
+                    $"site layer 555555555555 is not used: {store.ArchiveOf(badArchive)} is writable by its group or others (mode 0666); building it privately",
+                ],
+                chain.Warnings);
         }
         finally
         {

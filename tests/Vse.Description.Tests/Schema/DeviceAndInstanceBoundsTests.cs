@@ -39,7 +39,8 @@ public sealed class DeviceAndInstanceBoundsTests
         using var ws = new DescriptionWorkspace();
         ws.Write("app", $"vse: 1\nname: app\ndevices: [\"{device}\"]\n");
 
-        Assert.Equal([device], Members(ws.ResolveOk("app").Content, "devices"));
+        // The schema takes it; only site policy, which allows no device here, refuses it.
+        Single(ws.ResolveFails("app"), DiagnosticCodes.DeviceNotAllowed);
     }
 
     [Theory]

@@ -524,6 +524,30 @@ public abstract class DriverConformanceTests
         }
     }
 
+    [SkippableFact]
+    public async Task AGrantedDeviceOpensAndAnotherDeviceDoesNot()
+    {
+        // /dev/fuse: a real character device (10:229) that none of the runtimes' default rules
+        // allow. The instance may make a node of another (loop-control, 10:237: CAP_MKNOD under a
+        // devices cgroup), but the device rules refuse to open it; only what was granted opens.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel and devices of its own");
+        var driver = RequireDriver();
+        Skip.IfNot(File.Exists("/dev/fuse"), "this host has no /dev/fuse (modprobe fuse)");
+        var spec = NewSpec() with { Devices = [new InstanceDevice("/dev/fuse", "/dev/fuse")] };
+        await using var instance = await RunningInstance.StartAsync(driver, spec);
+
+        var granted = await instance.ExecAsync("sh", "-c", "test -c /dev/fuse && stat -c '%t:%T' /dev/fuse && (exec 3<>/dev/fuse) && echo opened");
+        var other = await instance.ExecAsync("sh", "-c", """
+            test -e /dev/loop-control && echo "loop-control is there"
+            mknod /tmp/lc c 10 237 2>/dev/null || exit 0
+            (exec 3<>/tmp/lc) 2>/dev/null && echo "another device opened"
+            true
+            """);
+
+        Assert.Equal("a:e5\nopened\n", granted.Stdout);
+        Assert.Equal("", other.Stdout);
+    }
+
     /// <summary>A copy of the busybox configuration (cp -a: links, modes and owners kept) that one test changes and deletes.</summary>
     private async Task<string> ChangedCopyOfTheConfigurationAsync(Action<string> change)
     {

@@ -1,11 +1,47 @@
 /*
  * mpi-ring: pass a token once (or RING_LAPS times) around all ranks, then check
  * MPI_Allreduce: the sum of all ranks must be size * (size - 1) / 2.
- * Exit status 0 when both checks pass, 1 otherwise.
+ * With RING_SCRATCH set to a directory all ranks share (examples/apps/scratch), every
+ * rank also writes a file there and, after a barrier, reads the next rank's back.
+ * Exit status 0 when every check passes, 1 otherwise.
  */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/*
+ * Rank r writes DIR/rank-r ("rank r on HOST"); once every rank has written (a barrier),
+ * each reads the file of rank (r + 1) % size, written on another instance when ranks are
+ * one per instance, and checks its content. Returns 1 when this rank's check passed.
+ */
+static int scratch_check(const char *dir, int rank, int size, const char *host)
+{
+    char path[4096], got[MPI_MAX_PROCESSOR_NAME + 64];
+    int ok = 1;
+
+    snprintf(path, sizeof path, "%s/rank-%d", dir, rank);
+    FILE *out = fopen(path, "w");
+    if (out == NULL || fprintf(out, "rank %d on %s\n", rank, host) < 0 || fclose(out) != 0) {
+        fprintf(stderr, "scratch: rank %d cannot write %s\n", rank, path);
+        ok = 0;
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+
+    int other = (rank + 1) % size;
+    snprintf(path, sizeof path, "%s/rank-%d", dir, other);
+    FILE *in = fopen(path, "r");
+    if (in == NULL || fgets(got, sizeof got, in) == NULL) {
+        fprintf(stderr, "scratch: rank %d cannot read %s\n", rank, path);
+        ok = 0;
+    } else if (strncmp(got, "rank ", 5) != 0 || atoi(got + 5) != other) {
+        fprintf(stderr, "scratch: rank %d read '%s' from %s\n", rank, got, path);
+        ok = 0;
+    }
+    if (in != NULL)
+        fclose(in);
+    return ok;
+}
 
 int main(int argc, char **argv)
 {
@@ -49,6 +85,16 @@ int main(int argc, char **argv)
                    token, laps, expected_token);
             ok = token == expected_token;
         }
+    }
+
+    const char *scratch = getenv("RING_SCRATCH");
+    if (scratch != NULL && scratch[0] != '\0') {
+        int mine_ok = scratch_check(scratch, rank, size, host), all_ok = 0;
+        MPI_Allreduce(&mine_ok, &all_ok, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+        if (rank == 0)
+            printf("scratch: %d ranks wrote %s/rank-* and read the next rank's back: %s\n",
+                   size, scratch, all_ok ? "ok" : "FAILED");
+        ok = ok && all_ok;
     }
 
     long sum = 0, mine = rank;

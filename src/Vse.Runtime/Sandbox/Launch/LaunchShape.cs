@@ -24,6 +24,11 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// or null for none (<c>security.seccomp: unconfined</c>, which site policy allowed).
 /// </param>
 /// <param name="Capabilities">Capability numbers added to the default set (<c>security.capabilities</c>).</param>
+/// <param name="Devices">
+/// Host device nodes every instance gets (<c>--device HOST:PATH</c>): the launcher makes each in the
+/// instance's <c>/dev</c> (bound from the host's in a user namespace) and allows it in the devices
+/// hierarchy (cgroup v1).
+/// </param>
 /// <param name="Hold">
 /// Each instance waits, set up, for <c>start ID</c>: for a separate create and start, and for
 /// limits, which vse writes into the instance's cgroups before anything of it runs. Without it an
@@ -39,13 +44,14 @@ internal sealed record LaunchShape(
     IReadOnlyList<int> Capabilities,
     bool Hold,
     bool UserNamespace = false,
-    string? FabricUserNamespace = null)
+    string? FabricUserNamespace = null,
+    IReadOnlyList<InstanceDevice>? Devices = null)
 {
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
     public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec),
             spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace,
-            spec.Attachment?.FabricUserNamespacePath);
+            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? []);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -72,6 +78,7 @@ internal sealed record LaunchShape(
         && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
         && (spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.PathFor(spec.StateDirectory)) == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
+        && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
         && (Hold || !HasLimits(spec));
 
     public IEnumerable<string> Arguments()
@@ -116,6 +123,12 @@ internal sealed record LaunchShape(
         {
             yield return mount.ReadOnly ? "--bind" : "--bind-rw";
             yield return $"{Path.GetFullPath(mount.Source)}:{mount.Target}";
+        }
+
+        foreach (var device in Devices ?? [])
+        {
+            yield return "--device";
+            yield return $"{device.HostPath}:{device.Path}";
         }
 
         foreach (var root in CgroupRoots)

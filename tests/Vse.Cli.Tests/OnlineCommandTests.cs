@@ -1,0 +1,238 @@
+using System.Text.Json;
+
+namespace Vse.Cli.Tests;
+
+/// <summary>
+/// One busybox configuration deployed once per class (<see cref="OnlineFixture"/>): four runc
+/// instances (each test changes its own) and one started by vse-launch.
+/// </summary>
+public sealed class OnlineFixture : IAsyncDisposable
+{
+    public const string Description = """
+        vse: 1
+        name: apps/online
+        os: {base: busybox}
+        env: {GREETING: hello-from-the-description}
+        files:
+          - {write: /etc/motd, content: "inside\n"}
+          - {write: /etc/doomed, content: "to be removed\n"}
+          - {write: /var/lib/dpkg/status, content: "Package: keep\nStatus: install ok installed\nVersion: 1.0\n\nPackage: drop\nStatus: install ok installed\nVersion: 2.0\n\nPackage: bump\nStatus: install ok installed\nVersion: 3.0\n"}
+          - {mkdir: /srv}
+        """;
+
+    private readonly SemaphoreSlim _once = new(1);
+
+    public Workspace Workspace { get; } = new();
+
+    public string? Runc { get; private set; }
+
+    public string? Launched { get; private set; }
+
+    /// <summary>Deploys on first use, after the test's own requirements were checked (a fixture cannot skip).</summary>
+    public async Task EnsureAsync()
+    {
+        await _once.WaitAsync();
+        try
+        {
+            if (Runc is not null)
+            {
+                return;
+            }
+
+            Workspace.Write("online.vse.yaml", Description);
+            var runc = await Workspace.RunAsync("deploy", "online.vse.yaml", "--instances", "4");
+            Assert.True(runc.ExitCode == 0, runc.Stderr);
+            var launched = await Workspace.RunAsync("deploy", "online.vse.yaml", "--runtime", "vse-launch");
+            Assert.True(launched.ExitCode == 0, launched.Stderr);
+            (Runc, Launched) = (runc.Stdout.Trim().Split('\n')[^1], launched.Stdout.Trim().Split('\n')[^1]);
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in new[] { Runc, Launched }.OfType<string>())
+        {
+            await Workspace.RunAsync("cleanup", id);
+        }
+
+        Workspace.Dispose();
+        _once.Dispose();
+    }
+}
+
+/// <summary><c>vse shell</c>, <c>vse cp</c> and <c>vse diff DEP/I</c> on real instances (docs/online.md).</summary>
+public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<OnlineFixture>
+{
+    private Workspace Workspace => fixture.Workspace;
+
+    [SkippableFact]
+    public async Task Shell_on_a_terminal_is_a_login_shell_with_the_description_environment_on_both_start_paths()
+    {
+        Requirements.Root();
+        Requirements.Tool("script");
+        await fixture.EnsureAsync();
+        foreach (var id in new[] { fixture.Runc + "/0", fixture.Launched! })
+        {
+            // script(1) gives vse a pseudo-terminal and types what it reads on its own input.
+            var (exitCode, output) = await OnTerminalAsync(["shell", id], "echo \"[$GREETING]\"; case $- in *i*) echo interactive;; esac; [ -t 0 ] && echo on-a-terminal\nexit 7\n");
+            Assert.True(exitCode == 7, output);
+            Assert.Contains("[hello-from-the-description]", output);
+            Assert.Contains("\ninteractive", output);
+            Assert.Contains("\non-a-terminal", output);
+        }
+
+        // runc makes the shell a terminal of its own (the launcher passes the caller's on).
+        Assert.Matches(@"\n/dev/pts/\d+", (await OnTerminalAsync(["shell", fixture.Runc + "/0"], "tty\nexit\n")).Output);
+        Assert.Contains("apps-online-0", (await OnTerminalAsync(["shell", fixture.Runc + "/0"], "hostname\nexit\n")).Output);
+    }
+
+    [SkippableFact]
+    public async Task Shell_without_a_terminal_reads_commands_from_standard_input()
+    {
+        Requirements.Root();
+        await fixture.EnsureAsync();
+        var piped = await Workspace.RunWithInputAsync("echo \"[$GREETING]\"; hostname; exit 4\n", "shell", fixture.Runc + "/1");
+        Assert.Equal(4, piped.ExitCode);
+        Assert.Equal("[hello-from-the-description]\napps-online-1\n", piped.Stdout);
+        Assert.Equal(2, (await Workspace.RunAsync("shell", fixture.Runc + "/9")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task Cp_copies_files_and_trees_both_ways_keeping_modes_and_links()
+    {
+        Requirements.Root();
+        await fixture.EnsureAsync();
+        var id = fixture.Runc + "/1";
+        var tree = Path.Combine(Workspace.Root, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "sub"));
+        File.WriteAllText(Path.Combine(tree, "run.sh"), "#!/bin/sh\necho ran\n");
+        File.SetUnixFileMode(Path.Combine(tree, "run.sh"), (UnixFileMode)0b111_101_000);
+        File.WriteAllText(Path.Combine(tree, "sub", "secret"), "s\n");
+        File.SetUnixFileMode(Path.Combine(tree, "sub", "secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(Path.Combine(tree, "link"), "run.sh");
+
+        Assert.Equal(0, (await Workspace.RunAsync("cp", tree, id + ":/srv")).ExitCode);
+        var inside = await Workspace.RunAsync("exec", id, "--", "sh", "-c", "stat -c '%n %a %u' /srv/tree/run.sh /srv/tree/sub/secret; readlink /srv/tree/link; /srv/tree/run.sh");
+        Assert.Equal("/srv/tree/run.sh 750 0\n/srv/tree/sub/secret 600 0\nrun.sh\nran\n", inside.Stdout);
+        // To a name that does not exist yet: the copy takes that name.
+        Assert.Equal(0, (await Workspace.RunAsync("cp", Path.Combine(tree, "run.sh"), id + ":/srv/renamed.sh")).ExitCode);
+        Assert.Equal("ran\n", (await Workspace.RunAsync("exec", id, "--", "/srv/renamed.sh")).Stdout);
+
+        var back = Path.Combine(Workspace.Root, "back");
+        Directory.CreateDirectory(back);
+        var copied = await Workspace.RunAsync("cp", id + ":/srv/tree", back);
+        Assert.True(copied.ExitCode == 0, copied.Stderr);
+        Assert.Equal("#!/bin/sh\necho ran\n", File.ReadAllText(Path.Combine(back, "tree", "run.sh")));
+        Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(Path.Combine(back, "tree", "run.sh")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(back, "tree", "sub", "secret")));
+        Assert.Equal("run.sh", new FileInfo(Path.Combine(back, "tree", "link")).LinkTarget);
+        Assert.Equal(0, (await Workspace.RunAsync("cp", id + ":/etc/motd", Path.Combine(back, "motd.txt"))).ExitCode);
+        Assert.Equal("inside\n", File.ReadAllText(Path.Combine(back, "motd.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(back, ".vse-cp-*"));
+
+        var usage = await Workspace.RunAsync("cp", tree, Path.Combine(Workspace.Root, "elsewhere"));
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("exactly one of SRC and DEST is DEP[/INDEX]:PATH", usage.Stderr);
+        var missing = await Workspace.RunAsync("cp", id + ":/no/such/file", back);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal(["vse: error: /no/such: no such directory in the instance"], missing.ErrorLines);
+    }
+
+    [SkippableFact]
+    public async Task Cp_resolves_every_path_inside_the_instance_and_never_follows_a_link_to_the_host()
+    {
+        Requirements.Root();
+        await fixture.EnsureAsync();
+        var id = fixture.Runc + "/2";
+        // A host directory the instance's links name: what they reach must be the instance's own.
+        var hostSide = Path.Combine(Path.GetTempPath(), $"vse-online-host-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(hostSide);
+        File.WriteAllText(Path.Combine(hostSide, "secret"), "host secret\n");
+        try
+        {
+            var planted = await Workspace.RunAsync("exec", id, "--", "sh", "-c",
+                "ln -s / /srv/root; ln -s ../../../../../../.. /srv/up; ln -s \"$1\" /srv/host; ln -s \"$1/secret\" /srv/secret", "sh", hostSide);
+            Assert.Equal(0, planted.ExitCode);
+            var back = Path.Combine(Workspace.Root, "hostile");
+            Directory.CreateDirectory(back);
+
+            // Out: through a link to / or ../.., the instance's files; a link to the host's path is a link, copied as itself.
+            Assert.Equal(0, (await Workspace.RunAsync("cp", id + ":/srv/up/etc/motd", Path.Combine(back, "motd"))).ExitCode);
+            Assert.Equal("inside\n", File.ReadAllText(Path.Combine(back, "motd")));
+            Assert.Equal(0, (await Workspace.RunAsync("cp", id + ":/srv/secret", back)).ExitCode);
+            Assert.Equal(Path.Combine(hostSide, "secret"), new FileInfo(Path.Combine(back, "secret")).LinkTarget);
+            var through = await Workspace.RunAsync("cp", id + ":/srv/host/secret", back);
+            Assert.Equal(2, through.ExitCode);
+            Assert.Contains("no such directory in the instance", through.Stderr);
+
+            // In: through the same links, into the instance, never the host.
+            var file = Path.Combine(Workspace.Root, "dropped");
+            File.WriteAllText(file, "dropped\n");
+            Assert.Equal(0, (await Workspace.RunAsync("cp", file, id + ":/srv/root/tmp")).ExitCode);
+            Assert.Equal(2, (await Workspace.RunAsync("cp", file, id + ":/srv/host/dropped")).ExitCode);
+            Assert.Equal(0, (await Workspace.RunAsync("cp", file, id + ":/srv/up/etc/dropped")).ExitCode);
+            Assert.Equal("dropped\ndropped\n", (await Workspace.RunAsync("exec", id, "--", "cat", "/tmp/dropped", "/etc/dropped")).Stdout);
+            Assert.Equal(["secret"], Directory.EnumerateFileSystemEntries(hostSide).Select(Path.GetFileName));
+            Assert.False(File.Exists("/etc/dropped"));
+        }
+        finally
+        {
+            Directory.Delete(hostSide, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Diff_shows_files_added_changed_and_deleted_and_packages_from_the_instance_upper_layer()
+    {
+        Requirements.Root();
+        await fixture.EnsureAsync();
+        var id = fixture.Runc + "/3";
+        var same = await Workspace.RunAsync("diff", id);
+        Assert.True(same.ExitCode == 0, same.Stderr);
+        Assert.Equal("files     same\n\npackages  same\n", same.Stdout);
+
+        var changed = await Workspace.RunAsync("exec", id, "--", "sh", "-c", """
+            echo added > /etc/added && chmod 600 /etc/added
+            echo changed > /etc/motd
+            chmod 700 /srv && chown 1000:1000 /srv
+            rm /etc/doomed
+            printf 'Package: keep\nStatus: install ok installed\nVersion: 1.0\n\nPackage: bump\nStatus: install ok installed\nVersion: 3.1\n\nPackage: new\nStatus: install ok installed\nVersion: 0.1\n' > /var/lib/dpkg/status
+            """);
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+
+        var table = await Workspace.RunAsync("diff", id);
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Equal(
+            [
+                "CHANGE TYPE MODE OWNER PATH",
+                "added file 0600 0:0 /etc/added",
+                "deleted file 0644 0:0 /etc/doomed",
+                "changed (content) file 0644 0:0 /etc/motd",
+                "changed (mode, owner) dir 0755->0700 0:0->1000:1000 /srv",
+                "changed (content) file 0644 0:0 /var/lib/dpkg/status",
+                "",
+                "PACKAGE BEFORE AFTER",
+                "bump 3.0 3.1",
+                "drop 2.0 -",
+                "new - 0.1",
+            ],
+            table.Stdout.TrimEnd('\n').Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, " +", " ")));
+
+        var json = await Workspace.RunAsync("diff", "--json", id);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var files = document.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("path").GetString()!);
+        Assert.Equal("deleted", files["/etc/doomed"].GetProperty("change").GetString());
+        Assert.Equal("0600", files["/etc/added"].GetProperty("after").GetProperty("mode").GetString());
+        Assert.Equal(1000, files["/srv"].GetProperty("after").GetProperty("uid").GetInt32());
+        Assert.Equal(["mode", "owner"], files["/srv"].GetProperty("aspects").EnumerateArray().Select(a => a.GetString()));
+        var packages = document.RootElement.GetProperty("packages").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()} {p.GetProperty("before")} {p.GetProperty("after")}");
+        Assert.Equal(["bump 3.0 3.1", "drop 2.0 ", "new  0.1"], packages);
+    }
+
+    private Task<(int ExitCode, string Output)> OnTerminalAsync(string[] arguments, string input) =>
+        VseProcess.RunOnTerminalAsync(Workspace.Environment, input, arguments);
+}

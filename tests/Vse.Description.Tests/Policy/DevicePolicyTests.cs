@@ -1,0 +1,116 @@
+using Vse.Description.Diagnostics;
+using Vse.Description.Layers;
+using Vse.Description.Model;
+using Vse.Description.Policy;
+using Vse.Description.Tests.Support;
+using static Vse.Description.Tests.Support.Assertions;
+
+namespace Vse.Description.Tests.Policy;
+
+/// <summary>
+/// <c>devices</c> under <c>policy.allow.devices</c> (issue 17, item 2): a device reaches the host's
+/// hardware, so like a relaxation it needs a rule; every layer that declares one must match (most
+/// restrictive wins); the path is judged as written and as the host resolves it.
+/// </summary>
+public sealed class DevicePolicyTests
+{
+    private static string WriteSiteWide(DescriptionWorkspace ws, string allow) =>
+        ws.WriteFile(Path.Combine("site", SiteWidePolicy.FileName), "vse: 1\nname: site-policy\npolicy:\n  allow:\n    devices: " + allow + "\n");
+
+    [Fact]
+    public void Without_any_policy_a_device_is_refused_where_it_is_written()
+    {
+        using var ws = new DescriptionWorkspace();
+        var app = ws.Write("app", "vse: 1\nname: app\ndevices: [/dev/fuse]\n");
+
+        var error = Single(ws.ResolveFails("app"), DiagnosticCodes.DeviceNotAllowed);
+
+        Assert.Equal(DiagnosticKind.Policy, error.Kind);
+        Assert.Equal(Find(app, "/dev/fuse"), error.Location);
+        Assert.Contains("no site policy allows devices (policy.allow.devices", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_site_wide_policy_allows_the_devices_its_globs_match_and_no_other()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        using var ws = new DescriptionWorkspace();
+        WriteSiteWide(ws, "[/dev/fuse, /dev/nvidia*, /dev/dri/**]");
+        ws.Write("app", "vse: 1\nname: app\ndevices: [/dev/fuse, /dev/nvidia0, /dev/dri/card0]\n");
+        var disk = ws.Write("disk", "vse: 1\nname: disk\ndevices: [/dev/fuse, /dev/sda]\n");
+
+        var model = RuntimeModel.From(ws.ResolveOk("app"));
+        var error = Single(ws.ResolveFails("disk"), DiagnosticCodes.DeviceNotAllowed);
+
+        Assert.Equal(["/dev/dri/card0", "/dev/fuse", "/dev/nvidia0"], model.Devices);
+        Assert.Equal(Find(disk, "/dev/sda"), error.Location);
+        Assert.Contains("device '/dev/sda' is not allowed by site policy (allow.devices of site-policy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/dev/fuse, /dev/nvidia*, /dev/dri/**", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Every_layer_that_lists_devices_must_allow_it_the_most_restrictive_wins()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        using var ws = new DescriptionWorkspace();
+        WriteSiteWide(ws, "[/dev/**]");
+        ws.WriteSite("hpc", "vse: 1\nname: hpc\npolicy:\n  allow:\n    devices: [/dev/fuse]\n");
+        ws.Write("app", "vse: 1\nname: app\nextends: hpc\ndevices: [/dev/fuse]\n");
+        ws.Write("more", "vse: 1\nname: more\nextends: hpc\ndevices: [/dev/fuse, /dev/kvm]\n");
+
+        ws.ResolveOk("app");
+        var error = Single(ws.ResolveFails("more"), DiagnosticCodes.DeviceNotAllowed);
+
+        Assert.Contains("device '/dev/kvm' is not allowed by site policy (allow.devices of hpc", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void An_empty_list_allows_no_device()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        using var ws = new DescriptionWorkspace();
+        WriteSiteWide(ws, "[]");
+        ws.Write("app", "vse: 1\nname: app\ndevices: [/dev/fuse]\n");
+
+        Assert.EndsWith(": none)", Single(ws.ResolveFails("app"), DiagnosticCodes.DeviceNotAllowed).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_device_path_the_host_resolves_elsewhere_must_match_there_too()
+    {
+        var globs = new[] { new Located<string>("/dev/fuse", SourceLocation.StartOf("policy")) };
+
+        Assert.True(PolicyChecker.DeviceAllowed(globs, "/dev/fuse", "/dev/fuse"));
+        // /dev/fuse a link to /dev/sda: the node is the disk's, whatever the name says.
+        Assert.False(PolicyChecker.DeviceAllowed(globs, "/dev/fuse", "/dev/sda"));
+        Assert.False(PolicyChecker.DeviceAllowed(globs, "/dev/sda", "/dev/fuse"));
+    }
+
+    [InlineData("[/etc/*]")]
+    [InlineData("[/dev/../etc/**]")]
+    [InlineData("[/dev//fuse]")]
+    [InlineData("[\"/dev/fuse\\n\"]")]
+    [InlineData("/dev/fuse")]
+    [SkippableTheory]
+    public void A_glob_that_is_not_plainly_under_dev_is_refused(string allow)
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        using var ws = new DescriptionWorkspace();
+        WriteSiteWide(ws, allow);
+        ws.Write("app", "vse: 1\nname: app\n");
+
+        var errors = ws.ResolveFails("app");
+
+        Assert.Contains(errors, e => e.Code is DiagnosticCodes.InvalidValue or DiagnosticCodes.WrongType);
+    }
+
+    [Fact]
+    public void Devices_change_the_policy_digest_only_when_a_layer_lists_them()
+    {
+        var location = SourceLocation.StartOf("policy");
+        var rules = new PolicyRules("site-policy", location, [], null, null, [], []);
+        var withDevices = rules with { AllowDevices = [new Located<string>("/dev/fuse", location)] };
+
+        Assert.NotEqual(PolicyDigest.Of(new SitePolicy([rules])), PolicyDigest.Of(new SitePolicy([withDevices])));
+    }
+}

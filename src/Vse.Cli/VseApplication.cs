@@ -20,6 +20,7 @@ public static class VseApplication
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
             DevcontainerCommand.Create(environment),
+            TestCommand.Create(environment),
             DeployCommand.Create(environment),
             ExecCommand.Create(environment),
             ShellCommand.Create(environment),

@@ -33,6 +33,12 @@ public static class DiagnosticCodes
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
     public const string InvalidRegistryReference = "VSE0226";
+    /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
+    public const string NotATestMatrix = "VSE0235";
+    /// <summary>A test matrix axis with no values: the matrix would have no cells.</summary>
+    public const string EmptyMatrixAxis = "VSE0236";
+    /// <summary>A description a test matrix names that is not there.</summary>
+    public const string MatrixDescriptionMissing = "VSE0237";
 
     public const string MissingBase = "VSE0301";
     public const string InheritanceCycle = "VSE0302";

@@ -32,6 +32,7 @@ public static class DiagnosticCodes
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
+    public const string GpusNotOnHost = "VSE0214";
 
     public const string MissingBase = "VSE0301";
     public const string InheritanceCycle = "VSE0302";

@@ -3,6 +3,7 @@ using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Gpus;
 
 namespace Vse.Deploy;
 
@@ -74,6 +75,40 @@ public static class DeployPolicy
                     $"device '{device}' cannot be given to instances: {reason}");
             }
         }
+    }
+
+    /// <summary>
+    /// <c>gpus</c> against this host's GPUs (<see cref="GpuDiscovery"/>): the request must be met,
+    /// and every node it would give (the chosen GPUs' and the control nodes) must be allowed by
+    /// <c>allow.devices</c>, as a device in <c>devices</c> is. Nothing for the VM driver, which refuses <c>gpus</c>.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CheckGpus(ResolvedDescription resolved, RuntimeModel model, string siteDirectory, string driver, GpuInventory inventory)
+    {
+        if (model.Gpus is not { } request || driver == "vm")
+        {
+            return [];
+        }
+
+        var location = UnsupportedKeys.LocateGpus(resolved);
+        GpuGrant grant;
+        try
+        {
+            grant = GpuGrant.Select(inventory, request);
+        }
+        catch (GpuRequestException e)
+        {
+            return [new Diagnostic(Severity.Error, DiagnosticCodes.GpusNotOnHost, location, e.Message)];
+        }
+
+        var (policy, diagnostics) = SitePolicyLoader.Load(resolved.Layers.Select(l => l.File), siteDirectory);
+        var bag = new DiagnosticBag();
+        var declaring = policy.Layers.Where(r => r.AllowDevices is not null).ToList();
+        foreach (var node in grant.Nodes)
+        {
+            PolicyChecker.CheckDevice(node.Path, $"'gpus: {request}' gives device '{node.Path}', which", declaring, location, bag);
+        }
+
+        return [.. diagnostics, .. bag.Items];
     }
 
     private static string? Probe(InstanceDevice device)

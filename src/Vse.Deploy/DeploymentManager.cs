@@ -6,6 +6,7 @@ using Vse.Deploy.Network;
 using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Gpus;
 using Vse.Runtime.Sandbox;
 using Vse.Runtime.Sandbox.Launch;
 using Vse.State;
@@ -66,6 +67,13 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 // The instances are the nodes of an MPI job; when this node's share outnumbers its cores,
                 // MPI must yield while it waits (docs/parallel.md, "Oversubscription").
                 template = template with { Env = MpiIdleEnvironment.Apply(template.Env, plan.Instances, CoreBudget.OfThisProcess()) };
+            }
+
+            if (model.Gpus is { } gpus && !driver.BootsKernel)
+            {
+                // This host's GPUs and driver files, found now (deploy-time policy checked the nodes).
+                var grant = GpuGrant.Select(await GpuDiscovery.DiscoverHostAsync(cancellationToken), gpus);
+                template = grant.ApplyTo(template);
             }
 
             WarnUnappliedLimits(driver, template, plan.Instances, progress);
@@ -211,7 +219,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     {
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
-        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0 || model.Gpus is not null
             || !DriverCatalog.RunsOnce(driverName, runtimeName))
         {
             // Services need the init; a private network is plugged in between create and start;

@@ -6,7 +6,7 @@ namespace Vse.Deploy;
 
 /// <summary>
 /// Keys of the language (DESIGN §2) that resolve accepts but a driver does not apply (yet): on a VM,
-/// <c>security</c> and <c>devices</c>. Deploying a description that uses one there is refused: an instance started without the devices it asked for
+/// <c>security</c>, <c>devices</c> and <c>gpus</c>. Deploying a description that uses one there is refused: an instance started without the devices it asked for
 /// would run, and fail or misbehave later, far from the cause. An input error (exit 2), not an
 /// infrastructure one: retrying cannot help, changing the description can.
 /// </summary>
@@ -34,7 +34,17 @@ public static class UnsupportedKeys
                 $"'devices' ({string.Join(", ", devices)}) are given to sandbox instances only: the VM driver passes no host device through "
                 + "to a guest yet, and vse refuses to boot one without what it asked for; use the sandbox driver or remove 'devices'");
         }
+
+        if (driver == "vm" && model.Gpus is { } gpus)
+        {
+            yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateGpus(resolved),
+                $"'gpus: {gpus}' is given to sandbox instances only: the VM driver passes no GPU through to a guest yet; use the sandbox driver or remove 'gpus'");
+        }
     }
+
+    /// <summary>Where <c>gpus</c> was written, for a diagnostic about it.</summary>
+    public static SourceLocation LocateGpus(ResolvedDescription resolved) =>
+        resolved.Provenance.LastWrite("gpus")?.Location ?? SourceLocation.StartOf(resolved.Layers[^1].File);
 
     /// <summary>Where a device was written, for a diagnostic about it.</summary>
     public static SourceLocation LocateDevice(ResolvedDescription resolved, string device) =>

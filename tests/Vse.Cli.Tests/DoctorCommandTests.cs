@@ -68,6 +68,11 @@ public sealed class DoctorCommandTests
             Assert.Null(criu["checkPassed"]);
         }
 
+        // The host's GPUs as /dev says (none on this machine; an H200 host: /dev/nvidia0).
+        var gpuNodes = Directory.Exists("/dev") ? Directory.GetFiles("/dev", "nvidia*").Count(f => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(f), @"^nvidia[0-9]+$")) : 0;
+        Assert.Equal(gpuNodes, report["gpus"]!["gpus"]!.AsArray().Count);
+        Assert.StartsWith(gpuNodes == 0 ? "none: no /dev/nvidiaN" : $"{gpuNodes} (/dev/nvidia", report["gpuSummary"]!.GetValue<string>(), StringComparison.Ordinal);
+
         var tools = report["tools"]!.AsArray().ToDictionary(t => t!["name"]!.GetValue<string>(), t => t!["path"]?.GetValue<string>());
         Assert.Equal(File.Exists("/usr/bin/unshare") || File.Exists("/bin/unshare"), tools["unshare"] is not null);
         Assert.Equal(qemu, tools["qemu-system-x86_64"]);

@@ -92,3 +92,62 @@ public sealed class DeployPolicyTests : IDisposable
         Assert.Empty(DeployPolicy.Recheck(resolved, RuntimeModel.From(resolved), Site, "sandbox"));
     }
 }
+
+/// <summary><c>gpus</c> at deploy against an inventory (the fake tree's shape; discovery itself is tested in Vse.Runtime.Tests).</summary>
+public sealed class GpuDeployPolicyTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("vse-gpu-policy-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private static readonly Vse.Runtime.Gpus.GpuInventory TwoGpus = new("/", [new(0, "/dev/nvidia0", "/dev/nvidia0"), new(1, "/dev/nvidia1", "/dev/nvidia1")],
+        [new(-1, "/dev/nvidiactl", "/dev/nvidiactl"), new(-1, "/dev/nvidia-uvm", "/dev/nvidia-uvm")], [], []);
+
+    private (ResolvedDescription Resolved, string Site) Resolve(string gpus, string allow)
+    {
+        var site = Directory.CreateDirectory(Path.Combine(root, "site")).FullName;
+        File.WriteAllText(Path.Combine(site, "policy.vse.yaml"), $"vse: 1\npolicy:\n  allow:\n    devices: {allow}\n");
+        var file = Path.Combine(root, "app.vse.yaml");
+        File.WriteAllText(file, $"vse: 1\nname: app\ngpus: {gpus}\n");
+        var environment = new Dictionary<string, string> { ["VSE_SITE_DIR"] = site };
+        var result = DescriptionResolver.Resolve(file, new ResolveOptions(SearchPath.FromEnvironment(environment, null), environment));
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return (result.Description!, site);
+    }
+
+    [SkippableFact]
+    public void Gpus_the_host_has_and_the_site_allows_pass()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        var (resolved, site) = Resolve("2", "[/dev/nvidia*]");
+
+        Assert.Empty(DeployPolicy.CheckGpus(resolved, RuntimeModel.From(resolved), site, "sandbox", TwoGpus));
+    }
+
+    [SkippableFact]
+    public void A_gpu_node_the_site_does_not_allow_is_refused_at_deploy()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        var (resolved, site) = Resolve("all", "[/dev/nvidiactl, /dev/nvidia-uvm, /dev/nvidia0]");
+
+        var error = Assert.Single(DeployPolicy.CheckGpus(resolved, RuntimeModel.From(resolved), site, "sandbox", TwoGpus));
+
+        Assert.Equal(("VSE0609", 3), (error.Code, error.Location.Line));
+        Assert.Contains("'gpus: all' gives device '/dev/nvidia1', which is not allowed by site policy", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void More_gpus_than_the_host_has_is_a_clear_error_and_a_vm_refuses_gpus()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: a trusted site file is root-owned");
+        var (resolved, site) = Resolve("3", "[/dev/nvidia*]");
+        var model = RuntimeModel.From(resolved);
+
+        var error = Assert.Single(DeployPolicy.CheckGpus(resolved, model, site, "sandbox", TwoGpus));
+        var vm = Assert.Single(DeployPolicy.Recheck(resolved, model, site, "vm"));
+
+        Assert.Equal("VSE0214", error.Code);
+        Assert.Contains("asks for 3 GPUs, and this host has 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal("VSE0212", vm.Code);
+    }
+}

@@ -20,6 +20,7 @@ internal static class DoctorPrinter
             ["vm", (report.Vm.DriverAvailable ? "available: " : "unavailable: ") + report.Vm.DriverReason],
             ["accelerator", report.Vm.Accelerator.ToString().ToLowerInvariant() + ": " + report.Vm.AcceleratorReason],
             ["criu", report.Criu.Detail],
+            ["gpus", report.GpuSummary],
         ]);
         output.WriteLine();
         Table.Write(output, ["RUNTIME", "VERSION", "STATUS", "PATH"], report.Runtimes.Select(r => (IReadOnlyList<string>)

@@ -2,6 +2,7 @@ using Vse.Description;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Gpus;
 
 namespace Vse.Deploy.Preparation;
 
@@ -51,6 +52,12 @@ public static class DeploymentPreparer
         var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
         var policy = DeployPolicy.Recheck(
             resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
+        if (model.Gpus is not null && driver != "vm")
+        {
+            // The GPUs of this host (where the deployment starts; a Slurm node looks again at its own).
+            policy = [.. policy, .. DeployPolicy.CheckGpus(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, await GpuDiscovery.DiscoverHostAsync(cancellationToken))];
+        }
+
         report.Diagnostics(policy);
         if (policy.Any(d => d.IsError))
         {

@@ -32,6 +32,7 @@ public static class DiagnosticCodes
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
+    public const string GpusNotOnHost = "VSE0214";
     public const string InvalidRegistryReference = "VSE0226";
     /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
     public const string NotATestMatrix = "VSE0235";

@@ -36,6 +36,9 @@ public sealed record RuntimeModel(
     SecuritySettings Security,
     string? Directory)
 {
+    /// <summary>The <c>gpus</c> request, or null when the description asks for none.</summary>
+    public GpuRequest? Gpus { get; init; }
+
     /// <summary>
     /// The model of a description just resolved: its content's canonical JSON, plus where its files
     /// are, which the JSON does not say. A relative <c>os.kernel</c> is relative to the file that

@@ -50,7 +50,10 @@ internal static class RuntimeModelReader
                 Security: new SecuritySettings(
                     (Text(Member(root, "security", "seccomp"), "security.seccomp") ?? "default") == "unconfined",
                     Names(root, "security", "capabilities")),
-                Directory: null);
+                Directory: null)
+            {
+                Gpus = Text(Member(root, "gpus"), "gpus") is { } gpus ? GpuRequest.Parse(gpus) : null,
+            };
         }
     }
 

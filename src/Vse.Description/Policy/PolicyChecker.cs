@@ -98,30 +98,46 @@ public static class PolicyChecker
     /// </summary>
     private static void CheckDevices(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
     {
-        if (content["devices"] is not SetValue devices)
+        var declaring = policy.Layers.Where(r => r.AllowDevices is not null).ToList();
+        if (content["devices"] is SetValue devices)
         {
+            foreach (var device in devices.Members.Order(StringComparer.Ordinal))
+            {
+                CheckDevice(device, $"device '{device}'", declaring, locate(ValuePath.Member("devices", device)), diagnostics);
+            }
+        }
+
+        // Every GPU grant opens these two first; the GPUs' own nodes are checked at deploy, once
+        // the host's are known (DeployPolicy), as the site's globs name them (/dev/nvidia*).
+        if (content["gpus"] is ScalarValue)
+        {
+            foreach (var device in GpuControlDevices)
+            {
+                CheckDevice(device, $"'gpus' needs device '{device}', which", declaring, locate("gpus"), diagnostics);
+            }
+        }
+    }
+
+    /// <summary>The device nodes any <c>gpus</c> request needs, whichever GPUs it gets.</summary>
+    public static readonly IReadOnlyList<string> GpuControlDevices = ["/dev/nvidiactl", "/dev/nvidia-uvm"];
+
+    /// <summary>Checks one device path against every layer's <c>allow.devices</c>; <paramref name="what"/> starts the message.</summary>
+    public static void CheckDevice(string device, string what, IReadOnlyList<PolicyRules> declaring, SourceLocation location, DiagnosticBag diagnostics)
+    {
+        if (declaring.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
+                $"{what} reaches the host's hardware, and no site policy allows devices (policy.allow.devices in the site-wide policy file or a site layer)");
             return;
         }
 
-        var declaring = policy.Layers.Where(r => r.AllowDevices is not null).ToList();
-        foreach (var device in devices.Members.Order(StringComparer.Ordinal))
+        var canonical = HostPaths.Canonicalize(device);
+        foreach (var rules in declaring.Where(r => !DeviceAllowed(r.AllowDevices!, device, canonical)))
         {
-            var location = locate(ValuePath.Member("devices", device));
-            if (declaring.Count == 0)
-            {
-                diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
-                    $"device '{device}' reaches the host's hardware, and no site policy allows devices (policy.allow.devices in the site-wide policy file or a site layer)");
-                continue;
-            }
-
-            var canonical = HostPaths.Canonicalize(device);
-            foreach (var rules in declaring.Where(r => !DeviceAllowed(r.AllowDevices!, device, canonical)))
-            {
-                var list = rules.AllowDevices!;
-                var resolved = canonical == device ? "" : $" (resolves to '{canonical}')";
-                diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
-                    $"device '{device}'{resolved} is not allowed by site policy (allow.devices of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))})");
-            }
+            var list = rules.AllowDevices!;
+            var resolved = canonical == device ? "" : $" (resolves to '{canonical}')";
+            diagnostics.Error(DiagnosticCodes.DeviceNotAllowed, location,
+                $"{what}{resolved} is not allowed by site policy (allow.devices of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))})");
         }
     }
 

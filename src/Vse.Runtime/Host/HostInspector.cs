@@ -20,10 +20,11 @@ public sealed class HostInspector(OciRuntimeProbeCache? probeCache)
         var vm = Kvm.InspectAsync(cancellationToken);
         var criu = Criu.InspectAsync(cancellationToken);
         var tools = Tools.InspectAsync(cancellationToken);
-        await Task.WhenAll(runtimes, cgroups, userNamespaces, vm, criu, tools);
+        var gpus = Gpus.GpuDiscovery.DiscoverHostAsync(cancellationToken);
+        await Task.WhenAll(runtimes, cgroups, userNamespaces, vm, criu, tools, gpus);
         // Where this user's instances' cgroups would go, changing nothing (doctor only looks).
         var placement = CgroupPlacer.LocateForThisProcess();
-        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, placement, await userNamespaces, await vm, await criu, await tools);
+        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, placement, await userNamespaces, await vm, await criu, await tools) { Gpus = await gpus };
     }
 
     private async Task<OciRuntimeReport> InspectRuntimeAsync(string name, CancellationToken cancellationToken)

@@ -15,6 +15,15 @@ public sealed record HostReport(
     CriuReport Criu,
     IReadOnlyList<ToolReport> Tools)
 {
+    /// <summary>The host's NVIDIA GPUs and driver files (<c>gpus</c>, docs/devices.md); null when not looked at.</summary>
+    public Gpus.GpuInventory? Gpus { get; init; }
+
+    /// <summary>What <c>gpus</c> would find: "2 (/dev/nvidia0, /dev/nvidia1); 4 control nodes, 9 driver libraries, 1 tool".</summary>
+    public string GpuSummary => Gpus is not { } gpus || gpus.IsEmpty
+        ? "none: no /dev/nvidiaN" + (Gpus is { Libraries.Count: > 0 } ? $" ({Gpus.Libraries.Count} driver libraries found)" : "")
+        : $"{gpus.Gpus.Count} ({string.Join(", ", gpus.Gpus.Select(g => g.Path))}); {gpus.ControlNodes.Count} control nodes, "
+          + $"{gpus.Libraries.Count} driver libraries, {gpus.Tools.Count} tools ({string.Join(", ", gpus.Tools.Select(t => t.Name))})";
+
     /// <summary>The sandbox driver needs one OCI runtime that ran a probe container.</summary>
     public bool SandboxDriverAvailable => Runtimes.Any(r => r.Works);
 

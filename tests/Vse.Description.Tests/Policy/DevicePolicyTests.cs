@@ -114,3 +114,50 @@ public sealed class DevicePolicyTests
         Assert.NotEqual(PolicyDigest.Of(new SitePolicy([rules])), PolicyDigest.Of(new SitePolicy([withDevices])));
     }
 }
+
+/// <summary><c>gpus</c> (issue 17, item 3): its forms, and the control nodes every grant needs under <c>allow.devices</c>.</summary>
+public sealed class GpuRequestTests
+{
+    [Theory]
+    [InlineData("all", "all")]
+    [InlineData("2", "2")]
+    [InlineData("\"2,0\"", "0,2")]
+    public void All_a_count_or_indices_are_read(string value, string model)
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", $"vse: 1\nname: app\ngpus: {value}\n");
+
+        // The schema takes it; only policy (no allow.devices here) refuses it, at 'gpus'.
+        var errors = ws.ResolveFails("app");
+
+        Assert.All(errors, e => Assert.Equal(DiagnosticCodes.DeviceNotAllowed, e.Code));
+        Assert.Contains(errors, e => e.Message.StartsWith("'gpus' needs device '/dev/nvidiactl', which reaches the host's hardware", StringComparison.Ordinal));
+        Assert.Equal(model, GpuRequest.Parse(RuntimeModel.FromCanonicalJson($$"""{"gpus":"{{model}}"}""").Gpus!.ToString()).ToString());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("some")]
+    [InlineData("[0, 2]")]
+    [InlineData("\"0,\"")]
+    [InlineData("\"-1,2\"")]
+    [InlineData("1000")]
+    public void Anything_else_is_an_invalid_value(string value)
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", $"vse: 1\nname: app\ngpus: {value}\n");
+
+        Assert.Contains(ws.ResolveFails("app"), e => e.Code is DiagnosticCodes.InvalidValue or DiagnosticCodes.WrongType);
+    }
+
+    [SkippableFact]
+    public void A_site_that_allows_the_nvidia_nodes_lets_gpus_resolve()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        using var ws = new DescriptionWorkspace();
+        ws.WriteFile(Path.Combine("site", SiteWidePolicy.FileName), "vse: 1\nname: site-policy\npolicy:\n  allow:\n    devices: [/dev/nvidia*, /dev/nvidia-caps/**]\n");
+        ws.Write("app", "vse: 1\nname: app\ngpus: all\n");
+
+        Assert.True(RuntimeModel.From(ws.ResolveOk("app")).Gpus!.All);
+    }
+}

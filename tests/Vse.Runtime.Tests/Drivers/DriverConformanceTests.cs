@@ -548,6 +548,31 @@ public abstract class DriverConformanceTests
         Assert.Equal("", other.Stdout);
     }
 
+    [SkippableFact]
+    public async Task GpusOfAFakeDeviceTreeAreGivenWithTheDriversFilesReadOnly()
+    {
+        // No GPU here: a fake host root (Gpus/FakeGpuHost) with two GPU nodes; one is asked for.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel and devices of its own");
+        var driver = RequireDriver();
+        Requirements.Root();
+        using var host = await Gpus.FakeGpuHost.CreateAsync(StateRoot);
+        var grant = Vse.Runtime.Gpus.GpuGrant.Select(Vse.Runtime.Gpus.GpuDiscovery.Discover(host.Root, host.LdCacheListing), GpuRequest.Parse("1"));
+        await using var instance = await RunningInstance.StartAsync(driver, grant.ApplyTo(NewSpec()));
+
+        var nodes = await instance.ExecAsync("sh", "-c", "test -c /dev/nvidia0 && test -c /dev/nvidiactl && test -c /dev/nvidia-caps/nvidia-cap1 && ! test -e /dev/nvidia1 && echo nodes");
+        var smi = await instance.ExecAsync("/usr/local/vse-gpu/bin/nvidia-smi");
+        var library = await instance.ExecAsync("cat", "/usr/local/vse-gpu/lib/libcuda.so.1");
+        var write = await instance.ExecAsync("sh", "-c", "echo x > /usr/local/vse-gpu/lib/libcuda.so.1");
+        var env = await instance.ExecAsync("sh", "-c", "tr '\\0' '\\n' < /proc/1/environ | grep -E '^(LD_LIBRARY_PATH|NVIDIA_VISIBLE_DEVICES)=' | sort");
+
+        Assert.Equal("nodes\n", nodes.Stdout);
+        Assert.StartsWith("fake nvidia-smi: GPUs", smi.Stdout, StringComparison.Ordinal);
+        Assert.Equal("host libcuda 550.54.15\n", library.Stdout);
+        Assert.NotEqual(0, write.ExitCode);
+        Assert.Equal("host libcuda 550.54.15\n", await File.ReadAllTextAsync(host.At("usr/lib/x86_64-linux-gnu/libcuda.so.550.54.15")));
+        Assert.Equal("LD_LIBRARY_PATH=/usr/local/vse-gpu/lib\nNVIDIA_VISIBLE_DEVICES=0\n", env.Stdout);
+    }
+
     /// <summary>A copy of the busybox configuration (cp -a: links, modes and owners kept) that one test changes and deletes.</summary>
     private async Task<string> ChangedCopyOfTheConfigurationAsync(Action<string> change)
     {

@@ -1,8 +1,8 @@
 namespace Vse.Build.Bases;
 
 /// <summary>What an image starts from: <c>os.base</c> (with <c>os.variant</c> and <c>os.mirror</c> for Debian).</summary>
-/// <param name="Kind">scratch, host, busybox, debian, oci-archive, rootfs or tar.</param>
-/// <param name="Argument">The suite for debian, an absolute host path for the archive kinds, else empty.</param>
+/// <param name="Kind">scratch, host, busybox, debian, oci-archive, rootfs, tar or docker.</param>
+/// <param name="Argument">The suite for debian, an absolute host path for the archive kinds, <c>//HOST[:PORT]/NAME…</c> for docker, else empty.</param>
 public sealed record BaseSpec(string Kind, string Argument, string Variant, string? Mirror)
 {
     public const string DefaultVariant = "minbase";
@@ -22,4 +22,11 @@ public sealed record BaseSpec(string Kind, string Argument, string Variant, stri
     }
 
     public override string ToString() => Argument.Length == 0 ? Kind : $"{Kind}:{Argument}";
+
+    /// <summary>
+    /// What of the base enters its layer's key besides its identity: everything said, but for a
+    /// registry image only that it is one, since its identity (the manifest digest) is all of
+    /// it; the same image by tag, by digest or from a mirror is one layer.
+    /// </summary>
+    public string CacheName => Kind == "docker" ? Kind : ToString();
 }

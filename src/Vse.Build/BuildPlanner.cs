@@ -19,7 +19,7 @@ public static class BuildPlanner
         var os = content["os"] as MapValue ?? MapValue.Empty;
         if ((os["base"] as ScalarValue)?.AsString is not { } baseText)
         {
-            throw new BuildInputException($"'{resolved.Name}' sets no os.base (scratch, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH or tar:PATH): there is nothing to build from");
+            throw new BuildInputException($"'{resolved.Name}' sets no os.base (scratch, busybox, debian:SUITE, oci-archive:PATH, rootfs:PATH, tar:PATH or docker://HOST[:PORT]/NAME[:TAG]): there is nothing to build from");
         }
 
         // A relative archive path is relative to the file that named it, like a copy source.

@@ -10,6 +10,7 @@ public static class BaseProviders
         "debian" => new DebianBase(spec, clock),
         "tar" or "oci-archive" => new ArchiveBase(spec),
         "rootfs" => new RootfsBase(spec),
+        "docker" => new Registry.RegistryBase(spec, scratchDirectory),
         "host" => throw new UnsupportedBaseException(
             "the 'host' base is the host's own root used read-only at run time; it cannot be built into an image (it arrives with the sandbox driver)"),
         _ => throw new UnsupportedBaseException($"unknown base '{spec}'"),

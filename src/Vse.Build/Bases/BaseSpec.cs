@@ -1,8 +1,8 @@
 namespace Vse.Build.Bases;
 
 /// <summary>What an image starts from: <c>os.base</c> (with <c>os.variant</c> and <c>os.mirror</c> for Debian).</summary>
-/// <param name="Kind">scratch, host, busybox, debian, oci-archive, rootfs or tar.</param>
-/// <param name="Argument">The suite for debian, an absolute host path for the archive kinds, else empty.</param>
+/// <param name="Kind">scratch, host, busybox, debian, oci-archive, rootfs, tar or docker.</param>
+/// <param name="Argument">The suite for debian, an absolute host path for the archive kinds, <c>//HOST[:PORT]/NAME…</c> for docker, else empty.</param>
 public sealed record BaseSpec(string Kind, string Argument, string Variant, string? Mirror)
 {
     public const string DefaultVariant = "minbase";
@@ -24,9 +24,16 @@ public sealed record BaseSpec(string Kind, string Argument, string Variant, stri
     public override string ToString() => Argument.Length == 0 ? Kind : $"{Kind}:{Argument}";
 
     /// <summary>
-    /// The base as its layer key and the lock file name it: an archive or rootfs by its file
+    /// The base as the lock file and step titles name it: an archive or rootfs by its file
     /// name only, since its content digest is the layer's input and its directory on the
     /// building host must not make two clones of a repository differ.
     /// </summary>
     public string LocationFree => Kind is "oci-archive" or "rootfs" or "tar" ? $"{Kind}:{Path.GetFileName(Argument)}" : ToString();
+
+    /// <summary>
+    /// What of the base enters its layer's key besides its identity: its location-free name, but
+    /// for a registry image only that it is one, since its identity (the manifest digest) is all
+    /// of it; the same image by tag, by digest or from a mirror is one layer.
+    /// </summary>
+    public string CacheName => Kind == "docker" ? Kind : LocationFree;
 }

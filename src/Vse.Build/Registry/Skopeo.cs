@@ -50,7 +50,12 @@ internal sealed class Skopeo(bool? verifyTls)
         IEnumerable<string> arguments, RegistryReference reference, CancellationToken cancellationToken, Action<string>? onOutputLine = null)
     {
         var skopeo = ExternalTool.Require("skopeo", Package);
-        var result = await ExternalTool.RunUncheckedAsync(skopeo, arguments, cancellationToken, onOutputLine, ToolEnvironment.CLocale);
+
+        // skopeo dies with vse (a parent-death signal set by setpriv, forked from a thread that
+        // lives as long as skopeo): a killed `vse push` must not go on uploading behind the user's back.
+        var setpriv = ExternalTool.Require("setpriv", "util-linux");
+        var result = await ExternalTool.RunUncheckedAsync(
+            setpriv, ["--pdeathsig", "KILL", "--", skopeo, .. arguments], cancellationToken, onOutputLine, ToolEnvironment.CLocale, forkFromOwnThread: true);
         if (result.ExitCode == 0)
         {
             return result;

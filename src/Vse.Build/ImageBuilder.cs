@@ -109,7 +109,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock)
             var context = new StepContext(parentTree, work.Rootfs, work.Scratch,
                 line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)));
             await ApplyAsync(step, context, hardLinks, cancellationToken);
-            if (store.Access == LayerStoreAccess.Published)
+            // Not the metadata layer: it is always its own description's top, never a user's parent.
+            if (store.Access == LayerStoreAccess.Published && step is not MetadataStep)
             {
                 await PublishArchiveAsync(work, cancellationToken);
             }

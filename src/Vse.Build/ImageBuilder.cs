@@ -117,6 +117,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
 
             // Every export then reads fixed times from the layer itself (docs/build.md, Reproducible builds).
             ReproducibleTree.ClampTimes(work.Rootfs, cancellationToken);
+
             // Not the metadata layer: it is always its own description's top, never a user's parent.
             if (store.Access == LayerStoreAccess.Published && step is not MetadataStep)
             {

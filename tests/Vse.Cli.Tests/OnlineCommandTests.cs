@@ -265,6 +265,23 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
                 TreeListing(Path.Combine(Workspace.Root, $"instance-{tree}")),
                 TreeListing(Path.Combine(Workspace.Root, "built", tree)));
         }
+
+        // Site policy applies to what is committed: a package the site denies is refused now, and no file stays.
+        var installed = await Workspace.RunAsync("exec", id, "--", "sh", "-c",
+            "printf '\nPackage: telnetd\nStatus: install ok installed\nVersion: 0.17\n' >> /var/lib/dpkg/status");
+        Assert.True(installed.ExitCode == 0, installed.Stderr);
+        var policy = Workspace.Write("site/policy.vse.yaml", "vse: 1\npolicy:\n  deny:\n    packages: [telnetd]\n");
+        try
+        {
+            var denied = await Workspace.RunAsync("commit", id, "--as", "denied.vse.yaml");
+            Assert.Equal(3, denied.ExitCode);
+            Assert.Contains("package 'telnetd' is denied by site policy", denied.Stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(Workspace.Root, "denied.vse.yaml")));
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
     }
 
     /// <summary>Every entry below a directory, links not followed: path, type, mode, and a file's content or a link's target.</summary>

@@ -71,21 +71,21 @@ public static class InstanceCommit
         var packaged = changes.Packages.Count == 0 ? new HashSet<string>(StringComparer.Ordinal)
             : PackagedPaths([upper, configurationRootfs], changes.Packages.Select(p => p.Name), cancellationToken);
         var steps = new List<string>();
-        string? gone = null;
+        // Trees already deleted: their entries need no step. Several, as a sibling such as /a-b sorts between /a and /a/c.
+        var gone = new List<string>();
         foreach (var change in changes.Files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if ((gone is not null && change.Path.StartsWith(gone + "/", StringComparison.Ordinal))
+            if (gone.Any(tree => change.Path.StartsWith(tree + "/", StringComparison.Ordinal))
                 || (changes.Packages.Count > 0 && (packaged.Contains(change.Path) || PackageManagerState.Any(p => change.Path.StartsWith(p, StringComparison.Ordinal) || change.Path + "/" == p))))
             {
                 continue;
             }
 
-            gone = null;
             if (change.Kind == FileChangeKind.Deleted)
             {
                 steps.Add($"{{delete: {Quote(change.Path)}}}");
-                gone = change.Path;
+                gone.Add(change.Path);
                 continue;
             }
 
@@ -99,7 +99,7 @@ public static class InstanceCommit
             {
                 // What was there goes first: a directory's entries, or the old link, are not the new node's.
                 steps.Add($"{{delete: {Quote(change.Path)}}}");
-                gone = change.Before!.IsDirectory ? change.Path : null;
+                gone.Add(change.Path);
             }
 
             steps.Add(after.Type switch

@@ -164,11 +164,12 @@ public sealed class InstanceCommitTests : IDisposable
         var text = Commit(
             [
                 Change("/opt", FileChangeKind.Changed, directory, link, "/srv", "type"),
+                Change("/opt-sibling", FileChangeKind.Added, null, directory),
                 Change("/opt/inside", FileChangeKind.Deleted, directory, null),
             ],
             []);
 
-        Assert.EndsWith("files:\n  - {delete: \"/opt\"}\n  - {link: \"/srv\", to: \"/opt\"}\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("files:\n  - {delete: \"/opt\"}\n  - {link: \"/srv\", to: \"/opt\"}\n  - {mkdir: \"/opt-sibling\", mode: \"0755\"}\n", text, StringComparison.Ordinal);
     }
 
     private string Commit(IReadOnlyList<FileChange> files, IReadOnlyList<PackageChange> packages) =>

@@ -17,7 +17,7 @@ internal static class CommitCommand
     public static Command Create(CliEnvironment environment)
     {
         var target = new Argument<string>("DEP[/INDEX]") { Description = "A deployment id (or unique prefix, or name), optionally /INDEX (default: instance 0)" };
-        var file = new Option<string>("--as") { Required = true, Description = "The description file to write (must not exist yet)" };
+        var file = new Option<string>("--as") { Required = true, HelpName = "FILE", Description = "The description file to write (must not exist yet)" };
         var command = new Command("commit", "Write a description that extends the instance's own and reproduces what changed in it: packages added and removed, files steps") { target, file };
         command.SetAction(async (parse, cancellationToken) =>
         {

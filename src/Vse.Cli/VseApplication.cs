@@ -19,6 +19,7 @@ public static class VseApplication
             PushCommand.Create(environment),
             GcCommand.Create(environment),
             DiffCommand.Create(environment),
+            CommitCommand.Create(environment),
             DevcontainerCommand.Create(environment),
             TestCommand.Create(environment),
             DeployCommand.Create(environment),

@@ -43,7 +43,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var label = InstanceSpecs.Label(configuration.Name);
         var hostnames = Enumerable.Range(plan.FirstHostIndex, plan.Instances).Select(i => $"{label}-{i}").ToList();
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver.ToString(), hostnames), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, recordedDriver.ToString(), hostnames, DescriptionPath: plan.DescriptionPath), cancellationToken);
         var prefix = ContainerPrefix(configuration.Name, deployment.Id);
         var template = InstanceSpecs.FromModel(model, configuration.RootfsPath, deployment.Instances[0].StateDirectory, 0, prefix);
         template = template with { Mounts = Granted(template, plan.GrantedMounts) };

@@ -24,6 +24,8 @@ namespace Vse.Deploy;
 /// whole (addresses, names, keys; this share's instances are the network's FirstHostIndex on), joined
 /// to the other hosts' fabrics. Null: the network holds this deployment's instances only.
 /// </param>
+/// <param name="DescriptionPath">The description file deployed, recorded with the deployment (<c>vse commit</c> extends it).</param>
 public sealed record DeploymentPlan(
     int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = DriverCatalog.Sandbox,
-    IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0, NetworkSpan? Span = null);
+    IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0, NetworkSpan? Span = null,
+    string? DescriptionPath = null);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Vse.Cli.Tests;
 
 /// <summary>
-/// One busybox configuration deployed once per class (<see cref="OnlineFixture"/>): four runc
+/// One busybox configuration deployed once per class (<see cref="OnlineFixture"/>): five runc
 /// instances (each test changes its own) and one started by vse-launch.
 /// </summary>
 public sealed class OnlineFixture : IAsyncDisposable
@@ -40,7 +40,7 @@ public sealed class OnlineFixture : IAsyncDisposable
             }
 
             Workspace.Write("online.vse.yaml", Description);
-            var runc = await Workspace.RunAsync("deploy", "online.vse.yaml", "--instances", "4");
+            var runc = await Workspace.RunAsync("deploy", "online.vse.yaml", "--instances", "5");
             Assert.True(runc.ExitCode == 0, runc.Stderr);
             var launched = await Workspace.RunAsync("deploy", "online.vse.yaml", "--runtime", "vse-launch");
             Assert.True(launched.ExitCode == 0, launched.Stderr);
@@ -232,6 +232,71 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
         var packages = document.RootElement.GetProperty("packages").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()} {p.GetProperty("before")} {p.GetProperty("after")}");
         Assert.Equal(["bump 3.0 3.1", "drop 2.0 ", "new  0.1"], packages);
     }
+
+    [SkippableFact]
+    public async Task Commit_writes_a_description_that_builds_offline_to_the_instance_content()
+    {
+        Requirements.Root();
+        await fixture.EnsureAsync();
+        var id = fixture.Runc + "/4";
+        var changed = await Workspace.RunAsync("exec", id, "--", "sh", "-c", """
+            echo 'changed by hand' > /etc/motd && chmod 640 /etc/motd
+            rm /etc/doomed
+            mkdir -p /srv/app/conf && chmod 750 /srv/app
+            printf 'threads = 8\nuser="${USER}" $$HOME\n' > /srv/app/conf/app.conf
+            ln -s /srv/app/conf/app.conf /etc/app.conf
+            """);
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+
+        var commit = await Workspace.RunAsync("commit", id, "--as", "committed.vse.yaml");
+        Assert.True(commit.ExitCode == 0, commit.Stderr);
+        var written = File.ReadAllText(Path.Combine(Workspace.Root, "committed.vse.yaml"));
+        Assert.Contains($"extends: \"{Path.Combine(Workspace.Root, "online.vse.yaml")}\"", written, StringComparison.Ordinal);
+        Assert.Contains("{delete: \"/etc/doomed\"}", written, StringComparison.Ordinal);
+        Assert.Equal(2, (await Workspace.RunAsync("commit", id, "--as", "committed.vse.yaml")).ExitCode); // never overwritten
+
+        var build = await Workspace.RunAsync("build", "committed.vse.yaml", "--output", "dir:built");
+        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
+        foreach (var tree in new[] { "etc", "srv" })
+        {
+            var copy = await Workspace.RunAsync("cp", $"{id}:/{tree}", $"instance-{tree}");
+            Assert.True(copy.ExitCode == 0, copy.Stderr);
+            Assert.Equal(
+                TreeListing(Path.Combine(Workspace.Root, $"instance-{tree}")),
+                TreeListing(Path.Combine(Workspace.Root, "built", tree)));
+        }
+
+        // Site policy applies to what is committed: a package the site denies is refused now, and no file stays.
+        var installed = await Workspace.RunAsync("exec", id, "--", "sh", "-c",
+            "printf '\nPackage: telnetd\nStatus: install ok installed\nVersion: 0.17\n' >> /var/lib/dpkg/status");
+        Assert.True(installed.ExitCode == 0, installed.Stderr);
+        var policy = Workspace.Write("site/policy.vse.yaml", "vse: 1\npolicy:\n  deny:\n    packages: [telnetd]\n");
+        try
+        {
+            var denied = await Workspace.RunAsync("commit", id, "--as", "denied.vse.yaml");
+            Assert.Equal(3, denied.ExitCode);
+            Assert.Contains("package 'telnetd' is denied by site policy", denied.Stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(Workspace.Root, "denied.vse.yaml")));
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
+
+    /// <summary>Every entry below a directory, links not followed: path, type, mode, and a file's content or a link's target.</summary>
+    private static List<string> TreeListing(string root) =>
+        [.. Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Order(StringComparer.Ordinal)
+            .Select(path =>
+            {
+                var what = new FileInfo(path).LinkTarget is { } target ? $"link -> {target}"
+                    : Directory.Exists(path) ? $"dir {Mode(path)}"
+                    : $"file {Mode(path)} {File.ReadAllText(path)}";
+                return $"{Path.GetRelativePath(root, path)}: {what}";
+            })];
+
+    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
 
     private Task<(int ExitCode, string Output)> OnTerminalAsync(string[] arguments, string input) =>
         VseProcess.RunOnTerminalAsync(Workspace.Environment, input, arguments);

@@ -1,5 +1,6 @@
 using Vse.State.Configurations;
 using Vse.State.Deployments;
+using Vse.State.Schema;
 using Vse.State.Tests.Support;
 using static Vse.State.Tests.Support.StateWorkspace;
 
@@ -156,6 +157,27 @@ public sealed class DeploymentStoreTests : IDisposable
         Assert.Empty(await state.Deployments.ListAsync(None));
         await Assert.ThrowsAsync<InstanceNotFoundException>(() => state.Deployments.UpdateInstanceAsync(created.Id, 0, LifecycleState.Running, 1, None));
         Assert.True(await state.Configurations.DeleteAsync(_configuration.Id, None));
+    }
+
+    [Fact]
+    public async Task The_description_file_is_recorded_and_a_deployment_from_schema_version_1_has_none()
+    {
+        // A database as the first vse left it: schema version 1, a deployment without the column.
+        _workspace.Home.EnsureCreated(None);
+        var old = await StateDatabase.OpenAsync(_workspace.Home.Database, [Migrations.All[0]], None);
+        await new ConfigurationStore(old).UpsertAsync(_configuration, None);
+        await using (var connection = await old.OpenConnectionAsync(None))
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = $"INSERT INTO deployments VALUES ('0123abcd', '{_configuration.Id}', 'old', 'sandbox', 'Running', '2025-01-01T00:00:00.0000000+00:00', NULL)";
+            await insert.ExecuteNonQueryAsync(None);
+        }
+
+        var state = await OpenAsync();
+        var created = await state.Deployments.CreateAsync(Request("h0") with { DescriptionPath = "/home/alice/app.vse.yaml" }, None);
+
+        Assert.Null((await state.Deployments.GetAsync("0123abcd", None)).Record.DescriptionPath);
+        Assert.Equal("/home/alice/app.vse.yaml", (await state.Deployments.GetAsync(created.Id, None)).Record.DescriptionPath);
     }
 
     private static void AssertSame(Deployment expected, Deployment actual)

@@ -55,7 +55,8 @@ internal static class DeployCommand
             try
             {
                 result = await workspace.Instances.DeployAsync(
-                    configuration, model, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts), progress, cancellationToken);
+                    configuration, model, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts,
+                        DescriptionPath: Path.GetFullPath(parse.GetValue(file)!)), progress, cancellationToken);
             }
             finally
             {

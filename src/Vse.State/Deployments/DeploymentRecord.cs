@@ -5,6 +5,7 @@ namespace Vse.State.Deployments;
 /// <param name="Name">A name for people, usually the description's; not unique.</param>
 /// <param name="Driver">The driver that runs it (<c>sandbox</c>, <c>vm</c>, ...).</param>
 /// <param name="NetworkJson">The driver's record of the virtual network, if it made one.</param>
+/// <param name="DescriptionPath">The absolute path of the description file deployed; null when unknown (deployed before vse recorded it, or from no file).</param>
 public sealed record DeploymentRecord(
     string Id,
     string ConfigurationId,
@@ -12,4 +13,5 @@ public sealed record DeploymentRecord(
     string Driver,
     LifecycleState State,
     DateTimeOffset CreatedAt,
-    string? NetworkJson);
+    string? NetworkJson,
+    string? DescriptionPath = null);

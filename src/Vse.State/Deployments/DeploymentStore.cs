@@ -17,7 +17,7 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
     // times only guards against plain bad luck.
     private const int IdAttempts = 16;
 
-    private const string DeploymentColumns = "id, configuration_id, name, driver, state, created_at, network_json";
+    private const string DeploymentColumns = "id, configuration_id, name, driver, state, created_at, network_json, description_path";
 
     private const string InstanceColumns =
         "deployment_id, instance_index, hostname, state, pid, runtime_id, address, state_directory";
@@ -53,11 +53,11 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
 
                 var id = await NewUniqueIdAsync(connection, transaction, ct);
                 var record = new DeploymentRecord(
-                    id, request.ConfigurationId, request.Name, request.Driver, LifecycleState.Creating, createdAt, request.NetworkJson);
+                    id, request.ConfigurationId, request.Name, request.Driver, LifecycleState.Creating, createdAt, request.NetworkJson, request.DescriptionPath);
                 await using (var insert = SqlValues.Command(
                     connection,
                     transaction,
-                    $"INSERT INTO deployments ({DeploymentColumns}) VALUES ($id, $configuration, $name, $driver, $state, $created, $network)"))
+                    $"INSERT INTO deployments ({DeploymentColumns}) VALUES ($id, $configuration, $name, $driver, $state, $created, $network, $description)"))
                 {
                     insert.Add("$id", id);
                     insert.Add("$configuration", record.ConfigurationId);
@@ -66,6 +66,7 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
                     insert.Add("$state", record.State.ToString());
                     insert.Add("$created", SqlValues.Timestamp(createdAt));
                     insert.Add("$network", record.NetworkJson);
+                    insert.Add("$description", record.DescriptionPath);
                     await insert.ExecuteNonQueryAsync(ct);
                 }
 
@@ -331,7 +332,8 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
                     Driver: reader.GetString(3),
                     State: Enum.Parse<LifecycleState>(reader.GetString(4)),
                     CreatedAt: SqlValues.ReadTimestamp(reader, 5),
-                    NetworkJson: SqlValues.ReadNullableString(reader, 6));
+                    NetworkJson: SqlValues.ReadNullableString(reader, 6),
+                    DescriptionPath: SqlValues.ReadNullableString(reader, 7));
                 deployments.Add(new Deployment(record, instances.GetValueOrDefault(record.Id) ?? []));
             }
         }

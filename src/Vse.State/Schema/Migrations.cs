@@ -7,5 +7,5 @@ namespace Vse.State.Schema;
 /// </summary>
 internal static class Migrations
 {
-    public static IReadOnlyList<string> All { get; } = [Migration001Initial.Sql];
+    public static IReadOnlyList<string> All { get; } = [Migration001Initial.Sql, Migration002DescriptionPath.Sql];
 }

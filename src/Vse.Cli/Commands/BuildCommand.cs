@@ -12,7 +12,7 @@ using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache] [--store DIR]</c>.</summary>
+/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache] [--check] [--store DIR]</c>.</summary>
 internal static class BuildCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -26,6 +26,10 @@ internal static class BuildCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var noCache = new Option<bool>("--no-cache") { Description = "Rebuild every step, ignoring cached layers" };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Then rebuild every layer without cache into a scratch store and name each step whose result differs from its cached layer (exit 1 when one does)",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the output of every build tool" };
         var store = new Option<string>("--store")
         {
@@ -34,7 +38,7 @@ internal static class BuildCommand
         };
         var command = new Command("build", "Build the description into a root filesystem through cached, content-addressed layers")
         {
-            file, target, outputs, noCache, verbose, store,
+            file, target, outputs, noCache, check, verbose, store,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,8 +69,9 @@ internal static class BuildCommand
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken, parse.GetValue(store));
             var started = System.Diagnostics.Stopwatch.StartNew();
             var model = RuntimeModel.From(resolved);
+            var progress = new BuildProgressPrinter(Console.Out, parse.GetValue(verbose));
             var (configuration, built) = await ConfigurationRecorder.BuildAsync(
-                workspace, resolved, model, parse.GetValue(noCache), new BuildProgressPrinter(Console.Out, parse.GetValue(verbose)), PreparationReports.Warning, cancellationToken);
+                workspace, resolved, model, parse.GetValue(noCache), progress, PreparationReports.Warning, cancellationToken);
 
             foreach (var export in exports)
             {
@@ -83,7 +88,9 @@ internal static class BuildCommand
             Console.Out.WriteLine(
                 $"built {resolved.Name} as configuration {configuration.Id} in {Sizes.Duration(started.Elapsed)}: " +
                 $"{built.Layers.Count} layers, {built.StepsRun} built, {built.Layers.Count - built.StepsRun} cached; {Sizes.Bytes(configuration.SizeBytes)}");
-            return ExitCodes.Success;
+            return parse.GetValue(check)
+                ? await BuildCheckReport.RunAsync(workspace, built, resolved, model, progress, cancellationToken)
+                : ExitCodes.Success;
         });
         return command;
     }

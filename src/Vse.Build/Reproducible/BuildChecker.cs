@@ -1,3 +1,4 @@
+using Vse.Build.Locks;
 using Vse.Build.Online;
 using Vse.Build.Store;
 using Vse.Description;
@@ -17,11 +18,12 @@ namespace Vse.Build.Reproducible;
 public static class BuildChecker
 {
     /// <param name="chain">Where the cached layers are (the user's store, then the site store).</param>
+    /// <param name="pins">The <c>--locked</c> versions the cached build installed, if any.</param>
     /// <param name="cached">The layers of the cached build of <paramref name="resolved"/>, bottom first.</param>
     /// <returns>Every layer whose step did not reproduce, bottom first; empty when all match.</returns>
     public static async Task<IReadOnlyList<LayerMismatch>> CheckAsync(
         LayerChain chain, IReadOnlyList<BuiltLayer> cached, ResolvedDescription resolved, RuntimeModel model,
-        IOnlineStepRunner? online, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+        IOnlineStepRunner? online, IProgress<BuildEvent>? progress, CancellationToken cancellationToken, PackagePins? pins = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(cached);
@@ -32,7 +34,7 @@ public static class BuildChecker
         {
             var scratch = new LayerStore(scratchRoot);
             var rebuilt = await new ImageBuilder(LayerChain.Single(scratch), TimeProvider.System, online)
-                .BuildAsync(resolved, model, noCache: true, progress, cancellationToken);
+                .BuildAsync(resolved, model, noCache: true, progress, cancellationToken, pins);
             var contents = new Dictionary<(ulong Device, ulong Inode), string>();
             var mismatches = new List<LayerMismatch>();
             TreeManifest? cachedParent = null;

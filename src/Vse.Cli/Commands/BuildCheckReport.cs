@@ -1,4 +1,5 @@
 using Vse.Build;
+using Vse.Build.Locks;
 using Vse.Build.Reproducible;
 using Vse.Cli.Output;
 using Vse.Deploy;
@@ -15,12 +16,12 @@ internal static class BuildCheckReport
     private const int PathsShown = 5;
 
     public static async Task<int> RunAsync(
-        Workspace workspace, BuildResult built, ResolvedDescription resolved, RuntimeModel model, IProgress<BuildEvent> progress, CancellationToken cancellationToken)
+        Workspace workspace, BuildResult built, ResolvedDescription resolved, RuntimeModel model, IProgress<BuildEvent> progress, PackagePins? pins, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         Console.Out.WriteLine($"checking {resolved.Name}: rebuilding {built.Layers.Count} layers without cache");
         var mismatches = await BuildChecker.CheckAsync(
-            workspace.Layers, built.Layers, resolved, model, new InstanceStepRunner(workspace.Home), progress, cancellationToken);
+            workspace.Layers, built.Layers, resolved, model, new InstanceStepRunner(workspace.Home), progress, cancellationToken, pins);
         foreach (var mismatch in mismatches)
         {
             var more = mismatch.Paths.Count > PathsShown ? $" and {mismatch.Paths.Count - PathsShown} more" : "";

@@ -32,6 +32,9 @@ public static class DiagnosticCodes
     public const string InvalidPolicyPath = "VSE0211";
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
+    public const string InvalidLockFile = "VSE0223";
+    public const string LockFileOfAnotherDescription = "VSE0224";
+    public const string LockedBaseNotDebian = "VSE0225";
     public const string InvalidRegistryReference = "VSE0226";
 
     public const string MissingBase = "VSE0301";

@@ -10,7 +10,7 @@ namespace Vse.Build.Locks;
 /// (<see cref="LockFile"/>) written by an earlier build of the same description on a Debian
 /// base, as <c>NAME=VERSION</c> for apt. Read only after the checks below, each failing with one
 /// line <c>LOCK:LINE:COLUMN: error: MESSAGE [CODE]</c>: the file is a vse lock file (VSE0223),
-/// of this description (VSE0224), whose base is Debian (VSE0225), and every name and version
+/// of this description, naming a version of each of its packages (VSE0224), whose base is Debian (VSE0225), and every name and version
 /// is one dpkg would accept, so nothing else reaches apt.
 /// </summary>
 public sealed partial record PackagePins(IReadOnlyDictionary<string, string> Versions)
@@ -68,7 +68,8 @@ public sealed partial record PackagePins(IReadOnlyDictionary<string, string> Ver
 
         var os = resolved.Content["os"] as Description.Model.MapValue;
         var baseText = (os?["base"] as Description.Model.ScalarValue)?.AsString ?? "";
-        if (!baseText.StartsWith("debian:", StringComparison.Ordinal) || !lockFile.Base.StartsWith(baseText + ":", StringComparison.Ordinal))
+        // LockFile.Parse lets a JSON null through where a string belongs: read as "" here.
+        if (!baseText.StartsWith("debian:", StringComparison.Ordinal) || !(lockFile.Base ?? "").StartsWith(baseText + ":", StringComparison.Ordinal))
         {
             throw Error(lockPath, 1, 1, DiagnosticCodes.LockedBaseNotDebian,
                 $"--locked pins Debian package versions: the description's os.base is '{baseText}' and the lock was built on '{lockFile.Base}'");
@@ -76,7 +77,7 @@ public sealed partial record PackagePins(IReadOnlyDictionary<string, string> Ver
 
         foreach (var (name, version) in lockFile.Packages)
         {
-            if (!NamePattern().IsMatch(name) || !VersionPattern().IsMatch(version))
+            if (!NamePattern().IsMatch(name) || !VersionPattern().IsMatch(version ?? ""))
             {
                 throw Error(lockPath, 1, 1, DiagnosticCodes.InvalidLockFile, $"package '{name}' version '{version}' is not a Debian package name and version");
             }
@@ -85,6 +86,15 @@ public sealed partial record PackagePins(IReadOnlyDictionary<string, string> Ver
         if (lockFile.Packages.Count == 0)
         {
             throw Error(lockPath, 1, 1, DiagnosticCodes.InvalidLockFile, "the lock file names no packages: there is nothing to pin");
+        }
+
+        // The pinned step installs the lock's packages only: one the description gained since would be dropped unsaid.
+        var unpinned = ((resolved.Content["packages"] as Description.Model.SetValue)?.Members ?? [])
+            .Where(package => !lockFile.Packages.ContainsKey(package)).Order(StringComparer.Ordinal).ToList();
+        if (unpinned.Count > 0)
+        {
+            throw Error(lockPath, 1, 1, DiagnosticCodes.LockFileOfAnotherDescription,
+                $"the lock file names no version of {string.Join(", ", unpinned)}: the description's packages changed since the lock was written; build without --locked to write a new one");
         }
 
         return new PackagePins(lockFile.Packages);

@@ -63,6 +63,25 @@ public sealed class PackagePinsTests : IDisposable
         Assert.EndsWith("[VSE0224]", error);
     }
 
+    [Fact]
+    public void A_package_the_description_gained_since_the_lock_is_named_not_dropped()
+    {
+        var error = Assert.Throws<LockFileException>(
+            () => PackagePins.Read(temp.WriteFile("lock.json", Lock), Resolve("debian:bookworm", "packages: [bash, vim, curl]\n"))).Message;
+        Assert.Contains("the lock file names no version of curl, vim: ", error);
+        Assert.EndsWith("[VSE0224]", error);
+        Assert.Equal(3, PackagePins.Read(temp.WriteFile("lock.json", Lock), Resolve("debian:bookworm", "packages: [bash]\n")).Versions.Count);
+    }
+
+    [Fact]
+    public void Nulls_where_strings_belong_are_refused_in_one_line()
+    {
+        var text = Lock.Replace("\"debian:bookworm:minbase:default:2026-12-04\"", "null", StringComparison.Ordinal);
+        Assert.EndsWith("[VSE0225]", Assert.Throws<LockFileException>(() => PackagePins.Read(temp.WriteFile("lock.json", text), Resolve("debian:bookworm"))).Message);
+        text = Lock.Replace("\"5.2.15-2+b7\"", "null", StringComparison.Ordinal);
+        Assert.EndsWith("[VSE0223]", Assert.Throws<LockFileException>(() => PackagePins.Read(temp.WriteFile("lock.json", text), Resolve("debian:bookworm"))).Message);
+    }
+
     [Theory]
     [InlineData("busybox")]
     [InlineData("debian:trixie")]
@@ -115,9 +134,9 @@ public sealed class PackagePinsTests : IDisposable
         Assert.Single(BuildPlanner.Plan(resolved, temp.Path, TimeProvider.System, pins).OfType<PackagesStep>());
     }
 
-    private ResolvedDescription Resolve(string osBase)
+    private ResolvedDescription Resolve(string osBase, string more = "")
     {
-        var file = temp.WriteFile("description/pinned.vse.yaml", $"vse: 1\nname: apps/pinned\nos: {{base: \"{osBase}\"}}\n");
+        var file = temp.WriteFile("description/pinned.vse.yaml", $"vse: 1\nname: apps/pinned\nos: {{base: \"{osBase}\"}}\n{more}");
         var result = DescriptionResolver.Resolve(file, new ResolveOptions(new SearchPath([], temp.Combine("no-site"), null), new Dictionary<string, string>()));
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         return result.Description!;

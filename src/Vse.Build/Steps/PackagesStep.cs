@@ -29,13 +29,14 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages, PackagePins? P
         rm -rf /var/lib/apt/lists/*
         """;
 
-    // Constant; the NAME=VERSION pins follow as "$@". apt-cache show takes NAME=VERSION too.
+    // Constant; the NAME=VERSION pins follow as "$@". apt-cache show takes NAME=VERSION too, but
+    // (apt 2.6) exits 0 with no output for a version the archive lacks: the output is what counts.
     private const string LockedScript = """
         set -eu
         apt-get update -qq
         missing=""
         for pin in "$@"; do
-          apt-cache show -- "$pin" >/dev/null 2>&1 || missing="$missing $pin"
+          [ -n "$(apt-cache show -- "$pin" 2>/dev/null)" ] || missing="$missing $pin"
         done
         if [ -n "$missing" ]; then
           echo "the archive has not these locked versions:$missing" >&2

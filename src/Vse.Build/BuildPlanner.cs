@@ -1,4 +1,5 @@
 using Vse.Build.Bases;
+using Vse.Build.Locks;
 using Vse.Build.Steps;
 using Vse.Description;
 using Vse.Description.Model;
@@ -13,7 +14,8 @@ namespace Vse.Build;
 /// </summary>
 public static class BuildPlanner
 {
-    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, TimeProvider clock)
+    /// <param name="pins">With <c>--locked</c>: the package step installs these versions, and is there even without <c>packages</c>.</param>
+    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, TimeProvider clock, PackagePins? pins = null)
     {
         var content = resolved.Content;
         var os = content["os"] as MapValue ?? MapValue.Empty;
@@ -27,9 +29,10 @@ public static class BuildPlanner
         var spec = BaseSpec.Parse(baseText, Text(os, "variant"), Text(os, "mirror"), Path.GetDirectoryName(namedIn ?? "") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory());
         var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory, clock)) };
 
-        if (content["packages"] is SetValue packages && !packages.Members.IsEmpty)
+        var packages = (content["packages"] as SetValue)?.Members.ToList() ?? [];
+        if (packages.Count > 0 || pins is not null)
         {
-            steps.Add(new PackagesStep(packages.Members.ToList()));
+            steps.Add(new PackagesStep(packages, pins));
         }
 
         if (content["files"] is StepListValue files && resolved.LocationFreeContent["files"] is StepListValue locationFree)

@@ -4,6 +4,7 @@ using System.Text;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
 using Vse.Build.Layers;
+using Vse.Build.Locks;
 using Vse.Build.Online;
 using Vse.Build.Reproducible;
 using Vse.Build.Steps;
@@ -40,11 +41,12 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         BuildAsync(resolved, RuntimeModel.From(resolved), noCache, progress, cancellationToken);
 
     /// <param name="model">The model of <paramref name="resolved"/> (<see cref="RuntimeModel.From"/>), when the caller has it already.</param>
+    /// <param name="pins">With <c>vse build --locked</c>: the package versions to install (<see cref="PackagePins"/>).</param>
     public async Task<BuildResult> BuildAsync(
-        ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+        ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken, PackagePins? pins = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, clock);
+        var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, clock, pins);
         await using var storeLock = await StoreLock.AcquireAsync(store.StoreLockFile, exclusive: false, cancellationToken);
         var count = steps.Count + 1;
         var layers = new List<BuiltLayer>();

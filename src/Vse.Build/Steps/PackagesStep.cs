@@ -1,6 +1,7 @@
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Build.Layers;
+using Vse.Build.Locks;
 using Vse.Description.Merge;
 
 namespace Vse.Build.Steps;
@@ -11,7 +12,13 @@ namespace Vse.Build.Steps;
 /// Names were checked against Debian's package-name rule when the description was read, and
 /// reach apt as arguments, never as shell text.
 /// </summary>
-public sealed record PackagesStep(IReadOnlyList<string> Packages) : SandboxStep($"packages {string.Join(' ', Packages)}")
+/// <param name="Pins">
+/// With <c>vse build --locked</c>: every package of the lock file is installed at its recorded
+/// version (<c>NAME=VERSION</c>, downgrades allowed), the description's own packages among
+/// them; when the archive lacks some, the step fails naming all of them before installing anything.
+/// </param>
+public sealed record PackagesStep(IReadOnlyList<string> Packages, PackagePins? Pins = null)
+    : SandboxStep(string.Join(' ', ["packages", .. Packages, .. Pins is null ? Array.Empty<string>() : [$"(locked: {Pins.Versions.Count} versions)"]]))
 {
     // Constant; the package names follow as "$@".
     private const string Script = """
@@ -22,7 +29,26 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages) : SandboxStep(
         rm -rf /var/lib/apt/lists/*
         """;
 
-    public override string Canonical => "{\"packages\":[" + string.Join(",", Packages.Select(CanonicalJson.Quote)) + "]}";
+    // Constant; the NAME=VERSION pins follow as "$@". apt-cache show takes NAME=VERSION too, but
+    // (apt 2.6) exits 0 with no output for a version the archive lacks: the output is what counts.
+    private const string LockedScript = """
+        set -eu
+        apt-get update -qq
+        missing=""
+        for pin in "$@"; do
+          [ -n "$(apt-cache show -- "$pin" 2>/dev/null)" ] || missing="$missing $pin"
+        done
+        if [ -n "$missing" ]; then
+          echo "the archive has not these locked versions:$missing" >&2
+          exit 100
+        fi
+        apt-get install -y -qq --no-install-recommends --allow-downgrades -o Dpkg::Use-Pty=0 -- "$@"
+        apt-get clean
+        rm -rf /var/lib/apt/lists/*
+        """;
+
+    public override string Canonical => "{\"packages\":[" + string.Join(",", Packages.Select(CanonicalJson.Quote)) + "]"
+        + (Pins is null ? "" : ",\"locked\":[" + string.Join(",", Pins.AptArguments.Select(CanonicalJson.Quote)) + "]") + "}";
 
     protected override void CheckParent(string parentRootfs)
     {
@@ -33,7 +59,7 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages) : SandboxStep(
     }
 
     protected override ImageCommand Command(StepContext context) => new(
-        ["/bin/sh", "-c", Script, "vse-packages", .. Packages],
+        Pins is null ? ["/bin/sh", "-c", Script, "vse-packages", .. Packages] : ["/bin/sh", "-c", LockedScript, "vse-packages", .. Pins.AptArguments],
         "/",
         new Dictionary<string, string>
         {

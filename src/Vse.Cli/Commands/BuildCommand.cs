@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vse.Build;
 using Vse.Build.Exports;
 using Vse.Build.FileSystem;
+using Vse.Build.Locks;
 using Vse.Cli.Output;
 using Vse.Deploy;
 using Vse.Deploy.Preparation;
@@ -12,7 +13,7 @@ using Vse.State.Configurations;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache] [--store DIR]</c>.</summary>
+/// <summary><c>vse build FILE [--target T] [--output FORMAT:PATH]... [--no-cache] [--check] [--locked LOCK] [--store DIR]</c>.</summary>
 internal static class BuildCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -26,6 +27,15 @@ internal static class BuildCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var noCache = new Option<bool>("--no-cache") { Description = "Rebuild every step, ignoring cached layers" };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Then rebuild every layer without cache into a scratch store and name each step whose result differs from its cached layer (exit 1 when one does)",
+        };
+        var locked = new Option<string>("--locked")
+        {
+            Description = "Debian bases: install exactly the package versions of this lock file (an earlier build's /.vse/lock.json) or fail naming the missing ones",
+            HelpName = "LOCK",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the output of every build tool" };
         var store = new Option<string>("--store")
         {
@@ -34,7 +44,7 @@ internal static class BuildCommand
         };
         var command = new Command("build", "Build the description into a root filesystem through cached, content-addressed layers")
         {
-            file, target, outputs, noCache, verbose, store,
+            file, target, outputs, noCache, check, locked, verbose, store,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,11 +72,26 @@ internal static class BuildCommand
                 return DiagnosticPrinter.ExitCodeFor(result.Diagnostics);
             }
 
+            PackagePins? pins = null;
+            if (parse.GetValue(locked) is { } lockPath)
+            {
+                try
+                {
+                    pins = PackagePins.Read(lockPath, resolved);
+                }
+                catch (LockFileException e)
+                {
+                    await Console.Error.WriteLineAsync(e.Message);
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken, parse.GetValue(store));
             var started = System.Diagnostics.Stopwatch.StartNew();
             var model = RuntimeModel.From(resolved);
+            var progress = new BuildProgressPrinter(Console.Out, parse.GetValue(verbose));
             var (configuration, built) = await ConfigurationRecorder.BuildAsync(
-                workspace, resolved, model, parse.GetValue(noCache), new BuildProgressPrinter(Console.Out, parse.GetValue(verbose)), PreparationReports.Warning, cancellationToken);
+                workspace, resolved, model, parse.GetValue(noCache), progress, PreparationReports.Warning, cancellationToken, pins);
 
             foreach (var export in exports)
             {
@@ -83,7 +108,9 @@ internal static class BuildCommand
             Console.Out.WriteLine(
                 $"built {resolved.Name} as configuration {configuration.Id} in {Sizes.Duration(started.Elapsed)}: " +
                 $"{built.Layers.Count} layers, {built.StepsRun} built, {built.Layers.Count - built.StepsRun} cached; {Sizes.Bytes(configuration.SizeBytes)}");
-            return ExitCodes.Success;
+            return parse.GetValue(check)
+                ? await BuildCheckReport.RunAsync(workspace, built, resolved, model, progress, pins, cancellationToken)
+                : ExitCodes.Success;
         });
         return command;
     }

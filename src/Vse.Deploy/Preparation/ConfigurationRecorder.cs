@@ -12,13 +12,14 @@ namespace Vse.Deploy.Preparation;
 /// <summary>Builds a resolved description (cached steps) and records the configuration: what build, deploy, run and submit share.</summary>
 public static class ConfigurationRecorder
 {
+    /// <param name="pins">With <c>vse build --locked</c>: the package versions to install.</param>
     /// <param name="warning">
     /// Told each refusal of the site store (<see cref="Vse.Build.Store.LayerChain.Warnings"/>):
     /// those known when the chain was opened before the build, those found while building after it.
     /// </param>
     public static async Task<(ConfigurationRecord Configuration, BuildResult Built)> BuildAsync(
         Workspace workspace, ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress,
-        Action<string> warning, CancellationToken cancellationToken)
+        Action<string> warning, CancellationToken cancellationToken, Vse.Build.Locks.PackagePins? pins = null)
     {
         // Shared, like the builder's own, but held until the configuration that references the new
         // layers is recorded: the builder's is released when the last layer is committed, and a
@@ -27,7 +28,7 @@ public static class ConfigurationRecorder
         // of one process do not exclude each other.
         await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: false, cancellationToken);
         var warned = Warn(workspace, 0, warning);
-        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System, new InstanceStepRunner(workspace.Home)).BuildAsync(resolved, model, noCache, progress, cancellationToken);
+        var built = await new ImageBuilder(workspace.Layers, TimeProvider.System, new InstanceStepRunner(workspace.Home)).BuildAsync(resolved, model, noCache, progress, cancellationToken, pins);
         Warn(workspace, warned, warning);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
         if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))

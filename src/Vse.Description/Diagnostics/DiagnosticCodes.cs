@@ -33,6 +33,9 @@ public static class DiagnosticCodes
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
     public const string GpusNotOnHost = "VSE0214";
+    public const string InvalidLockFile = "VSE0223";
+    public const string LockFileOfAnotherDescription = "VSE0224";
+    public const string LockedBaseNotDebian = "VSE0225";
     public const string InvalidRegistryReference = "VSE0226";
     /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
     public const string NotATestMatrix = "VSE0235";

@@ -1,3 +1,5 @@
+using Vse.Host.IO;
+
 namespace Vse.Cli.Output;
 
 /// <summary>
@@ -5,20 +7,10 @@ namespace Vse.Cli.Output;
 /// (<c>HOSTNAME: </c>), as pdsh does: instances running at once interleave by line, never
 /// inside one. The last line without a newline is written when the stream is flushed at the end.
 /// </summary>
-internal sealed class PrefixedLineStream(Stream shared, SemaphoreSlim sharedLock, string prefix) : Stream
+internal sealed class PrefixedLineStream(Stream shared, SemaphoreSlim sharedLock, string prefix) : WriteOnlyStream
 {
     private readonly byte[] _prefix = System.Text.Encoding.UTF8.GetBytes(prefix);
     private readonly MemoryStream _partial = new();
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
@@ -50,12 +42,6 @@ internal sealed class PrefixedLineStream(Stream shared, SemaphoreSlim sharedLock
     }
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private async Task EmitAsync(CancellationToken cancellationToken)
     {

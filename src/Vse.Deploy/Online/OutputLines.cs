@@ -1,4 +1,5 @@
 using System.Text;
+using Vse.Host.IO;
 
 namespace Vse.Deploy.Online;
 
@@ -7,20 +8,10 @@ namespace Vse.Deploy.Online;
 /// output events), stdout and stderr alike: both may write at once, so writes are serialised.
 /// A last line without a newline is handed on by <see cref="Flush"/>.
 /// </summary>
-internal sealed class OutputLines(Action<string>? onLine) : Stream
+internal sealed class OutputLines(Action<string>? onLine) : WriteOnlyStream
 {
     private readonly Lock _lock = new();
     private readonly MemoryStream _partial = new();
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -63,12 +54,6 @@ internal sealed class OutputLines(Action<string>? onLine) : Stream
             }
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void Emit()
     {

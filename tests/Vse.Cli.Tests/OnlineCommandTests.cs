@@ -6,7 +6,7 @@ namespace Vse.Cli.Tests;
 /// One busybox configuration deployed once per class (<see cref="OnlineFixture"/>): five runc
 /// instances (each test changes its own) and one started by vse-launch.
 /// </summary>
-public sealed class OnlineFixture : IAsyncDisposable
+public sealed class OnlineFixture : IAsyncLifetime
 {
     public const string Description = """
         vse: 1
@@ -52,15 +52,28 @@ public sealed class OnlineFixture : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Through xunit's IAsyncLifetime, which it calls for class fixtures (an IAsyncDisposable
+    /// fixture was never disposed, and its instances outlived the run). A failed cleanup fails the
+    /// class rather than leaving instances behind unseen.
+    /// </summary>
+    public async Task DisposeAsync()
     {
+        var failures = new List<string>();
         foreach (var id in new[] { Runc, Launched }.OfType<string>())
         {
-            await Workspace.RunAsync("cleanup", id);
+            var cleanup = await Workspace.RunAsync("cleanup", id);
+            if (cleanup.ExitCode != 0)
+            {
+                failures.Add($"cleanup {id}: exit {cleanup.ExitCode}: {cleanup.Stderr}");
+            }
         }
 
         Workspace.Dispose();
         _once.Dispose();
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 }
 

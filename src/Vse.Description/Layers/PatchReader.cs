@@ -34,6 +34,9 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
             StructSchema structure => ReadStruct(structure, node, path),
             DictSchema dictionary => ReadDictionary(dictionary, node, path),
             SetSchema set => ReadSet(set, node, path),
+            IndexListSchema indices => node is SequenceNode sequence
+                ? ReadIndexList(indices, sequence, path) is { } list ? new ScalarPatch(list, node.Location) : null
+                : ReadScalar(indices.Scalar, node, path) is { } value ? new ScalarPatch(value, node.Location) : null,
             StepsSchema steps => new StepReader(this).Read(steps.Kind, node, path),
             _ => throw new InvalidOperationException($"no reader for {schema.GetType().Name}"),
         };
@@ -139,6 +142,43 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                 WrongType(node, path, "a list or {add: [...], remove: [...]}");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A list of indices (<c>gpus: [0, 2]</c>) as one scalar, <c>[0,2]</c>: each a plain integer
+    /// from 0 to the maximum, none twice, at least one. Every bad item is reported at its position.
+    /// </summary>
+    private ScalarValue? ReadIndexList(IndexListSchema schema, SequenceNode sequence, string path)
+    {
+        var indices = new SortedSet<long>();
+        var valid = true;
+        foreach (var item in sequence.Items)
+        {
+            if (item is not ScalarNode { IsPlain: true, IsNull: false } scalar
+                || !long.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index))
+            {
+                WrongType(item, $"{path} member", "an integer index (0, 1, ...)");
+                valid = false;
+            }
+            else if (index < 0 || index > schema.MaximumIndex)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidValue, item.Location, $"'{path}': index {index} is not between 0 and {schema.MaximumIndex}");
+                valid = false;
+            }
+            else if (!indices.Add(index))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidValue, item.Location, $"'{path}': index {index} is listed twice");
+                valid = false;
+            }
+        }
+
+        if (valid && indices.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, sequence.Location, $"'{path}' lists no index; remove it or write null to ask for none");
+            valid = false;
+        }
+
+        return valid ? ScalarValue.Of($"[{string.Join(',', indices)}]") : null;
     }
 
     private List<SetMember> ReadMembers(SetSchema schema, SequenceNode sequence, string path)

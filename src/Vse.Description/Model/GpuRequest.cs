@@ -4,13 +4,13 @@ namespace Vse.Description.Model;
 
 /// <summary>
 /// What <c>gpus</c> asks for: every GPU of the host (<c>all</c>), a number of them (the first N by
-/// index), or those of the listed indices (<c>"0,2"</c>).
+/// index), or those of the listed indices (<c>[0, 2]</c>, resolved as <c>[0,2]</c>; or <c>"0,2"</c>).
 /// </summary>
 /// <param name="Count">With neither <paramref name="All"/> nor <paramref name="Indices"/>: how many.</param>
 /// <param name="Indices">The indices asked for (<c>/dev/nvidiaN</c>), ascending; null unless listed.</param>
 public sealed record GpuRequest(bool All, int Count, IReadOnlyList<int>? Indices)
 {
-    /// <summary>The value as the schema let it through: <c>all</c>, a count, or indices joined by commas.</summary>
+    /// <summary>The value as the schema let it through: <c>all</c>, a count, indices joined by commas, or a resolved list (<c>[0,2]</c>).</summary>
     /// <exception cref="InvalidDataException">Anything else: a damaged configuration.</exception>
     public static GpuRequest Parse(string text)
     {
@@ -20,7 +20,10 @@ public sealed record GpuRequest(bool All, int Count, IReadOnlyList<int>? Indices
             return new GpuRequest(true, 0, null);
         }
 
-        if (!text.Contains(',', StringComparison.Ordinal))
+        // A YAML list resolves bracketed, so that [2] (GPU 2) is not 2 (two GPUs).
+        var listed = text.Length > 2 && text[0] == '[' && text[^1] == ']';
+        var list = listed ? text[1..^1] : text;
+        if (!listed && !text.Contains(',', StringComparison.Ordinal))
         {
             return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
                 ? new GpuRequest(false, count, null)
@@ -28,7 +31,7 @@ public sealed record GpuRequest(bool All, int Count, IReadOnlyList<int>? Indices
         }
 
         var indices = new SortedSet<int>();
-        foreach (var part in text.Split(','))
+        foreach (var part in list.Split(','))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             {
@@ -41,5 +44,5 @@ public sealed record GpuRequest(bool All, int Count, IReadOnlyList<int>? Indices
         return new GpuRequest(false, indices.Count, [.. indices]);
     }
 
-    public override string ToString() => All ? "all" : Indices is { } list ? string.Join(',', list) : Count.ToString(CultureInfo.InvariantCulture);
+    public override string ToString() => All ? "all" : Indices is { } list ? $"[{string.Join(',', list)}]" : Count.ToString(CultureInfo.InvariantCulture);
 }

@@ -47,7 +47,9 @@ internal static partial class DescriptionSchema
         ("packages", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: PackagePattern(), PatternDescription: "a Debian package name (lowercase letters, digits, + - .)"))),
         ("services", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: ServicePattern(), PatternDescription: "a service name (letters, digits, @ . _ -)"))),
         ("devices", new SetSchema(new ScalarSchema(ScalarKind.String, Pattern: DevicePattern(), PatternDescription: "an absolute device path under /dev/ without '.', '..' or empty segments"))),
-        ("gpus", new ScalarSchema(ScalarKind.String, Pattern: GpusPattern(), PatternDescription: "all, a number of GPUs (1-999), or GPU indices joined by commas (\"0,2\")")),
+        ("gpus", new IndexListSchema(
+            new ScalarSchema(ScalarKind.String, Pattern: GpusPattern(), PatternDescription: "all, a number of GPUs (1-999), a list of GPU indices ([0, 2]) or indices joined by commas (\"0,2\")"),
+            MaximumIndex: 999)),
         ("files", new StepsSchema(StepKind.Files)),
         ("build", new StepsSchema(StepKind.Build)),
         ("env", Environment),
@@ -119,8 +121,9 @@ internal static partial class DescriptionSchema
     [GeneratedRegex(@"^/dev(/(?!\.\.?(/|\z))[A-Za-z0-9._-]+)+\z")]
     private static partial Regex DevicePattern();
 
-    // all | N | "i,j,...": a list needs a comma (a lone number is a count).
-    [GeneratedRegex(@"^(all|[1-9][0-9]{0,2}|[0-9]{1,3}(,[0-9]{1,3})+)\z")]
+    // all | N | "i,j,...": a list needs a comma (a lone number is a count); "[i,...]" is how a YAML
+    // list of indices resolves (IndexListSchema), so a resolved description reads back the same.
+    [GeneratedRegex(@"^(all|[1-9][0-9]{0,2}|[0-9]{1,3}(,[0-9]{1,3})+|\[[0-9]{1,3}(,[0-9]{1,3})*\])\z")]
     private static partial Regex GpusPattern();
 
     // policy.allow.devices: the same segments plus the globs '*' (within a segment) and '**'.

@@ -54,6 +54,13 @@ internal sealed record DictSchema(SchemaNode Values, ScalarSchema Keys) : Schema
 
 internal sealed record SetSchema(ScalarSchema Members) : SchemaNode;
 
+/// <summary>
+/// A scalar (<see cref="Scalar"/>), or a YAML list of distinct indices from 0 to
+/// <see cref="MaximumIndex"/>. A list resolves to one scalar, its indices ascending in brackets
+/// (<c>[0,2]</c>): it replaces as a scalar does, and a one-index list is not a count.
+/// </summary>
+internal sealed record IndexListSchema(ScalarSchema Scalar, int MaximumIndex) : SchemaNode;
+
 internal enum StepKind
 {
     Files,

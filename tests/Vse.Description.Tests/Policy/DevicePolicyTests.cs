@@ -121,7 +121,10 @@ public sealed class GpuRequestTests
     [Theory]
     [InlineData("all", "all")]
     [InlineData("2", "2")]
-    [InlineData("\"2,0\"", "0,2")]
+    [InlineData("\"2,0\"", "[0,2]")]
+    [InlineData("[2, 0]", "[0,2]")]
+    [InlineData("[2]", "[2]")]
+    [InlineData("\"[1,3]\"", "[1,3]")]
     public void All_a_count_or_indices_are_read(string value, string model)
     {
         using var ws = new DescriptionWorkspace();
@@ -138,8 +141,8 @@ public sealed class GpuRequestTests
     [Theory]
     [InlineData("0")]
     [InlineData("some")]
-    [InlineData("[0, 2]")]
     [InlineData("\"0,\"")]
+    [InlineData("\"[]\"")]
     [InlineData("\"-1,2\"")]
     [InlineData("1000")]
     public void Anything_else_is_an_invalid_value(string value)
@@ -148,6 +151,33 @@ public sealed class GpuRequestTests
         ws.Write("app", $"vse: 1\nname: app\ngpus: {value}\n");
 
         Assert.Contains(ws.ResolveFails("app"), e => e.Code is DiagnosticCodes.InvalidValue or DiagnosticCodes.WrongType);
+    }
+
+    [Fact]
+    public void A_one_index_list_is_that_gpu_not_a_count()
+    {
+        var request = RuntimeModel.FromCanonicalJson("""{"gpus":"[2]"}""").Gpus!;
+
+        Assert.Equal((false, 1, "2"), (request.All, request.Count, string.Join(',', request.Indices!)));
+    }
+
+    [Theory]
+    [InlineData("[0, -1]", 3, 11, DiagnosticCodes.InvalidValue, "'gpus': index -1 is not between 0 and 999")]
+    [InlineData("[0, 1000]", 3, 11, DiagnosticCodes.InvalidValue, "'gpus': index 1000 is not between 0 and 999")]
+    [InlineData("[2, 0, 2]", 3, 14, DiagnosticCodes.InvalidValue, "'gpus': index 2 is listed twice")]
+    [InlineData("[0, a]", 3, 11, DiagnosticCodes.WrongType, "'gpus member' must be an integer index (0, 1, ...), found 'a'")]
+    [InlineData("[1.5]", 3, 8, DiagnosticCodes.WrongType, "'gpus member' must be an integer index (0, 1, ...), found '1.5'")]
+    [InlineData("[\"1\"]", 3, 8, DiagnosticCodes.WrongType, "'gpus member' must be an integer index (0, 1, ...), found '1'")]
+    [InlineData("[[1]]", 3, 8, DiagnosticCodes.WrongType, "'gpus member' must be an integer index (0, 1, ...), found a list")]
+    [InlineData("[]", 3, 7, DiagnosticCodes.InvalidValue, "'gpus' lists no index; remove it or write null to ask for none")]
+    public void A_bad_list_is_refused_at_the_bad_item(string value, int line, int column, string code, string message)
+    {
+        using var ws = new DescriptionWorkspace();
+        var file = ws.Write("app", $"vse: 1\nname: app\ngpus: {value}\n");
+
+        var error = Assert.Single(ws.ResolveFails("app"), e => e.Code != DiagnosticCodes.DeviceNotAllowed);
+
+        Assert.Equal((file, line, column, code, message), (error.Location.File, error.Location.Line, error.Location.Column, error.Code, error.Message));
     }
 
     [SkippableFact]

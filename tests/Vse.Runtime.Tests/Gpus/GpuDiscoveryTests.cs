@@ -55,6 +55,7 @@ public sealed class GpuDiscoveryTests
     [InlineData("1", "/dev/nvidia0", "0")]
     [InlineData("1,0", "/dev/nvidia0 /dev/nvidia1", "0,1")]
     [InlineData("0,1", "/dev/nvidia0 /dev/nvidia1", "0,1")]
+    [InlineData("[1]", "/dev/nvidia1", "1")]
     public async Task A_request_gives_the_chosen_gpus_the_control_nodes_and_the_driver_files_read_only(string request, string gpus, string visible)
     {
         using var directory = new TempDirectory();
@@ -73,7 +74,8 @@ public sealed class GpuDiscoveryTests
 
     [SkippableTheory]
     [InlineData("3", "asks for 3 GPUs, and this host has 2 (present: /dev/nvidia0, /dev/nvidia1)")]
-    [InlineData("0,2", "asks for GPU 2, which this host does not have")]
+    [InlineData("0,2", "'gpus: [0,2]' asks for GPU 2, which this host does not have")]
+    [InlineData("[2]", "'gpus: [2]' asks for GPU 2, which this host does not have")]
     public async Task A_request_the_host_cannot_meet_says_what_is_there(string request, string message)
     {
         using var directory = new TempDirectory();

@@ -19,7 +19,7 @@ internal static class SlurmDeploy
             environment, file, target, new DeployRequest(null, perNode, driver), cancellationToken,
             (model, _) =>
             {
-                var (_, k) = SubmitCommand.Shape(nodes, perNode, model.Deploy with { Instances = instances ?? model.Deploy.Instances });
+                var k = SlurmShape.Of(nodes, perNode, model.Deploy with { Instances = instances ?? model.Deploy.Instances }).PerNode;
                 return Task.FromResult(new DeployRequest(nodes * k, k, driver, "the allocation's nodes x --per-node"));
             });
         if (prepared is null)

@@ -59,15 +59,15 @@ internal static class SubmitCommand
                 environment, parse.GetValue(file)!, parse.GetValue(target), new DeployRequest(null, perNodeOption, parse.GetValue(options.Driver)), cancellationToken,
                 async (model, ct) =>
                 {
-                    var (nodeCount, perNode) = Shape(requestedNodes, perNodeOption, model.Deploy);
-                    if ((long)nodeCount * perNode > DeploymentBounds.MaxInstances)
+                    var shape = SlurmShape.Of(requestedNodes, perNodeOption, model.Deploy);
+                    chosen = await SlurmSubmission.AdmitAsync(parse.GetValue(partition), shape, model.Resources, isDryRun, ct);
+                    if (chosen is null)
                     {
-                        throw new UsageException($"--nodes {nodeCount} x --per-node {perNode} is above vse's limit of {DeploymentBounds.MaxInstances} instances in a deployment");
+                        await Console.Error.WriteLineAsync("vse: warning: sinfo is not installed: the partition was not checked");
                     }
 
-                    chosen = await AdmitAsync(parse.GetValue(partition), nodeCount, perNode, model.Resources, isDryRun, ct);
                     // Site policy sees the whole deployment: N x K instances, K per node.
-                    return new DeployRequest(nodeCount * perNode, perNode, parse.GetValue(options.Driver), "--nodes x --per-node");
+                    return new DeployRequest(shape.Instances, shape.PerNode, parse.GetValue(options.Driver), "--nodes x --per-node");
                 });
             if (prepared is null)
             {
@@ -87,39 +87,18 @@ internal static class SubmitCommand
                 return ExitCodes.Success;
             }
 
-            var sbatch = ExternalTool.Require("sbatch", "slurm-client");
-            var arguments = SbatchArguments(job, directory, chosen, timeLimit, prepared.Model.Resources, parse.GetValue(wait));
-            long? jobId = null;
-            void Submitted(long id)
+            var waitForEnd = parse.GetValue(wait);
+            var jobId = await SlurmSubmission.SubmitAsync(
+                job, directory, chosen, timeLimit, prepared.Model.Resources, waitForEnd,
+                id => Console.Error.WriteLine($"vse: submitted deployment {deploymentId} as Slurm job {id}: {nodeTotal} node(s) x {perNodeCount} instance(s) of {prepared.Configuration.Name}"),
+                cancellationToken);
+            if (!waitForEnd)
             {
-                jobId = id;
-                File.WriteAllText(directory.JobIdFile, id.ToString(CultureInfo.InvariantCulture) + "\n");
-                Console.Error.WriteLine($"vse: submitted deployment {deploymentId} as Slurm job {id}: {nodeTotal} node(s) x {perNodeCount} instance(s) of {prepared.Configuration.Name}");
-            }
-
-            if (!parse.GetValue(wait))
-            {
-                var result = await ExternalTool.RunAsync(sbatch, arguments, cancellationToken);
-                Submitted(SbatchOutput.ParseJobId(result.Stdout));
                 Console.Out.WriteLine($"{deploymentId} {jobId}");
                 return ExitCodes.Success;
             }
 
-            // sbatch --wait prints the id at submission and returns when the job ends; its exit code is
-            // the batch script's, but the command's own is the one vse recorded.
-            await ExternalTool.RunUncheckedAsync(sbatch, arguments, cancellationToken, line =>
-            {
-                if (jobId is null && line.Trim().Length > 0)
-                {
-                    Submitted(SbatchOutput.ParseJobId(line));
-                }
-            });
-            if (jobId is null)
-            {
-                throw new SlurmOutputException($"sbatch did not submit the job (see {directory.SlurmOutput})");
-            }
-
-            return await ReportAsync(prepared.Workspace.Home.Root, deploymentId, jobId.Value, cancellationToken);
+            return await ReportAsync(prepared.Workspace.Home.Root, deploymentId, jobId, cancellationToken);
         });
         return command;
     }
@@ -140,102 +119,33 @@ internal static class SubmitCommand
             size => Console.Error.WriteLine($"vse: exported {prepared.Configuration.Id} for broadcast to nodes without it ({BroadcastExport.Megabytes(size)})"),
             cancellationToken);
 
-    /// <summary>
-    /// N nodes and K instances per node: as given, else from the description. K defaults to
-    /// <c>deploy.per_node</c>, else <c>deploy.instances</c> spread over the N nodes asked for (all on one node when N is not given), else 1;
-    /// N defaults to <c>deploy.instances</c> / K rounded up, else 1.
-    /// </summary>
-    internal static (int Nodes, int PerNode) Shape(int? nodes, int? perNode, DeploySettings deploy)
-    {
-        var k = perNode ?? deploy.PerNode ?? (deploy.Instances is { } all ? (nodes is { } n ? (all + n - 1) / n : all) : 1);
-        return (nodes ?? (deploy.Instances is { } total ? (total + k - 1) / k : 1), k);
-    }
-
-    /// <summary>What the submit host knows about a deployment across nodes once its job has ended: routes, output, exit code.</summary>
+    /// <summary>Prints what the submit host knows once the job has ended (<see cref="SubmittedJobOutcome"/>); the command's exit code.</summary>
     private static async Task<int> ReportAsync(string vseHome, string deploymentId, long jobId, CancellationToken cancellationToken)
     {
-        var deployment = await SubmittedDeployment.FindAsync(vseHome, deploymentId, cancellationToken)
-            ?? throw new InvalidOperationException($"the job directory of {deploymentId} has gone");
-        var directory = deployment.Directory;
-        foreach (var node in deployment.Nodes)
+        var outcome = await SubmittedJobOutcome.ReadAsync(vseHome, deploymentId, jobId, cancellationToken);
+        foreach (var node in outcome.Deployment.Nodes)
         {
             await Console.Error.WriteLineAsync($"vse: {node.Node}: instances {string.Join(", ", node.Hostnames)} (image staged by {node.Staging})");
         }
 
         await using (var stdout = Console.OpenStandardOutput())
         {
-            if (File.Exists(directory.Output))
+            if (File.Exists(outcome.Deployment.Directory.Output))
             {
-                await using var output = File.OpenRead(directory.Output);
+                await using var output = File.OpenRead(outcome.Deployment.Directory.Output);
                 await output.CopyToAsync(stdout, cancellationToken);
             }
         }
 
-        var error = File.Exists(directory.Error) ? await File.ReadAllTextAsync(directory.Error, cancellationToken) : "";
-        // A job Slurm ended (cancelled, timed out, a node lost) did not finish its command, even
-        // when the command's exit code (143: its SIGTERM) made it to the job directory first.
-        var state = await SlurmQueue.StateAsync(jobId, cancellationToken);
-        if (deployment.ExitCode is { } exitCode && !SlurmQueue.IsStopped(state))
+        if (outcome.ExitCode is { } exitCode)
         {
-            await Console.Error.WriteAsync(error);
+            await Console.Error.WriteAsync(outcome.Error);
             return exitCode;
         }
 
         await Console.Error.WriteLineAsync(
-            $"vse: error: Slurm job {jobId} ended ({(state ?? "ended").ToLowerInvariant()}) before the command finished{(error.Length > 0 ? ": " + error.Trim().ReplaceLineEndings(" ") : "")}");
+            $"vse: error: Slurm job {jobId} ended ({(outcome.State ?? "ended").ToLowerInvariant()}) before the command finished{(outcome.Error.Length > 0 ? ": " + outcome.Error.Trim().ReplaceLineEndings(" ") : "")}");
         return ExitCodes.InfrastructureFailure;
-    }
-
-    private static List<string> SbatchArguments(
-        SlurmJob job, JobDirectory directory, PartitionInfo? partition, string? timeLimit, ResourceLimits resources, bool wait)
-    {
-        var arguments = new List<string>
-        {
-            "--parsable", $"--job-name=vse-{job.Configuration.Name}", $"--nodes={job.Nodes}", "--ntasks-per-node=1",
-            $"--output={directory.SlurmOutput}", $"--chdir={directory.Root}",
-            // A job that lost a node is over: its instances are gone with it, and rerunning the
-            // command from scratch is the user's decision, not Slurm's.
-            "--no-requeue",
-        };
-        if (partition is not null)
-        {
-            arguments.Add($"--partition={partition.Name}");
-        }
-
-        if (timeLimit is not null)
-        {
-            arguments.Add($"--time={timeLimit}");
-        }
-
-        if (SlurmAdmission.MemoryPerNodeMb(job.PerNode, resources) is { } memory)
-        {
-            arguments.Add($"--mem={memory}M");
-        }
-
-        if (wait)
-        {
-            arguments.Add("--wait");
-        }
-
-        arguments.Add(directory.BatchScript);
-        return arguments;
-    }
-
-    /// <summary>The partition the job goes to, checked (<see cref="SlurmAdmission"/>); a dry run on a host without Slurm checks nothing.</summary>
-    private static async Task<PartitionInfo?> AdmitAsync(string? partition, int nodes, int perNode, ResourceLimits resources, bool dryRun, CancellationToken cancellationToken)
-    {
-        var sinfo = ExternalTool.Find("sinfo");
-        if (sinfo is null && dryRun)
-        {
-            await Console.Error.WriteLineAsync("vse: warning: sinfo is not installed: the partition was not checked");
-            return null;
-        }
-
-        var result = await ExternalTool.RunAsync(
-            sinfo ?? ExternalTool.Require("sinfo", "slurm-client"), ["--noheader", "--Node", $"--format={PartitionInfo.SinfoFormat}"], cancellationToken);
-        var chosen = SlurmAdmission.Select(PartitionInfo.Parse(result.Stdout), partition);
-        SlurmAdmission.Check(chosen, nodes, perNode, resources);
-        return chosen;
     }
 
     /// <summary>How a node starts this same vse: its executable (the apphost or native binary), or dotnet and the assembly.</summary>

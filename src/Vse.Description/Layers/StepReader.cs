@@ -255,13 +255,9 @@ internal sealed class StepReader(PatchReader reader)
             return null;
         }
 
-        try
+        if (ValidPatterns.Check(pattern) is { } problem)
         {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException e)
-        {
-            reader.Diagnostics.Error(DiagnosticCodes.InvalidValue, entries["pattern"].Value.Location, $"'{path}.pattern' is not a valid regular expression: {e.Message}");
+            reader.Diagnostics.Error(DiagnosticCodes.InvalidValue, entries["pattern"].Value.Location, $"'{path}.pattern' is not a valid regular expression: {problem}");
             return null;
         }
 

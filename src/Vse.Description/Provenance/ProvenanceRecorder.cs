@@ -6,7 +6,9 @@ namespace Vse.Description.Provenance;
 /// <summary>Collects provenance while layers merge, and remembers what the current layer touched.</summary>
 internal sealed class ProvenanceRecorder
 {
-    private readonly Dictionary<string, List<ProvenanceEvent>> _events = new(StringComparer.Ordinal);
+    // Typed as the log reads it, so that ToLog hands the dictionary over instead of copying
+    // tens of thousands of entries; every value is a List this recorder made and appends to.
+    private readonly Dictionary<string, IReadOnlyList<ProvenanceEvent>> _events = new(StringComparer.Ordinal);
     private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";
@@ -22,17 +24,16 @@ internal sealed class ProvenanceRecorder
 
     public void Record(string path, ProvenanceAction action, SourceLocation location, ScalarValue? value = null)
     {
-        if (!_events.TryGetValue(path, out var list))
+        if (!_events.TryGetValue(path, out var events))
         {
-            list = new List<ProvenanceEvent>(2);
-            _events[path] = list;
+            events = new List<ProvenanceEvent>(2);
+            _events[path] = events;
         }
 
-        list.Add(new ProvenanceEvent(action, Layer, location, value));
+        ((List<ProvenanceEvent>)events).Add(new ProvenanceEvent(action, Layer, location, value));
         _touchedByLayer.Add((path, action, location));
     }
 
-    /// <summary>The log; the recorder must not be used afterwards (the log shares its lists).</summary>
-    public ProvenanceLog ToLog() =>
-        new(_events.ToDictionary(e => e.Key, e => (IReadOnlyList<ProvenanceEvent>)e.Value, StringComparer.Ordinal));
+    /// <summary>The log; the recorder must not be used afterwards (the log shares its dictionary and lists).</summary>
+    public ProvenanceLog ToLog() => new(_events);
 }

@@ -81,7 +81,7 @@ public sealed class BuildCommandTests
 
         var gc = await workspace.RunAsync("gc");
         Assert.Equal(0, gc.ExitCode);
-        Assert.Matches("removed \\d+ layers and [1-9]\\d* leftovers", gc.Stdout);
+        Assert.Matches("removed \\d+ layers, \\d+ pushed layer blobs and [1-9]\\d* leftovers", gc.Stdout);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.VseHome, "store", "tmp")));
         Assert.Contains("0 built", (await workspace.RunAsync("build", "slow.vse.yaml")).Stdout);
     }

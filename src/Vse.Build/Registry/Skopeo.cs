@@ -17,6 +17,12 @@ internal sealed class Skopeo(bool? verifyTls)
 {
     private const string Package = "skopeo";
 
+    /// <summary>skopeo's logging prefix of the message it ends on (under <c>--debug</c> many lines follow the one that matters).</summary>
+    private const string FatalLevel = "level=fatal";
+
+    /// <summary>A process killed by signal N ends with status 128 + N (as the shell reports it, and .NET too).</summary>
+    private const int SignalExitBase = 128;
+
     /// <summary>The digest of the manifest the reference names now (a tag moves; a digest does not).</summary>
     public async Task<string> ManifestDigestAsync(RegistryReference reference, CancellationToken cancellationToken)
     {
@@ -61,7 +67,10 @@ internal sealed class Skopeo(bool? verifyTls)
             return result;
         }
 
-        var why = Why(result.Stderr);
+        // Killed (by the OOM killer, an administrator, a test): its last line is then some debug line, not why.
+        var why = result.ExitCode > SignalExitBase && !result.Stderr.Contains(FatalLevel, StringComparison.Ordinal)
+            ? $"skopeo was killed by signal {result.ExitCode - SignalExitBase} before it finished"
+            : Why(result.Stderr);
         if (why.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase) || why.Contains("name unknown", StringComparison.OrdinalIgnoreCase))
         {
             throw new RegistryImageNotFoundException(reference.ToString());
@@ -73,7 +82,8 @@ internal sealed class Skopeo(bool? verifyTls)
     /// <summary>skopeo's last fatal line, without its logging prefix: <c>time="…" level=fatal msg="…"</c>.</summary>
     private static string Why(string stderr)
     {
-        var line = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "skopeo failed";
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = lines.LastOrDefault(l => l.Contains(FatalLevel, StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "skopeo failed";
         var message = line.IndexOf("msg=\"", StringComparison.Ordinal);
         return message < 0 ? line : line[(message + 5)..].TrimEnd('"').Replace("\\\"", "\"", StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ internal static class GcCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var command = new Command("gc", "Remove unreferenced layers, leftovers of interrupted builds, and unneeded Slurm broadcast exports and node images");
+        var command = new Command("gc", "Remove unreferenced layers (and their cached push blobs), leftovers of interrupted builds, and unneeded Slurm broadcast exports and node images");
         command.SetAction(async (_, cancellationToken) =>
         {
             if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)
@@ -21,7 +21,7 @@ internal static class GcCommand
 
             var workspace = await Workspace.OpenAsync(environment.Variables, cancellationToken);
             var collected = await LayerCollector.CollectAsync(workspace, cancellationToken);
-            Console.Out.WriteLine($"removed {collected.Layers} layers and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");
+            Console.Out.WriteLine($"removed {collected.Layers} layers, {collected.LayerBlobs} pushed layer blobs and {collected.Temporaries} leftovers, freed {Sizes.Bytes(collected.Bytes)}");
 
             // Image staging for Slurm: this host's exports, and the node data directories VSE_NODE_HOME
             // names (only when set: on a node, `srun ... env VSE_NODE_HOME=/tmp/vse-node vse gc`).

@@ -1,3 +1,4 @@
+using Vse.Build.Registry;
 using Vse.Host.Locking;
 
 namespace Vse.Deploy.Preparation;
@@ -8,7 +9,8 @@ namespace Vse.Deploy.Preparation;
 /// </summary>
 public static class LayerCollector
 {
-    public sealed record Collected(int Layers, int Temporaries, long Bytes);
+    /// <param name="LayerBlobs">Cached push blobs of layers no longer there (<see cref="LayerBlobCache"/>).</param>
+    public sealed record Collected(int Layers, int LayerBlobs, int Temporaries, long Bytes);
 
     public static async Task<Collected> CollectAsync(Workspace workspace, CancellationToken cancellationToken)
     {
@@ -35,7 +37,9 @@ public static class LayerCollector
             workspace.Store.Delete(stray, cancellationToken);
         }
 
+        // A layer's blob goes with it; a layer in the site store keeps the blob this user pushed of it.
+        var blobs = new LayerBlobCache(workspace.Store).Collect(key => workspace.Store.Contains(key) || workspace.Layers.Site?.Contains(key) == true, cancellationToken);
         var temporaries = workspace.Store.CleanTemporaries(cancellationToken);
-        return new Collected(layers, temporaries, before - workspace.Store.DiskUsage(cancellationToken));
+        return new Collected(layers, blobs.Entries, temporaries, before - workspace.Store.DiskUsage(cancellationToken) + blobs.Bytes);
     }
 }

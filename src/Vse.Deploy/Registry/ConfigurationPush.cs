@@ -28,7 +28,7 @@ public static class ConfigurationPush
         Directory.CreateDirectory(work);
         try
         {
-            return await RegistryPusher.PushAsync(layers, config, destination, verifyTls, work, progress, cancellationToken);
+            return await RegistryPusher.PushAsync(layers, config, destination, verifyTls, new LayerBlobCache(workspace.Store), work, progress, cancellationToken);
         }
         finally
         {

@@ -10,6 +10,7 @@ public static class HostError
 {
     public const int NotPermitted = 1;
     public const int NoSuchFile = 2;
+    public const int AlreadyExists = 17;
     public const int TooManySymlinks = 40;
     public const int InvalidArgument = 22;
     public const int NotSupported = 95;

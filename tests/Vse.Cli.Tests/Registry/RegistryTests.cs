@@ -61,6 +61,7 @@ public sealed class RegistryTests(LoopbackRegistry registry) : IClassFixture<Loo
         Assert.Equal(0, (await workspace.RunAsync("build", "app.vse.yaml")).ExitCode);
         var first = await workspace.RunAsync("push", "pushed", registry.Reference("change/pushed", "v1"));
         Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(0, CachedLayers(first.Stderr));
         var uploadsBefore = registry.CompletedBlobUploads();
 
         workspace.Write("app.vse.yaml", Image.Replace("echo two > /two", "echo TWO > /two", StringComparison.Ordinal));
@@ -74,6 +75,7 @@ public sealed class RegistryTests(LoopbackRegistry registry) : IClassFixture<Loo
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Contains("4 layers, 2 sent", second.Stderr, StringComparison.Ordinal);
         Assert.Contains("2 already there", second.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, CachedLayers(second.Stderr));
         Assert.Equal(3, registry.CompletedBlobUploads() - uploadsBefore);
         Assert.NotEqual(first.Stdout, second.Stdout);
 
@@ -83,6 +85,20 @@ public sealed class RegistryTests(LoopbackRegistry registry) : IClassFixture<Loo
         Assert.Equal(second.Stdout, again.Stdout);
         Assert.Contains("0 sent", again.Stderr, StringComparison.Ordinal);
         Assert.Equal(uploadsAfter, registry.CompletedBlobUploads());
+
+        // The same layers again: every blob comes from the store's cache, none is made again.
+        Assert.Equal(4, CachedLayers(again.Stderr));
+
+        // The first configuration's own layers go, and with them their blobs; the others stay.
+        var blobs = Path.Combine(workspace.VseHome, "store", "layer-blobs");
+        Assert.Equal(6, Directory.GetDirectories(blobs).Length);
+        var firstId = first.Stderr.Split("pushed pushed (")[1].Split(')')[0];
+        var destroyed = await workspace.RunAsync("destroy", firstId);
+        Assert.True(destroyed.ExitCode == 0, destroyed.Stderr);
+        var left = Directory.GetDirectories(blobs).Select(Path.GetFileName).ToList();
+        Assert.Equal(4, left.Count);
+        Assert.All(left, entry => Assert.True(Directory.Exists(Path.Combine(workspace.VseHome, "store", "layers", entry!.Split('.')[0])), entry));
+        Assert.Equal(4, CachedLayers((await workspace.RunAsync("push", id, registry.Reference("change/pushed", "v2"))).Stderr));
     }
 
     [SkippableFact]
@@ -134,6 +150,10 @@ public sealed class RegistryTests(LoopbackRegistry registry) : IClassFixture<Loo
             Requirements.Missing(missing);
         }
     }
+
+    /// <summary>The layers whose blob a push found in the store's cache (<c>push: layer …, N bytes (cached)</c>).</summary>
+    private static int CachedLayers(string stderr) =>
+        stderr.Split('\n').Count(line => line.StartsWith("push: layer ", StringComparison.Ordinal) && line.EndsWith(" bytes (cached)", StringComparison.Ordinal));
 
     private int BlobReads() =>
         File.ReadLines(registry.LogFile).Count(line => line.Contains("\"GET /v2/", StringComparison.Ordinal) && line.Contains("/blobs/sha256:", StringComparison.Ordinal));

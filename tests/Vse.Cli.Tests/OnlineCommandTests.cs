@@ -258,6 +258,10 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
             mkdir -p /srv/app/conf && chmod 750 /srv/app
             printf 'threads = 8\nuser="${USER}" $$HOME\n' > /srv/app/conf/app.conf
             ln -s /srv/app/conf/app.conf /etc/app.conf
+            head -c 4096 /dev/urandom > /srv/app/blob.bin && chmod 4755 /srv/app/blob.bin
+            yes 'a line of a log' | head -c 102400 > /srv/app/large.log
+            mkdir -p /srv/owned/sub && echo theirs > /srv/owned/sub/file && ln -s sub/file /srv/owned/link
+            chown -hR 1234:1234 /srv/owned && chmod 2750 /srv/owned
             """);
         Assert.True(changed.ExitCode == 0, changed.Stderr);
 
@@ -266,9 +270,12 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
         var written = File.ReadAllText(Path.Combine(Workspace.Root, "committed.vse.yaml"));
         Assert.Contains($"extends: \"{Path.Combine(Workspace.Root, "online.vse.yaml")}\"", written, StringComparison.Ordinal);
         Assert.Contains("{delete: \"/etc/doomed\"}", written, StringComparison.Ordinal);
+        // The binary file, the 100 KiB one and the tree of uid 1234 are a captured layer beside the description.
+        Assert.Matches(@"\{layer: ""committed\.layer\.tar"", digest: ""sha256:[0-9a-f]{64}""\}\n$", written);
+        Assert.DoesNotContain("/srv/owned", written, StringComparison.Ordinal);
         Assert.Equal(2, (await Workspace.RunAsync("commit", id, "--as", "committed.vse.yaml")).ExitCode); // never overwritten
 
-        var build = await Workspace.RunAsync("build", "committed.vse.yaml", "--output", "dir:built");
+        var build = await Workspace.RunAsync("build", "committed.vse.yaml", "--output", "dir:built", "--output", "tar:built.tar");
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
         foreach (var tree in new[] { "etc", "srv" })
         {
@@ -278,6 +285,20 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
                 TreeListing(Path.Combine(Workspace.Root, $"instance-{tree}")),
                 TreeListing(Path.Combine(Workspace.Root, "built", tree)));
         }
+
+        // Owners and modes as the instance sees them (vse cp gives copies to the caller), against the
+        // tar export (the dir export clears set-user-id and set-group-id bits: docs/build.md).
+        var owners = await Workspace.RunAsync("exec", id, "--", "sh", "-c", "cd / && find srv | sort | while read -r p; do stat -c '%n %u:%g %a' \"$p\"; done");
+        Assert.True(owners.ExitCode == 0, owners.Stderr);
+        Assert.Contains("srv/owned/sub/file 1234:1234 644", owners.Stdout, StringComparison.Ordinal);
+        Assert.Equal(owners.Stdout.Trim().Split('\n'), await OwnersAndModesAsync(Path.Combine(Workspace.Root, "built.tar"), "srv"));
+
+        // A captured archive changed after the commit is refused at build (its layer cached or not), naming the digest the description expects.
+        var archive = Path.Combine(Workspace.Root, "committed.layer.tar");
+        File.AppendAllText(archive, "tampered");
+        var tampered = await Workspace.RunAsync("build", "committed.vse.yaml");
+        Assert.Equal(2, tampered.ExitCode);
+        Assert.Matches(@"captured layer sha256:[0-9a-f]{64}: its archive .*committed\.layer\.tar has digest sha256:", tampered.Stderr);
 
         // Site policy applies to what is committed: a package the site denies is refused now, and no file stays.
         var installed = await Workspace.RunAsync("exec", id, "--", "sh", "-c",
@@ -309,7 +330,25 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
                 return $"{Path.GetRelativePath(root, path)}: {what}";
             })];
 
-    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
+    /// <summary>The tree's entries in an exported tar as busybox's <c>stat -c '%n %u:%g %a'</c> prints them, in its sort order.</summary>
+    private static async Task<string[]> OwnersAndModesAsync(string archive, string tree)
+    {
+        var lines = new List<string>();
+        await using var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive));
+        while (await reader.GetNextEntryAsync() is { } entry)
+        {
+            var name = entry.Name.TrimStart('.', '/').TrimEnd('/');
+            if (name == tree || name.StartsWith(tree + "/", StringComparison.Ordinal))
+            {
+                lines.Add($"{name} {entry.Uid}:{entry.Gid} {Convert.ToString((int)entry.Mode, 8)}");
+            }
+        }
+
+        return [.. lines.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Without set-user-id and set-group-id, which vse cp drops from what it copies out (OwnersAndModes sees them).</summary>
+    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path) & ~0b110_000_000_000, 8);
 
     private Task<(int ExitCode, string Output)> OnTerminalAsync(string[] arguments, string input) =>
         VseProcess.RunOnTerminalAsync(Workspace.Environment, input, arguments);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Vse.Build.FileSystem;
+using Vse.Build.Layers;
 using Vse.Host.FileSystem;
 using Vse.Description.Identity;
 using Vse.Description.Merge;
@@ -35,7 +36,14 @@ public sealed record FilesStep(MapValue Body, MapValue LocationFreeBody) : Build
             CopySource.Check(source);
         }
 
-        return Task.FromResult("");
+        // A captured layer's digest is in the key; a missing or changed archive is refused even when the layer is cached.
+        return Text("layer") is { } archive ? VerifiedLayerAsync(archive, cancellationToken) : Task.FromResult("");
+    }
+
+    private async Task<string> VerifiedLayerAsync(string archive, CancellationToken cancellationToken)
+    {
+        await CapturedLayer.VerifyAsync(archive, Text("digest")!, cancellationToken);
+        return "";
     }
 
     public override async Task ApplyAsync(StepContext context, CancellationToken cancellationToken)
@@ -73,6 +81,10 @@ public sealed record FilesStep(MapValue Body, MapValue LocationFreeBody) : Build
         else if (Text("edit") is { } edited)
         {
             await EditAsync(root, edited, cancellationToken);
+        }
+        else if (Text("layer") is { } archive)
+        {
+            await CapturedLayer.ApplyAsync(archive, Text("digest")!, context.Rootfs, cancellationToken);
         }
         else
         {
@@ -119,11 +131,16 @@ public sealed record FilesStep(MapValue Body, MapValue LocationFreeBody) : Build
 
     private static string TitleOf(MapValue body)
     {
-        var verb = new[] { "copy", "link", "delete", "write", "mkdir", "edit" }.FirstOrDefault(v => body[v] is not null) ?? "files";
-        // A copy is titled by the source's name: the title is in the lock file, which must not
-        // say where the description lay on the building host.
+        var verb = new[] { "copy", "link", "delete", "write", "mkdir", "edit", "layer" }.FirstOrDefault(v => body[v] is not null) ?? "files";
+        // A copy is titled by the source's name, a layer by its digest: the title is in the lock
+        // file, which must not say where the description lay on the building host.
         var operand = (body[verb] as ScalarValue)?.ToString() ?? "";
-        operand = verb == "copy" ? Path.GetFileName(Path.TrimEndingDirectorySeparator(operand)) : operand;
+        operand = verb switch
+        {
+            "copy" => Path.GetFileName(Path.TrimEndingDirectorySeparator(operand)),
+            "layer" => (body["digest"] as ScalarValue)?.ToString() ?? "",
+            _ => operand,
+        };
         var to = (body["to"] as ScalarValue)?.AsString;
         return string.Create(CultureInfo.InvariantCulture, $"{verb} {operand}{(to is null ? "" : " -> " + to)}");
     }

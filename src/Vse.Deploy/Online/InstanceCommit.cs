@@ -12,8 +12,11 @@ namespace Vse.Deploy.Online;
 /// and reproduces what changed in it (<see cref="InstanceChanges"/>): <c>packages</c> add and
 /// remove, then <c>files</c> steps in path order: <c>delete</c> for a deletion (and before a node
 /// that changed type or a changed symlink), <c>mkdir</c> with the mode for a directory,
-/// <c>write</c> with content and mode for a small text file, <c>link</c> for a symlink.
-/// What no step reproduces is refused, with nothing written (docs/online.md, "vse commit").
+/// <c>write</c> with content and mode for a small text file, <c>link</c> for a symlink; last, one
+/// <c>layer</c> step for what those cannot express (binary or large files, other owners than
+/// root, FIFOs, and everything below a directory of another owner), archived beside FILE as a
+/// <see cref="CapturedLayer"/> and named by its digest. Devices and sockets are refused, with
+/// nothing written (docs/online.md, "vse commit").
 /// </summary>
 public static class InstanceCommit
 {
@@ -24,9 +27,26 @@ public static class InstanceCommit
     private static readonly string[] PackageManagerState =
         ["/var/lib/dpkg/", "/var/lib/apt/", "/var/cache/apt/", "/var/cache/debconf/", "/var/log/apt/", "/var/log/dpkg.log", "/var/cache/ldconfig/", "/etc/ld.so.cache"];
 
+    /// <summary>Where the captured layer of the description <paramref name="file"/> is written: beside it, <c>NAME.layer.tar</c> for <c>NAME.vse.yaml</c>.</summary>
+    public static string LayerArchivePath(string file)
+    {
+        var name = Path.GetFileName(file);
+        foreach (var suffix in new[] { ".vse.yaml", ".vse.yml", ".yaml", ".yml" })
+        {
+            if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                name = name[..^suffix.Length];
+                break;
+            }
+        }
+
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, name + ".layer.tar");
+    }
+
     /// <summary>The description reproducing what changed in a sandbox instance of a deployment made from a file.</summary>
-    /// <exception cref="CommitRefusedException">The deployment recorded no description file, or a change no step reproduces.</exception>
-    public static async Task<string> WriteAsync(Workspace workspace, Deployment deployment, InstanceRecord instance, CancellationToken cancellationToken)
+    /// <param name="file">Where the description will be written (absolute); a captured layer is written beside it.</param>
+    /// <exception cref="CommitRefusedException">The deployment recorded no description file, or a change no step or layer reproduces.</exception>
+    public static async Task<CommittedDescription> WriteAsync(Workspace workspace, Deployment deployment, InstanceRecord instance, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(deployment);
@@ -36,7 +56,7 @@ public static class InstanceCommit
         var changes = await InstanceChanges.ReadAsync(workspace, deployment, instance, cancellationToken);
         var upper = DriverCatalog.UpperDirectory(DriverRuntime.Parse(deployment.Record.Driver), instance.StateDirectory)!;
         var configuration = await workspace.Configurations.GetAsync(changes.ConfigurationId, cancellationToken);
-        return Write(changes, upper, configuration.RootfsPath, configuration.Name, extends, $"instance {deployment.Id}/{instance.Index}", cancellationToken);
+        return await WriteAsync(changes, upper, configuration.RootfsPath, configuration.Name, extends, $"instance {deployment.Id}/{instance.Index}", file, cancellationToken);
     }
 
     /// <param name="upper">The instance's overlay upper directory, where changed files' content is read (never following a link).</param>
@@ -44,8 +64,10 @@ public static class InstanceCommit
     /// <param name="name">The new description's <c>name</c>.</param>
     /// <param name="extends">The instance's own description file (absolute).</param>
     /// <param name="origin">Said in the first comment line: which instance this came from.</param>
-    /// <exception cref="CommitRefusedException">A change no step reproduces: a binary or large file, another owner than root, a special node.</exception>
-    public static string Write(InstanceChanges changes, string upper, string configurationRootfs, string name, string extends, string origin, CancellationToken cancellationToken)
+    /// <param name="file">Where the description will be written; the captured layer, if any, goes to <see cref="LayerArchivePath"/>.</param>
+    /// <exception cref="CommitRefusedException">A change nothing reproduces (a device or socket), or the layer archive exists already.</exception>
+    public static async Task<CommittedDescription> WriteAsync(
+        InstanceChanges changes, string upper, string configurationRootfs, string name, string extends, string origin, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var text = new StringBuilder();
@@ -73,6 +95,9 @@ public static class InstanceCommit
         var steps = new List<string>();
         // Trees already deleted: their entries need no step. Several, as a sibling such as /a-b sorts between /a and /a/c.
         var gone = new List<string>();
+        // Directories of another owner than root: captured with everything added or changed below them.
+        var capturedTrees = new List<string>();
+        var captured = new List<FileChange>();
         foreach (var change in changes.Files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -90,9 +115,9 @@ public static class InstanceCommit
             }
 
             var after = change.After!;
-            if (after.Uid != 0 || after.Gid != 0)
+            if (after.Type is not (NodeType.Directory or NodeType.Symlink or NodeType.RegularFile or NodeType.Fifo))
             {
-                throw new CommitRefusedException($"{change.Path}: owned by {after.Uid}:{after.Gid}; files steps make root's files, so vse commit cannot reproduce another owner (yet)");
+                throw new CommitRefusedException($"{change.Path}: a {after.Type} node; vse commit reproduces files, directories, links and FIFOs, not devices or sockets");
             }
 
             if (change.Kind == FileChangeKind.Changed && (change.Aspects.Contains("type") || after.IsSymlink))
@@ -102,13 +127,41 @@ public static class InstanceCommit
                 gone.Add(change.Path);
             }
 
+            string? content = null;
+            var expressible = !capturedTrees.Any(tree => change.Path.StartsWith(tree + "/", StringComparison.Ordinal))
+                && after.Uid == 0 && after.Gid == 0 && after.Type != NodeType.Fifo
+                && (after.Type != NodeType.RegularFile || (content = TextOf(upper, change.Path, after)) is not null);
+            if (!expressible)
+            {
+                captured.Add(change);
+                if (after.IsDirectory)
+                {
+                    capturedTrees.Add(change.Path);
+                }
+
+                continue;
+            }
+
             steps.Add(after.Type switch
             {
                 NodeType.Directory => $"{{mkdir: {Quote(change.Path)}, mode: {Mode(after)}}}",
                 NodeType.Symlink => $"{{link: {Quote(change.LinkTarget!)}, to: {Quote(change.Path)}}}",
-                NodeType.RegularFile => $"{{write: {Quote(change.Path)}, content: {Quote(TextOf(upper, change.Path, after))}, mode: {Mode(after)}}}",
-                _ => throw new CommitRefusedException($"{change.Path}: a {after.Type} node; files steps make files, directories and links only"),
+                _ => $"{{write: {Quote(change.Path)}, content: {Quote(content!)}, mode: {Mode(after)}}}",
             });
+        }
+
+        string? archive = null;
+        if (captured.Count > 0)
+        {
+            // Last: the files steps made the directories it writes into, and deleted what it replaces.
+            archive = LayerArchivePath(file);
+            if (Nodes.TryGetStatus(archive) is not null)
+            {
+                throw new CommitRefusedException($"{archive} exists; vse commit writes the captured layer of {Path.GetFileName(file)} there and never overwrites it");
+            }
+
+            var digest = await CapturedLayer.WriteAsync(upper, captured, archive, cancellationToken);
+            steps.Add($"{{layer: {Quote(Path.GetFileName(archive))}, digest: {Quote(digest)}}}");
         }
 
         if (steps.Count > 0)
@@ -120,7 +173,7 @@ public static class InstanceCommit
             }
         }
 
-        return text.ToString();
+        return new CommittedDescription(text.ToString(), archive);
     }
 
     /// <summary>A double-quoted YAML scalar (JSON's escapes are YAML's) whose <c>${</c> stays literal (the description language's <c>$${</c>).</summary>
@@ -135,31 +188,27 @@ public static class InstanceCommit
     private static string Mode(NodeStatus status) =>
         Quote(Convert.ToString((int)status.Mode & 0xFFF, 8).PadLeft(4, '0'));
 
-    private static string TextOf(string upper, string path, NodeStatus status)
+    /// <summary>The file's content when a <c>write</c> step can hold it (UTF-8 text without NUL or carriage return, at most <see cref="LargestWrittenFile"/>); else null.</summary>
+    private static string? TextOf(string upper, string path, NodeStatus status)
     {
         if (status.Size > LargestWrittenFile)
         {
-            throw new CommitRefusedException($"{path}: {status.Size} bytes; vse commit writes files up to {LargestWrittenFile} bytes as files steps and does not capture larger ones as a layer yet");
+            return null;
         }
 
         using var directory = HostOpen.PathOnly(upper, HostOpen.Rule.Follow);
         using var stream = HostOpen.ReadRegularFile(path.TrimStart('/'), HostOpen.Rule.BeneathNoSymlinks, directory);
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
-        var bytes = memory.ToArray();
         try
         {
-            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-            if (!text.Contains('\0', StringComparison.Ordinal) && !text.Contains('\r', StringComparison.Ordinal))
-            {
-                return text;
-            }
+            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(memory.ToArray());
+            return text.Contains('\0', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal) ? null : text;
         }
         catch (DecoderFallbackException)
         {
+            return null;
         }
-
-        throw new CommitRefusedException($"{path}: not text (UTF-8 without NUL or carriage return); vse commit does not capture binary files as a layer yet");
     }
 
     /// <summary>The paths dpkg lists for the packages (<c>/var/lib/dpkg/info/NAME[:ARCH].list</c>) in either root.</summary>

@@ -6,7 +6,8 @@ namespace Vse.Description.Identity;
 /// <summary>
 /// The location-free form of a resolved description: every <c>copy</c> step's source (an
 /// absolute host path after resolution) replaced by the digest of what it copies
-/// (<see cref="CopySourceDigest"/>). The description digest, the configuration id, the layer
+/// (<see cref="CopySourceDigest"/>), and every <c>layer</c> step's archive by the digest the step
+/// names for it (the build refuses an archive with another). The description digest, the configuration id, the layer
 /// keys and <c>/.vse/description.json</c> are made of this form, so two clones of one
 /// repository, or one directory moved, give one identity; <c>vse resolve</c> still shows the
 /// paths (<see cref="ResolvedDescription.Content"/>).
@@ -22,7 +23,7 @@ public static class LocationFreeForm
     public static MapValue Of(MapValue content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (content["files"] is not StepListValue files || !files.Steps.Any(s => IsCopy(s.Body)))
+        if (content["files"] is not StepListValue files || !files.Steps.Any(s => NamesHostPath(s.Body)))
         {
             return content;
         }
@@ -31,12 +32,12 @@ public static class LocationFreeForm
         return content.With("files", new StepListValue([.. steps]));
     }
 
-    /// <summary>A <c>files</c> step body in location-free form (unchanged unless it is a copy).</summary>
+    /// <summary>A <c>files</c> step body in location-free form (unchanged unless it is a copy or a layer).</summary>
     public static MapValue OfStep(MapValue body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return body["copy"] is ScalarValue { AsString: { } source }
-            ? body.With("copy", ScalarValue.Of(SourceIdentity(source, cancellationToken)))
+        return body["copy"] is ScalarValue { AsString: { } source } ? body.With("copy", ScalarValue.Of(SourceIdentity(source, cancellationToken)))
+            : body["layer"] is ScalarValue && body["digest"] is ScalarValue digest ? body.With("layer", digest)
             : body;
     }
 
@@ -61,5 +62,5 @@ public static class LocationFreeForm
         }
     }
 
-    private static bool IsCopy(MapValue body) => body["copy"] is ScalarValue;
+    private static bool NamesHostPath(MapValue body) => body["copy"] is ScalarValue || body["layer"] is ScalarValue;
 }

@@ -22,6 +22,7 @@ internal sealed class StepReader(PatchReader reader)
         ["write"] = Keys(("content", true), ("mode", false)),
         ["mkdir"] = Keys(("mode", false)),
         ["edit"] = Keys(("append", false), ("replace", false), ("set", false)),
+        ["layer"] = Keys(("digest", true)),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, bool> BuildKeys = Keys(("run", true), ("workdir", false), ("env", false), ("online", false));
@@ -121,7 +122,7 @@ internal sealed class StepReader(PatchReader reader)
 
         var verbSchema = verb switch
         {
-            "copy" => CopySource,
+            "copy" or "layer" => CopySource,
             "link" => fields.TryGetValue("hard", out var hard) && hard.Value is ScalarNode { Text: "true" } ? DescriptionSchema.ImagePath : DescriptionSchema.String,
             _ => DescriptionSchema.ImagePath,
         };
@@ -143,6 +144,7 @@ internal sealed class StepReader(PatchReader reader)
                 "content" or "append" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
                 "replace" => AddValue(ref body, name, ReadReplace(entry.Value, fieldPath)),
                 "set" => AddValue(ref body, name, ReadSet(entry.Value, fieldPath)),
+                "digest" => Add(ref body, name, DescriptionSchema.LayerDigest, entry, stepPath),
                 _ => throw new InvalidOperationException($"unhandled step key {name}"),
             };
         }

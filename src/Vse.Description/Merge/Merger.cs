@@ -208,5 +208,5 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
             ? ScalarValue.Of($"{verb} {operand}")
             : null;
 
-    private static readonly string[] StepVerbs = ["copy", "link", "delete", "write", "mkdir", "edit", "run"];
+    private static readonly string[] StepVerbs = ["copy", "link", "delete", "write", "mkdir", "edit", "layer", "run"];
 }

@@ -23,6 +23,8 @@ internal static partial class DescriptionSchema
     public static readonly ScalarSchema ImagePath = new(ScalarKind.String, Path: PathKind.ImagePath);
     public static readonly ScalarSchema Mode = new(ScalarKind.String, Pattern: ModePattern(), PatternDescription: "an octal file mode such as \"0644\"");
     public static readonly ScalarSchema Owner = new(ScalarKind.String, Pattern: OwnerPattern(), PatternDescription: "USER[:GROUP] or UID[:GID]");
+    /// <summary>A content digest as a captured layer names its archive (<c>sha256:</c> and 64 lowercase hex digits).</summary>
+    public static readonly ScalarSchema LayerDigest = new(ScalarKind.String, Pattern: LayerDigestPattern(), PatternDescription: "sha256: and 64 lowercase hexadecimal digits", Literal: true);
     public static readonly ScalarSchema StepId = new(ScalarKind.String, Pattern: StepIdPattern(), PatternDescription: "letters, digits and _ . - starting with a letter or digit");
     public static readonly ScalarSchema EnvName = new(ScalarKind.String, Pattern: EnvNamePattern(), PatternDescription: "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
     public static readonly ScalarSchema Boolean = new(ScalarKind.Boolean);
@@ -101,6 +103,9 @@ internal static partial class DescriptionSchema
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*\\z")]
     private static partial Regex StepIdPattern();
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}\\z")]
+    private static partial Regex LayerDigestPattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex EnvNamePattern();

@@ -35,7 +35,7 @@ public sealed class InstanceCommitTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Packages_files_links_and_deletions_become_steps_in_path_order()
+    public async Task Packages_files_links_and_deletions_become_steps_in_path_order()
     {
         var added = InUpper("etc/added", "line one\nsays \"${HOME}\" and $${x}\n", "600");
         var directory = Path.Combine(Upper, "srv/new");
@@ -52,7 +52,7 @@ public sealed class InstanceCommitTests : IDisposable
         ];
         PackageChange[] packages = [new("new", null, "0.1"), new("drop", "2.0", null), new("bump", "3.0", "3.1")];
 
-        var text = Commit(files, packages);
+        var text = await CommitAsync(files, packages);
 
         Assert.Equal(
             $$"""
@@ -73,12 +73,12 @@ public sealed class InstanceCommitTests : IDisposable
     }
 
     [Fact]
-    public void The_written_description_resolves_to_the_instance_content_byte_for_byte()
+    public async Task The_written_description_resolves_to_the_instance_content_byte_for_byte()
     {
         const string content = "quotes \" ' \\ tabs\t${env.HOME} $${x} $$ unicode \u00e9\u4e2d\n";
         var added = InUpper("etc/tricky", content, "640");
 
-        var resolved = Resolve(Commit([Change("/etc/tricky", FileChangeKind.Added, null, added)], []));
+        var resolved = Resolve(await CommitAsync([Change("/etc/tricky", FileChangeKind.Added, null, added)], []));
 
         var step = Assert.Single(((StepListValue)resolved.Content["files"]!).Steps);
         Assert.Equal(content, ((ScalarValue)step.Body["content"]!).AsString);
@@ -86,11 +86,11 @@ public sealed class InstanceCommitTests : IDisposable
     }
 
     [Fact]
-    public void A_package_the_site_denies_is_refused_at_commit_as_a_policy_violation()
+    public async Task A_package_the_site_denies_is_refused_at_commit_as_a_policy_violation()
     {
         File.WriteAllText(Path.Combine(Site, "policy.vse.yaml"), "vse: 1\npolicy:\n  deny:\n    packages: [telnetd]\n");
         var file = Path.Combine(_root, "commit.vse.yaml");
-        File.WriteAllText(file, Commit([], [new("telnetd", null, "0.17")]));
+        File.WriteAllText(file, await CommitAsync([], [new("telnetd", null, "0.17")]));
 
         var result = DescriptionResolver.Resolve(file, Options());
 
@@ -101,13 +101,13 @@ public sealed class InstanceCommitTests : IDisposable
     }
 
     [Fact]
-    public void What_dpkg_and_apt_wrote_for_a_package_change_is_left_to_the_packages_key()
+    public async Task What_dpkg_and_apt_wrote_for_a_package_change_is_left_to_the_packages_key()
     {
         var list = InUpper("var/lib/dpkg/info/new:amd64.list", "/usr/bin/new\n/usr/share/doc/new\n", "644");
         var binary = InUpper("usr/bin/new", "\0\u0001ELF", "755");
         var mine = InUpper("etc/mine", "kept\n", "644");
 
-        var text = Commit(
+        var text = await CommitAsync(
             [
                 Change("/etc/mine", FileChangeKind.Added, null, mine),
                 Change("/usr/bin/new", FileChangeKind.Added, null, binary),
@@ -122,11 +122,11 @@ public sealed class InstanceCommitTests : IDisposable
     }
 
     [Theory]
-    [InlineData("binary", "ab\0cd", "not text")]
-    [InlineData("latin1", null, "not text")]
-    [InlineData("crlf", "a\r\nb\r\n", "not text")]
-    [InlineData("large", "LARGE", "bytes; vse commit writes files up to 65536")]
-    public void A_file_no_write_step_reproduces_is_refused_naming_it(string name, string? content, string message)
+    [InlineData("binary", "ab\0cd")]
+    [InlineData("latin1", null)]
+    [InlineData("crlf", "a\r\nb\r\n")]
+    [InlineData("large", "LARGE")]
+    public async Task A_file_no_write_step_reproduces_goes_into_a_captured_layer_named_by_its_digest(string name, string? content)
     {
         var path = Path.Combine(Upper, name);
         if (content is null)
@@ -138,30 +138,80 @@ public sealed class InstanceCommitTests : IDisposable
             File.WriteAllText(path, content == "LARGE" ? new string('x', (int)InstanceCommit.LargestWrittenFile + 1) : content);
         }
 
-        var error = Assert.Throws<CommitRefusedException>(() => Commit([Change("/" + name, FileChangeKind.Added, null, Nodes.TryGetStatus(path))], []));
+        var committed = await CommitFullyAsync([Change("/" + name, FileChangeKind.Added, null, Nodes.TryGetStatus(path))], []);
 
-        Assert.StartsWith($"/{name}: ", error.Message, StringComparison.Ordinal);
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(_root, "commit.layer.tar"), committed.LayerArchive);
+        var digest = await Vse.Build.Digests.ContentDigest.OfFileAsync(committed.LayerArchive!);
+        Assert.EndsWith($"files:\n  - {{layer: \"commit.layer.tar\", digest: \"{digest}\"}}\n", committed.Text, StringComparison.Ordinal);
+        var step = Assert.Single(((StepListValue)Resolve(committed.Text).Content["files"]!).Steps);
+        Assert.Equal(committed.LayerArchive, ((ScalarValue)step.Body["layer"]!).AsString);
     }
 
     [Fact]
-    public void Another_owner_than_root_is_refused_naming_the_path()
+    public async Task Other_owners_are_captured_with_everything_below_a_directory_of_theirs_and_applied_after_the_steps()
     {
-        var status = InUpper("srv/data", "x\n", "644") with { Uid = 1000, Gid = 1000 };
+        var root = InUpper("etc/plain", "root's\n", "644");
+        var mine = InUpper("srv/data/notes", "small text\n", "644");
+        var directory = Nodes.TryGetStatus(Path.Combine(Upper, "srv/data"))! with { Uid = 1000, Gid = 1000 };
 
-        var error = Assert.Throws<CommitRefusedException>(() => Commit([Change("/srv/data", FileChangeKind.Changed, status, status)], []));
+        var committed = await CommitFullyAsync(
+            [
+                Change("/etc/plain", FileChangeKind.Added, null, root),
+                Change("/srv/data", FileChangeKind.Added, null, directory),
+                Change("/srv/data/notes", FileChangeKind.Added, null, mine),
+            ],
+            []);
 
-        Assert.StartsWith("/srv/data: owned by 1000:1000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("files:\n  - {write: \"/etc/plain\", content: \"root's\\n\", mode: \"0644\"}\n  - {layer: \"commit.layer.tar\", digest: \"sha256:", committed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("/srv/data", committed.Text, StringComparison.Ordinal);
+        await using var reader = new System.Formats.Tar.TarReader(File.OpenRead(committed.LayerArchive!));
+        var names = new List<string>();
+        while (await reader.GetNextEntryAsync() is { } entry)
+        {
+            names.Add(entry.Name);
+        }
+
+        Assert.Equal(["srv/data/", "srv/data/notes"], names);
     }
 
     [Fact]
-    public void A_symlink_or_a_node_of_another_type_replaces_what_was_there()
+    public async Task A_device_is_refused_naming_the_path_and_nothing_is_written()
+    {
+        var device = Nodes.TryGetStatus(Upper)! with { Type = NodeType.CharacterDevice };
+
+        var error = await Assert.ThrowsAsync<CommitRefusedException>(() => CommitAsync([Change("/dev/null2", FileChangeKind.Added, null, device)], []));
+
+        Assert.StartsWith("/dev/null2: a CharacterDevice node", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "commit.layer.tar")));
+    }
+
+    [Fact]
+    public async Task A_layer_archive_that_exists_is_never_overwritten()
+    {
+        var binary = InUpper("bin.dat", "\0", "644");
+        File.WriteAllText(Path.Combine(_root, "commit.layer.tar"), "someone else's");
+
+        var error = await Assert.ThrowsAsync<CommitRefusedException>(() => CommitAsync([Change("/bin.dat", FileChangeKind.Added, null, binary)], []));
+
+        Assert.Contains("exists", error.Message, StringComparison.Ordinal);
+        Assert.Equal("someone else's", File.ReadAllText(Path.Combine(_root, "commit.layer.tar")));
+    }
+
+    [Theory]
+    [InlineData("/a/app.vse.yaml", "/a/app.layer.tar")]
+    [InlineData("/a/app.yaml", "/a/app.layer.tar")]
+    [InlineData("/a/app.txt", "/a/app.txt.layer.tar")]
+    public void The_layer_archive_lies_beside_the_description(string file, string archive) =>
+        Assert.Equal(archive, InstanceCommit.LayerArchivePath(file));
+
+    [Fact]
+    public async Task A_symlink_or_a_node_of_another_type_replaces_what_was_there()
     {
         var directory = Nodes.TryGetStatus(Image)!;
         File.CreateSymbolicLink(Path.Combine(Upper, "opt"), "/srv");
         var link = Nodes.TryGetStatus(Path.Combine(Upper, "opt"))!;
 
-        var text = Commit(
+        var text = await CommitAsync(
             [
                 Change("/opt", FileChangeKind.Changed, directory, link, "/srv", "type"),
                 Change("/opt-sibling", FileChangeKind.Added, null, directory),
@@ -172,8 +222,11 @@ public sealed class InstanceCommitTests : IDisposable
         Assert.EndsWith("files:\n  - {delete: \"/opt\"}\n  - {link: \"/srv\", to: \"/opt\"}\n  - {mkdir: \"/opt-sibling\", mode: \"0755\"}\n", text, StringComparison.Ordinal);
     }
 
-    private string Commit(IReadOnlyList<FileChange> files, IReadOnlyList<PackageChange> packages) =>
-        InstanceCommit.Write(new InstanceChanges("abc", files, packages), Upper, Image, "apps/base", Base, "instance test/4", CancellationToken.None);
+    private async Task<string> CommitAsync(IReadOnlyList<FileChange> files, IReadOnlyList<PackageChange> packages) =>
+        (await CommitFullyAsync(files, packages)).Text;
+
+    private Task<CommittedDescription> CommitFullyAsync(IReadOnlyList<FileChange> files, IReadOnlyList<PackageChange> packages) =>
+        InstanceCommit.WriteAsync(new InstanceChanges("abc", files, packages), Upper, Image, "apps/base", Base, "instance test/4", Path.Combine(_root, "commit.vse.yaml"), CancellationToken.None);
 
     private ResolvedDescription Resolve(string text)
     {

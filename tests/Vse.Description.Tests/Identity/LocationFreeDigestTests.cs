@@ -84,6 +84,24 @@ public sealed class LocationFreeDigestTests : IDisposable
         Assert.Equal(resolved.ToCanonicalJson(), resolved.ToLocationFreeJson());
     }
 
+    [Fact]
+    public void A_layer_step_is_identified_by_the_digest_it_names_not_where_its_archive_lies()
+    {
+        var digest = "sha256:" + new string('b', 64);
+        var text = $"vse: 1\nname: layered\nos: {{base: busybox}}\nfiles:\n  - {{layer: ./captured.layer.tar, digest: \"{digest}\"}}\n";
+        workspace.Write("one/layered", text);
+        workspace.Write("two/deeper/layered", text);
+
+        var first = workspace.ResolveOk("one/layered");
+        var second = workspace.ResolveOk("two/deeper/layered");
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.Contains($"\"layer\":\"{digest}\"", first.ToLocationFreeJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain(workspace.Root, first.ToLocationFreeJson(), StringComparison.Ordinal);
+        workspace.Write("three/layered", text.Replace(new string('b', 64), new string('c', 64), StringComparison.Ordinal));
+        Assert.NotEqual(first.Digest, workspace.ResolveOk("three/layered").Digest);
+    }
+
     public void Dispose() => workspace.Dispose();
 
     private ResolvedDescription ResolveIn(string directory, bool writeTree = true)

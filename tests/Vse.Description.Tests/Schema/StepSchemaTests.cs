@@ -74,6 +74,32 @@ public sealed class StepSchemaTests
     }
 
     [Fact]
+    public void A_layer_step_names_its_archive_relative_to_the_file_and_its_digest()
+    {
+        using var ws = new DescriptionWorkspace();
+        var digest = "sha256:" + new string('a', 64);
+        ws.Write("app", $"vse: 1\nname: app\nfiles:\n  - {{layer: app.layer.tar, digest: \"{digest}\"}}\n");
+
+        var step = Assert.Single(Steps(ws.ResolveOk("app").Content, "files"));
+
+        Assert.Equal(Path.Combine(ws.Root, "app.layer.tar"), Text(step, "layer"));
+        Assert.Equal(digest, Text(step, "digest"));
+    }
+
+    [Theory]
+    [InlineData("files:\n  - {layer: app.layer.tar}", DiagnosticCodes.MissingKey, "'digest'")]
+    [InlineData("files:\n  - {layer: app.layer.tar, digest: \"sha256:ABC\"}", DiagnosticCodes.InvalidValue, "sha256: and 64 lowercase hexadecimal digits")]
+    [InlineData("files:\n  - {layer: app.layer.tar, digest: \"md5:d41d8cd98f00b204e9800998ecf8427e\"}", DiagnosticCodes.InvalidValue, "sha256: and 64")]
+    [InlineData("files:\n  - {layer: app.layer.tar, digest: \"sha256:0000000000000000000000000000000000000000000000000000000000000000\", mode: \"0644\"}", DiagnosticCodes.UnknownKey, "'layer' step does not take 'mode'")]
+    public void A_layer_step_without_a_well_formed_digest_is_refused(string steps, string code, string message)
+    {
+        using var ws = new DescriptionWorkspace();
+        var (_, diagnostics) = Fails(ws, steps);
+
+        Assert.Contains(message, Single(diagnostics, code).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_write_step_without_content_is_missing_a_key()
     {
         using var ws = new DescriptionWorkspace();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vse.Host.FileSystem;
 
 namespace Vse.Deploy.Online;
@@ -13,10 +12,11 @@ internal static class CapturedChanges
 {
     /// <param name="upper">The instance's overlay upper directory.</param>
     /// <param name="parentRootfs">The layer below: a mount point it already had is no change.</param>
-    /// <param name="bundleConfig">The instance's OCI <c>config.json</c>, which lists its mounts.</param>
-    public static void RemoveRuntimeMountPoints(string upper, string parentRootfs, string bundleConfig)
+    /// <param name="mountDestinations">Where the instance's mounts went (its OCI spec's <c>mounts[].destination</c>).</param>
+    public static void RemoveRuntimeMountPoints(string upper, string parentRootfs, IEnumerable<string> mountDestinations)
     {
-        foreach (var destination in MountDestinations(bundleConfig).OrderByDescending(d => d.Length))
+        var destinations = mountDestinations.Where(d => d.StartsWith('/') && !d.Split('/').Contains("..")).OrderByDescending(d => d.Length);
+        foreach (var destination in destinations)
         {
             // Deepest first, then up the path while the runtime's directories are empty and new.
             for (var path = destination.TrimEnd('/'); path.Length > 0 && path != "/"; path = Path.GetDirectoryName(path) ?? "/")
@@ -59,19 +59,5 @@ internal static class CapturedChanges
         }
 
         return true;
-    }
-
-    private static IEnumerable<string> MountDestinations(string bundleConfig)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(bundleConfig));
-        if (!document.RootElement.TryGetProperty("mounts", out var mounts))
-        {
-            return [];
-        }
-
-        return [.. mounts.EnumerateArray()
-            .Select(m => m.TryGetProperty("destination", out var d) ? d.GetString() : null)
-            .OfType<string>()
-            .Where(d => d.StartsWith('/') && !d.Split('/').Contains(".."))];
     }
 }

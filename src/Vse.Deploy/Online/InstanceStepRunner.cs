@@ -5,6 +5,7 @@ using Vse.Deploy.Network;
 using Vse.Description.Policy;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Oci;
 using Vse.State;
 
 namespace Vse.Deploy.Online;
@@ -73,7 +74,7 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
 
             await driver.StopAsync(handle, TimeSpan.FromSeconds(5), cancellationToken);
             var upper = Path.Combine(stateDirectory, "upper");
-            CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, Path.Combine(stateDirectory, "config.json"));
+            CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, OciSpecBuilder.Read(stateDirectory).Mounts.Select(m => m.Destination));
             Directory.Move(upper, request.Upper);
         }
         finally

@@ -114,6 +114,22 @@ public static class OciSpecBuilder
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);
 
+    /// <summary>The spec <see cref="WriteAsync"/> wrote into a bundle (an instance's state directory), read back typed.</summary>
+    /// <exception cref="InvalidDataException">The bundle's config.json is empty or not an OCI spec.</exception>
+    public static OciSpec Read(string bundleDirectory)
+    {
+        var path = Path.Combine(bundleDirectory, "config.json");
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), OciSpecJson.Default.OciSpec)
+                ?? throw new InvalidDataException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not an OCI runtime spec: {e.Message}", e);
+        }
+    }
+
     public static async Task WriteAsync(OciSpec spec, string bundleDirectory, CancellationToken cancellationToken)
     {
         var path = Path.Combine(bundleDirectory, "config.json");

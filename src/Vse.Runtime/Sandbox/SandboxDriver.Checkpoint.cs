@@ -57,9 +57,7 @@ public sealed partial class SandboxDriver : ICheckpointable
     /// <summary>The granted mounts recorded in the instance's bundle.</summary>
     private static IEnumerable<InstanceMount> GrantedMountsOf(InstanceHandle handle)
     {
-        var oci = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(handle.StateDirectory, "config.json")), OciSpecJson.Default.OciSpec)
-            ?? throw new InvalidDataException($"{handle.StateDirectory}/config.json is empty");
-        return oci.Mounts.Where(OciSpecBuilder.IsGranted).Select(m => new InstanceMount(m.Destination, m.Source, ReadOnly: m.Options?.Contains("ro") == true));
+        return OciSpecBuilder.Read(handle.StateDirectory).Mounts.Where(OciSpecBuilder.IsGranted).Select(m => new InstanceMount(m.Destination, m.Source, ReadOnly: m.Options?.Contains("ro") == true));
     }
 
     /// <summary>

@@ -16,13 +16,6 @@ public sealed class CapturedChangesTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    private string Config(params string[] destinations)
-    {
-        var path = Path.Combine(root, "config.json");
-        File.WriteAllText(path, "{\"mounts\":[" + string.Join(',', destinations.Select(d => $"{{\"destination\":\"{d}\"}}")) + "]}");
-        return path;
-    }
-
     private void Make(string relative, string? content = null)
     {
         var path = Path.Combine(root, relative);
@@ -44,7 +37,7 @@ public sealed class CapturedChangesTests : IDisposable
         Make("upper/etc/vse/hostfile", "");
         Make("upper/etc/kept", "step output");
 
-        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, Config("/sys/fs/cgroup", "/etc/vse/hostfile"));
+        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, ["/sys/fs/cgroup", "/etc/vse/hostfile"]);
 
         Assert.False(Directory.Exists(Path.Combine(Upper, "sys")));
         Assert.False(Directory.Exists(Path.Combine(Upper, "etc", "vse")));
@@ -60,7 +53,7 @@ public sealed class CapturedChangesTests : IDisposable
         Make("upper/etc/hosts", "10.0.0.1 written-by-the-step\n");
         Make("upper/data/file", "x");
 
-        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, Config("/proc", "/etc/hosts", "/data"));
+        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, ["/proc", "/etc/hosts", "/data"]);
 
         Assert.True(Directory.Exists(Path.Combine(Upper, "proc")));
         Assert.True(File.Exists(Path.Combine(Upper, "etc", "hosts")));
@@ -74,7 +67,7 @@ public sealed class CapturedChangesTests : IDisposable
         Make("upper");
         Directory.CreateSymbolicLink(Path.Combine(Upper, "sys"), Path.Combine(root, "outside"));
 
-        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, Config("/sys/cgroup"));
+        CapturedChanges.RemoveRuntimeMountPoints(Upper, Parent, ["/sys/cgroup"]);
 
         Assert.True(Directory.Exists(outside));
     }

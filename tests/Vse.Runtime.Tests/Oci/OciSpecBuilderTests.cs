@@ -18,6 +18,28 @@ public sealed class OciSpecBuilderTests
         JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(spec, "/state/rootfs", ["/bin/sh", "-c", "x"], cgroups ?? V1))).RootElement;
 
     [Fact]
+    public async Task ABundlesSpecReadsBackTypedAsItWasWrittenAndAnythingElseIsInvalidData()
+    {
+        var bundle = Directory.CreateTempSubdirectory("vse-bundle-").FullName;
+        try
+        {
+            var spec = OciSpecBuilder.Build(SampleSpecs.Spec(), "/state/rootfs", ["/bin/sh"], V1);
+            await OciSpecBuilder.WriteAsync(spec, bundle, CancellationToken.None);
+
+            var read = OciSpecBuilder.Read(bundle);
+
+            Assert.Equal(spec.Mounts.Select(m => (m.Destination, m.Type, m.Source)), read.Mounts.Select(m => (m.Destination, m.Type, m.Source)));
+            Assert.Contains("/proc", read.Mounts.Select(m => m.Destination));
+            File.WriteAllText(Path.Combine(bundle, "config.json"), "{\"mounts\": 7}");
+            Assert.Throws<InvalidDataException>(() => OciSpecBuilder.Read(bundle));
+        }
+        finally
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ProcessRunsAsRootWithoutTerminalAndWithTheEnvironment()
     {
         var process = Json(SampleSpecs.Spec()).GetProperty("process");

@@ -39,6 +39,8 @@ packages=(
   munge         # Slurm's authentication (the testbed runs one munged for every node)
   dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
   lammps        # tests and bench/lammps.sh: LAMMPS in.melt natively (lmp, and mpirun through mpi-default-bin), against the same run across instances (examples/apps/lammps)
+  libmpich-dev  # tests: the host's MPICH for mpi: host (docs/mpi.md); leaves Open MPI the mpi/mpirun alternative (priority 50 over MPICH's 40 on amd64)
+  mpich         # tests: Hydra (mpiexec) of the host's MPICH, the launcher its libmpich.so.12 was built with
   iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay)
 )
 

@@ -4,6 +4,7 @@ using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Gpus;
+using Vse.Runtime.Mpi;
 
 namespace Vse.Deploy;
 
@@ -109,6 +110,38 @@ public static class DeployPolicy
         }
 
         return [.. diagnostics, .. bag.Items];
+    }
+
+    /// <summary>
+    /// <c>mpi: host</c> against this host's MPI and, once built, the image's: the host must have one,
+    /// the image must have one, and they must share an ABI (<see cref="HostMpiGrant.Select"/>).
+    /// Before the build <paramref name="image"/> is null and only the host is checked.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CheckHostMpi(ResolvedDescription resolved, RuntimeModel model, string driver, MpiInventory host, MpiInventory? image)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (!model.HostMpi || driver == "vm")
+        {
+            return [];
+        }
+
+        try
+        {
+            if (image is null)
+            {
+                HostMpiGrant.RequireHost(host);
+            }
+            else
+            {
+                HostMpiGrant.Select(host, image);
+            }
+
+            return [];
+        }
+        catch (HostMpiRefusedException e)
+        {
+            return [new Diagnostic(Severity.Error, e.Code, UnsupportedKeys.LocateMpi(resolved), e.Message)];
+        }
     }
 
     private static string? Probe(InstanceDevice device)

@@ -7,6 +7,7 @@ using Vse.Description.Model;
 using Vse.Description.Policy;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Gpus;
+using Vse.Runtime.Mpi;
 using Vse.Runtime.Sandbox;
 using Vse.Runtime.Sandbox.Launch;
 using Vse.State;
@@ -74,6 +75,13 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 // This host's GPUs and driver files, found now (deploy-time policy checked the nodes).
                 var grant = GpuGrant.Select(await GpuDiscovery.DiscoverHostAsync(cancellationToken), gpus);
                 template = grant.ApplyTo(template);
+            }
+
+            if (model.HostMpi && !driver.BootsKernel)
+            {
+                // The host's MPI and the image's, found now (the preparation refused a mismatch).
+                var mpi = HostMpiGrant.Select(await HostMpiDiscovery.DiscoverHostAsync(cancellationToken), ImageMpiInspection.Inspect(configuration.RootfsPath));
+                template = mpi.WithDependencies(await mpi.DependenciesAsync(cancellationToken)).ApplyTo(template);
             }
 
             WarnUnappliedLimits(driver, template, plan.Instances, progress);
@@ -219,11 +227,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     {
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
-        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0 || model.Gpus is not null
+        if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0 || model.Gpus is not null || model.HostMpi
             || !DriverCatalog.RunsOnce(driverName, runtimeName))
         {
             // Services need the init; a private network is plugged in between create and start;
-            // granted mounts are checked between create and start (PinnedMounts);
+            // granted mounts (and the GPU and host MPI files) are checked between create and start (PinnedMounts);
             // the bulk launcher always starts the init; a VM always boots.
             var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
             try

@@ -6,7 +6,7 @@ namespace Vse.Deploy;
 
 /// <summary>
 /// Keys of the language (DESIGN §2) that resolve accepts but a driver does not apply (yet): on a VM,
-/// <c>security</c>, <c>devices</c> and <c>gpus</c>. Deploying a description that uses one there is refused: an instance started without the devices it asked for
+/// <c>security</c>, <c>devices</c>, <c>gpus</c> and <c>mpi: host</c>. Deploying a description that uses one there is refused: an instance started without the devices it asked for
 /// would run, and fail or misbehave later, far from the cause. An input error (exit 2), not an
 /// infrastructure one: retrying cannot help, changing the description can.
 /// </summary>
@@ -40,7 +40,18 @@ public static class UnsupportedKeys
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateGpus(resolved),
                 $"'gpus: {gpus}' is given to sandbox instances only: the VM driver passes no GPU through to a guest yet; use the sandbox driver or remove 'gpus'");
         }
+
+        if (driver == "vm" && model.HostMpi)
+        {
+            // A guest has its own root file system and kernel: there is no host library to bind into it.
+            yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateMpi(resolved),
+                "'mpi: host' binds the host's MPI libraries into sandbox instances; a VM's guest has its own file system, into which vse binds no host library: use the sandbox driver or 'mpi: image'");
+        }
     }
+
+    /// <summary>Where <c>mpi</c> was written, for a diagnostic about it.</summary>
+    public static SourceLocation LocateMpi(ResolvedDescription resolved) =>
+        resolved.Provenance.LastWrite("mpi")?.Location ?? SourceLocation.StartOf(resolved.Layers[^1].File);
 
     /// <summary>Where <c>gpus</c> was written, for a diagnostic about it.</summary>
     public static SourceLocation LocateGpus(ResolvedDescription resolved) =>

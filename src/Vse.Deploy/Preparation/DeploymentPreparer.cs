@@ -3,6 +3,7 @@ using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Gpus;
+using Vse.Runtime.Mpi;
 
 namespace Vse.Deploy.Preparation;
 
@@ -58,6 +59,13 @@ public static class DeploymentPreparer
             policy = [.. policy, .. DeployPolicy.CheckGpus(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, await GpuDiscovery.DiscoverHostAsync(cancellationToken))];
         }
 
+        var hostMpi = model.HostMpi && driver != "vm" ? await HostMpiDiscovery.DiscoverHostAsync(cancellationToken) : null;
+        if (hostMpi is not null)
+        {
+            // A host without MPI is refused before the build; the image's MPI is checked after it.
+            policy = [.. policy, .. DeployPolicy.CheckHostMpi(resolved, model, driver, hostMpi, image: null)];
+        }
+
         report.Diagnostics(policy);
         if (policy.Any(d => d.IsError))
         {
@@ -78,6 +86,16 @@ public static class DeploymentPreparer
 
         var workspace = await openWorkspace(cancellationToken);
         var (configuration, _) = await ConfigurationRecorder.BuildAsync(workspace, resolved, model, noCache: false, report.Build, report.Warning, cancellationToken);
+        if (hostMpi is not null)
+        {
+            var abi = DeployPolicy.CheckHostMpi(resolved, model, driver, hostMpi, ImageMpiInspection.Inspect(configuration.RootfsPath));
+            report.Diagnostics(abi);
+            if (abi.Count > 0)
+            {
+                return (null, abi);
+            }
+        }
+
         // Checked again now, after the build, on the paths the instances will mount: a directory
         // swapped for a symlink while the build ran is caught here or, later still, by the driver.
         var grant = DeployPolicy.GrantMounts(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver);

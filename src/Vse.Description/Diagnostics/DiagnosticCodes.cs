@@ -33,6 +33,15 @@ public static class DiagnosticCodes
     public const string NotSupportedYet = "VSE0212";
     public const string DeviceNotOnHost = "VSE0213";
     public const string GpusNotOnHost = "VSE0214";
+
+    /// <summary><c>mpi: host</c> on a host whose dynamic linker knows no MPI library.</summary>
+    public const string HostMpiMissing = "VSE0215";
+
+    /// <summary><c>mpi: host</c> with an image that has no MPI library to stand in for.</summary>
+    public const string ImageMpiMissing = "VSE0216";
+
+    /// <summary><c>mpi: host</c> where the host's MPI and the image's do not share an ABI.</summary>
+    public const string MpiAbiMismatch = "VSE0217";
     public const string InvalidLockFile = "VSE0223";
     public const string LockFileOfAnotherDescription = "VSE0224";
     public const string LockedBaseNotDebian = "VSE0225";
@@ -65,6 +74,9 @@ public static class DiagnosticCodes
     public const string ShadowedSiteName = "VSE0607";
     public const string ConfinementNotAllowed = "VSE0608";
     public const string DeviceNotAllowed = "VSE0609";
+
+    /// <summary><c>mpi: host</c> where a trusted layer's <c>policy.allow.mpi</c> does not list <c>host</c>.</summary>
+    public const string HostMpiNotAllowed = "VSE0610";
 
     public static DiagnosticKind KindOf(string code) =>
         code.StartsWith("VSE06", StringComparison.Ordinal) ? DiagnosticKind.Policy : DiagnosticKind.Input;

@@ -39,6 +39,9 @@ public sealed record RuntimeModel(
     /// <summary>The <c>gpus</c> request, or null when the description asks for none.</summary>
     public GpuRequest? Gpus { get; init; }
 
+    /// <summary><c>mpi: host</c>: the host's MPI library and its fabric libraries stand in for the image's (docs/mpi.md).</summary>
+    public bool HostMpi { get; init; }
+
     /// <summary>
     /// The model of a description just resolved: its content's canonical JSON, plus where its files
     /// are, which the JSON does not say. A relative <c>os.kernel</c> is relative to the file that

@@ -53,6 +53,12 @@ internal static class RuntimeModelReader
                 Directory: null)
             {
                 Gpus = Text(Member(root, "gpus"), "gpus") is { } gpus ? GpuRequest.Parse(gpus) : null,
+                HostMpi = Text(Member(root, "mpi"), "mpi") switch
+                {
+                    null or "image" => false,
+                    "host" => true,
+                    _ => throw Damaged("mpi"),
+                },
             };
         }
     }

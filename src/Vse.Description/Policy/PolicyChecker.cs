@@ -32,6 +32,7 @@ public static class PolicyChecker
         }
 
         CheckLimits(content, policy, locate, diagnostics);
+        CheckMpi(content, policy, locate, diagnostics);
         return diagnostics.Items;
     }
 
@@ -144,6 +145,25 @@ public static class PolicyChecker
     /// <summary>Both the path as written and the node it resolves to must match: a link cannot lead past the rule.</summary>
     public static bool DeviceAllowed(IReadOnlyList<Located<string>> globs, string device, string canonical) =>
         globs.Any(g => MountGlob.Matches(g.Value, device)) && globs.Any(g => MountGlob.Matches(g.Value, canonical));
+
+    /// <summary>
+    /// <c>mpi: host</c> must be allowed by every layer that declares <c>allow.mpi</c> (most
+    /// restrictive wins); with no such layer it is allowed (<see cref="PolicyRules.AllowMpi"/>).
+    /// </summary>
+    private static void CheckMpi(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
+    {
+        if (content["mpi"] is not ScalarValue { AsString: "host" })
+        {
+            return;
+        }
+
+        foreach (var rules in policy.Layers.Where(r => r.AllowMpi is { } allowed && allowed.All(a => a.Value != "host")))
+        {
+            var list = rules.AllowMpi!;
+            diagnostics.Error(DiagnosticCodes.HostMpiNotAllowed, locate("mpi"),
+                $"'mpi: host' is not allowed by site policy (allow.mpi of {rules.LayerName} at {list.FirstOrDefault()?.Location ?? rules.Location}: {(list.Count == 0 ? "none" : string.Join(", ", list.Select(a => a.Value)))}); use the image's MPI (mpi: image)");
+        }
+    }
 
     private static void CheckMounts(MapValue content, SitePolicy policy, Func<string, SourceLocation> locate, DiagnosticBag diagnostics)
     {

@@ -18,6 +18,7 @@ internal sealed class PolicyReader(PatchReader reader)
     private static readonly ScalarSchema DriverName = DescriptionSchema.Driver;
     // Only a relaxation can be allowed: "default" is what every description has anyway.
     private static readonly ScalarSchema SeccompRelaxation = new(ScalarKind.String, Choices: ["unconfined"]);
+    private static readonly ScalarSchema MpiSource = new(ScalarKind.String, Choices: ["image", "host"]);
     private static readonly ScalarSchema PackageName = new(ScalarKind.String, Pattern: DescriptionSchema.PackagePattern(), PatternDescription: "a Debian package name");
 
     public PolicyRules? Read(SyntaxNode node)
@@ -33,6 +34,7 @@ internal sealed class PolicyReader(PatchReader reader)
         IReadOnlyList<Located<string>>? allowSeccomp = null;
         IReadOnlyList<Located<string>>? allowCapabilities = null;
         IReadOnlyList<Located<string>>? allowDevices = null;
+        IReadOnlyList<Located<string>>? allowMpi = null;
         IReadOnlyList<Located<string>> denyPackages = [];
         var limits = new List<PolicyLimit>();
         foreach (var entry in mapping.Entries)
@@ -50,7 +52,7 @@ internal sealed class PolicyReader(PatchReader reader)
 
                     break;
                 case "allow":
-                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers", "seccomp", "capabilities", "devices"]))
+                    foreach (var (key, value) in Section(entry.Value, "policy.allow", ["mounts", "drivers", "seccomp", "capabilities", "devices", "mpi"]))
                     {
                         var path = $"policy.allow.{key}";
                         switch (key)
@@ -66,6 +68,9 @@ internal sealed class PolicyReader(PatchReader reader)
                                 break;
                             case "devices":
                                 allowDevices = Strings(value, path, DeviceGlob);
+                                break;
+                            case "mpi":
+                                allowMpi = Strings(value, path, MpiSource);
                                 break;
                             default:
                                 allowCapabilities = Strings(value, path, DescriptionSchema.Capability);
@@ -96,6 +101,7 @@ internal sealed class PolicyReader(PatchReader reader)
             AllowSeccomp = allowSeccomp,
             AllowCapabilities = allowCapabilities,
             AllowDevices = allowDevices,
+            AllowMpi = allowMpi,
         };
     }
 

@@ -30,6 +30,13 @@ public sealed record PolicyRules(
     /// instance's namespaces into the host's hardware.
     /// </summary>
     public IReadOnlyList<Located<string>>? AllowDevices { get; init; }
+
+    /// <summary>
+    /// Where instances may take MPI from (<c>image</c>, <c>host</c>); null when this layer says
+    /// nothing. Unlike devices, host MPI is allowed until a layer leaves <c>host</c> out: it binds
+    /// the site's own libraries read-only, which every user of the host can read anyway.
+    /// </summary>
+    public IReadOnlyList<Located<string>>? AllowMpi { get; init; }
 }
 
 /// <summary>A locked path: its segments (map keys may contain dots, so the text alone is ambiguous) and its text.</summary>

@@ -52,6 +52,7 @@ internal static partial class DescriptionSchema
         ("gpus", new IndexListSchema(
             new ScalarSchema(ScalarKind.String, Pattern: GpusPattern(), PatternDescription: "all, a number of GPUs (1-999), a list of GPU indices ([0, 2]) or indices joined by commas (\"0,2\")"),
             MaximumIndex: 999)),
+        ("mpi", new ScalarSchema(ScalarKind.String, Choices: ["image", "host"])),
         ("files", new StepsSchema(StepKind.Files)),
         ("build", new StepsSchema(StepKind.Build)),
         ("env", Environment),

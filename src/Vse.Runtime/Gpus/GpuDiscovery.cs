@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Vse.Host.FileSystem;
-using Vse.Host.Processes;
+using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Gpus;
 
@@ -35,14 +35,7 @@ public static partial class GpuDiscovery
     /// <summary>This host: <c>/</c> and the cache <c>ldconfig -p</c> prints (none when ldconfig is missing or fails).</summary>
     public static async Task<GpuInventory> DiscoverHostAsync(CancellationToken cancellationToken)
     {
-        var listing = "";
-        if (ExternalTool.Find("ldconfig") is { } ldconfig)
-        {
-            var result = await ExternalTool.RunUncheckedAsync(ldconfig, ["-p"], cancellationToken);
-            listing = result.ExitCode == 0 ? result.Stdout : "";
-        }
-
-        return Discover("/", listing);
+        return Discover("/", await LinkerCache.ListHostAsync(cancellationToken));
     }
 
     /// <param name="hostRoot">The directory read as the host's <c>/</c>.</param>
@@ -83,17 +76,9 @@ public static partial class GpuDiscovery
     private static List<GpuFile> Libraries(string root, string listing)
     {
         var found = new Dictionary<string, GpuFile>(StringComparer.Ordinal);
-        foreach (var line in listing.Split('\n'))
+        foreach (var (name, path) in LinkerCache.Entries64(listing).Where(e => IsDriverLibrary(e.Name)))
         {
-            // "\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcuda.so.1"
-            if (CacheLine().Match(line) is not { Success: true } match || !IsDriverLibrary(match.Groups["name"].Value)
-                || !match.Groups["flags"].Value.Contains("x86-64", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var name = match.Groups["name"].Value;
-            if (!found.ContainsKey(name) && Resolve(root, match.Groups["path"].Value.Trim()) is { } file)
+            if (!found.ContainsKey(name) && LinkerCache.ResolveRegularFile(root, path) is { } file)
             {
                 found[name] = new GpuFile(name, file, "ld cache");
             }
@@ -106,7 +91,7 @@ public static partial class GpuDiscovery
                 var name = Path.GetFileName(entry);
                 // The soname links (libcuda.so.1) and versioned files; not the unversioned .so of development.
                 if (IsDriverLibrary(name) && !name.EndsWith(".so", StringComparison.Ordinal) && !found.ContainsKey(name)
-                    && Resolve(root, "/" + Path.GetRelativePath(root, entry)) is { } file)
+                    && LinkerCache.ResolveRegularFile(root, "/" + Path.GetRelativePath(root, entry)) is { } file)
                 {
                     found[name] = new GpuFile(name, file, "/" + Path.GetRelativePath(root, directory));
                 }
@@ -123,7 +108,7 @@ public static partial class GpuDiscovery
         {
             foreach (var directory in ToolDirectories)
             {
-                if (Resolve(root, $"/{directory}/{tool}") is { } file)
+                if (LinkerCache.ResolveRegularFile(root, $"/{directory}/{tool}") is { } file)
                 {
                     found.Add(new GpuFile(tool, file, "/" + directory));
                     break;
@@ -141,33 +126,9 @@ public static partial class GpuDiscovery
         return at > 0 && LibraryNames.Contains(fileName[..at]);
     }
 
-    /// <summary>
-    /// The regular file a host path (as the host names it) leads to, canonical and inside the host
-    /// root, or null: a link out of a fake tree, or to nothing, is not taken.
-    /// </summary>
-    private static string? Resolve(string root, string hostPath)
-    {
-        if (!hostPath.StartsWith('/'))
-        {
-            return null;
-        }
-
-        var path = root == "/" ? hostPath : Path.Combine(root, hostPath.TrimStart('/'));
-        if (RealPath.Of(path) is not { } real || Nodes.TryGetStatus(real)?.Type != NodeType.RegularFile)
-        {
-            return null;
-        }
-
-        var inside = root == "/" || real.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
-        return inside ? real : null;
-    }
-
     private static bool IsDevice(string path) =>
         Nodes.TryGetStatus(path, followSymlink: true)?.Type is NodeType.CharacterDevice;
 
     [GeneratedRegex(@"^nvidia([0-9]+)\z")]
     private static partial Regex GpuNodeName();
-
-    [GeneratedRegex(@"^\s+(?<name>\S+)\s+\((?<flags>[^)]*)\)\s+=>\s+(?<path>.+)$")]
-    private static partial Regex CacheLine();
 }

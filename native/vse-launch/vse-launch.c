@@ -16,6 +16,9 @@
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
  *   vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...
+ *   vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...
+ *     one instance (LINE as on stdin) whose first process is ARGV, with the launcher's own stdio;
+ *     its PID in STATEDIR/init.pid before ARGV runs; exit code ARGV's (vse run, like runc run)
  *
  * --cap N adds capability N to the default set (a description's security.capabilities, which
  * site policy allowed); without --seccomp an instance runs with no syscall filter (security.seccomp:
@@ -119,8 +122,11 @@ static struct {
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     int joined;  /* --fabric-userns: the launcher lives in the rootless fabric's user namespace; instances share it */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
+    char *once;  /* --once LINE: the one instance, run in the foreground (cmd_once) */
+    int once_stdout;  /* --once: the caller's stdout, kept for the instance (the launcher's own goes to stderr) */
+    char *cwd;   /* --once --cwd: ARGV's working directory in the instance */
     struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
-} opt = {.fabric = -1, .init = -1};
+} opt = {.fabric = -1, .init = -1, .once_stdout = -1};
 
 /* An instance's attachment to the fabric (--fabric), as parsed and checked by the launcher. */
 struct attach {
@@ -131,6 +137,9 @@ struct attach {
     int sock;           /* rtnetlink socket bound to the fabric (made by the launcher, which lives there) */
 };
 static char *no_env[] = {NULL};
+/* The launcher's own failure before any instance: 2 (usage), but 125 with --once, whose other exit codes are the command's. */
+static int own_failure = 2;
+static char once_error[128];  /* --once: why the instance failed (finish), said by cmd_once */
 static struct inst *insts;
 static int ninst, cap_inst, pending, any_error, stdin_closed_seen, epfd = -1;
 
@@ -144,8 +153,9 @@ static char **push(char **v, int *n, char *s) {
 
 static void usage(void) {
     fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)\n"
+          "       vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
-    exit(2);
+    exit(own_failure);
 }
 
 /* --seccomp FILE: a classic BPF program as the kernel takes it (struct sock_filter[]), read whole
@@ -452,15 +462,21 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
     /* The caller reads our stdout to EOF: no instance may keep it, nor any sibling's pipe. */
-    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init};
+    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init, opt.once_stdout};
     close_except(keep, N(keep));
-    snprintf(path, sizeof path, "%s/init.log", state);
-    int log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
-    int null = open("/dev/null", O_RDONLY);
-    TRY(log, "open init.log");
-    TRY(null, "open /dev/null");
-    TRY(dup2(null, 0), "dup2"); TRY(dup2(log, 1), "dup2"); TRY(dup2(log, 2), "dup2");
-    close(null); close(log);
+    if (opt.once_stdout >= 0) {
+        /* --once: the caller's stdin, stdout and stderr are the command's, as runc run gives them. */
+        TRY(dup2(opt.once_stdout, 1), "dup2");
+        close(opt.once_stdout);
+    } else {
+        snprintf(path, sizeof path, "%s/init.log", state);
+        int log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
+        int null = open("/dev/null", O_RDONLY);
+        TRY(log, "open init.log");
+        TRY(null, "open /dev/null");
+        TRY(dup2(null, 0), "dup2"); TRY(dup2(log, 1), "dup2"); TRY(dup2(log, 2), "dup2");
+        close(null); close(log);
+    }
 
     /* Nothing below may allocate before we are in our cgroups: v1 memcg does not move charges. */
     if (read(go, &c, 1) != 1) _exit(1);
@@ -607,6 +623,7 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         TRY(mount(NULL, READONLY[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                   NULL), READONLY[i]);
     }
+    if (opt.cwd && chdir(opt.cwd) < 0) die("cwd");
     drop_privileges();
     if (opt.hold) {
         report(MSG_READY);
@@ -691,8 +708,11 @@ fail:
 
 /* The instance's last line. A failed one is killed and its cgroups removed: nothing is left. */
 static void finish(struct inst *in, int failed, const char *text) {
-    printf(failed ? "%s\terror\t%s\n" : "%s\t%s\n", in->id, text);
-    fflush(stdout);
+    if (opt.once) snprintf(once_error, sizeof once_error, "%s", failed ? text : "");  /* cmd_once says it */
+    else {
+        printf(failed ? "%s\terror\t%s\n" : "%s\t%s\n", in->id, text);
+        fflush(stdout);
+    }
     if (failed) {
         any_error = 1;
         if (!in->reaped) {  /* once reaped, its pid may belong to someone else */
@@ -789,8 +809,10 @@ static void on_report(struct inst *in) {
         finish(in, 1, text);
     } else if (n == sizeof m && m.kind == MSG_READY) {
         in->state = HELD;
-        printf("%s\t%d\n", in->id, in->pid);
-        fflush(stdout);
+        if (!opt.once) {
+            printf("%s\t%d\n", in->id, in->pid);
+            fflush(stdout);
+        }
         if (in->start_wanted) release(in);
     } else if (n == sizeof m && m.kind == MSG_EXEC) {
         in->exec_seen = 1;
@@ -864,6 +886,61 @@ static int cmd_launch(void) {
             for (int i = 0; i < ninst; i++) if (insts[i].pid == z) insts[i].reaped = 1;
     }
     return any_error;
+}
+
+/* ------------------------------------------------------------------- once */
+
+static pid_t once_pid;
+static void forward_once(int sig) { if (once_pid > 0) kill(once_pid, sig); }
+
+/* --once: one instance in the foreground, all `vse run` needs from one process (as `runc run`):
+ * set up and held as with --hold, its PID written to STATEDIR/init.pid, then released, so that a
+ * vse killed at any moment leaves a PID file `vse cleanup` finds before the command runs; then
+ * waited for. Exit code: ARGV's, 128+signal if killed, 127 (with a message) if ARGV[0] is not in
+ * the instance, 125 if the instance could not be made (`vse-launch: STEP: strerror` on stderr). */
+static int cmd_once(void) {
+    char line[8192], path[4200];
+    snprintf(line, sizeof line, "%s", opt.once);  /* launch splits its line in place */
+    char *rest = line;
+    for (int f = 0; f < 3 && rest; f++) strsep(&rest, "\t");
+    snprintf(path, sizeof path, "%s/init.pid", rest ? strsep(&rest, "\t") : "");
+    int ep = epfd = epoll_create1(EPOLL_CLOEXEC);
+    launch(ep, opt.once);
+    if (!ninst) return 125;  /* refused: its error line says why */
+    struct inst *in = &insts[0];
+    struct epoll_event ev;
+    while (in->state != DONE) {
+        if (epoll_wait(ep, &ev, 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            finish(in, 1, "epoll_wait failed");
+            break;
+        }
+        on_report(in);
+        if (in->state != HELD) continue;
+        char pid[16];
+        int n = snprintf(pid, sizeof pid, "%d", in->pid);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, pid, n) != n || close(fd) < 0) {
+            snprintf(line, sizeof line, "init.pid: %s", strerror(errno));
+            finish(in, 1, line);
+            break;
+        }
+        release(in);
+    }
+    if (any_error) {
+        if (strcmp(once_error, "exec: No such file or directory")) {
+            fprintf(stderr, "vse-launch: %s\n", once_error);
+            return 125;
+        }
+        fprintf(stderr, "%s: command not found in the instance\n", opt.argv[0]);
+        return 127;
+    }
+    once_pid = in->pid;
+    struct sigaction sa = {.sa_handler = forward_once};
+    sigaction(SIGINT, &sa, NULL), sigaction(SIGTERM, &sa, NULL), sigaction(SIGHUP, &sa, NULL), sigaction(SIGQUIT, &sa, NULL);
+    int st;
+    while (waitpid(in->pid, &st, 0) < 0) if (errno != EINTR) return 125;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* ------------------------------------------------------------------- exec */
@@ -1070,11 +1147,13 @@ int main(int argc, char **argv) {
      * container's process, so probing needs nothing the site did not install. */
     if (argc == 2 && !strcmp(argv[1], "probe")) return 0;
     int i;
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--once")) own_failure = 125;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
         if (!strcmp(argv[i], "--userns")) { opt.userns = 1; continue; }
         if (!strcmp(argv[i], "--init") && opt.init < 0) {
-            if ((opt.init = init_image()) < 0) { fprintf(stderr, "vse-launch: init image: %s\n", strerror(errno)); return 2; }
+            if ((opt.init = init_image()) < 0) { fprintf(stderr, "vse-launch: init image: %s\n", strerror(errno)); return own_failure; }
             continue;
         }
         if (i + 1 >= argc) usage();
@@ -1087,7 +1166,7 @@ int main(int argc, char **argv) {
             int fd = open(v, O_RDONLY | O_CLOEXEC);
             if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
                 fprintf(stderr, "vse-launch: fabric user namespace %s: %s\n", v, strerror(errno));
-                return 2;
+                return own_failure;
             }
             close(fd);
             opt.joined = 1;
@@ -1098,12 +1177,14 @@ int main(int argc, char **argv) {
              * anyway, and nothing else the launcher does depends on its own. */
             if ((opt.fabric = open(v, O_RDONLY | O_CLOEXEC)) < 0 || setns(opt.fabric, CLONE_NEWNET) < 0) {
                 fprintf(stderr, "vse-launch: fabric %s: %s\n", v, strerror(errno));
-                return 2;
+                return own_failure;
             }
         }
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
+        else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
+        else if (!strcmp(argv[i - 1], "--cwd") && v[0] == '/' && !opt.cwd) opt.cwd = v;
         else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
-            if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return 2; }
+            if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return own_failure; }
         }
         else if (!strcmp(argv[i - 1], "--cap") && cap_number(v) >= 0) keep_caps |= 1ULL << cap_number(v);
         else if (!strcmp(argv[i - 1], "--device") && (colon = strchr(v, ':')) && v[0] == '/' && valid_dev_path(colon + 1)) {
@@ -1122,11 +1203,11 @@ int main(int argc, char **argv) {
             opt.bind_dst = push(opt.bind_dst, &opt.nbind, colon + 1);
         } else usage();
     }
-    if (pin_binds() < 0 || pin_devices() < 0) return 2;
+    if (pin_binds() < 0 || pin_devices() < 0) return own_failure;
     if (opt.userns != opt.joined && opt.fabric >= 0) {
         /* Root's fabric lives in a namespace only root can plug into; a rootless one is joined with its user namespace. */
         fputs("vse-launch: --fabric needs --fabric-userns with --userns, and neither without it\n", stderr);
-        return 2;
+        return own_failure;
     }
     int devices = 0;
     for (int c = 0; c < opt.ncg; c++) {
@@ -1135,8 +1216,9 @@ int main(int argc, char **argv) {
         if (access(p, F_OK) == 0) devices = 1;
     }
     if (!devices) without_device_cgroup();
-    /* Either the built-in init or ARGV, never both. */
+    /* Either the built-in init or ARGV, never both; --once runs ARGV, unheld by its caller; --cwd is --once's. */
     if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
+    if (opt.once ? opt.init >= 0 || opt.hold : opt.cwd != NULL) usage();
     opt.argv = opt.init >= 0 ? NULL : argv + i + 1;
     if (!opt.env) opt.env = no_env;
     /* Two fds per held instance: allow thousands. */
@@ -1145,5 +1227,11 @@ int main(int argc, char **argv) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     signal(SIGPIPE, SIG_IGN);
+    if (opt.once) {
+        /* The caller's stdout is the command's; the launcher's own lines (errors) go to stderr. */
+        if ((opt.once_stdout = fcntl(1, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(2, 1) < 0) { perror("vse-launch: stdout"); return 125; }
+        opt.hold = 1;  /* held until its PID is on disk */
+        return cmd_once();
+    }
     return cmd_launch();
 }

@@ -228,11 +228,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
         if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0 || model.Gpus is not null || model.HostMpi
-            || !DriverCatalog.RunsOnce(driverName, runtimeName))
+            || !DriverCatalog.RunsOnce(driverName))
         {
             // Services need the init; a private network is plugged in between create and start;
-            // granted mounts (and the GPU and host MPI files) are checked between create and start (PinnedMounts);
-            // the bulk launcher always starts the init; a VM always boots.
+            // granted mounts (and the GPU and host MPI files) are checked between create and start
+            // (PinnedMounts); a VM always boots.
             var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
             try
             {

@@ -24,18 +24,7 @@ public sealed class DeployCrashAndTerminalTests
         Assert.Equal(0, (await workspace.RunAsync("build", "crash.vse.yaml")).ExitCode);
 
         var run = Path.Combine(workspace.VseHome, "run");
-        var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["deploy", "crash.vse.yaml", "--instances", "24"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in workspace.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using (var deploy = Process.Start(start)!)
+        using (var deploy = StartVse(workspace, "deploy", "crash.vse.yaml", "--instances", "24"))
         {
             // Killed once some instances run and others are still to come.
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
@@ -207,6 +196,93 @@ public sealed class DeployCrashAndTerminalTests
         {
             await workspace.RunAsync("cleanup", id);
         }
+    }
+
+    /// <summary>
+    /// Issue 12, item 6: the one-shot paths (one <c>runc run</c>, one <c>vse-launch --once</c>) write
+    /// less before the command starts; a <c>vse run</c> killed while its command runs must still
+    /// leave only what <c>vse cleanup</c> removes: the command's process, the cgroups, the mounts,
+    /// the state directory and the records.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("runc")]
+    [InlineData("vse-launch")]
+    public async Task A_run_killed_while_its_command_runs_leaves_only_what_cleanup_removes(string runtime)
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("crash.vse.yaml", Tiny);
+        Assert.Equal(0, (await workspace.RunAsync("build", "crash.vse.yaml")).ExitCode);
+        // A duration no other process on the host sleeps for, to find the command by.
+        var marker = (3000 + Random.Shared.Next(1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        int command;
+        using (var vse = StartVse(workspace, "run", "crash.vse.yaml", "--runtime", runtime, "--", "sleep", marker))
+        {
+            int? found = null;
+            await Poll.UntilAsync(() => Task.FromResult(vse.HasExited || (found = SleeperPid(marker)) is not null), "the command running in the instance");
+            if (vse.HasExited)
+            {
+                Assert.Fail($"vse run ended before it could be killed: {await vse.StandardError.ReadToEndAsync()}");
+            }
+
+            command = found!.Value;
+            vse.Kill();
+            await vse.WaitForExitAsync();
+        }
+
+        var id = Directory.EnumerateDirectories(Path.Combine(workspace.VseHome, "run")).Select(Path.GetFileName).Single(d => d != "runtime")!;
+        Assert.Contains(id, (await workspace.RunAsync("ps")).Stdout);
+
+        var cleaned = await workspace.RunAsync("cleanup", id);
+
+        Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+        Assert.DoesNotContain(id, (await workspace.RunAsync("ps")).Stdout);
+        // Its init reaps it (the launcher, runc's parent of the container): gone, not merely killed.
+        await Poll.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{command}") || SleeperPid(marker) is null), "the killed run's command to be gone");
+        Assert.Empty(await ContainersOfAsync(workspace, id));
+        Assert.DoesNotContain(workspace.VseHome, await File.ReadAllTextAsync("/proc/self/mountinfo"));
+        Assert.False(Directory.Exists(Path.Combine(workspace.VseHome, "run", id)));
+        Assert.Empty(CgroupsOf(id));
+    }
+
+    /// <summary>The host PID of a running <c>sleep SECONDS</c>, or null.</summary>
+    private static int? SleeperPid(string seconds)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid) && File.ReadAllText(Path.Combine(directory, "cmdline")) == $"sleep\0{seconds}\0"
+                    && !File.ReadAllText(Path.Combine(directory, "stat")).Split(") ")[1].StartsWith('Z'))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // It ended while we looked.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>vse started in the workspace and left running, to be killed.</summary>
+    private static Process StartVse(Workspace workspace, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(VseProcess.Executable) { WorkingDirectory = workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in workspace.Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 
     /// <summary>The runtime's own view: containers of the deployment that exist on the host, whatever vse's records say.</summary>

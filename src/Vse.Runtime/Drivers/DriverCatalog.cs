@@ -43,10 +43,10 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
 
     /// <summary>
     /// Whether a driver chosen this way can run a one-shot command by itself (<see cref="IRunsOnce"/>),
-    /// asked before anything is made or probed: sandboxes on an OCI runtime can; the bulk
-    /// launcher always starts an init, and a VM always boots.
+    /// asked before anything is made or probed: sandboxes can, on an OCI runtime (<c>runc run</c>) and
+    /// on the bulk launcher (<c>vse-launch --once</c>); a VM always boots.
     /// </summary>
-    public static bool RunsOnce(string driverName, string? runtimeName) => driverName == Sandbox && runtimeName != Launcher;
+    public static bool RunsOnce(string driverName) => driverName == Sandbox;
 
     /// <summary>
     /// The driver a deploy uses, and the record that names it: VMs on the accelerator this host

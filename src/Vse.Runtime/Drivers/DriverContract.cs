@@ -25,6 +25,28 @@ public static class DriverContract
     }
 
     /// <summary>
+    /// What a one-shot run (<see cref="IRunsOnce"/>) asks of its request on every driver: a command,
+    /// and no terminal (one is for an exec into a deployed instance).
+    /// </summary>
+    /// <returns><paramref name="spec"/> with the request's environment over the instance's: the command's first process has both.</returns>
+    public static InstanceSpec RunOnceSpec(string driverName, InstanceSpec spec, ExecRequest request)
+    {
+        RequireCommand(request, "run");
+        if (request.Tty)
+        {
+            throw new DriverCapabilityMissingException(driverName, "run a one-shot command with a terminal", "deploy, then exec -t");
+        }
+
+        var env = new Dictionary<string, string>(spec.Env);
+        foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        return spec with { Env = env };
+    }
+
+    /// <summary>
     /// A shell's answer to a command that does not exist: a line on the request's stderr (when it
     /// has one) and <see cref="CommandNotFound"/>, whatever told the driver so (a runtime's log, the guest agent).
     /// </summary>

@@ -10,21 +10,8 @@ public sealed partial class SandboxDriver : IRunsOnce
     /// </summary>
     public async Task<int> RunOnceAsync(InstanceSpec spec, ExecRequest request, CancellationToken cancellationToken)
     {
-        DriverContract.RequireCommand(request, "run");
-
-        if (request.Tty)
-        {
-            throw new DriverCapabilityMissingException(Name, "run a one-shot command with a terminal", "deploy, then exec -t");
-        }
-
-        var env = new Dictionary<string, string>(spec.Env);
-        foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
-        {
-            env[key] = value;
-        }
-
         var handle = await PrepareBundleAsync(
-            spec with { Env = env },
+            DriverContract.RunOnceSpec(Name, spec, request),
             request.Argv,
             oci => oci with { Process = oci.Process with { Cwd = request.WorkingDirectory ?? "/" } },
             cancellationToken);

@@ -22,12 +22,10 @@ public sealed class DriverCatalogTests
     public void RecordWithoutRuntimeIsRunc() => Assert.Equal(new DriverRuntime("sandbox", "runc"), DriverRuntime.Parse("sandbox"));
 
     [Theory]
-    [InlineData("sandbox", null, true)]
-    [InlineData("sandbox", "crun", true)]
-    [InlineData("sandbox", "vse-launch", false)]
-    [InlineData("vm", null, false)]
-    public void OnlyOciSandboxesRunOnce(string driver, string? runtime, bool runsOnce) =>
-        Assert.Equal(runsOnce, DriverCatalog.RunsOnce(driver, runtime));
+    [InlineData("sandbox", true)]
+    [InlineData("vm", false)]
+    public void OnlySandboxesRunOnce(string driver, bool runsOnce) =>
+        Assert.Equal(runsOnce, DriverCatalog.RunsOnce(driver));
 
     [Fact]
     public void DriverNamesAreSandboxAndVm()
@@ -56,4 +54,17 @@ public sealed class DriverCatalogTests
     [Fact]
     public void ExecWithoutCommandIsAnArgumentError() =>
         Assert.Throws<ArgumentException>(() => DriverContract.RequireCommand(new ExecRequest([])));
+
+    [Fact]
+    public void RunOnceNeedsACommandRefusesATerminalAndPutsTheRequestsEnvironmentOverTheInstances()
+    {
+        var spec = new InstanceSpec("i-0", "i-0", "/rootfs", "/state/i-0", new Dictionary<string, string> { ["PATH"] = "/bin", ["A"] = "spec" }, [], null, null, NetworkMode.None, []);
+
+        var merged = DriverContract.RunOnceSpec("sandbox", spec, new ExecRequest(["true"], new Dictionary<string, string> { ["A"] = "request", ["B"] = "b" }));
+
+        Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin", ["A"] = "request", ["B"] = "b" }, merged.Env);
+        Assert.Equal("spec", spec.Env["A"]);
+        Assert.Throws<ArgumentException>(() => DriverContract.RunOnceSpec("sandbox", spec, new ExecRequest([])));
+        Assert.Equal("sandbox", Assert.Throws<DriverCapabilityMissingException>(() => DriverContract.RunOnceSpec("sandbox", spec, new ExecRequest(["sh"], Tty: true))).Driver);
+    }
 }

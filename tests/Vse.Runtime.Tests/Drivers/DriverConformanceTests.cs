@@ -1,8 +1,11 @@
+using System.IO.Pipes;
 using System.Text;
 using Vse.Description.Model;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Host;
 using Vse.Runtime.Sandbox.Launch;
+using Vse.Testing;
 
 namespace Vse.Runtime.Tests.Drivers;
 
@@ -632,4 +635,93 @@ public abstract class DriverConformanceTests
 
         Assert.Contains("/no/such/dir", error.Message, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task RunOnceGivesTheCommandItsStreamsAndExitCodeAndLeavesNothing()
+    {
+        var driver = RequireDriver();
+        if (RunsOnceAsTheCatalogSays(driver) is not { } once)
+        {
+            return;
+        }
+
+        var spec = NewSpec(hostname: "once-7");
+        using var stdin = new MemoryStream("from stdin\n"u8.ToArray());
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+
+        var exitCode = await once.RunOnceAsync(
+            spec,
+            new ExecRequest(["sh", "-c", "cat; hostname; pwd; echo \"$GREETING\" >&2; exit 5"], new Dictionary<string, string> { ["GREETING"] = "hello" }, "/tmp", Stdin: stdin, Stdout: stdout, Stderr: stderr),
+            CancellationToken.None);
+
+        Assert.Equal(5, exitCode);
+        Assert.Equal("from stdin\nonce-7\n/tmp\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("hello\n", Encoding.UTF8.GetString(stderr.ToArray()));
+        Assert.False(Directory.Exists(spec.StateDirectory), "the instance's state directory outlived its run");
+        Assert.Empty(CgroupDirectoriesOf(driver.Capabilities.Cgroups, spec.Id));
+    }
+
+    [SkippableFact]
+    public async Task RunOnceOfAMissingCommandGives127()
+    {
+        var driver = RequireDriver();
+        if (RunsOnceAsTheCatalogSays(driver) is not { } once)
+        {
+            return;
+        }
+
+        using var stderr = new MemoryStream();
+
+        var exitCode = await once.RunOnceAsync(NewSpec(), new ExecRequest(["/no/such/command"], Stderr: stderr), CancellationToken.None);
+
+        Assert.Equal(127, exitCode);
+        Assert.EndsWith("/no/such/command: command not found in the instance\n", Encoding.UTF8.GetString(stderr.ToArray()), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task RunOnceHasTheSpecsMemoryLimitWhileTheCommandRuns()
+    {
+        var driver = RequireDriver();
+        if (RunsOnceAsTheCatalogSays(driver) is not { } once)
+        {
+            return;
+        }
+
+        Skip.IfNot(driver.Capabilities.Cgroups?.Has("memory") == true, $"vse's instances get no memory controller here: {driver.Capabilities.Cgroups?.WhyNot("memory")}");
+        var placement = driver.Capabilities.Cgroups!;
+        var spec = NewSpec();
+        // The command says it runs, then waits for its stdin to close: the limit is read from the host meanwhile.
+        using var feed = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var stdin = new AnonymousPipeClientStream(PipeDirection.In, feed.ClientSafePipeHandle);
+        using var said = new AnonymousPipeServerStream(PipeDirection.In);
+        using var stdout = new AnonymousPipeClientStream(PipeDirection.Out, said.ClientSafePipeHandle);
+        using var lines = new StreamReader(said);
+        var run = once.RunOnceAsync(spec, new ExecRequest(["sh", "-c", "echo up; cat"], Stdin: stdin, Stdout: stdout), CancellationToken.None);
+
+        Assert.Equal("up", await lines.ReadLineAsync().WaitAsync(Poll.DefaultDeadline));
+        var limit = CgroupDirectoriesOf(placement, spec.Id)
+            .Select(d => Path.Combine(d, placement.V2Directory is null ? "memory.limit_in_bytes" : "memory.max"))
+            .Where(File.Exists).Select(f => File.ReadAllText(f).Trim()).FirstOrDefault();
+        await feed.DisposeAsync();
+
+        Assert.Equal(0, await run);
+        Assert.Equal((64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), limit);
+    }
+
+    /// <summary>The driver's one-shot path, when the catalog sends <c>vse run</c> to it (checked to agree); else null.</summary>
+    private static IRunsOnce? RunsOnceAsTheCatalogSays(IDriver driver)
+    {
+        Assert.Equal(DriverCatalog.RunsOnce(driver.Name), driver is IRunsOnce);
+        return driver as IRunsOnce;
+    }
+
+    /// <summary>The instance's cgroup directories that exist on the host (v2: one; v1: one per hierarchy).</summary>
+    private static List<string> CgroupDirectoriesOf(CgroupPlacement? placement, string id) =>
+        placement switch
+        {
+            { V2Directory: { } v2 } => [.. new[] { Path.Combine(v2, id) }.Where(Directory.Exists)],
+            { Path: { } path } => [.. Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => h + path + "/" + id).Where(Directory.Exists)],
+            _ => [],
+        };
 }

@@ -52,6 +52,18 @@ internal sealed class LaunchCgroups
 
     public bool CanFreeze => Placement.CanFreeze;
 
+    /// <summary>
+    /// Makes the instance's cgroups before the launcher does (it takes them as they are): where an
+    /// instance is never held (<c>--once</c>), its limits are written into them beforehand.
+    /// </summary>
+    public void Create(string id)
+    {
+        foreach (var root in Roots)
+        {
+            Directory.CreateDirectory(Path.Combine(root, id));
+        }
+    }
+
     /// <summary>Writes the limits the placement can enforce; the others were reported once by the caller (<see cref="Drivers.DriverAbilities.UnappliedLimits"/>).</summary>
     public void SetLimits(string id, int? cpus, long? memoryBytes)
     {

@@ -60,8 +60,7 @@ internal sealed class LaunchSession : IAsyncDisposable
             }
 
             held.Add(pending.Held.Task);
-            text.Append(line.Id).Append('\t').Append(line.Hostname).Append('\t').Append(line.LowerDirectory).Append('\t')
-                .Append(line.StateDirectory).Append(line.NetworkFields).Append('\n');
+            text.Append(line.Text).Append('\n');
         }
 
         await WriteAsync(text, cancellationToken);

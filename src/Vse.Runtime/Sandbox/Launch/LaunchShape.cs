@@ -81,7 +81,25 @@ internal sealed record LaunchShape(
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
         && (Hold || !HasLimits(spec));
 
-    public IEnumerable<string> Arguments()
+    public IEnumerable<string> Arguments() => [.. SharedArguments(), .. FirstProcess(Argv)];
+
+    /// <summary>
+    /// The launcher as one instance in the foreground (<c>--once</c>, <c>vse run</c>): <paramref name="line"/>'s instance
+    /// runs <paramref name="argv"/> with the launcher's stdio, and the launcher exits with its exit code.
+    /// </summary>
+    /// <param name="workingDirectory">The command's working directory in the instance; null: <c>/</c>.</param>
+    public IEnumerable<string> OnceArguments(LaunchLine line, IReadOnlyList<string> argv, string? workingDirectory)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
+        return [.. SharedArguments(),
+            "--once", line.Text,
+            .. workingDirectory is null ? Array.Empty<string>() : ["--cwd", workingDirectory],
+            .. FirstProcess(argv)];
+    }
+
+    private static IEnumerable<string> FirstProcess(IReadOnlyList<string> argv) => argv.Count == 0 ? ["--init"] : ["--", .. argv];
+
+    private IEnumerable<string> SharedArguments()
     {
         if (Hold)
         {
@@ -141,18 +159,6 @@ internal sealed record LaunchShape(
         {
             yield return "--env";
             yield return $"{key}={value}";
-        }
-
-        if (Argv.Count == 0)
-        {
-            yield return "--init";
-            yield break;
-        }
-
-        yield return "--";
-        foreach (var argument in Argv)
-        {
-            yield return argument;
         }
     }
 }

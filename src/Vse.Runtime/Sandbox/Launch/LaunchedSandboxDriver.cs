@@ -18,7 +18,7 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// in which the user alone is root (as the runc path's rootless config), no private network,
 /// and a cgroup only in a subtree delegated to the user (<see cref="Host.CgroupPlacer"/>).
 /// </summary>
-public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
+public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
 {
     /// <summary>The name users choose it by (<c>--runtime vse-launch</c>) and <c>vse ps</c> shows (<c>sandbox:vse-launch</c>).</summary>
     public const string RuntimeName = "vse-launch";
@@ -206,12 +206,7 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
             return await StreamingProcess.RunAttachedAsync(launcher, arguments, cancellationToken);
         }
 
-        var errors = new TailStream(request.Stderr);
-        var exitCode = await StreamingProcess.RunAsync(launcher, arguments, request.Stdin, request.Stdout, errors, cancellationToken);
-        // 125: the launcher could not get the command going (a missing working directory, the instance gone).
-        return exitCode == 125 && errors.LastLine.StartsWith("vse-launch exec:", StringComparison.Ordinal)
-            ? throw new IOException($"cannot run in instance '{handle.Id}' (working directory {cwd}): {errors.LastLine}")
-            : exitCode;
+        return await RunLauncherAsync(arguments, request, "vse-launch exec:", $"cannot run in instance '{handle.Id}' (working directory {cwd})", cancellationToken);
     }
 
     public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
@@ -347,6 +342,20 @@ public sealed class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendab
 
         Signals.Send(pid, signal);
         return await DriverContract.WaitEndedAsync(_ => Task.FromResult(HostProcess.HasEnded(pid, cgroup)), timeout, StopPollInterval, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the launcher with the request's streams as its own; its exit code is the command's,
+    /// except 125 with a last line of the launcher's own (<paramref name="failurePrefix"/>): it
+    /// could not get the command going (a missing working directory, the instance gone).
+    /// </summary>
+    private async Task<int> RunLauncherAsync(IReadOnlyList<string> arguments, ExecRequest request, string failurePrefix, string what, CancellationToken cancellationToken)
+    {
+        var errors = new TailStream(request.Stderr);
+        var exitCode = await StreamingProcess.RunAsync(launcher, arguments, request.Stdin, request.Stdout, errors, cancellationToken);
+        return exitCode == 125 && errors.LastLine.StartsWith(failurePrefix, StringComparison.Ordinal)
+            ? throw new IOException($"{what}: {errors.LastLine}")
+            : exitCode;
     }
 
     /// <summary>Passes bytes on and keeps the last line, to tell the launcher's own failure from the command's output.</summary>

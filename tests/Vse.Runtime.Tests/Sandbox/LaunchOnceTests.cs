@@ -1,0 +1,54 @@
+using Vse.Runtime.Sandbox.Launch;
+
+namespace Vse.Runtime.Tests.Sandbox;
+
+/// <summary>
+/// <c>vse-launch --once</c> (<c>vse run --runtime vse-launch</c>): the arguments vse gives it, and its
+/// own failures, which must read 125 (the driver's "the launcher failed"), never an exit code the
+/// command could have given. Running instances this way is in the conformance suite (RunOnce*).
+/// </summary>
+public sealed class LaunchOnceTests
+{
+    private static readonly LaunchLine Line = new("run-0", "app-0", "/store/rootfs", "/home/run/dep/0", "");
+
+    [Fact]
+    public void The_instance_line_the_working_directory_and_the_command_follow_the_shared_options()
+    {
+        var shape = new LaunchShape(new Dictionary<string, string> { ["PATH"] = "/bin" }, [], ["/sys/fs/cgroup/vse"], [], null, "/filter.bpf", Capabilities: [], Hold: false);
+
+        Assert.Equal(
+            ["--seccomp", "/filter.bpf", "--cgroup-root", "/sys/fs/cgroup/vse", "--env", "PATH=/bin",
+                "--once", "run-0\tapp-0\t/store/rootfs\t/home/run/dep/0", "--cwd", "/tmp", "--", "sh", "-c", "exit 3"],
+            shape.OnceArguments(Line, ["sh", "-c", "exit 3"], "/tmp"));
+        Assert.Equal(["--once", "run-0\tapp-0\t/store/rootfs\t/home/run/dep/0", "--", "true"], (shape with { SeccompFilter = null, CgroupRoots = [], Env = new Dictionary<string, string>() }).OnceArguments(Line, ["true"], null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shape.OnceArguments(Line, [], null));
+    }
+
+    [SkippableFact]
+    public async Task A_filter_the_launcher_cannot_read_is_125_with_its_reason()
+    {
+        var (exitCode, stderr) = await LauncherProcess.RunAsync("--seccomp", "/no/such/filter.bpf", "--once", Line.Text, "--", "true");
+
+        Assert.Equal(125, exitCode);
+        Assert.Equal("vse-launch: seccomp /no/such/filter.bpf: No such file or directory\n", stderr);
+    }
+
+    [SkippableTheory]
+    [InlineData("--init")]
+    [InlineData("--hold")]
+    public async Task Once_with_an_init_or_held_is_a_usage_error_of_125(string option)
+    {
+        var (exitCode, stderr) = await LauncherProcess.RunAsync(option == "--init" ? ["--once", Line.Text, "--init"] : ["--hold", "--once", Line.Text, "--", "true"]);
+
+        Assert.Equal(125, exitCode);
+        Assert.StartsWith("usage: vse-launch", stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_working_directory_without_once_is_a_usage_error_of_2()
+    {
+        var (exitCode, _) = await LauncherProcess.RunAsync("--cwd", "/tmp", "--", "true");
+
+        Assert.Equal(2, exitCode);
+    }
+}

@@ -1,6 +1,5 @@
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
-using Vse.Runtime.Sandbox.Launch;
 using Vse.Runtime.Tests.Drivers;
 
 namespace Vse.Runtime.Tests.Sandbox;
@@ -20,7 +19,7 @@ public sealed class LaunchMemoryGroupTests(SandboxFixture fixture) : IClassFixtu
 
     private async Task CheckAsync(long? memoryBytes)
     {
-        var driver = RequireDriver();
+        var driver = fixture.RequireLaunchedDriver();
         var placement = CgroupPlacer.ForThisProcess();
         var parent = placement.Path;
         if (parent is null || !placement.Has("memory"))
@@ -46,21 +45,5 @@ public sealed class LaunchMemoryGroupTests(SandboxFixture fixture) : IClassFixtu
         Assert.Equal(memoryBytes is null ? parent : own, groups["memory"]);
         Assert.Equal(own, groups["pids"]);
         Assert.Equal(memoryBytes is null, !Directory.Exists($"/sys/fs/cgroup/memory{own}"));
-    }
-
-    private LaunchedSandboxDriver RequireDriver()
-    {
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the sandbox driver is unavailable");
-        }
-
-        var launcher = LaunchedSandboxDriver.FindLauncher();
-        if (launcher is null)
-        {
-            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
-        }
-
-        return new LaunchedSandboxDriver(launcher!);
     }
 }

@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *   --fabric-userns (before --fabric, with --userns): a rootless fabric's user namespace, which the
@@ -111,8 +111,8 @@ struct inst {
 };
 
 static struct {
-    char **bind_src, **bind_dst, **cgroots, **env, **argv;
-    int nbind, ncg, nenv, hold;
+    char **bind_src, **bind_dst, **cgroots, **cgjoins, **env, **argv;
+    int nbind, ncg, ncgjoin, nenv, hold;
     int *bind_rw;
     struct stat *bind_id;  /* what each bind source was when the launcher pinned it (pin_binds) */
     char **dev_src, **dev_dst;  /* --device: host node, path in the instance's /dev */
@@ -152,7 +152,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(own_failure);
@@ -700,6 +700,13 @@ static int place(pid_t pid, const char *id, char *err, size_t errlen) {
         snprintf(v, sizeof v, "%d", pid);
         if (write_file(p, v) < 0) goto fail;
     }
+    /* --cgroup-join: a group all instances share, not one each (no mkdir, nothing to remove). */
+    for (int i = 0; i < opt.ncgjoin; i++) {
+        snprintf(dir, sizeof dir, "%s", opt.cgjoins[i]);
+        snprintf(p, sizeof p, "%s/cgroup.procs", dir);
+        snprintf(v, sizeof v, "%d", pid);
+        if (write_file(p, v) < 0) goto fail;
+    }
     return 0;
 fail:
     snprintf(err, errlen, "cgroup %s: %s", dir, strerror(errno));
@@ -1183,6 +1190,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
         else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
         else if (!strcmp(argv[i - 1], "--cwd") && v[0] == '/' && !opt.cwd) opt.cwd = v;
+        else if (!strcmp(argv[i - 1], "--cgroup-join") && v[0] == '/') opt.cgjoins = push(opt.cgjoins, &opt.ncgjoin, v);
         else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
             if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return own_failure; }
         }
@@ -1216,6 +1224,14 @@ int main(int argc, char **argv) {
         if (access(p, F_OK) == 0) devices = 1;
     }
     if (!devices) without_device_cgroup();
+    for (int c = 0; c < opt.ncgjoin; c++) {
+        /* A shared group gets no device rules of its own: a devices hierarchy must be a --cgroup-root. */
+        char p[4200];
+        snprintf(p, sizeof p, "%s/devices.deny", opt.cgjoins[c]);
+        if (access(p, F_OK) == 0) { fprintf(stderr, "vse-launch: --cgroup-join %s: a devices hierarchy needs a group per instance (--cgroup-root)\n", opt.cgjoins[c]); return own_failure; }
+        snprintf(p, sizeof p, "%s/cgroup.procs", opt.cgjoins[c]);
+        if (access(p, W_OK) < 0) { fprintf(stderr, "vse-launch: --cgroup-join %s: %s\n", opt.cgjoins[c], strerror(errno)); return own_failure; }
+    }
     /* Either the built-in init or ARGV, never both; --once runs ARGV, unheld by its caller; --cwd is --once's. */
     if (opt.init >= 0 ? i < argc : i + 1 >= argc) usage();
     if (opt.once ? opt.init >= 0 || opt.hold : opt.cwd != NULL) usage();

@@ -1,5 +1,4 @@
 using Vse.Runtime.Drivers;
-using Vse.Runtime.Sandbox.Launch;
 using Vse.Runtime.Tests.Drivers;
 
 namespace Vse.Runtime.Tests.Sandbox;
@@ -11,19 +10,5 @@ public sealed class LaunchedSandboxDriverConformanceTests(SandboxFixture fixture
 
     protected override string StateRoot => fixture.StateRoot;
 
-    protected override IDriver RequireDriver()
-    {
-        if (fixture.Driver is null)
-        {
-            Requirements.Missing(fixture.Unavailable ?? "the sandbox driver is unavailable");
-        }
-
-        var launcher = LaunchedSandboxDriver.FindLauncher();
-        if (launcher is null)
-        {
-            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
-        }
-
-        return new LaunchedSandboxDriver(launcher!);
-    }
+    protected override IDriver RequireDriver() => fixture.RequireLaunchedDriver();
 }

@@ -1,6 +1,7 @@
 using Vse.Build.Bases;
 using Vse.Runtime.Oci;
 using Vse.Runtime.Sandbox;
+using Vse.Runtime.Sandbox.Launch;
 using Vse.Runtime.Tests.Support;
 
 namespace Vse.Runtime.Tests.Sandbox;
@@ -24,6 +25,23 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     /// <summary>Why the driver cannot run here, when it cannot.</summary>
     public string? Unavailable { get; private set; }
+
+    /// <summary>A bulk-launch driver (native/vse-launch) on this fixture's busybox; skips when the sandbox driver or the launcher is unavailable.</summary>
+    public LaunchedSandboxDriver RequireLaunchedDriver()
+    {
+        if (Driver is null)
+        {
+            Requirements.Missing(Unavailable ?? "the sandbox driver is unavailable");
+        }
+
+        var launcher = LaunchedSandboxDriver.FindLauncher();
+        if (launcher is null)
+        {
+            Requirements.Missing("vse-launch is not built (make -C native/vse-launch; test.sh does)");
+        }
+
+        return new LaunchedSandboxDriver(launcher!);
+    }
 
     public async Task InitializeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
 
 namespace Vse.Runtime.Sandbox.Launch;
@@ -45,8 +46,30 @@ internal sealed class LaunchCgroups
 
     public CgroupPlacement Placement { get; }
 
-    /// <summary>The <c>--cgroup-root</c> directories given to the launcher.</summary>
+    /// <summary>Every hierarchy's parent of the instances' groups (<c>DIR</c> of <c>DIR/ID</c>): where an instance's groups may be.</summary>
     public IReadOnlyList<string> Roots { get; }
+
+    /// <summary>
+    /// The parents in which an instance like <paramref name="spec"/> gets a group of its own
+    /// (<c>--cgroup-root</c>), and those it joins with the other instances (<c>--cgroup-join</c>):
+    /// on v1, the memory hierarchy's <c>vse</c> group when it has no memory limit. A memory
+    /// cgroup per instance costs the kernel a shrinker map sized by every superblock on the host
+    /// (each instance mounts about ten: overlay, proc, sysfs, tmpfs...), so memory and time per
+    /// instance grew with the number of instances (docs/runtime.md, "Scale"). Without a limit the
+    /// instance's own group would only count what the shared parent counts anyway.
+    /// </summary>
+    public (IReadOnlyList<string> Own, IReadOnlyList<string> Shared) RootsFor(InstanceSpec spec)
+    {
+        if (IsV2 || spec.MemoryBytes is not null || Placement.Path is not { } path)
+        {
+            return (Roots, []);
+        }
+
+        var memory = Path.Combine(V1Root, "memory") + path;
+        return Roots.Contains(memory, StringComparer.Ordinal) && SeparateHierarchy("memory")
+            ? ([.. Roots.Where(r => r != memory)], [memory])
+            : (Roots, []);
+    }
 
     private bool IsV2 => Placement.V2Directory is not null;
 
@@ -139,6 +162,9 @@ internal sealed class LaunchCgroups
             }
         }
     }
+
+    /// <summary>True when the v1 hierarchy is mounted under its own name, not a link to one it shares with other controllers (<c>cpu -> cpu,cpuacct</c>), whose groups each instance keeps.</summary>
+    private static bool SeparateHierarchy(string hierarchy) => new DirectoryInfo(Path.Combine(V1Root, hierarchy)).LinkTarget is null;
 
     private void Write(string id, string hierarchy, string file, string value)
     {

@@ -45,13 +45,15 @@ internal sealed record LaunchShape(
     bool Hold,
     bool UserNamespace = false,
     string? FabricUserNamespace = null,
-    IReadOnlyList<InstanceDevice>? Devices = null)
+    IReadOnlyList<InstanceDevice>? Devices = null,
+    IReadOnlyList<string>? CgroupJoins = null)
 {
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
-    public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace) =>
+    /// <param name="cgroupJoins">Groups every instance joins instead of getting one of its own (<see cref="LaunchCgroups.RootsFor"/>).</param>
+    public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec),
             spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace,
-            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? []);
+            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? []);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -153,6 +155,12 @@ internal sealed record LaunchShape(
         {
             yield return "--cgroup-root";
             yield return root;
+        }
+
+        foreach (var shared in CgroupJoins ?? [])
+        {
+            yield return "--cgroup-join";
+            yield return shared;
         }
 
         foreach (var (key, value) in Env)

@@ -109,7 +109,8 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
     {
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
         var shape = Shape(specs[0], hold: LaunchShape.HasLimits(specs[0]));
-        if (specs.FirstOrDefault(s => !shape.Fits(s)) is { } odd)
+        // One launcher's instances share their cgroup arguments: with a memory limit or without.
+        if (specs.FirstOrDefault(s => !shape.Fits(s) || s.MemoryBytes is null != specs[0].MemoryBytes is null) is { } odd)
         {
             throw new ArgumentException($"instance '{odd.Id}' differs in env, mounts or services from the others of its launch", nameof(specs));
         }
@@ -280,7 +281,8 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
         }
 
         DriverAbilities.RequireNetworkMode(this, spec.Network);
-        return LaunchShape.Of(spec, _cgroups.Roots, hold, _rootless);
+        var (own, shared) = _cgroups.RootsFor(spec);
+        return LaunchShape.Of(spec, own, hold, _rootless, shared);
     }
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)

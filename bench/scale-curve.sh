@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Scale curve (issue 17 item 6): `vse deploy -n N --runtime vse-launch` of a busybox description,
+# without a network and with a private one, for each N; per deploy: seconds to ready (the whole
+# command), seconds for `vse cleanup`, memory per instance (MemAvailable drop / N, 1 s after
+# start) and kernel slab per instance (Slab drop / N), and the load average next to each row.
+# Several vse builds side by side, interleaved per N (VSES="NAME=PATH ..."; default: a native-AOT
+# publish of this tree). After every cleanup it checks that nothing is left: no instance process,
+# no cgroup under */vse/, no network namespace or fabric of the deployment.
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] bench/scale-curve.sh N...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+[ "$(id -u)" -eq 0 ] || { echo "bench/scale-curve.sh needs root (cgroups, network namespaces)" >&2; exit 2; }
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1024 2048 4096)
+modes=(${MODES:-none private})
+work=$(mktemp -d -t vse-scale-curve-XXXXXX)
+export VSE_HOME=$work/home
+if [ -z "${VSES:-}" ]; then VSES="this=$(publish_vse "$work")"; fi
+read -r -a builds <<< "$VSES"
+first=${builds[0]#*=}
+cleanup() {
+  set +e
+  for b in "${builds[@]}"; do
+    for dep in $("${b#*=}" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "${b#*=}" cleanup "$dep" >/dev/null 2>&1; done
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }
+for mode in "${modes[@]}"; do
+  printf 'vse: 1\nname: curve/%s\nos: {base: busybox}\nnetwork: {mode: %s}\n' "$mode" "$mode" > "$work/$mode.vse.yaml"
+  "$first" build "$work/$mode.vse.yaml" >/dev/null
+done
+
+# Leftovers of deployment DEP after its cleanup, one line each (none: empty).
+leftovers() {
+  { pgrep -c -f '^vse-init$' | grep -v '^0$' | sed 's/^/vse-init processes: /'
+    find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 1 -type d -name "*$1*" 2>/dev/null | head -3
+    ip netns list | grep -F "$1" | head -3; } || true
+}
+
+say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
+echo "| N | build | network | ready (s) | ms per instance | cleanup (s) | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---|"
+for n in "${sizes[@]}"; do
+  for mode in "${modes[@]}"; do
+    for b in "${builds[@]}"; do
+      name=${b%%=*} vse=${b#*=}
+      load0=$(cut -d' ' -f1 /proc/loadavg)
+      m0=$(kib MemAvailable) s0=$(kib Slab) t0=$(date +%s.%N)
+      dep=$("$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
+      t1=$(date +%s.%N); sleep 1
+      m1=$(kib MemAvailable) s1=$(kib Slab) t2=$(date +%s.%N)
+      "$vse" cleanup "$dep" >/dev/null
+      t3=$(date +%s.%N)
+      left=$(leftovers "$dep")
+      [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
+      printf '| %s | %s | %s | %.1f | %.2f | %.1f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
+        "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" \
+        "$(echo "($m0 - $m1) / 1024 / $n" | bc -l)" $(( (s1 - s0) / n )) "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+  done
+done

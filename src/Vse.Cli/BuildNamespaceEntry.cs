@@ -20,7 +20,24 @@ internal static class BuildNamespaceEntry
     /// it is root or already inside, or the user has no namespace to enter (no subordinate ids or
     /// no newuidmap; then the steps that need one say what is missing, and the rest still build).
     /// </returns>
-    public static async Task<int?> RunInsideAsync(CliEnvironment environment, CancellationToken cancellationToken)
+    public static Task<int?> RunInsideAsync(CliEnvironment environment, CancellationToken cancellationToken) =>
+        RunInsideAsync(environment, CommandLine(), cancellationToken);
+
+    /// <summary>
+    /// For an ordinary user, runs <c>vse build FILE [--target T]</c> as root of the rootless build
+    /// namespace: how deploy, run and submit build what is not built yet (they cannot enter the
+    /// namespace themselves, and must not: their instances run as the user).
+    /// </summary>
+    /// <returns>As <see cref="RunInsideAsync(CliEnvironment, CancellationToken)"/>: null when this process builds itself.</returns>
+    public static Task<int?> BuildInsideAsync(CliEnvironment environment, string file, string? target, CancellationToken cancellationToken)
+    {
+        var vse = CommandLine();
+        // dotnet vse.dll ...: the program is the first two words; a native vse is one.
+        var program = Path.GetFileName(vse[0]) == "dotnet" ? vse[..2] : vse[..1];
+        return RunInsideAsync(environment, [.. program, "build", file, .. target is null ? Array.Empty<string>() : ["--target", target]], cancellationToken);
+    }
+
+    private static async Task<int?> RunInsideAsync(CliEnvironment environment, string[] commandLine, CancellationToken cancellationToken)
     {
         if (Environment.IsPrivilegedProcess
             || BuildNamespace.ProbeCurrentUser() is not { Namespace: { } buildNamespace }
@@ -30,7 +47,7 @@ internal static class BuildNamespaceEntry
         }
 
         var start = new ProcessStartInfo(unshare) { UseShellExecute = false };
-        foreach (var argument in buildNamespace.EnterArguments(CommandLine()))
+        foreach (var argument in buildNamespace.EnterArguments(commandLine))
         {
             start.ArgumentList.Add(argument);
         }

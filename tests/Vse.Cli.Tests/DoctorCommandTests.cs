@@ -105,25 +105,55 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
-    public async Task Without_a_working_OCI_runtime_it_exits_4_and_says_why()
+    public async Task Without_a_working_OCI_runtime_or_the_launcher_it_exits_4_and_says_why()
     {
         using var workspace = new Workspace();
-        var fakes = Directory.CreateDirectory(Path.Combine(workspace.Root, "fake-bin")).FullName;
-        foreach (var name in new[] { "crun", "runc" })
-        {
-            var path = Path.Combine(fakes, name);
-            await File.WriteAllTextAsync(path, $"#!/bin/sh\necho '{name}: broken on purpose' >&2\nexit 1\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var environment = new Dictionary<string, string>(workspace.Environment) { ["PATH"] = fakes + ":/usr/bin:/bin" };
+        var environment = WithBrokenOciRuntimes(workspace);
+        environment["VSE_LAUNCH"] = Path.Combine(workspace.Root, "no-vse-launch-here");
         var outcome = await VseProcess.RunAsync(workspace.Root, environment, "doctor");
 
         Assert.Equal(4, outcome.ExitCode);
         var error = Assert.Single(outcome.ErrorLines);
         Assert.StartsWith("vse: error: the sandbox driver cannot run on this host: no OCI runtime works: crun: ", error);
         Assert.Contains("runc: ", error);
+        Assert.EndsWith("; vse-launch is not built", error);
         Assert.Contains("sandbox      unavailable: no OCI runtime works", outcome.Stdout);
+    }
+
+    [SkippableFact]
+    public async Task Without_a_working_OCI_runtime_sandboxes_run_on_the_launcher()
+    {
+        Requirements.Root();
+        Requirements.Tool("busybox");
+        using var workspace = new Workspace();
+        var environment = WithBrokenOciRuntimes(workspace);
+        workspace.Write("box.vse.yaml", """
+            vse: 1
+            name: apps/launcher-only
+            os: {base: busybox}
+            """);
+
+        var doctor = await VseProcess.RunAsync(workspace.Root, environment, "doctor");
+        var run = await VseProcess.RunAsync(workspace.Root, environment, "run", "box.vse.yaml", "--", "echo", "on the launcher");
+
+        Assert.True(doctor.ExitCode == 0, doctor.Stderr);
+        Assert.Matches("(?m)^sandbox +available: uses vse-launch \\(no OCI runtime works: crun: .*runc: .*\\)$", doctor.Stdout);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("on the launcher\n", run.Stdout);
+    }
+
+    /// <summary>The workspace's environment with a PATH whose crun and runc fail every probe.</summary>
+    private static Dictionary<string, string> WithBrokenOciRuntimes(Workspace workspace)
+    {
+        var fakes = Directory.CreateDirectory(Path.Combine(workspace.Root, "fake-bin")).FullName;
+        foreach (var name in new[] { "crun", "runc" })
+        {
+            var path = Path.Combine(fakes, name);
+            File.WriteAllText(path, $"#!/bin/sh\necho '{name}: broken on purpose' >&2\nexit 1\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return new Dictionary<string, string>(workspace.Environment) { ["PATH"] = fakes + ":/usr/bin:/bin:/usr/sbin:/sbin" };
     }
 
     private static string CgroupLayoutFromMountTable()

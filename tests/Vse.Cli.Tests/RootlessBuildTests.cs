@@ -99,6 +99,27 @@ public sealed class RootlessBuildTests
     }
 
     [SkippableFact]
+    public async Task An_ordinary_users_run_of_an_unbuilt_description_builds_it_in_the_build_namespace_first()
+    {
+        // deploy/run cannot enter the build namespace themselves (their instances run as the
+        // user): a step that writes an image file as an image user failed there before.
+        using var user = await StartAsync(UserWithIds, system: false);
+        await user.WriteAsync("first.vse.yaml", """
+            vse: 1
+            name: apps/run-builds-first
+            os: {base: busybox}
+            build: [{run: "mkdir -p /srv/data && echo built > /srv/data/f && chown 1001:1002 /srv/data/f"}]
+            """);
+
+        var run = await user.User.RunAsync("run", "first.vse.yaml", "--", "cat", "/srv/data/f");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("built\n", run.Stdout);
+        var again = await user.User.RunAsync("build", "first.vse.yaml");
+        Assert.Contains("0 built", again.Stdout);
+    }
+
+    [SkippableFact]
     public async Task Without_subordinate_ids_steps_inside_the_image_say_what_is_missing_and_how_to_add_it()
     {
         using var user = await StartAsync(UserWithoutIds, system: true);

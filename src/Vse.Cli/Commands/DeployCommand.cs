@@ -83,10 +83,34 @@ internal static class DeployCommand
         CliEnvironment environment, string file, string? target, DeployRequest request, CancellationToken cancellationToken,
         Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
     {
-        var (prepared, refusal) = await DeploymentPreparer.PrepareAsync(
-            file, environment.ResolveOptions(target), request, ct => Workspace.OpenAsync(environment.Variables, ct),
-            PreparationReports.ToStandardError(environment), cancellationToken, complete);
-        return (prepared, prepared is null ? DiagnosticPrinter.ExitCodeFor(refusal) : ExitCodes.Success);
+        try
+        {
+            var (prepared, refusal) = await DeploymentPreparer.PrepareAsync(
+                file, environment.ResolveOptions(target), request, ct => Workspace.OpenAsync(environment.Variables, ct),
+                PreparationReports.ToStandardError(environment), cancellationToken, complete,
+                buildElsewhere: ct => BuildInNamespaceAsync(environment, file, target, ct));
+            return (prepared, prepared is null ? DiagnosticPrinter.ExitCodeFor(refusal) : ExitCodes.Success);
+        }
+        catch (BuildInNamespaceFailedException e)
+        {
+            // The build said why on stderr itself.
+            return (null, e.ExitCode);
+        }
+    }
+
+    // An ordinary user's first deploy of a configuration builds it as `vse build` does, in the
+    // rootless build namespace; without one (root, or no subordinate ids) it is built here.
+    private static async Task BuildInNamespaceAsync(CliEnvironment environment, string file, string? target, CancellationToken cancellationToken)
+    {
+        if (await BuildNamespaceEntry.BuildInsideAsync(environment, file, target, cancellationToken) is { } exitCode and not ExitCodes.Success)
+        {
+            throw new BuildInNamespaceFailedException(exitCode);
+        }
+    }
+
+    private sealed class BuildInNamespaceFailedException(int exitCode) : Exception($"the build in the rootless build namespace exited with {exitCode}")
+    {
+        public int ExitCode { get; } = exitCode;
     }
 }
 

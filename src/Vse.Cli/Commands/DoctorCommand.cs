@@ -10,7 +10,7 @@ namespace Vse.Cli.Commands;
 
 /// <summary>
 /// <c>vse doctor [--json]</c>: what this host offers. Exit 0 when the sandbox driver can run
-/// (an OCI runtime works), 4 otherwise. Every runtime is probed afresh and the probe cache
+/// (an OCI runtime works, or else the bulk launcher is built), 4 otherwise. Every runtime is probed afresh and the probe cache
 /// rewritten, so doctor is also how to make deploy forget an outcome.
 /// </summary>
 internal static class DoctorCommand

@@ -20,11 +20,18 @@ public static class DeploymentPreparer
     /// (vse submit: N x K instances, K per node) and to check them (its partition check); the build
     /// starts only after both.
     /// </param>
+    /// <param name="buildElsewhere">
+    /// Builds the configuration in another process when this data directory has no record of it
+    /// yet; the build here then finds every step cached. For an ordinary user, whose steps that
+    /// write image files must run as root of the rootless build namespace, which this
+    /// (multithreaded) process cannot enter (the CLI's BuildNamespaceEntry).
+    /// </param>
     /// <returns>The prepared deployment, or null and the diagnostics that refused it.</returns>
     public static async Task<(PreparedDeployment? Prepared, IReadOnlyList<Diagnostic> Refusal)> PrepareAsync(
         string file, ResolveOptions resolveOptions, DeployRequest request, Func<CancellationToken, Task<Workspace>> openWorkspace,
         PreparationReport report, CancellationToken cancellationToken,
-        Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null)
+        Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null,
+        Func<CancellationToken, Task>? buildElsewhere = null)
     {
         // Before anything else: a count beyond the built-in bound is refused at once, not after
         // resolving and building, and never reaches code that allocates per instance.
@@ -85,6 +92,12 @@ public static class DeploymentPreparer
         }
 
         var workspace = await openWorkspace(cancellationToken);
+        if (buildElsewhere is not null
+            && await workspace.Configurations.FindAsync(Vse.State.Configurations.ConfigurationRecord.ShortId(resolved.Digest), cancellationToken) is null)
+        {
+            await buildElsewhere(cancellationToken);
+        }
+
         var (configuration, _) = await ConfigurationRecorder.BuildAsync(workspace, resolved, model, noCache: false, report.Build, report.Warning, cancellationToken);
         if (hostMpi is not null)
         {

@@ -73,7 +73,18 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
             return (LaunchedDriver(), new DriverRuntime(Sandbox, Launcher));
         }
 
-        var runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(probeCacheDirectory), cancellationToken);
+        OciRuntime runtime;
+        try
+        {
+            runtime = await OciRuntimeProbe.SelectAsync(runtimeName, new OciRuntimeProbeCache(probeCacheDirectory), cancellationToken);
+        }
+        catch (OciRuntimeUnavailableException) when (runtimeName is null && LaunchedSandboxDriver.FindLauncher() is not null)
+        {
+            // A host with no working OCI runtime (a site that installs none) still runs
+            // sandboxes: on the launcher vse ships.
+            return (LaunchedDriver(), new DriverRuntime(Sandbox, Launcher));
+        }
+
         return (new SandboxDriver(runtime, runtimeRoot), new DriverRuntime(Sandbox, runtime.Name));
     }
 

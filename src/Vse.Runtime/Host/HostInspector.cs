@@ -24,7 +24,11 @@ public sealed class HostInspector(OciRuntimeProbeCache? probeCache)
         await Task.WhenAll(runtimes, cgroups, userNamespaces, vm, criu, tools, gpus);
         // Where this user's instances' cgroups would go, changing nothing (doctor only looks).
         var placement = CgroupPlacer.LocateForThisProcess();
-        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, placement, await userNamespaces, await vm, await criu, await tools) { Gpus = await gpus };
+        return new HostReport(identity.KernelRelease, identity.EffectiveUid, await runtimes, await cgroups, placement, await userNamespaces, await vm, await criu, await tools)
+        {
+            Gpus = await gpus,
+            Launcher = BundledTool.Launcher(),
+        };
     }
 
     private async Task<OciRuntimeReport> InspectRuntimeAsync(string name, CancellationToken cancellationToken)

@@ -24,11 +24,18 @@ public sealed record HostReport(
         : $"{gpus.Gpus.Count} ({string.Join(", ", gpus.Gpus.Select(g => g.Path))}); {gpus.ControlNodes.Count} control nodes, "
           + $"{gpus.Libraries.Count} driver libraries, {gpus.Tools.Count} tools ({string.Join(", ", gpus.Tools.Select(t => t.Name))})";
 
-    /// <summary>The sandbox driver needs one OCI runtime that ran a probe container.</summary>
-    public bool SandboxDriverAvailable => Runtimes.Any(r => r.Works);
+    /// <summary>The bulk launcher (<c>vse-launch</c>) vse would run, or null when it is not built.</summary>
+    public string? Launcher { get; init; }
 
-    /// <summary>Which runtime the sandbox driver would use (the first that works, in order of preference), or why none.</summary>
+    /// <summary>The sandbox driver needs one OCI runtime that ran a probe container, or else the bulk launcher.</summary>
+    public bool SandboxDriverAvailable => Runtimes.Any(r => r.Works) || Launcher is not null;
+
+    /// <summary>Which runtime the sandbox driver would use by default (the first OCI runtime that works, else the launcher), or why none.</summary>
     public string SandboxDriverReason => Runtimes.FirstOrDefault(r => r.Works) is { } runtime
         ? $"uses {runtime.Name}"
-        : "no OCI runtime works: " + string.Join("; ", Runtimes.Select(r => $"{r.Name}: {r.Error}"));
+        : Launcher is not null
+            ? $"uses {Sandbox.Launch.LaunchedSandboxDriver.RuntimeName} ({NoOciRuntime})"
+            : $"{NoOciRuntime}; {Sandbox.Launch.LaunchedSandboxDriver.RuntimeName} is not built";
+
+    private string NoOciRuntime => "no OCI runtime works: " + string.Join("; ", Runtimes.Select(r => $"{r.Name}: {r.Error}"));
 }

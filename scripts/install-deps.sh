@@ -31,7 +31,7 @@ packages=(
   xz-utils      # the VM driver: the kernel's payload in Debian's vmlinuz is xz (lz4, zstd for other kernels)
   lz4
   zstd
-  cpio          # tests: read vse's initramfs back with the standard tool
+  cpio          # tests: read vse's initramfs back with the standard tool, and pack the hand-made one that boots a qcow2 export under plain QEMU
   skopeo        # vse push and docker:// bases speak the OCI distribution protocol through it; tests read the oci export
   umoci         # tests: unpack the oci export into a runtime bundle
   docker-registry # tests: a real OCI distribution registry on loopback for vse push and docker:// bases (started by the tests, never as a service)

@@ -46,7 +46,8 @@ public sealed partial class LayerBlobCache(LayerStore store)
     /// <summary>
     /// Moves the blob file <paramref name="blobPath"/> (in the store's file system) into the cache
     /// as the blob of <paramref name="key"/> over <paramref name="parent"/>; returns its new path.
-    /// An entry already there (another push made it meanwhile) is kept: it holds the same bytes.
+    /// A whole entry already there (another push made it meanwhile) is kept: it holds the same bytes;
+    /// a broken one is replaced.
     /// </summary>
     public string Add(string key, string? parent, LayerBlob blob, string blobPath, CancellationToken cancellationToken)
     {
@@ -59,6 +60,16 @@ public sealed partial class LayerBlobCache(LayerStore store)
             File.WriteAllText(Path.Combine(staging, RecordFileName), JsonSerializer.Serialize(blob, LayerBlobJson.Default.LayerBlob));
             cancellationToken.ThrowIfCancellationRequested();
             var entry = EntryOf(key, parent);
+            if (Nodes.TryGetStatus(entry) is not null && Find(key, parent, cancellationToken) is null)
+            {
+                // A broken entry (the one Find refused, so this blob was made again) is replaced, never linked.
+                var aside = Path.Combine(store.TemporaryDirectory, $"layer-blob.broken.{Guid.NewGuid():N}");
+                if (NodeOperations.Rename(entry, aside) is 0)
+                {
+                    TreeDeleter.Delete(aside, cancellationToken);
+                }
+            }
+
             if (Nodes.TryGetStatus(entry) is null)
             {
                 // rename(2) of a directory onto an existing one that is not empty fails: the first push wins.

@@ -61,7 +61,7 @@ public sealed class LayerBlobCacheTests
     }
 
     [Fact]
-    public void A_blob_of_another_size_than_its_record_is_not_used()
+    public void A_blob_of_another_size_than_its_record_is_not_used_and_is_replaced_when_made_again()
     {
         using var temp = new TempDirectory();
         var cache = new LayerBlobCache(new LayerStore(temp.Combine("store")));
@@ -69,6 +69,12 @@ public sealed class LayerBlobCacheTests
         File.WriteAllText(path, "cut");
 
         Assert.Null(cache.Find(Key, Parent, CancellationToken.None));
+
+        // Made again, it replaces the broken entry rather than being dropped for it.
+        var again = cache.Add(Key, Parent, Blob("whole"), Made(temp, "whole"), CancellationToken.None);
+        Assert.Equal("whole", File.ReadAllText(again));
+        Assert.NotNull(cache.Find(Key, Parent, CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Combine("store/tmp")));
     }
 
     [Theory]

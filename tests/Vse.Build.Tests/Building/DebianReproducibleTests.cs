@@ -48,8 +48,9 @@ public sealed class DebianReproducibleTests(BuildFixture fixture)
             (firstParent, secondParent) = (a, b);
         }
 
-        // Not compared here: the two tar exports, which still differ (bench/repro.sh --with-debian
-        // compares them; docs/build.md, Debian bases) though every node's manifest is the same.
+        // Not compared here: the two tar exports. From two fresh homes through the CLI they are
+        // the same bytes (bench/RESULTS.md), but in these two stores they differed once though
+        // every node's manifest agreed (docs/build.md, Debian bases: not explained yet).
 
         // What used to differ, at its source: the clock (shadow's last-change day), the building host, dpkg's log.
         var rootfs = second.Rootfs;

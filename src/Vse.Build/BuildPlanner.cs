@@ -15,7 +15,7 @@ namespace Vse.Build;
 public static class BuildPlanner
 {
     /// <param name="pins">With <c>--locked</c>: the package step installs these versions, and is there even without <c>packages</c>.</param>
-    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, TimeProvider clock, PackagePins? pins = null)
+    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, PackagePins? pins = null)
     {
         var content = resolved.Content;
         var os = content["os"] as MapValue ?? MapValue.Empty;
@@ -27,7 +27,7 @@ public static class BuildPlanner
         // A relative archive path is relative to the file that named it, like a copy source.
         var namedIn = resolved.Provenance.LastWrite("os.base")?.Location.File;
         var spec = BaseSpec.Parse(baseText, Text(os, "variant"), Text(os, "mirror"), Path.GetDirectoryName(namedIn ?? "") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory());
-        var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory, clock)) };
+        var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory)) };
 
         var packages = (content["packages"] as SetValue)?.Members.ToList() ?? [];
         if (packages.Count > 0 || pins is not null)

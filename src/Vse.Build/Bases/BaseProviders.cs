@@ -3,11 +3,11 @@ namespace Vse.Build.Bases;
 /// <summary>Chooses the provider for a base; every kind is listed here, explicitly.</summary>
 public static class BaseProviders
 {
-    public static IBaseProvider For(BaseSpec spec, string scratchDirectory, TimeProvider clock) => spec.Kind switch
+    public static IBaseProvider For(BaseSpec spec, string scratchDirectory) => spec.Kind switch
     {
         "scratch" => new ScratchBase(),
         "busybox" => new BusyboxBase(scratchDirectory),
-        "debian" => new DebianBase(spec, clock),
+        "debian" => new DebianBase(spec),
         "tar" or "oci-archive" => new ArchiveBase(spec),
         "rootfs" => new RootfsBase(spec),
         "docker" => new Registry.RegistryBase(spec, scratchDirectory),

@@ -1,3 +1,4 @@
+using Vse.Build.Reproducible;
 using Vse.Build.Rootless;
 using Vse.Build.Steps;
 using Vse.Host.Processes;
@@ -9,18 +10,31 @@ namespace Vse.Build.Bases;
 /// rootless build namespace (<see cref="BuildNamespace"/>), where mmdebstrap's own fallbacks
 /// (/proc bind-mounted, no device nodes: bwrap gives each step a /dev) make it work and the
 /// tree comes out owned as the store keeps rootless layers. (mmdebstrap's <c>unshare</c> mode
-/// would map image root to the first subordinate id instead, another layout.) The archive
-/// changes from day to day and mmdebstrap cannot pin it without a snapshot mirror, so the cache
-/// identity includes the UTC date: a Debian base is rebuilt at most once a day, and the lock file records what it got.
-/// Give <c>os.mirror</c> a snapshot.debian.org URL to pin it for good.
+/// would map image root to the first subordinate id instead, another layout.) Its cache identity
+/// is the archive's state (<see cref="DebianArchiveState"/>): the same archive gives the same
+/// key, on any day; a new index in the archive gives a new one. The tree is made reproducible
+/// at its source: <c>SOURCE_DATE_EPOCH</c> for mmdebstrap and dpkg, mmdebstrap's own
+/// reproducibility clean-up, and the two files it copies from the building host replaced.
 /// </summary>
-public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvider
+public sealed class DebianBase(BaseSpec spec) : IBaseProvider
 {
-    public Task<string> IdentityAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The host files mmdebstrap copies into the tree for debootstrap's sake, which would make the
+    /// base differ from one building host to the next (its manual, SOURCE_DATE_EPOCH): the host's
+    /// resolver goes (build steps get the host's bound over it; it was never right for an
+    /// instance elsewhere) and the host name is vse's, as the busybox base's is. Constant shell
+    /// text; the tree's path reaches it as <c>$1</c>.
+    /// </summary>
+    public static IReadOnlyList<string> CustomizeHooks { get; } =
+    [
+        "rm -f \"$1/etc/resolv.conf\"",
+        "echo vse > \"$1/etc/hostname\"",
+    ];
+
+    public async Task<string> IdentityAsync(CancellationToken cancellationToken)
     {
-        var pinned = spec.Mirror?.Contains("snapshot.debian.org", StringComparison.Ordinal) == true;
-        var day = pinned ? "pinned" : clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return Task.FromResult($"debian:{spec.Argument}:{spec.Variant}:{spec.Mirror ?? "default"}:{day}");
+        var state = await DebianArchiveState.DigestAsync(DebianArchiveState.DistributionsOf(spec.Argument, spec.Mirror), cancellationToken);
+        return $"debian:{spec.Argument}:{spec.Variant}:{spec.Mirror ?? "default"}:{state}";
     }
 
     public async Task CreateAsync(string rootfs, Action<string>? onOutputLine, CancellationToken cancellationToken)
@@ -36,6 +50,7 @@ public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvide
             $"--variant={spec.Variant}",
             "--mode=root",
             "--format=directory",
+            .. CustomizeHooks.Select(hook => "--customize-hook=" + hook),
             spec.Argument,
             rootfs,
         ];
@@ -48,6 +63,8 @@ public sealed class DebianBase(BaseSpec spec, TimeProvider clock) : IBaseProvide
         // namespace of its own, whatever it leaves mounted (killed, or racing another run)
         // goes away with it instead of staying in the host's table.
         var unshare = ExternalTool.Require("unshare", "util-linux");
-        await ExternalTool.RunAsync(unshare, ["--mount", "--propagation", "private", "--", mmdebstrap, .. arguments], cancellationToken, onOutputLine);
+        await ExternalTool.RunAsync(
+            unshare, ["--mount", "--propagation", "private", "--", mmdebstrap, .. arguments], cancellationToken, onOutputLine,
+            new Dictionary<string, string> { [ReproducibleTree.SourceDateEpoch.Key] = ReproducibleTree.SourceDateEpoch.Value });
     }
 }

@@ -69,7 +69,7 @@ public sealed partial record PackagePins(IReadOnlyDictionary<string, string> Ver
         var os = resolved.Content["os"] as Description.Model.MapValue;
         var baseText = (os?["base"] as Description.Model.ScalarValue)?.AsString ?? "";
         // LockFile.Parse lets a JSON null through where a string belongs: read as "" here.
-        if (!baseText.StartsWith("debian:", StringComparison.Ordinal) || !(lockFile.Base ?? "").StartsWith(baseText + ":", StringComparison.Ordinal))
+        if (!baseText.StartsWith("debian:", StringComparison.Ordinal) || !lockFile.Base.StartsWith(baseText + ":", StringComparison.Ordinal))
         {
             throw Error(lockPath, 1, 1, DiagnosticCodes.LockedBaseNotDebian,
                 $"--locked pins Debian package versions: the description's os.base is '{baseText}' and the lock was built on '{lockFile.Base}'");

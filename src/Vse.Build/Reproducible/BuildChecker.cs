@@ -43,7 +43,7 @@ public static class BuildChecker
             {
                 var layer = cached[i];
                 var cachedTree = await TreeManifest.ReadAsync(chain.RootfsOf(layer.Key), contents, cancellationToken);
-                // By position, not key: the plan is the same, but a Debian base's key holds the day, which may turn during the check.
+                // By position, not key: the plan is the same, but a Debian base's key is the archive's state, which may move during the check.
                 var rebuiltTree = await TreeManifest.ReadAsync(scratch.RootfsOf(rebuilt.Layers[i].Key), contents, cancellationToken);
                 if (LayerComparison.DifferencesMadeBy(cachedParent, rebuiltParent, cachedTree, rebuiltTree) is { Count: > 0 } paths)
                 {

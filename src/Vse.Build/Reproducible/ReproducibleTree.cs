@@ -28,6 +28,14 @@ public static class ReproducibleTree
     private static readonly string EpochText = Epoch.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// <c>SOURCE_DATE_EPOCH=EPOCH</c>, for every tool that runs in a build (mmdebstrap, dpkg, and
+    /// what a step runs): tools that follow the reproducible-builds convention write it where they
+    /// would write the clock, e.g. shadow's useradd and passwd the last-change day of
+    /// <c>/etc/shadow</c>, mmdebstrap its base's.
+    /// </summary>
+    public static KeyValuePair<string, string> SourceDateEpoch { get; } = new("SOURCE_DATE_EPOCH", EpochText);
+
+    /// <summary>
     /// Sets the modification time of every node of <paramref name="rootfs"/> newer than the
     /// epoch (files a step just wrote) to the epoch; older times (a package's files) are kept,
     /// as SOURCE_DATE_EPOCH's clamping does. Symlinks get their own time. Nodes already at or
@@ -74,7 +82,7 @@ public static class ReproducibleTree
     /// the user's own SOURCE_DATE_EPOCH would otherwise meet the option.
     /// </summary>
     public static IReadOnlyDictionary<string, string> SquashfsEnvironment { get; } =
-        new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = EpochText };
+        new Dictionary<string, string> { [SourceDateEpoch.Key] = SourceDateEpoch.Value };
 
     /// <summary>mke2fs and debugfs: the clock they would write into the super block and new inodes.</summary>
     public static IReadOnlyDictionary<string, string> E2fsprogsEnvironment { get; } =

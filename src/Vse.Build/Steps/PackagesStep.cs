@@ -2,6 +2,7 @@ using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
 using Vse.Build.Layers;
 using Vse.Build.Locks;
+using Vse.Build.Reproducible;
 using Vse.Description.Merge;
 
 namespace Vse.Build.Steps;
@@ -67,6 +68,7 @@ public sealed record PackagesStep(IReadOnlyList<string> Packages, PackagePins? P
             ["HOME"] = "/root",
             ["DEBIAN_FRONTEND"] = "noninteractive",
             ["LC_ALL"] = "C.UTF-8",
+            [ReproducibleTree.SourceDateEpoch.Key] = ReproducibleTree.SourceDateEpoch.Value,
         },
         // apt fetches the packages. The step still has no CAP_NET_ADMIN or CAP_NET_RAW, and the
         // seccomp filter; what it can reach is what the host can (abstract unix sockets too).

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Vse.Build.FileSystem;
 using Vse.Build.Online;
+using Vse.Build.Reproducible;
 using Vse.Host.FileSystem;
 using Vse.Build.Layers;
 using Vse.Description.Merge;
@@ -59,6 +60,9 @@ public sealed record RunStep(MapValue Body, IReadOnlyDictionary<string, string> 
         {
             ["PATH"] = ImageCommand.DefaultPath,
             ["HOME"] = "/root",
+
+            // Before the description's env, which may set its own.
+            [ReproducibleTree.SourceDateEpoch.Key] = ReproducibleTree.SourceDateEpoch.Value,
         };
         foreach (var (key, value) in DescriptionEnvironment)
         {

@@ -1,4 +1,5 @@
 using Vse.Build.Layers;
+using Vse.Build.Reproducible;
 using Vse.Build.Rootless;
 
 namespace Vse.Build.Steps;
@@ -6,7 +7,8 @@ namespace Vse.Build.Steps;
 /// <summary>
 /// A step that runs a command inside the image (packages, build commands). The command runs
 /// over an overlay of the parent layer (<see cref="OverlaySandbox"/>); what it changed is then
-/// folded into the clone of the parent (<see cref="UpperDirectoryApplier"/>).
+/// folded into the clone of the parent (<see cref="UpperDirectoryApplier"/>), less what only
+/// the clock or chance made (<see cref="VolatileFiles"/>).
 /// </summary>
 public abstract record SandboxStep(string Title) : BuildStep(Title)
 {
@@ -36,6 +38,7 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
 
     public override Task ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
+        VolatileFiles.Normalise(UpperOf(context), cancellationToken);
         UpperDirectoryApplier.Apply(UpperOf(context), context.Rootfs, cancellationToken);
         return Task.CompletedTask;
     }

@@ -3,11 +3,12 @@ namespace Vse.Build.Bases;
 /// <summary>Chooses the provider for a base; every kind is listed here, explicitly.</summary>
 public static class BaseProviders
 {
-    public static IBaseProvider For(BaseSpec spec, string scratchDirectory) => spec.Kind switch
+    /// <param name="archiveStatesDirectory">Where a Debian base remembers its archive's last state; null: nowhere.</param>
+    public static IBaseProvider For(BaseSpec spec, string scratchDirectory, string? archiveStatesDirectory = null) => spec.Kind switch
     {
         "scratch" => new ScratchBase(),
         "busybox" => new BusyboxBase(scratchDirectory),
-        "debian" => new DebianBase(spec),
+        "debian" => new DebianBase(spec, archiveStatesDirectory),
         "tar" or "oci-archive" => new ArchiveBase(spec),
         "rootfs" => new RootfsBase(spec),
         "docker" => new Registry.RegistryBase(spec, scratchDirectory),

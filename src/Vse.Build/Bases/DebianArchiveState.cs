@@ -77,6 +77,41 @@ public static class DebianArchiveState
         return ContentDigest.OfBytes(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', parts)));
     }
 
+    /// <summary>
+    /// <see cref="DigestAsync"/>, remembered in <paramref name="statesDirectory"/>; when the archive
+    /// cannot be read (a node without a route to the mirror), the state last read there, so a
+    /// base built before keeps its key offline and is not rebuilt (nothing could be installed
+    /// anyway). Without a remembered state the archive's error stands.
+    /// </summary>
+    /// <exception cref="IOException">The archive could not be read and no state of it is remembered.</exception>
+    public static async Task<string> DigestOrRememberedAsync(IReadOnlyList<Distribution> distributions, string? statesDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(distributions);
+        if (statesDirectory is null)
+        {
+            return await DigestAsync(distributions, cancellationToken);
+        }
+
+        // One file per list of distributions, named by it: the same archive read for another suite is another state.
+        var remembered = Path.Combine(statesDirectory, ContentDigest.OfBytes(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', distributions.Select(d => d.Index(""))))).Replace(':', '-'));
+        string digest;
+        try
+        {
+            digest = await DigestAsync(distributions, cancellationToken);
+        }
+        catch (IOException) when (File.Exists(remembered))
+        {
+            return (await File.ReadAllTextAsync(remembered, cancellationToken)).Trim();
+        }
+
+        Directory.CreateDirectory(statesDirectory);
+        var written = remembered + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(written, digest + "\n", cancellationToken);
+        File.Move(written, remembered, overwrite: true);
+        return digest;
+    }
+
     /// <returns>The file's bytes, or null when the archive has no such file.</returns>
     private static async Task<byte[]?> ReadAsync(Uri uri, CancellationToken cancellationToken)
     {

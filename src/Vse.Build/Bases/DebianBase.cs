@@ -16,7 +16,8 @@ namespace Vse.Build.Bases;
 /// at its source: <c>SOURCE_DATE_EPOCH</c> for mmdebstrap and dpkg, mmdebstrap's own
 /// reproducibility clean-up, and the two files it copies from the building host replaced.
 /// </summary>
-public sealed class DebianBase(BaseSpec spec) : IBaseProvider
+/// <param name="archiveStatesDirectory">Where the archive's last state read is kept, for builds that cannot read it; null: nowhere.</param>
+public sealed class DebianBase(BaseSpec spec, string? archiveStatesDirectory = null) : IBaseProvider
 {
     /// <summary>
     /// The host files mmdebstrap copies into the tree for debootstrap's sake, which would make the
@@ -33,7 +34,8 @@ public sealed class DebianBase(BaseSpec spec) : IBaseProvider
 
     public async Task<string> IdentityAsync(CancellationToken cancellationToken)
     {
-        var state = await DebianArchiveState.DigestAsync(DebianArchiveState.DistributionsOf(spec.Argument, spec.Mirror), cancellationToken);
+        var state = await DebianArchiveState.DigestOrRememberedAsync(
+            DebianArchiveState.DistributionsOf(spec.Argument, spec.Mirror), archiveStatesDirectory, cancellationToken);
         return $"debian:{spec.Argument}:{spec.Variant}:{spec.Mirror ?? "default"}:{state}";
     }
 

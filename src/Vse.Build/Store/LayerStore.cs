@@ -73,6 +73,12 @@ public sealed class LayerStore
 
     public string LocksDirectory => Path.Combine(Root, "locks");
 
+    /// <summary>
+    /// The last state read of each Debian archive a base was keyed by (<see cref="Bases.DebianArchiveState"/>):
+    /// what a build uses when the archive cannot be read, so a built base stays usable offline.
+    /// </summary>
+    public string ArchiveStatesDirectory => Path.Combine(Root, "archive-states");
+
     /// <summary>The lock file that serialises work on one key across processes.</summary>
     public string LockFileFor(string key) => Path.Combine(LocksDirectory, key + ".lock");
 

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Vse.Build.Bases;
 
 namespace Vse.Build.Tests.Bases;
@@ -56,5 +59,56 @@ public sealed class DebianArchiveStateTests : IDisposable
         Assert.Equal(3, new[] { absent, release, signed }.Distinct().Count());
         mirror.WriteFile("dists/bookworm/InRelease", "-----BEGIN PGP SIGNED MESSAGE-----\nDate: Sat, 08 Nov 2026 10:00:00 UTC\n");
         Assert.NotEqual(signed, await DebianArchiveState.DigestAsync(distributions, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task When_the_archive_cannot_be_read_the_state_last_read_there_is_used()
+    {
+        using var states = new TempDirectory();
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = ServeAsync(listener, "Date: Sat, 01 Nov 2026 10:00:00 UTC\n");
+        var distributions = DebianArchiveState.DistributionsOf("bookworm", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/debian");
+
+        var online = await DebianArchiveState.DigestOrRememberedAsync(distributions, states.Path, CancellationToken.None);
+        listener.Stop();
+        await serving;
+        var offline = await DebianArchiveState.DigestOrRememberedAsync(distributions, states.Path, CancellationToken.None);
+
+        Assert.Equal(online, offline);
+        await Assert.ThrowsAsync<IOException>(() => DebianArchiveState.DigestAsync(distributions, CancellationToken.None));
+        using var nothingRemembered = new TempDirectory();
+        await Assert.ThrowsAsync<IOException>(() => DebianArchiveState.DigestOrRememberedAsync(distributions, nothingRemembered.Path, CancellationToken.None));
+    }
+
+    /// <summary>A one-file archive on loopback: every request gets <paramref name="body"/>, one per connection, until the listener stops.</summary>
+    private static async Task ServeAsync(TcpListener listener, string body)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                var request = new StringBuilder();
+                var buffer = new byte[4096];
+                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var read = await stream.ReadAsync(buffer);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"));
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Stopped: the archive is gone.
+        }
     }
 }

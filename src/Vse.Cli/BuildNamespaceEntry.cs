@@ -21,7 +21,7 @@ internal static class BuildNamespaceEntry
     /// no newuidmap; then the steps that need one say what is missing, and the rest still build).
     /// </returns>
     public static Task<int?> RunInsideAsync(CliEnvironment environment, CancellationToken cancellationToken) =>
-        RunInsideAsync(environment, CommandLine(), cancellationToken);
+        RunInsideAsync(environment, CommandLine(), stdoutToStderr: false, cancellationToken);
 
     /// <summary>
     /// For an ordinary user, runs <c>vse build FILE [--target T]</c> as root of the rootless build
@@ -34,10 +34,11 @@ internal static class BuildNamespaceEntry
         var vse = CommandLine();
         // dotnet vse.dll ...: the program is the first two words; a native vse is one.
         var program = Path.GetFileName(vse[0]) == "dotnet" ? vse[..2] : vse[..1];
-        return RunInsideAsync(environment, [.. program, "build", file, .. target is null ? Array.Empty<string>() : ["--target", target]], cancellationToken);
+        // Its report goes to stderr with the rest of the progress: a run's stdout is the command's.
+        return RunInsideAsync(environment, [.. program, "build", file, .. target is null ? Array.Empty<string>() : ["--target", target]], stdoutToStderr: true, cancellationToken);
     }
 
-    private static async Task<int?> RunInsideAsync(CliEnvironment environment, string[] commandLine, CancellationToken cancellationToken)
+    private static async Task<int?> RunInsideAsync(CliEnvironment environment, string[] commandLine, bool stdoutToStderr, CancellationToken cancellationToken)
     {
         if (Environment.IsPrivilegedProcess
             || BuildNamespace.ProbeCurrentUser() is not { Namespace: { } buildNamespace }
@@ -46,7 +47,7 @@ internal static class BuildNamespaceEntry
             return null;
         }
 
-        var start = new ProcessStartInfo(unshare) { UseShellExecute = false };
+        var start = new ProcessStartInfo(unshare) { UseShellExecute = false, RedirectStandardOutput = stdoutToStderr };
         foreach (var argument in buildNamespace.EnterArguments(commandLine))
         {
             start.ArgumentList.Add(argument);
@@ -61,6 +62,11 @@ internal static class BuildNamespaceEntry
             using var process = Process.Start(start) ?? throw new InvalidOperationException("unshare did not start");
             try
             {
+                if (stdoutToStderr)
+                {
+                    await process.StandardOutput.BaseStream.CopyToAsync(Console.OpenStandardError(), cancellationToken);
+                }
+
                 await process.WaitForExitAsync(cancellationToken);
             }
             catch (OperationCanceledException)

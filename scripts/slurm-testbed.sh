@@ -163,7 +163,7 @@ SlurmctldLogFile=$state/log/slurmctld.log
 SlurmdLogFile=$state/log/slurmd-%n.log
 SlurmctldPort=6817
 SlurmdPort=6818
-KillWait=30
+KillWait=90
 SlurmdTimeout=10
 MinJobAge=300
 NodeName=n[1-$n] NodeAddr=$subnet_prefix.[11-$((10 + n))] CPUs=$cpus RealMemory=$memory State=UNKNOWN

@@ -10,7 +10,7 @@ namespace Vse.Cli.Tests;
 [Collection(SlurmCollection.Name)]
 public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
 {
-    // Deadlines guard against a hang; Slurm's own timeouts (SlurmdTimeout 10 s, KillWait 5 s, the
+    // Deadlines guard against a hang; Slurm's own timeouts (SlurmdTimeout 10 s, KillWait 90 s, the
     // time limit checked every 30 s) bound how long each end really takes.
     private static readonly TimeSpan EndDeadline = TimeSpan.FromMinutes(3);
 

@@ -55,7 +55,8 @@ public sealed class PrivateNetworkTests
 
             // A listener in instance 0 of A: instance 2 of A reaches it by name; B's instances,
             // on the same subnet but their own fabric, reach only their own 10.77.0.1.
-            Assert.Equal(0, (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "nc -l -p 7000 </dev/null >/tmp/got 2>&1 &")).ExitCode);
+            // The listener's stdin stays open (a sleep, not /dev/null), so it cannot end before the data arrives.
+            Assert.Equal(0, (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "sleep 300 </dev/null 2>/dev/null | nc -l -p 7000 >/tmp/got 2>&1 &")).ExitCode);
             // Listening: port 7000 (1B58) in state LISTEN (0A), on IPv4 or IPv6 (busybox nc takes either).
             await Poll.UntilAsync(
                 async () => (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ':1B58 [0-9A-F]*:0000 0A'")).ExitCode == 0,

@@ -165,6 +165,9 @@ SlurmctldPort=6817
 SlurmdPort=6818
 KillWait=90
 SlurmdTimeout=10
+# slurmstepd then logs every signal it sends and to which process (vse, runc, ...): the tests'
+# failure messages show the end of each node's log.
+SlurmdDebug=debug
 MinJobAge=300
 NodeName=n[1-$n] NodeAddr=$subnet_prefix.[11-$((10 + n))] CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP

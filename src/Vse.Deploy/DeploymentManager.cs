@@ -33,8 +33,20 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// </summary>
     /// <param name="model">What runs: the model of the description <paramref name="configuration"/> was built from.</param>
     /// <exception cref="DeploymentFailedException">Instances failed and the deployment was cleaned up.</exception>
+    public Task<DeployResult> DeployAsync(
+        ConfigurationRecord configuration, RuntimeModel model, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken) =>
+        DeployAsync(configuration, model, plan, progress, null, cancellationToken);
+
+    /// <inheritdoc cref="DeployAsync(ConfigurationRecord, RuntimeModel, DeploymentPlan, IProgress{DeployProgress}?, CancellationToken)"/>
+    /// <param name="recorded">
+    /// Told the deployment's id once its records exist and before anything of it runs (no instance, no
+    /// network): a caller that must remove the deployment whatever happens next (a Slurm node's share,
+    /// stopped by a signal in the middle) learns what to remove before there is anything to remove.
+    /// If it throws, the deployment is cleaned up as for any failure.
+    /// </param>
     public async Task<DeployResult> DeployAsync(
-        ConfigurationRecord configuration, RuntimeModel model, DeploymentPlan plan, IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+        ConfigurationRecord configuration, RuntimeModel model, DeploymentPlan plan, IProgress<DeployProgress>? progress,
+        Func<string, Task>? recorded, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(plan.Instances, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(plan.Instances, Description.DeploymentBounds.MaxInstances);
@@ -51,6 +63,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         PrivateNetwork? network = null;
         try
         {
+            if (recorded is not null)
+            {
+                await recorded(deployment.Id);
+            }
+
             if (driver.BootsKernel)
             {
                 progress?.Report(new DeployProgress(0, 0, plan.Instances, "VMs: their kernel (fetched the first time), initramfs and disk"));

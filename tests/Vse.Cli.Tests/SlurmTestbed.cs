@@ -78,6 +78,24 @@ public sealed class SlurmTestbed : IAsyncLifetime
 
     public int SlurmdPid(string node) => int.Parse(File.ReadAllText(Path.Combine(State, $"slurmd-{node}.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The last lines of slurmctld's and every slurmd's log, for a failure message (the testbed's state directory goes at the end of the run).</summary>
+    public string LogTails()
+    {
+        var logs = Path.Combine(State, "log");
+        var text = new System.Text.StringBuilder();
+        string[] files = Directory.Exists(logs) ? Directory.GetFiles(logs, "*.log") : [];
+        foreach (var log in files.Order(StringComparer.Ordinal))
+        {
+            text.Append("--- ").Append(log).Append(" ---\n").Append(Tail(File.ReadAllText(log), 40));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of <paramref name="text"/>, each ending in a newline.</summary>
+    public static string Tail(string text, int lines) =>
+        string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines).Select(l => l + "\n"));
+
     private static readonly string[] Tools = ["slurmctld", "slurmd", "munged", "sbatch"];
 
     private static bool ExternalToolMissing() => Tools.Any(t => Vse.Host.Processes.ExternalTool.Find(t) is null);

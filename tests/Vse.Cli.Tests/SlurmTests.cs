@@ -530,10 +530,11 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
             foreach (var home in Directory.GetDirectories(testbed.NodeHomes))
             {
                 var run = Path.Combine(home, "run");
-                if ((Directory.Exists(run) && Directory.GetDirectories(run).Any(d => Path.GetFileName(d) != "runtime"))
-                    || (Directory.Exists(Path.Combine(home, "slurm-jobs")) && Directory.GetFiles(Path.Combine(home, "slurm-jobs")).Length > 0))
+                var deployments = Directory.Exists(run) ? Directory.GetDirectories(run).Select(Path.GetFileName).Where(d => d != "runtime").ToList() : [];
+                var markers = Directory.Exists(Path.Combine(home, "slurm-jobs")) ? Directory.GetFiles(Path.Combine(home, "slurm-jobs")).Select(Path.GetFileName).ToList() : [];
+                if (deployments.Count > 0 || markers.Count > 0)
                 {
-                    left = "a deployment or a job marker in " + home;
+                    left = $"in {home}: deployments [{string.Join(", ", deployments)}], job markers [{string.Join(", ", markers)}]";
                     return false;
                 }
             }
@@ -554,8 +555,24 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
         }
         catch (Xunit.Sdk.FailException)
         {
-            Assert.Fail($"nothing of the job left on any node: not within {EndDeadline.TotalSeconds:0} s; left: {left}");
+            Assert.Fail($"nothing of the job left on any node: not within {EndDeadline.TotalSeconds:0} s; left: {left}\n{JobOutputs()}{testbed.LogTails()}");
         }
+    }
+
+    /// <summary>What the nodes printed (each node's vse stderr reaches the job's slurm.out through srun), and the command's recorded error, of every job of this test.</summary>
+    private string JobOutputs()
+    {
+        var jobs = Path.Combine(_workspace.VseHome, "slurm");
+        var text = new System.Text.StringBuilder();
+        foreach (var job in Directory.Exists(jobs) ? Directory.GetDirectories(jobs) : [])
+        {
+            foreach (var file in new[] { "slurm.out", "error" }.Select(f => Path.Combine(job, f)).Where(File.Exists))
+            {
+                text.Append("--- ").Append(file).Append(" ---\n").Append(SlurmTestbed.Tail(File.ReadAllText(file), 60));
+            }
+        }
+
+        return text.ToString();
     }
 
     private static string? ReadCommandLine(string process)

@@ -36,7 +36,10 @@ internal static class SlurmNodeCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
             var share = new NodeShare(new JobDirectory(Path.GetFullPath(parse.GetValue(jobDirectory)!)), home, context);
-            return await share.RunAsync(leftover => Console.Error.WriteLine($"vse: {context.Node}: removed {leftover}, left by a job that has ended"), stop.Token);
+            return await share.RunAsync(
+                leftover => Console.Error.WriteLine($"vse: {context.Node}: removed {leftover}, left by a job that has ended"),
+                failure => Console.Error.WriteLine($"vse: {context.Node}: {failure}"),
+                stop.Token);
         });
         return command;
     }

@@ -80,7 +80,9 @@ public static class ImageStaging
     public static void Discard(SlurmJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Broadcast is { } broadcast)
+        // Where no node needed the broadcast, sbcast never ran and its directory may not exist
+        // (File.Delete throws for a missing directory, not for a missing file).
+        if (job.Broadcast is { } broadcast && File.Exists(broadcast.Destination))
         {
             File.Delete(broadcast.Destination);
         }

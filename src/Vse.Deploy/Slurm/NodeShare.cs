@@ -16,8 +16,11 @@ namespace Vse.Deploy.Slurm;
 ///   - on the others: waits until the job is done, or has ended in Slurm's eyes (cancelled, timed
 ///     out, a node lost).
 /// Its instances are removed in every case: when the work is done, when the token is cancelled
-/// (SIGTERM from scancel or the time limit), when something fails. What a SIGKILL leaves is removed
-/// by the next share on the same node (<see cref="ReapAsync"/>).
+/// (SIGTERM from scancel or the time limit), when something fails, in whatever phase: the marker
+/// <c>slurm-jobs/LOCAL-ID</c> is written as soon as the local deployment's records exist, before any
+/// of its instances or its network, and removed only after the deployment is; a removal that a
+/// second signal of Slurm's breaks is tried again (<see cref="StoppedShareRemoval"/>). What a SIGKILL
+/// leaves is removed by the next share on the same node (<see cref="ReapAsync"/>).
 /// </summary>
 public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobContext context)
 {
@@ -50,7 +53,8 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
 
     /// <returns>On rank 0 the command's exit code; elsewhere 0; 4 when this share failed or was stopped.</returns>
     /// <param name="reaped">Told each leftover deployment of an ended job that was removed.</param>
-    public async Task<int> RunAsync(Action<string>? reaped, CancellationToken stop)
+    /// <param name="removalFailed">Told each attempt at removing this share's deployment that failed and is tried again.</param>
+    public async Task<int> RunAsync(Action<string>? reaped, Action<string>? removalFailed, CancellationToken stop)
     {
         home.EnsureCreated(stop);
         var database = await StateDatabase.OpenAsync(home.Database, stop);
@@ -67,12 +71,14 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
             var model = RuntimeModel.FromCanonicalJson(configuration.DescriptionJson);
             var span = await SlurmNetworkSpan.OfAsync(job, model, context, directory, stop);
             var plan = new DeploymentPlan(job.PerNode, job.Runtime, Driver: job.Driver, GrantedMounts: job.GrantedMounts, FirstHostIndex: context.Rank * job.PerNode, Span: span);
-            var deployed = await manager.DeployAsync(configuration, model, plan, null, stop);
-            localId = deployed.Deployment.Id;
-            Directory.CreateDirectory(Markers);
-            await File.WriteAllTextAsync(Path.Combine(Markers, localId), context.JobId.ToString(CultureInfo.InvariantCulture), stop);
+            var deployed = await manager.DeployAsync(configuration, model, plan, null, async id =>
+            {
+                // Known (and marked) before anything of it runs, so that every end below removes it.
+                localId = id;
+                await MarkAsync(id);
+            }, stop);
             await directory.WriteNodeAsync(
-                new NodeShareRecord(context.Node, context.Rank, localId, home.Root, [.. deployed.Deployment.Instances.Select(i => i.Hostname)], route, span?.Overlay.Local.ToString()), stop);
+                new NodeShareRecord(context.Node, context.Rank, deployed.Deployment.Id, home.Root, [.. deployed.Deployment.Instances.Select(i => i.Hostname)], route, span?.Overlay.Local.ToString()), stop);
             await JobDirectory.WriteAtomicallyAsync(directory.NodeReady(context.Node), "", stop);
             if (context.Rank != 0)
             {
@@ -80,7 +86,7 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
                 return 0;
             }
 
-            return await LeadAsync(job, manager, await deployments.GetAsync(localId, stop), hostfileBound: span is not null, stop);
+            return await LeadAsync(job, manager, await deployments.GetAsync(deployed.Deployment.Id, stop), hostfileBound: span is not null, stop);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
@@ -95,10 +101,11 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
         }
         finally
         {
-            if (localId is not null)
+            if (localId is { } recorded)
             {
-                await manager.CleanupAsync(localId, CancellationToken.None);
-                File.Delete(Path.Combine(Markers, localId));
+                await StoppedShareRemoval.RunAsync(
+                    () => RemoveAsync(deployments, manager, recorded),
+                    (attempt, e) => removalFailed?.Invoke($"removing {recorded} failed (attempt {attempt} of {StoppedShareRemoval.Attempts}), trying again: {e.Message.ReplaceLineEndings(" ")}"));
             }
 
             if (job is not null)
@@ -106,6 +113,30 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
                 ImageStaging.Discard(job);
             }
         }
+    }
+
+    /// <summary>
+    /// Records that the local deployment <paramref name="localId"/> belongs to this job: written in
+    /// full even when the stop signal comes meanwhile, as the deployment's records already exist.
+    /// </summary>
+    private async Task MarkAsync(string localId)
+    {
+        Directory.CreateDirectory(Markers);
+        await File.WriteAllTextAsync(Path.Combine(Markers, localId), context.JobId.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Removes the local deployment (unless a failed deploy removed it already), then its marker:
+    /// never on Slurm's stop token, as the removal must finish before SIGKILL.
+    /// </summary>
+    private async Task RemoveAsync(DeploymentStore deployments, DeploymentManager manager, string localId)
+    {
+        if (await deployments.FindAsync(localId, CancellationToken.None) is not null)
+        {
+            await manager.CleanupAsync(localId, CancellationToken.None);
+        }
+
+        File.Delete(Path.Combine(Markers, localId));
     }
 
     /// <summary>Rank 0: once every node is ready, the command on instance 0 with the whole deployment's hostfile.</summary>

@@ -27,9 +27,18 @@ internal static class SlurmDeploy
             return exitCode;
         }
 
-        var (job, directory) = await SubmitCommand.WriteJobAsync(
-            environment, prepared, nodes, prepared.PerNode, [], runtime, staging, inAllocation: true, cancellationToken);
-        foreach (var node in await AllocationStep.StartAsync(job, directory, jobId, cancellationToken))
+        IReadOnlyList<NodeShareRecord> started;
+        SlurmJob job;
+        // Against vse gc, until the job directory names the job (StartAsync records the allocation's id).
+        await using (await BroadcastExport.LockAsync(prepared.Workspace.Home.Root, exclusive: false, cancellationToken))
+        {
+            JobDirectory directory;
+            (job, directory) = await SubmitCommand.WriteJobAsync(
+                environment, prepared, nodes, prepared.PerNode, [], runtime, staging, inAllocation: true, cancellationToken);
+            started = await AllocationStep.StartAsync(job, directory, jobId, cancellationToken);
+        }
+
+        foreach (var node in started)
         {
             await Console.Error.WriteLineAsync($"vse: {node.Node}: instances {string.Join(", ", node.Hostnames)} (image staged by {node.Staging})");
         }

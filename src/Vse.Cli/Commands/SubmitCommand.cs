@@ -77,6 +77,8 @@ internal static class SubmitCommand
             var perNodeCount = prepared.PerNode;
             var nodeTotal = prepared.Instances / perNodeCount;
             IReadOnlyList<string> commandLine = parse.GetValue(argv) is { Length: > 0 } given ? given : RunCommand.DefaultCommand(prepared.Model);
+            // Shared with other submissions, against vse gc: held until the job's id is recorded.
+            using var exportsLock = await BroadcastExport.LockAsync(prepared.Workspace.Home.Root, exclusive: false, cancellationToken);
             var (job, directory) = await WriteJobAsync(
                 environment, prepared, nodeTotal, perNodeCount, commandLine, parse.GetValue(options.Runtime), parse.GetValue(staging), inAllocation: false, cancellationToken);
             var deploymentId = job.DeploymentId;
@@ -90,7 +92,12 @@ internal static class SubmitCommand
             var waitForEnd = parse.GetValue(wait);
             var jobId = await SlurmSubmission.SubmitAsync(
                 job, directory, chosen, timeLimit, prepared.Model.Resources, waitForEnd,
-                id => Console.Error.WriteLine($"vse: submitted deployment {deploymentId} as Slurm job {id}: {nodeTotal} node(s) x {perNodeCount} instance(s) of {prepared.Configuration.Name}"),
+                id =>
+                {
+                    // The job directory names the job now: gc keeps its export while the job may run.
+                    exportsLock.Dispose();
+                    Console.Error.WriteLine($"vse: submitted deployment {deploymentId} as Slurm job {id}: {nodeTotal} node(s) x {perNodeCount} instance(s) of {prepared.Configuration.Name}");
+                },
                 cancellationToken);
             if (!waitForEnd)
             {

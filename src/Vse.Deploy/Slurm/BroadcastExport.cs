@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Vse.Build.Exports;
+using Vse.Host.Locking;
+using Vse.State;
 using Vse.State.Configurations;
 
 namespace Vse.Deploy.Slurm;
@@ -16,6 +18,16 @@ namespace Vse.Deploy.Slurm;
 public static class BroadcastExport
 {
     public static string Directory(string vseHome) => Path.Combine(vseHome, "slurm-exports");
+
+    /// <summary>
+    /// The lock on the exports (<c>$VSE_HOME/locks/slurm-exports.lock</c>): shared by a submission from
+    /// before it makes or reuses an export until its job directory names the job (its id recorded),
+    /// exclusive for <c>vse gc</c> while it decides which exports no job needs and removes them.
+    /// Without it, gc could remove an export made after it listed the job directories and before
+    /// the job that needs it was recorded.
+    /// </summary>
+    public static Task<StoreLock> LockAsync(string vseHome, bool exclusive, CancellationToken cancellationToken) =>
+        StoreLock.AcquireAsync(new VseHome(vseHome).LockFile("slurm-exports"), exclusive, cancellationToken);
 
     /// <summary>Beside each export, the file of its SHA-256 (<c>ID.tar.sha256</c>).</summary>
     public const string DigestSuffix = ".sha256";

@@ -23,6 +23,9 @@ public static class StagingCollector
     /// <param name="nodeHomeRoot">The nodes' data directories' root to prune too (<see cref="NodeShare.NodeHomeRoot"/>), or null for none.</param>
     public static async Task<Collected> CollectAsync(string vseHome, string? nodeHomeRoot, CancellationToken cancellationToken)
     {
+        // Until the end: a submission waits, so no export is made or reused between the listing of
+        // the jobs below and the removal of what they do not need.
+        await using var exportsLock = await BroadcastExport.LockAsync(vseHome, exclusive: true, cancellationToken);
         var live = new List<SlurmJob>();
         foreach (var deployment in await SubmittedDeployment.ListAsync(vseHome, cancellationToken))
         {

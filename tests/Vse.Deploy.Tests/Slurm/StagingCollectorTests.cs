@@ -62,6 +62,29 @@ public sealed class StagingCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Gc_waits_while_a_submission_holds_the_exports_and_removes_nothing_meanwhile()
+    {
+        var ended = await JobAsync("00000003", "c0ffee000003", "done");
+        using var cancel = new CancellationTokenSource();
+
+        Task<StagingCollector.Collected> collecting;
+        // What vse submit holds from before it makes or reuses an export until its job's id is recorded.
+        using (await BroadcastExport.LockAsync(Home, exclusive: false, CancellationToken.None))
+        {
+            collecting = StagingCollector.CollectAsync(Home, Nodes, cancel.Token);
+            await cancel.CancelAsync();
+
+            // gc was still waiting for the lock: it gives up, having listed and removed nothing.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => collecting);
+            Assert.True(File.Exists(ended));
+        }
+
+        // Once the submission has let go, gc runs.
+        Assert.Equal(1, (await StagingCollector.CollectAsync(Home, Nodes, CancellationToken.None)).Exports);
+        Assert.False(File.Exists(ended));
+    }
+
+    [Fact]
     public async Task Digests_without_their_export_and_interrupted_writes_go()
     {
         Directory.CreateDirectory(Exports);

@@ -59,10 +59,10 @@ public sealed class OnlineVmTests
         Requirements.Tool("qemu-system-x86_64");
         Requirements.Tool("fuse2fs");
         using var workspace = new Workspace();
-        // syslogd is the description's service: only a running syslogd can have written what the
-        // step keeps. The step also deletes a file of the layer below (a whiteout on the changes
-        // disk) and records the kernel it ran on (the VM's, not the host's).
-        workspace.Write("online-vm.vse.yaml", """
+        // The sandbox test's step with its service (OnlineBuildStepTests.TalkToTheService); it also
+        // records the kernel it ran on (the VM's, not the host's) and deletes a file of the layer
+        // below (a whiteout on the changes disk).
+        workspace.Write("online-vm.vse.yaml", $$"""
             vse: 1
             name: apps/online-vm-step
             os: {base: busybox, kernel: "package:linux-image-amd64"}
@@ -71,17 +71,7 @@ public sealed class OnlineVmTests
             services: [syslogd]
             build:
               - {run: "mkdir -p /var/log && echo doomed > /etc/doomed"}
-              - id: talk-to-the-service
-                online: true
-                run: |
-                  i=0; until [ -S /dev/log ]; do i=$((i+1)); [ $i -lt 100 ] || exit 3; sleep 0.2; done
-                  logger -t vse-online "hello through syslogd"
-                  i=0; until grep -q "hello through syslogd" /var/log/messages; do i=$((i+1)); [ $i -lt 100 ] || exit 4; sleep 0.2; done
-                  grep -o "vse-online.*" /var/log/messages > /from-the-service
-                  hostname > /built-on
-                  uname -r > /kernel
-                  rm /etc/doomed
-                  echo step ran online
+            {{OnlineBuildStepTests.TalkToTheService("uname -r > /kernel", "rm /etc/doomed")}}
             """);
 
         var first = await workspace.RunAsync("build", "online-vm.vse.yaml", "-v", "--output", "dir:out");

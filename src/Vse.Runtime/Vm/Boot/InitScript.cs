@@ -94,7 +94,7 @@ internal static class InitScript
         tries=0
         until [ -b "$root" ] && { [ -z "$changes" ] || [ -b "$changes" ]; }; do
             tries=$((tries + 1))
-            [ "$tries" -le 50 ] || fail "no disk: $root $changes did not appear within 5 s"
+            [ "$tries" -le 50 ] || fail "no disk: $root${changes:+ or $changes} did not appear within 5 s"
             sleep 0.1
         done
 

@@ -28,6 +28,8 @@ packages=(
   e2fsprogs     # ext4 and qcow2 exports (mkfs.ext4 -d); tests read them with debugfs, e2fsck
   qemu-utils    # qcow2 export (qemu-img convert) and VM instances' disk overlays (qemu-img create)
   qemu-system-x86 # the VM driver (TCG where KVM does not work, as here)
+  fuse2fs       # online build steps in a VM: the guest's changes disk is read in user space (never by the host kernel's ext4)
+  fuse3         # fusermount3 unmounts that read-only fuse2fs mount
   xz-utils      # the VM driver: the kernel's payload in Debian's vmlinuz is xz (lz4, zstd for other kernels)
   lz4
   zstd

@@ -7,25 +7,36 @@ namespace Vse.Cli.Tests;
 /// </summary>
 public sealed class OnlineBuildStepTests
 {
-    // syslogd is the description's service: the online step logs through it and keeps what it
-    // wrote, which only a running syslogd can have written (no build sandbox runs services).
-    private const string Description = """
+    private static readonly string Description = $$"""
         vse: 1
         name: apps/online
         os: {base: busybox}
         services: [syslogd]
         build:
           - {run: mkdir -p /var/log}
-          - id: talk-to-the-service
-            online: true
-            run: |
-              i=0; until [ -S /dev/log ]; do i=$((i+1)); [ $i -lt 50 ] || exit 3; sleep 0.2; done
-              logger -t vse-online "hello through syslogd"
-              i=0; until grep -q "hello through syslogd" /var/log/messages; do i=$((i+1)); [ $i -lt 50 ] || exit 4; sleep 0.2; done
-              grep -o "vse-online.*" /var/log/messages > /from-the-service
-              hostname > /built-on
-              echo step ran online
+        {{TalkToTheService()}}
         """;
+
+    /// <summary>
+    /// The online step of a description whose service is syslogd (here in a sandbox, in
+    /// OnlineVmTests in a VM): it logs through the service and keeps what only a running syslogd
+    /// can have written (no build sandbox runs services), and the hostname it ran under; then
+    /// <paramref name="more"/> commands.
+    /// </summary>
+    internal static string TalkToTheService(params string[] more) => string.Join('\n', [
+        "  - id: talk-to-the-service",
+        "    online: true",
+        "    run: |",
+        .. ((string[])[
+            "i=0; until [ -S /dev/log ]; do i=$((i+1)); [ $i -lt 100 ] || exit 3; sleep 0.2; done",
+            "logger -t vse-online \"hello through syslogd\"",
+            "i=0; until grep -q \"hello through syslogd\" /var/log/messages; do i=$((i+1)); [ $i -lt 100 ] || exit 4; sleep 0.2; done",
+            "grep -o \"vse-online.*\" /var/log/messages > /from-the-service",
+            "hostname > /built-on",
+            .. more,
+            "echo step ran online",
+        ]).Select(line => "      " + line),
+    ]);
 
     [SkippableFact]
     public async Task An_online_step_talks_to_a_running_service_and_its_layer_is_cached()

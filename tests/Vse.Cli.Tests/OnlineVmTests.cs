@@ -1,6 +1,10 @@
 namespace Vse.Cli.Tests;
 
-/// <summary><c>vse shell</c> and <c>vse cp</c> in a VM instance, through the guest agent (QEMU; TCG here); <c>vse diff</c> says it cannot.</summary>
+/// <summary>
+/// <c>vse shell</c> and <c>vse cp</c> in a VM instance, through the guest agent (QEMU; TCG here);
+/// <c>vse diff</c> says it cannot; an online build step of a description whose driver is <c>vm</c>
+/// runs in a VM and its changes, read from the VM's changes disk, are a cached layer.
+/// </summary>
 public sealed class OnlineVmTests
 {
     [SkippableFact]
@@ -46,5 +50,45 @@ public sealed class OnlineVmTests
         {
             await workspace.RunAsync("cleanup", id);
         }
+    }
+
+    [SkippableFact]
+    public async Task An_online_step_of_a_vm_description_runs_in_a_vm_with_its_service_and_its_layer_is_cached()
+    {
+        Requirements.Root();
+        Requirements.Tool("qemu-system-x86_64");
+        Requirements.Tool("fuse2fs");
+        using var workspace = new Workspace();
+        // The sandbox test's step with its service (OnlineBuildStepTests.TalkToTheService); it also
+        // records the kernel it ran on (the VM's, not the host's) and deletes a file of the layer
+        // below (a whiteout on the changes disk).
+        workspace.Write("online-vm.vse.yaml", $$"""
+            vse: 1
+            name: apps/online-vm-step
+            os: {base: busybox, kernel: "package:linux-image-amd64"}
+            deploy: {driver: vm}
+            resources: {memory: 256Mi}
+            services: [syslogd]
+            build:
+              - {run: "mkdir -p /var/log && echo doomed > /etc/doomed"}
+            {{OnlineBuildStepTests.TalkToTheService("uname -r > /kernel", "rm /etc/doomed")}}
+            """);
+
+        var first = await workspace.RunAsync("build", "online-vm.vse.yaml", "-v", "--output", "dir:out");
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Contains("step ran online", first.Stdout);
+        var rootfs = Path.Combine(workspace.Root, "out");
+        Assert.Contains("hello through syslogd", File.ReadAllText(Path.Combine(rootfs, "from-the-service")));
+        Assert.Equal("apps-online-vm-step-0", File.ReadAllText(Path.Combine(rootfs, "built-on")).Trim());
+        Assert.NotEqual(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), File.ReadAllText(Path.Combine(rootfs, "kernel")).Trim());
+        Assert.False(File.Exists(Path.Combine(rootfs, "etc", "doomed")));
+        Assert.True(Directory.Exists(Path.Combine(rootfs, "var", "log")));
+        // Nothing of the guest's init or of the changes disk itself is part of the layer.
+        Assert.False(Directory.Exists(Path.Combine(rootfs, "lost+found")));
+        Assert.False(Directory.Exists(Path.Combine(rootfs, "work")));
+
+        var second = await workspace.RunAsync("build", "online-vm.vse.yaml");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("0 built, 4 cached", second.Stdout);
     }
 }

@@ -5,7 +5,8 @@ namespace Vse.Cli.Tests;
 /// <summary>
 /// <c>vse test</c> on a small matrix (busybox, sandbox, two cells, one failing on purpose): the
 /// summary, the JUnit XML, the exit code, and <c>--keep-failed</c> leaving the failed cell's
-/// deployment up.
+/// deployment up; and a cluster matrix over both drivers, its VM cell a virtual cluster of two
+/// VMs on a private network (the example matrix's 8 cells take too long for CI under TCG: docs/testing.md).
 /// </summary>
 public sealed class TestCommandTests
 {
@@ -47,6 +48,44 @@ public sealed class TestCommandTests
         Assert.DoesNotContain("t-pass", ps.Stdout);
         Assert.Equal(1, (await workspace.RunAsync("exec", kept, "--", "/bin/sh", "-c", "[ -z \"$MUST_FAIL\" ]")).ExitCode);
         Assert.Equal(0, (await workspace.RunAsync("cleanup", kept)).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task A_cluster_matrix_runs_its_cells_in_sandboxes_and_in_vms()
+    {
+        Requirements.Root();
+        Requirements.Tool("qemu-system-x86_64");
+        using var workspace = new Workspace();
+        workspace.Write("cluster.vse.yaml", """
+            vse: 1
+            name: t/cluster
+            os: {base: busybox, kernel: "package:linux-image-amd64"}
+            network: {mode: private}
+            resources: {memory: 256Mi}
+            """);
+        workspace.Write("matrix.yaml", """
+            vse-test: 1
+            name: cluster
+            command: 'n=$(wc -l < /etc/vse/hostfile); echo "$VSE_TEST_DRIVER x$VSE_TEST_INSTANCES: $n nodes, kernel $(uname -r)"; [ "$n" -eq "$VSE_TEST_INSTANCES" ]'
+            matrix:
+              descriptions: [cluster.vse.yaml]
+              drivers: [sandbox, vm]
+              instances: [2]
+            """);
+
+        var run = await workspace.RunAsync("test", "matrix.yaml", "--junit", "results.xml", "--jobs", "2");
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("2 passed, 0 failed, 0 errors", run.Stdout);
+
+        var cases = XDocument.Load(Path.Combine(workspace.Root, "results.xml")).Root!.Element("testsuite")!.Elements("testcase").ToList();
+        Assert.Equal(2, cases.Count);
+        var outputs = cases.Select(c => (string)c.Element("system-out")!).ToList();
+        var host = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        Assert.Contains($"sandbox x2: 2 nodes, kernel {host}", string.Join('\n', outputs));
+        // The VM cell ran on the description's kernel, not the host's.
+        var vm = Assert.Single(outputs, output => output.Contains("vm x2: 2 nodes, kernel ", StringComparison.Ordinal));
+        Assert.DoesNotContain(host, vm);
+        Assert.DoesNotContain("t-cluster", (await workspace.RunAsync("ps")).Stdout);
     }
 
     [SkippableFact]

@@ -106,7 +106,8 @@ public static class DebianArchiveState
         }
 
         Directory.CreateDirectory(statesDirectory);
-        var written = remembered + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A name of this write's own, not the process's: the cells of one `vse test` build the same base at once.
+        var written = remembered + ".tmp-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         await File.WriteAllTextAsync(written, digest + "\n", cancellationToken);
         File.Move(written, remembered, overwrite: true);
         return digest;

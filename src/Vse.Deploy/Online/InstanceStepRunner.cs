@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vse.Build.Kernels;
 using Vse.Build.Online;
 using Vse.Build.Steps;
 using Vse.Deploy.Network;
@@ -6,34 +7,44 @@ using Vse.Description.Policy;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
+using Vse.Runtime.Vm;
 using Vse.State;
 
 namespace Vse.Deploy.Online;
 
 /// <summary>
-/// Runs an online build step (<see cref="IOnlineStepRunner"/>) in a temporary sandbox of the
-/// configuration built so far: the parent layer as its read-only root, the description's env,
-/// services, hostname (<c>NAME-0</c>, as the first instance of a deployment) and network (with
-/// <c>network: private</c>, a private network of its own, as a one-instance deployment gets).
-/// The command runs through the driver's exec once the services were started; the instance is
-/// then stopped, so every file is written out, and its overlay upper directory (what it changed)
-/// becomes the step's changes, without the mount points the runtime made for its own mounts.
+/// Runs an online build step (<see cref="IOnlineStepRunner"/>) in a temporary instance of the
+/// configuration built so far: a sandbox, or a VM when the description's driver is <c>vm</c>; the
+/// parent layer as its read-only root, the description's env, services, hostname (<c>NAME-0</c>,
+/// as the first instance of a deployment) and network (with <c>network: private</c>, a private
+/// network of its own, as a one-instance deployment gets). The command runs through the driver's
+/// exec once the services were started; the instance is then stopped, so every file is written
+/// out, and what it changed, as an overlay upper directory, becomes the step's changes, without
+/// what the runtime put there for itself: a sandbox's upper directory without the mount points
+/// the runtime made, a VM's changes disk (<see cref="VmChangesDisk"/>) without the files its
+/// agent wrote.
 /// </summary>
 /// <remarks>
 /// The instance gets none of the description's host mounts: a layer must not depend on host
 /// data, and mounts are granted at deploy, by the deploy-time policy check. It is no deployment:
-/// nothing is recorded in the state database; it lives inside the step's scratch directory and
-/// is removed when the step ends, however it ends (a crashed vse leaves what <c>vse gc</c> removes).
+/// nothing is recorded in the state database; it lives inside the step's scratch directory (a
+/// VM's state directory in <c>$VSE_HOME/vm/steps</c>, for its sockets' short paths) and is removed
+/// when the step ends, however it ends (a crashed vse leaves what <c>vse gc</c> removes of the scratch).
 /// </remarks>
 public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
 {
+    /// <summary>A sandbox's services end at SIGTERM; a VM powers off through its agent, under TCG in seconds.</summary>
+    private static readonly TimeSpan SandboxStopTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan VmStopTimeout = TimeSpan.FromSeconds(60);
+
     public async Task RunAsync(OnlineStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var driverName = request.Model.Deploy.Driver ?? DriverCatalog.Sandbox;
-        if (driverName != DriverCatalog.Sandbox)
+        if (driverName is not (DriverCatalog.Sandbox or DriverCatalog.Vm))
         {
-            throw new StepFailedException($"online steps run in a sandbox; the description's driver is '{driverName}', whose changes vse cannot capture yet (docs/online.md)");
+            throw new StepFailedException($"online steps run in a sandbox or a VM; the description's driver is '{driverName}' (docs/online.md)");
         }
 
         if (!ProcessIdentity.IsHostRoot)
@@ -42,12 +53,22 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
         }
 
         var catalog = new DriverCatalog(home.Root, Path.Combine(home.Deployments, "runtime"), home.VirtualMachines);
-        var (driver, _) = await catalog.SelectAsync(DriverCatalog.Sandbox, runtimeName: null, cancellationToken);
+        var (driver, _) = await catalog.SelectAsync(driverName, runtimeName: null, cancellationToken);
+        var vm = driverName == DriverCatalog.Vm;
         // Unique on the host, as container ids and network namespaces are host-wide.
         var id = "build-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var stateDirectory = Path.Combine(request.Scratch, "instance");
+        // A VM's QEMU serves its monitor and agent on unix sockets in the state directory, whose
+        // paths must stay under 108 bytes: the store's scratch paths are longer.
+        var stateDirectory = vm ? Path.Combine(home.VirtualMachines, "steps", id) : Path.Combine(request.Scratch, "instance");
         Directory.CreateDirectory(request.Scratch);
         var spec = InstanceSpecs.FromModel(request.Model, request.ParentRootfs, stateDirectory, 0, request.Name) with { Id = id, Mounts = [] };
+        if (vm)
+        {
+            var changesDisk = Path.Combine(request.Scratch, "changes.ext4");
+            await VmChangesDisk.CreateAsync(changesDisk, cancellationToken);
+            spec = spec with { Boot = await VmBoots.OfAsync(request.Model, new KernelStore(home.Kernels), cancellationToken), ChangesDisk = changesDisk };
+        }
+
         var networkDirectory = Path.Combine(request.Scratch, "network");
         PrivateNetwork? network = null;
         InstanceHandle? handle = null;
@@ -72,10 +93,18 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
                 throw new StepFailedException($"the command exited with {exitCode} in the step's instance {spec.Hostname}");
             }
 
-            await driver.StopAsync(handle, TimeSpan.FromSeconds(5), cancellationToken);
-            var upper = Path.Combine(stateDirectory, "upper");
-            CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, OciSpecBuilder.Read(stateDirectory).Mounts.Select(m => m.Destination));
-            Directory.Move(upper, request.Upper);
+            await driver.StopAsync(handle, vm ? VmStopTimeout : SandboxStopTimeout, cancellationToken);
+            if (vm)
+            {
+                await VmChangesDisk.CopyUpperAsync(spec.ChangesDisk!, request.Upper, Path.Combine(request.Scratch, "changes"), cancellationToken);
+                GuestWrittenFiles.Remove(request.Upper, request.ParentRootfs, [.. spec.Mounts.Select(m => m.Target)]);
+            }
+            else
+            {
+                var upper = Path.Combine(stateDirectory, "upper");
+                CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, OciSpecBuilder.Read(stateDirectory).Mounts.Select(m => m.Destination));
+                Directory.Move(upper, request.Upper);
+            }
         }
         finally
         {

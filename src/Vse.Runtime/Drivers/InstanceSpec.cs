@@ -21,6 +21,11 @@ namespace Vse.Runtime.Drivers;
 /// Host device nodes the instance gets (site policy allowed them at deploy); null: none. Sandboxes
 /// only: the VM driver passes no device through, so deploy refuses <c>devices</c> for it.
 /// </param>
+/// <param name="ChangesDisk">
+/// VM only: a disk made by <see cref="Vm.VmChangesDisk.CreateAsync"/> that takes every change
+/// the guest makes to its root (an online build step's capture); null for an ordinary instance,
+/// which writes into its own disk overlay.
+/// </param>
 public sealed record InstanceSpec(
     string Id,
     string Hostname,
@@ -35,4 +40,5 @@ public sealed record InstanceSpec(
     NetworkAttachment? Attachment = null,
     VmBoot? Boot = null,
     SecuritySettings? Security = null,
-    IReadOnlyList<InstanceDevice>? Devices = null);
+    IReadOnlyList<InstanceDevice>? Devices = null,
+    string? ChangesDisk = null);

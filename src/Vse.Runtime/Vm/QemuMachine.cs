@@ -31,7 +31,8 @@ internal static class QemuMachine
             initrd,
             commandLine,
             [.. Shared(spec.Mounts).Select((mount, index) => new VmShare(ShareTag(index), mount.Source, mount.ReadOnly))],
-            nic);
+            nic,
+            spec.ChangesDisk);
 
     /// <summary>
     /// The mounts shared over 9p: the directories. 9p shares directories only, so a granted file
@@ -62,6 +63,15 @@ internal static class QemuMachine
             arguments.AddRange([
                 "-chardev", $"socket,id=agent{port},path={Escape(run.AgentSocket(port))},server=on,wait=off",
                 "-device", $"virtserialport,chardev=agent{port},name=vse.{port}",
+            ]);
+        }
+
+        if (machine.ChangesDisk is { } changes)
+        {
+            // Found by its serial in the guest: virtio-mmio devices need not appear in the order given.
+            arguments.AddRange([
+                "-drive", $"id=changes,file={Escape(changes)},format=raw,if=none",
+                "-device", $"virtio-blk-device,drive=changes,serial={VmChangesDisk.Serial}",
             ]);
         }
 

@@ -87,7 +87,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
             var baseDisk = await _disks.BaseAsync(spec.Rootfs, cancellationToken);
             await VmDisks.CreateOverlayAsync(baseDisk, files.Disk, cancellationToken);
             var nic = spec.Attachment is { } attachment ? await VmTapAttacher.AttachAsync(attachment, cancellationToken) : null;
-            var machine = QemuMachine.For(spec, accelerator, boot.Kernel.Vmlinux, initrd, BootCommandLine.Join(boot.KernelArguments), nic);
+            // vse's own argument after the description's: BootCommandLine refuses it there.
+            IReadOnlyList<string> kernelArguments = spec.ChangesDisk is null ? boot.KernelArguments : [.. boot.KernelArguments, InitScript.ChangesArgument];
+            var machine = QemuMachine.For(spec, accelerator, boot.Kernel.Vmlinux, initrd, BootCommandLine.Join(kernelArguments), nic);
             await QemuMachine.WriteAsync(files.Machine, machine, cancellationToken);
             await StringListFile.WriteAsync(files.Configuration, VmAgentConfiguration.Records(spec), cancellationToken);
             await CopyGrantedFilesAsync(spec, files, cancellationToken);

@@ -6,6 +6,7 @@ namespace Vse.Runtime.Vm;
 /// the same machine, device for device, as the migration stream requires.
 /// </summary>
 /// <param name="Nic">The instance's link to its deployment's private network, if it has one.</param>
+/// <param name="ChangesDisk">The disk that takes the guest's changes (<see cref="VmChangesDisk"/>), if it has one.</param>
 internal sealed record VmMachine(
     string Name,
     string Accelerator,
@@ -15,4 +16,5 @@ internal sealed record VmMachine(
     string Initrd,
     string CommandLine,
     IReadOnlyList<VmShare> Shares,
-    VmNic? Nic = null);
+    VmNic? Nic = null,
+    string? ChangesDisk = null);

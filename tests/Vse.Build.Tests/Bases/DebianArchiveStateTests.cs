@@ -81,6 +81,25 @@ public sealed class DebianArchiveStateTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => DebianArchiveState.DigestOrRememberedAsync(distributions, nothingRemembered.Path, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Builds_of_one_process_remember_the_same_archive_at_once()
+    {
+        using var states = new TempDirectory();
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = ServeAsync(listener, "Date: Sat, 01 Nov 2026 10:00:00 UTC\n");
+        var distributions = DebianArchiveState.DistributionsOf("bookworm", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/debian");
+
+        // The cells of one `vse test` matrix: one process, the same base, at once.
+        var digests = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            Task.Run(() => DebianArchiveState.DigestOrRememberedAsync(distributions, states.Path, CancellationToken.None))));
+        listener.Stop();
+        await serving;
+
+        Assert.Single(digests.Distinct());
+        Assert.Single(Directory.GetFiles(states.Path));
+    }
+
     /// <summary>A one-file archive on loopback: every request gets <paramref name="body"/>, one per connection, until the listener stops.</summary>
     private static async Task ServeAsync(TcpListener listener, string body)
     {

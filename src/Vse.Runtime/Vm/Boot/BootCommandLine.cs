@@ -79,6 +79,12 @@ public static class BootCommandLine
             throw new BootCommandLineException($"boot.cmdline: key '{key}' contains '=': write it as {key[..key.IndexOf('=', StringComparison.Ordinal)]}: VALUE");
         }
 
+        if (key == InitScript.ChangesArgument)
+        {
+            // The init would wait for a changes disk an ordinary instance does not have.
+            throw new BootCommandLineException($"boot.cmdline: '{key}' is vse's own (it gives an online build step's VM its changes disk); a description cannot set it");
+        }
+
         if (!parameter.Enabled)
         {
             return null;

@@ -17,6 +17,14 @@ internal static class InitScript
     /// <summary>The agent's path once the disk is the root: on a tmpfs, so the disk's own files are never replaced.</summary>
     public const string AgentInRoot = "/run/vse/agent";
 
+    /// <summary>
+    /// vse's kernel argument for an instance with a changes disk (<see cref="VmChangesDisk"/>): the
+    /// init finds that disk by its serial and makes the root an overlay of the instance's disk,
+    /// read-only, and the changes disk's upper directory. Reserved: a description's
+    /// <c>boot.cmdline</c> cannot set it (<see cref="BootCommandLine"/>).
+    /// </summary>
+    public const string ChangesArgument = "vse.changes";
+
     /// <summary>The busybox applets the script calls (echo, test and [ are shell built-ins).</summary>
     public static readonly IReadOnlyList<string> Applets =
         ["sh", "mount", "mkdir", "insmod", "sleep", "cp", "chmod", "cat", "uname", "switch_root", "poweroff", "reboot"];
@@ -64,15 +72,44 @@ internal static class InitScript
             esac
         done < "$modules/modules.load"
 
+        # With vse.changes (an online build step's VM) a second disk, found by its serial, takes
+        # every change as an overlay's upper directory; the instance's own disk is the read-only lower.
+        root=/dev/vda
+        changes=
+        case " $cmdline " in
+            *" vse.changes "*)
+                tries=0
+                until [ -n "$changes" ]; do
+                    for disk in vda vdb; do
+                        [ -f "/sys/block/$disk/serial" ] && [ "$(cat "/sys/block/$disk/serial")" = vse-changes ] && changes=/dev/$disk
+                    done
+                    tries=$((tries + 1))
+                    [ -n "$changes" ] || [ "$tries" -le 50 ] || fail "no changes disk: no disk with serial vse-changes appeared within 5 s"
+                    [ -n "$changes" ] || sleep 0.1
+                done
+                [ "$changes" = /dev/vda ] && root=/dev/vdb
+                ;;
+        esac
+
         tries=0
-        until [ -b /dev/vda ]; do
+        until [ -b "$root" ] && { [ -z "$changes" ] || [ -b "$changes" ]; }; do
             tries=$((tries + 1))
-            [ "$tries" -le 50 ] || fail "no disk: /dev/vda did not appear within 5 s"
+            [ "$tries" -le 50 ] || fail "no disk: $root${changes:+ or $changes} did not appear within 5 s"
             sleep 0.1
         done
 
         mkdir -p /newroot || fail "cannot make /newroot"
-        mount -t ext4 -o rw /dev/vda /newroot || fail "cannot mount /dev/vda as ext4"
+        if [ -n "$changes" ]; then
+            mkdir -p /lower /changes || fail "cannot make /lower and /changes"
+            mount -t ext4 -o ro "$root" /lower || fail "cannot mount $root read-only as ext4"
+            mount -t ext4 -o rw "$changes" /changes || fail "cannot mount the changes disk $changes as ext4"
+            # The upper directory in the plain form the host folds into a layer: no redirects,
+            # no metadata-only copies, no index.
+            mount -t overlay -o lowerdir=/lower,upperdir=/changes/upper,workdir=/changes/work,index=off,redirect_dir=off,metacopy=off,xino=off overlay /newroot \
+                || fail "cannot mount the overlay of $root and the changes disk"
+        else
+            mount -t ext4 -o rw "$root" /newroot || fail "cannot mount $root as ext4"
+        fi
         mkdir -p /newroot/run /newroot/proc /newroot/sys /newroot/dev || fail "cannot make /run, /proc, /sys and /dev on the disk"
         mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || fail "cannot mount a tmpfs on /run"
         mkdir -p /newroot/run/vse || fail "cannot make /run/vse"

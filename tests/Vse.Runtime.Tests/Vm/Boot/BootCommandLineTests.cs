@@ -43,6 +43,8 @@ public sealed class BootCommandLineTests
     [InlineData("""{"a b": true}""", "boot.cmdline.'a b': the key 'a b' contains a space")]
     [InlineData("""{"a=b": true}""", "key 'a=b' contains '='")]
     [InlineData("""{"": true}""", "a key is empty")]
+    [InlineData("""{"vse.changes": true}""", "boot.cmdline: 'vse.changes' is vse's own")]
+    [InlineData("""{"vse.changes": false}""", "boot.cmdline: 'vse.changes' is vse's own")]
     public void An_entry_that_would_not_stay_one_kernel_argument_is_refused(string json, string message)
     {
         var error = Assert.Throws<BootCommandLineException>(() => BootCommandLine.Build(Map(json), 1000));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
@@ -151,11 +152,19 @@ internal sealed class LaunchCgroups
         return File.Exists(file) && File.ReadAllText(file).Trim() is "FROZEN" or "1";
     }
 
-    /// <summary>Removes the instance's cgroups; its processes must have ended (the kernel may lag a moment: retried).</summary>
+    /// <summary>
+    /// How long a group may stay busy (EBUSY) after its init has ended: the kernel ends the rest of
+    /// the instance's PID namespace asynchronously, and on 2 cores at load 60-80 (4,096 instances
+    /// cleaned up while others build) that took more than the second this once waited.
+    /// </summary>
+    private static readonly TimeSpan BusyFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>Removes the instance's cgroups; its processes must have ended (the kernel may lag: retried for up to <see cref="BusyFor"/>).</summary>
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
         foreach (var directory in Roots.Select(r => Path.Combine(r, id)).Where(Directory.Exists))
         {
+            var clock = Stopwatch.StartNew();
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -163,7 +172,7 @@ internal sealed class LaunchCgroups
                     Directory.Delete(directory);
                     break;
                 }
-                catch (IOException) when (attempt < 100)
+                catch (IOException) when (clock.Elapsed < BusyFor)
                 {
                     await PollDelay.WaitAsync(attempt, cancellationToken);
                 }

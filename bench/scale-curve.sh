@@ -40,7 +40,7 @@ done
 # Leftovers of deployment DEP after its cleanup, one line each (none: empty).
 leftovers() {
   { pgrep -c -f '^vse-init$' | grep -v '^0$' | sed 's/^/vse-init processes: /'
-    find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 1 -type d -name "*$1*" 2>/dev/null | head -3
+    find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 2 -type d -name "*$1*" 2>/dev/null | head -3  # depth 2: v2's vse/unlimited-memory/ID
     ip netns list | grep -F "$1" | head -3; } || true
 }
 

@@ -25,28 +25,19 @@ public sealed class LaunchCgroupsV2LayoutTests : IDisposable
     private LaunchCgroups Cgroups(bool sharedGroup) => new(new CgroupPlacement(
         CgroupLayout.V2, "/vse", Vse, false, ["cpu", "io", "memory", "pids"], null, sharedGroup ? ["cpu", "io", "pids"] : null));
 
-    [Fact]
-    public void WithoutAMemoryLimitTheGroupIsMadeUnderTheSharedMemoryGroup()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WithoutAMemoryLimitTheGroupIsUnderTheSharedMemoryGroupWithOneUnderVse(bool memoryLimit)
     {
         var cgroups = Cgroups(sharedGroup: true);
-        var spec = SampleSpecs.Spec(cpus: 1, memory: null, id: "dep-3");
+        var spec = SampleSpecs.Spec(cpus: 1, memory: memoryLimit ? 64 << 20 : null, id: "dep-3");
+        var (parent, other) = memoryLimit ? (Vse, Shared) : (Shared, Vse);
 
-        AssertRoots([Shared], cgroups.RootsFor(spec));
+        AssertRoots([parent], cgroups.RootsFor(spec));
         cgroups.Create(spec);
-        Assert.True(Directory.Exists(Path.Combine(Shared, "dep-3")));
-        Assert.False(Directory.Exists(Path.Combine(Vse, "dep-3")));
-    }
-
-    [Fact]
-    public void WithAMemoryLimitTheGroupIsMadeUnderVseWithMemory()
-    {
-        var cgroups = Cgroups(sharedGroup: true);
-        var spec = SampleSpecs.Spec(cpus: 1, memory: 64 << 20, id: "dep-4");
-
-        AssertRoots([Vse], cgroups.RootsFor(spec));
-        cgroups.Create(spec);
-        Assert.True(Directory.Exists(Path.Combine(Vse, "dep-4")));
-        Assert.False(Directory.Exists(Path.Combine(Shared, "dep-4")));
+        Assert.True(Directory.Exists(Path.Combine(parent, "dep-3")));
+        Assert.False(Directory.Exists(Path.Combine(other, "dep-3")));
     }
 
     [Fact]

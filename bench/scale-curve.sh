@@ -6,7 +6,10 @@
 # Several vse builds side by side, interleaved per N (VSES="NAME=PATH ..."; default: a native-AOT
 # publish of this tree). After every cleanup it checks that nothing is left: no instance process,
 # no cgroup under */vse/, no network namespace or fabric of the deployment.
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] bench/scale-curve.sh N...
+# With PERF=DIR, each deploy runs under `perf record -g` (the launcher and its instances are its
+# children) into DIR/deploy-N-NETWORK-BUILD.data: times are then perf's too, so compare profiles,
+# not rows (`perf report -i FILE --no-children --sort sym`).
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -37,7 +40,7 @@ done
 # Leftovers of deployment DEP after its cleanup, one line each (none: empty).
 leftovers() {
   { pgrep -c -f '^vse-init$' | grep -v '^0$' | sed 's/^/vse-init processes: /'
-    find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 1 -type d -name "*$1*" 2>/dev/null | head -3
+    find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 2 -type d -name "*$1*" 2>/dev/null | head -3  # depth 2: v2's vse/unlimited-memory/ID
     ip netns list | grep -F "$1" | head -3; } || true
 }
 
@@ -50,7 +53,9 @@ for n in "${sizes[@]}"; do
       name=${b%%=*} vse=${b#*=}
       load0=$(cut -d' ' -f1 /proc/loadavg)
       m0=$(kib MemAvailable) s0=$(kib Slab) t0=$(date +%s.%N)
-      dep=$("$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
+      profile=()
+      [ -z "${PERF:-}" ] || profile=(perf record -q -F 499 -g -o "$PERF/deploy-$n-$mode-$name.data" --)
+      dep=$("${profile[@]}" "$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
       t1=$(date +%s.%N); sleep 1
       m1=$(kib MemAvailable) s1=$(kib Slab) t2=$(date +%s.%N)
       "$vse" cleanup "$dep" >/dev/null

@@ -609,11 +609,16 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         TRY(move_mount(trees[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH), dst);
         close(trees[i]);
     }
+    /* Masked directories share one empty read-only tmpfs (the first is mounted, the others bind
+     * it): every superblock costs the host a shrinker and its lists for the instance's life, and
+     * up to four of them per instance added up at thousands of instances (docs/runtime.md, "Scale"). */
+    const char *masked_dir = NULL;
     for (size_t i = 0; i < N(MASKED); i++) {
         struct stat st;
         if (stat(MASKED[i], &st) < 0) { if (errno == ENOENT) continue; die(MASKED[i]); }
-        if (S_ISDIR(st.st_mode)) TRY(mount("tmpfs", MASKED[i], "tmpfs", MS_RDONLY, NULL), MASKED[i]);
-        else TRY(mount("/dev/null", MASKED[i], NULL, MS_BIND, NULL), MASKED[i]);
+        if (!S_ISDIR(st.st_mode)) TRY(mount("/dev/null", MASKED[i], NULL, MS_BIND, NULL), MASKED[i]);
+        else if (masked_dir) TRY(mount(masked_dir, MASKED[i], NULL, MS_BIND, NULL), MASKED[i]);
+        else { TRY(mount("tmpfs", MASKED[i], "tmpfs", MS_RDONLY, NULL), MASKED[i]); masked_dir = MASKED[i]; }
     }
     for (size_t i = 0; i < N(READONLY); i++) {
         if (mount(READONLY[i], READONLY[i], NULL, MS_BIND | MS_REC, NULL) < 0) {

@@ -92,9 +92,14 @@ public sealed class CgroupV2VmTests(ITestOutputHelper output)
         Assert.Equal(137, steps["runc-over-limit"].ExitCode);
         Succeeded(steps, "runc-cleanup");
 
-        // 64 launched instances, each in a group of its own; none left after cleanup.
+        // 64 launched instances without a memory limit, each in a group of its own below
+        // vse/unlimited-memory, with pids but no memory controller of its own; none left after cleanup.
         Succeeded(steps, "deploy-many");
         Assert.Equal("64\n", Succeeded(steps, "groups-many").Stdout);
+        var shared = Succeeded(steps, "shared-memory-many").Stdout.Split('\n');
+        Assert.DoesNotContain("memory", shared[0], StringComparison.Ordinal);
+        Assert.Contains("pids", shared[0], StringComparison.Ordinal);
+        Assert.Equal(["0", "64"], shared[1..3]);
         Assert.Contains("twin-plain-63", Succeeded(steps, "exec-many").Stdout, StringComparison.Ordinal);
         Succeeded(steps, "cleanup-many");
         Assert.Equal("", Succeeded(steps, "groups-left-root").Stdout);

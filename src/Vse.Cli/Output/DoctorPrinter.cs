@@ -54,7 +54,11 @@ internal static class DoctorPrinter
             ? (placement.Delegated ? "v2, delegated: " : "v2: ") + directory
             : "v1: /sys/fs/cgroup/CONTROLLER" + placement.Path;
         var limits = placement.Controllers.Count > 0 ? string.Join(",", placement.Controllers) : "no controllers";
-        return $"{where}/ID with {limits}" + (placement.Reason is { } reason ? $" ({reason})" : "");
+        // v2: launched instances without a memory limit have no memory group of their own (docs/runtime.md, "Scale").
+        var unlimited = placement is { SharedMemoryDirectory: { } shared, SharedMemoryControllers: { } sharedControllers }
+            ? $"; without a memory limit (vse-launch): {shared}/ID with {(sharedControllers.Count > 0 ? string.Join(",", sharedControllers) : "no controllers")}"
+            : "";
+        return $"{where}/ID with {limits}{unlimited}" + (placement.Reason is { } reason ? $" ({reason})" : "");
     }
 
     private static string Cgroups(CgroupReport cgroups)

@@ -145,7 +145,7 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
         return recorded.Driver == Vm
             ? !VmDriver.IsRunning(handle.StateDirectory)
             // Instances without a cgroup (unprivileged, not delegated) have none to tell their init from a process that got its PID since.
-            : HostProcess.HasEnded(pid, CgroupPlacer.LocateForThisProcess().InstanceCgroup(handle.Id));
+            : HostProcess.HasEnded(pid, CgroupPlacer.LocateForThisProcess().InstanceCgroups(handle.Id));
     }
 
     private LaunchedSandboxDriver LaunchedDriver()

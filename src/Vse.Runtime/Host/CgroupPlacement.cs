@@ -13,11 +13,37 @@ namespace Vse.Runtime.Host;
 /// <param name="Delegated">True when the v2 directory lies in a subtree delegated to this (unprivileged) user.</param>
 /// <param name="Controllers">The controllers an instance's cgroup has (sorted): v1 hierarchies mounted, or those enabled for the v2 directory's children.</param>
 /// <param name="Reason">Why instances get no cgroup, or why a controller vse wants is missing; null when nothing is.</param>
+/// <param name="SharedMemoryControllers">
+/// On v2, when <see cref="Controllers"/> has memory: the controllers the children of
+/// <see cref="SharedMemoryGroup"/> get, every one of <see cref="Controllers"/> but memory. Null
+/// where there is no such group (v1, no cgroups, no memory controller, or it could not be made).
+/// </param>
 public sealed record CgroupPlacement(
-    CgroupLayout Layout, string? Path, string? V2Directory, bool Delegated, IReadOnlyList<string> Controllers, string? Reason)
+    CgroupLayout Layout, string? Path, string? V2Directory, bool Delegated, IReadOnlyList<string> Controllers, string? Reason,
+    IReadOnlyList<string>? SharedMemoryControllers = null)
 {
+    /// <summary>
+    /// The child of the v2 directory whose own children are the groups of launched instances
+    /// without a memory limit (docs/runtime.md, "Scale"): it does not enable memory for them, so
+    /// they share its one memory group instead of a memory cgroup each. No instance id has this
+    /// form (ids end in <c>-INDEX</c> or are <c>build-HEX</c>).
+    /// </summary>
+    public const string SharedMemoryGroup = "unlimited-memory";
+
+    /// <summary>The directory of <see cref="SharedMemoryGroup"/>, or null where there is none.</summary>
+    public string? SharedMemoryDirectory =>
+        SharedMemoryControllers is null || V2Directory is null ? null : System.IO.Path.Combine(V2Directory, SharedMemoryGroup);
+
     /// <summary>The instance's cgroup as <c>/proc/PID/cgroup</c> and the runtime's config name it; null when instances get none.</summary>
     public string? InstanceCgroup(string id) => Path is null ? null : Path + "/" + id;
+
+    /// <summary>
+    /// The cgroups an instance's init may be in, as <c>/proc/PID/cgroup</c> names them: its own
+    /// group, and on v2 its group under <see cref="SharedMemoryGroup"/> (a launched instance
+    /// without a memory limit); empty when instances get none.
+    /// </summary>
+    public IReadOnlyList<string> InstanceCgroups(string id) =>
+        Path is null ? [] : SharedMemoryDirectory is null ? [Path + "/" + id] : [Path + "/" + id, $"{Path}/{SharedMemoryGroup}/{id}"];
 
     /// <summary>Whether an instance's cgroup has <paramref name="controller"/>, so the limits it enforces apply.</summary>
     public bool Has(string controller) => Controllers.Contains(controller, StringComparer.Ordinal);

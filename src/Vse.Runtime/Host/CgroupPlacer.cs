@@ -121,7 +121,8 @@ public static class CgroupPlacer
     {
         var available = ReadList(Path.Combine(Join(mount, top), "cgroup.controllers"));
         var controllers = wanted.Where(available.Contains).Order(StringComparer.Ordinal).ToList();
-        return Placed(layout, mount, top, delegated, controllers, Missing(wanted, controllers, Join(mount, top), null));
+        return Placed(layout, mount, top, delegated, controllers, Missing(wanted, controllers, Join(mount, top), null))
+            with { SharedMemoryControllers = controllers.Contains("memory") ? WithoutMemory(controllers) : null };
     }
 
     private static CgroupPlacement Make(CgroupLayout layout, string mount, string top, bool delegated, IReadOnlyList<string> wanted)
@@ -154,8 +155,35 @@ public static class CgroupPlacer
         }
 
         enabled.Sort(StringComparer.Ordinal);
-        return Placed(layout, mount, top, delegated, enabled, Missing(wanted, enabled, topDirectory, failure));
+        return Placed(layout, mount, top, delegated, enabled, Missing(wanted, enabled, topDirectory, failure))
+            with { SharedMemoryControllers = enabled.Contains("memory") ? MakeSharedMemoryGroup(parent, enabled) : null };
     }
+
+    /// <summary>
+    /// Makes <c>vse/unlimited-memory</c>, the parent of launched instances without a memory limit,
+    /// enabling for its children every controller vse's own group enables but memory: a memory
+    /// cgroup per instance costs the kernel a shrinker map as long as the host's superblock count,
+    /// so memory per instance grew with the number of instances (docs/runtime.md, "Scale"). Its
+    /// children still get cpu, io and pids of their own. Null when it cannot be made: such
+    /// instances then get a group under <c>vse</c> like the others.
+    /// </summary>
+    private static List<string>? MakeSharedMemoryGroup(string parent, IReadOnlyList<string> enabled)
+    {
+        var group = Path.Combine(parent, CgroupPlacement.SharedMemoryGroup);
+        try
+        {
+            Directory.CreateDirectory(group);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var controllers = WithoutMemory(enabled).Where(c => Enable(group, c, out _)).ToList();
+        return Disable(group, "memory") ? controllers : null;
+    }
+
+    private static List<string> WithoutMemory(IReadOnlyList<string> controllers) => [.. controllers.Where(c => c != "memory")];
 
     private static CgroupPlacement Placed(CgroupLayout layout, string mount, string top, bool delegated, IReadOnlyList<string> controllers, string? reason) =>
         new(layout, top + "/" + ParentName, Path.Combine(Join(mount, top), ParentName), delegated, controllers, reason);
@@ -185,6 +213,26 @@ public static class CgroupPlacer
         {
             // EBUSY: the group holds processes (no-internal-process rule); EACCES: not ours.
             error = $"{control}: {e.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>Makes sure <paramref name="controller"/> is not enabled for <paramref name="directory"/>'s children (something else may have enabled it).</summary>
+    private static bool Disable(string directory, string controller)
+    {
+        var control = Path.Combine(directory, "cgroup.subtree_control");
+        if (!ReadList(control).Contains(controller))
+        {
+            return true;
+        }
+
+        try
+        {
+            File.WriteAllText(control, "-" + controller);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
             return false;
         }
     }

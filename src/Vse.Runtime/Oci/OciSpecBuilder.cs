@@ -83,6 +83,10 @@ public static class OciSpecBuilder
             Capabilities: new OciCapabilities(capabilities, capabilities, capabilities),
             Rlimits: [new OciRlimit("RLIMIT_NOFILE", 1024, 1024)],
             NoNewPrivileges: true);
+        // Always vse/ID, never vse/unlimited-memory/ID (CgroupPlacement.SharedMemoryGroup): runc's
+        // cgroup v2 manager (fs2 CreateCgroupPath) writes every controller the host offers into
+        // the cgroup.subtree_control of each group on the path, memory included, which would give
+        // every launched instance there a memory cgroup again.
         var cgroupsPath = cgroups?.InstanceCgroup(spec.Id);
         // Each granted device: made in the instance's /dev, and allowed by the cgroup's device
         // rules after runc's "deny all" (runc adds its defaults, null, zero, tty and the like).

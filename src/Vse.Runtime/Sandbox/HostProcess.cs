@@ -8,12 +8,12 @@ public static class HostProcess
     /// PID 1 when the runtime exits, and whether that reaps it promptly is not ours to know; a
     /// zombie runs nothing.
     /// </summary>
-    /// <param name="cgroup">
-    /// The instance's cgroup (<c>/vse/ID</c>, <see cref="Host.CgroupPlacement.InstanceCgroup"/>), when it has one: a process that is not in it is
-    /// not the instance's init any more but another process that got its PID (pid_max is 32,768
-    /// here, so PIDs come round quickly), and counts as ended. Never signal a PID without it.
+    /// <param name="cgroups">
+    /// The cgroups the instance's init may be in (<c>/vse/ID</c>, <see cref="Host.CgroupPlacement.InstanceCgroups"/>), when it has any: a process
+    /// in none of them is not the instance's init any more but another process that got its PID
+    /// (pid_max is 32,768 here, so PIDs come round quickly), and counts as ended. Never signal a PID without them.
     /// </param>
-    public static bool HasEnded(int pid, string? cgroup) => HasEnded(pid) || (cgroup is not null && !IsIn(pid, cgroup));
+    public static bool HasEnded(int pid, IReadOnlyList<string> cgroups) => HasEnded(pid) || (cgroups.Count > 0 && !IsIn(pid, cgroups));
 
     public static bool HasEnded(int pid)
     {
@@ -32,12 +32,12 @@ public static class HostProcess
         return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
     }
 
-    private static bool IsIn(int pid, string cgroup)
+    private static bool IsIn(int pid, IReadOnlyList<string> cgroups)
     {
         try
         {
             // "ID:CONTROLLERS:PATH" per hierarchy, as the host sees it.
-            return File.ReadLines($"/proc/{pid}/cgroup").Any(line => line.EndsWith(":" + cgroup, StringComparison.Ordinal));
+            return File.ReadLines($"/proc/{pid}/cgroup").Any(line => cgroups.Any(cgroup => line.EndsWith(":" + cgroup, StringComparison.Ordinal)));
         }
         catch (IOException)
         {

@@ -11,7 +11,7 @@ public static class InstanceProcess
 {
     public static string PidFile(InstanceHandle handle) => Path.Combine(handle.StateDirectory, "init.pid");
 
-    /// <summary>The init's host PID as recorded; null before there is one. Check it with <see cref="HostProcess.HasEnded(int, string?)"/> before signalling.</summary>
+    /// <summary>The init's host PID as recorded; null before there is one. Check it with <see cref="HostProcess.HasEnded(int, IReadOnlyList{string})"/> before signalling.</summary>
     public static int? Pid(InstanceHandle handle)
     {
         var file = PidFile(handle);

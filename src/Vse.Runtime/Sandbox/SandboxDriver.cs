@@ -321,7 +321,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         // With the init's PID, /proc answers; only instances from before pid files ask the runtime.
         return DriverContract.WaitEndedAsync(
             async ct => pid is { } known
-                ? HostProcess.HasEnded(known, _cgroups.InstanceCgroup(handle.Id))
+                ? HostProcess.HasEnded(known, _cgroups.InstanceCgroups(handle.Id))
                 : (await StateAsync(handle, ct)).State is InstanceState.Stopped or InstanceState.Missing,
             timeout,
             PollInterval,

@@ -425,6 +425,28 @@ public abstract class DriverConformanceTests
     }
 
     [SkippableFact]
+    public async Task MaskedDirectoriesAreEmptyAndReadOnly()
+    {
+        // The launcher mounts one read-only tmpfs for all of them (the others bind it), runc one each.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has a kernel of its own: its /sys is not the host's");
+        Skip.IfNot(Directory.Exists("/sys/firmware"), "this host has no /sys/firmware to mask");
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var probes = await instance.ExecAsync("sh", "-c", """
+            for d in /sys/firmware /proc/acpi /proc/scsi /proc/asound; do
+              [ -d $d ] || continue
+              echo "$d"
+              [ -z "$(ls -A $d)" ] || echo "$d not empty"
+              (mkdir $d/x) 2>/dev/null && echo "$d writable"
+            done
+            true
+            """);
+
+        var expected = new[] { "/sys/firmware", "/proc/acpi", "/proc/scsi", "/proc/asound" }.Where(Directory.Exists);
+        Assert.Equal(string.Concat(expected.Select(d => d + "\n")), probes.Stdout);
+    }
+
+    [SkippableFact]
     public async Task AMountTargetThatIsASymlinkOutOfTheImageMountsInsideIt()
     {
         // CVE-2021-30465's target side: the image's /data climbs out (../../../../tmp/NAME). The

@@ -47,6 +47,45 @@ public sealed class CgroupPlacerTests : IDisposable
     }
 
     [Fact]
+    public void OnV2InstancesWithoutAMemoryLimitGetAParentThatGivesThemEveryControllerButMemory()
+    {
+        var placement = CgroupPlacer.Prepare(new CgroupPlacer.HostFacts(V2, "0::/init.scope\n", 0), 77, CgroupPlacer.Wanted);
+
+        var shared = Path.Combine(Mount, "vse", CgroupPlacement.SharedMemoryGroup);
+        Assert.Equal(shared, placement.SharedMemoryDirectory);
+        Assert.Equal(["cpu", "io", "pids"], placement.SharedMemoryControllers);
+        Assert.True(Directory.Exists(shared));
+        // One controller a write (the fake file keeps the last): memory never among them.
+        Assert.Equal("+pids", File.ReadAllText(Path.Combine(shared, "cgroup.subtree_control")));
+        Assert.Equal(["/vse/dep-0", "/vse/unlimited-memory/dep-0"], placement.InstanceCgroups("dep-0"));
+    }
+
+    [Fact]
+    public void MemoryEnabledForTheSharedGroupsChildrenIsDisabledAgain()
+    {
+        // runc (or an older vse) may have enabled it: then each instance there would have a memory group again.
+        var shared = Directory.CreateDirectory(Path.Combine(Mount, "vse", CgroupPlacement.SharedMemoryGroup)).FullName;
+        File.WriteAllText(Path.Combine(shared, "cgroup.subtree_control"), "cpu io memory pids\n");
+
+        var placement = CgroupPlacer.Prepare(new CgroupPlacer.HostFacts(V2, "0::/\n", 0), 77, CgroupPlacer.Wanted);
+
+        Assert.Equal("-memory", File.ReadAllText(Path.Combine(shared, "cgroup.subtree_control")));
+        Assert.Equal(["cpu", "io", "pids"], placement.SharedMemoryControllers);
+    }
+
+    [Fact]
+    public void WithoutTheMemoryControllerThereIsNoSharedMemoryGroup()
+    {
+        File.WriteAllText(Path.Combine(Mount, "cgroup.controllers"), "cpu pids\n");
+
+        var placement = CgroupPlacer.Prepare(new CgroupPlacer.HostFacts(V2, "0::/\n", 0), 77, CgroupPlacer.Wanted);
+
+        Assert.Null(placement.SharedMemoryDirectory);
+        Assert.False(Directory.Exists(Path.Combine(Mount, "vse", CgroupPlacement.SharedMemoryGroup)));
+        Assert.Equal(["/vse/dep-0"], placement.InstanceCgroups("dep-0"));
+    }
+
+    [Fact]
     public void AControllerTheHostDoesNotOfferIsNamedWithWhereItIsMissing()
     {
         File.WriteAllText(Path.Combine(Mount, "cgroup.controllers"), "memory pids\n");
@@ -67,6 +106,7 @@ public sealed class CgroupPlacerTests : IDisposable
 
         Assert.Equal("/vse", placement.Path);
         Assert.Equal(["cpu", "io", "memory", "pids"], placement.Controllers);
+        Assert.Equal(["cpu", "io", "pids"], placement.SharedMemoryControllers);
         Assert.False(Directory.Exists(Path.Combine(Mount, "vse")));
         Assert.Equal("", File.ReadAllText(Path.Combine(Mount, "cgroup.subtree_control")));
     }
@@ -80,6 +120,8 @@ public sealed class CgroupPlacerTests : IDisposable
 
         Assert.Equal("/vse", placement.Path);
         Assert.Null(placement.V2Directory);
+        Assert.Null(placement.SharedMemoryDirectory);
+        Assert.Equal(["/vse/dep-0"], placement.InstanceCgroups("dep-0"));
         Assert.Equal(["cpu", "freezer", "memory", "pids"], placement.Controllers);
         Assert.True(placement.CanFreeze);
         Assert.Null(placement.WhyNot("memory"));
@@ -94,6 +136,7 @@ public sealed class CgroupPlacerTests : IDisposable
 
         Assert.Null(placement.Path);
         Assert.Null(placement.InstanceCgroup("dep-0"));
+        Assert.Empty(placement.InstanceCgroups("dep-0"));
         Assert.False(placement.CanFreeze);
         Assert.Contains("never delegated", placement.WhyNot("memory"), StringComparison.Ordinal);
     }
@@ -135,6 +178,8 @@ public sealed class CgroupPlacerTests : IDisposable
         Assert.True(placement.Delegated);
         Assert.Equal(["cpu", "memory", "pids"], placement.Controllers);
         Assert.Contains("io not offered to " + Mount + UserService, placement.WhyNot("io"), StringComparison.Ordinal);
+        Assert.Equal(Mount + UserService + "/vse/" + CgroupPlacement.SharedMemoryGroup, placement.SharedMemoryDirectory);
+        Assert.Equal(["cpu", "pids"], placement.SharedMemoryControllers);
         // vse was not in the top group: it stays where it is.
         Assert.False(Directory.Exists(Mount + UserService + "/" + CgroupPlacer.SelfLeaf));
     }

@@ -7,7 +7,9 @@ namespace Vse.Runtime.Tests.Sandbox;
 /// <summary>
 /// On cgroup v1 a launched instance gets a memory group of its own only when it has a memory
 /// limit; without one it joins vse's shared memory group (<c>--cgroup-join</c>), and keeps a group
-/// of its own in every other hierarchy (docs/runtime.md, "Scale"). On v2 it always has its own.
+/// of its own in every other hierarchy (docs/runtime.md, "Scale"). On v2 (one hierarchy) its one
+/// group is under <c>vse/unlimited-memory</c>, which gives its children no memory controller, so
+/// the kernel makes no memory cgroup for it; with a limit it is under <c>vse</c> with memory.
 /// </summary>
 public sealed class LaunchMemoryGroupTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
 {
@@ -36,9 +38,16 @@ public sealed class LaunchMemoryGroupTests(SandboxFixture fixture) : IClassFixtu
         var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3)).ToDictionary(f => f[1], f => f[2]);
 
         var own = $"{parent}/{id}";
-        if (placement.V2Directory is not null)
+        if (placement.V2Directory is { } directory)
         {
-            Assert.Equal(own, groups[""]);
+            // Made whenever vse's group has memory (CgroupPlacer).
+            Assert.NotNull(placement.SharedMemoryDirectory);
+            var shared = memoryBytes is null;
+            Assert.Equal(shared ? $"{parent}/{CgroupPlacement.SharedMemoryGroup}/{id}" : own, groups[""]);
+            var group = shared ? Path.Combine(directory, CgroupPlacement.SharedMemoryGroup, id) : Path.Combine(directory, id);
+            // memory.current exists exactly where the kernel made a memory cgroup; pids stays per instance.
+            Assert.Equal(!shared, File.Exists(Path.Combine(group, "memory.current")));
+            Assert.Equal(placement.Has("pids"), File.Exists(Path.Combine(group, "pids.current")));
             return;
         }
 

@@ -32,12 +32,20 @@ step() {
     echo "--- seconds $(awk -v start="$start" -v end="$end" 'BEGIN { printf "%.1f", end - start }')"
 }
 
-# The instances' groups below PARENT: one line "DIR memory.max cpu.max" each.
-groups() {
+# The instances' own groups directly below PARENT, one a line: every directory but
+# unlimited-memory, the parent of launched instances without a memory limit.
+instances() {
     for dir in "$1"/*/; do
-        [ -d "$dir" ] && echo "$dir $(cat "$dir/memory.max") $(cat "$dir/cpu.max")"
+        [ -d "$dir" ] && [ "$dir" != "$1/unlimited-memory/" ] && echo "$dir"
     done
     return 0
+}
+
+# The instances' groups below PARENT: one line "DIR memory.max cpu.max" each.
+groups() {
+    for dir in $(instances "$1"); do
+        echo "$dir $(cat "$dir/memory.max") $(cat "$dir/cpu.max")"
+    done
 }
 
 # Runs a command as alice, in her home; with "job" first in the group given to her, in its leaf
@@ -66,9 +74,9 @@ step limits groups /sys/fs/cgroup/vse
 step under-limit vse exec "$limited" -- dd if=/dev/zero of=/dev/null bs=8M count=1
 step over-limit vse exec "$limited" -- dd if=/dev/zero of=/dev/null bs=96M count=1
 step suspend vse suspend "$limited"
-step frozen sh -c 'cat /sys/fs/cgroup/vse/*/cgroup.freeze; grep -h frozen /sys/fs/cgroup/vse/*/cgroup.events'
+step frozen sh -c 'for d in $0; do cat "$d/cgroup.freeze"; grep -h frozen "$d/cgroup.events"; done' "$(instances /sys/fs/cgroup/vse)"
 step resume vse resume "$limited"
-step thawed sh -c 'cat /sys/fs/cgroup/vse/*/cgroup.freeze; grep -h frozen /sys/fs/cgroup/vse/*/cgroup.events'
+step thawed sh -c 'for d in $0; do cat "$d/cgroup.freeze"; grep -h frozen "$d/cgroup.events"; done' "$(instances /sys/fs/cgroup/vse)"
 step cleanup-limited vse cleanup "$limited"
 
 # The OCI path: runc gets the same group (cgroupsPath) and writes the same limits.
@@ -80,10 +88,13 @@ step runc-cleanup vse cleanup "$oci"
 
 step deploy-many vse deploy --runtime vse-launch -n 64 plain.vse.yaml
 many=$(cat "$work/out")
-step groups-many sh -c 'ls -d /sys/fs/cgroup/vse/*/ | wc -l'
+# Without a memory limit: each in a group of its own below vse/unlimited-memory, which enables
+# every controller for them but memory (no memory cgroup each: docs/runtime.md, "Scale").
+step groups-many sh -c 'ls -d /sys/fs/cgroup/vse/unlimited-memory/*/ | wc -l'
+step shared-memory-many sh -c 'cat /sys/fs/cgroup/vse/unlimited-memory/cgroup.subtree_control; ls /sys/fs/cgroup/vse/unlimited-memory/*/memory.current 2>/dev/null | wc -l; ls /sys/fs/cgroup/vse/unlimited-memory/*/pids.current | wc -l'
 step exec-many vse exec "$many/63" -- hostname
 step cleanup-many vse cleanup "$many"
-step groups-left-root sh -c 'find /sys/fs/cgroup/vse -mindepth 1 -type d'
+step groups-left-root sh -c 'find /sys/fs/cgroup/vse -mindepth 1 -type d ! -name unlimited-memory'
 
 # --- alice without a delegated group: she is in the root cgroup, which is not hers
 unset VSE_HOME
@@ -103,7 +114,7 @@ delegated=$(cat "$work/out")
 step alice-limits groups "$job/vse"
 step alice-over-limit alice job vse exec "$delegated" -- dd if=/dev/zero of=/dev/null bs=96M count=1
 step alice-suspend alice job vse suspend "$delegated"
-step alice-frozen sh -c 'grep -h frozen /sys/fs/cgroup/job-alice/vse/*/cgroup.events'
+step alice-frozen sh -c 'for d in $0; do grep -h frozen "$d/cgroup.events"; done' "$(instances /sys/fs/cgroup/job-alice/vse)"
 step alice-resume alice job vse resume "$delegated"
 step alice-cleanup alice job vse cleanup "$delegated"
-step groups-left-alice sh -c 'find /sys/fs/cgroup/job-alice/vse -mindepth 1 -type d'
+step groups-left-alice sh -c 'find /sys/fs/cgroup/job-alice/vse -mindepth 1 -type d ! -name unlimited-memory'

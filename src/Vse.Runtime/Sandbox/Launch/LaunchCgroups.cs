@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Host;
@@ -7,7 +8,7 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// <summary>
 /// The cgroups of launched instances, where <see cref="CgroupPlacer"/> puts them (v1:
 /// <c>HIERARCHY/vse/ID</c> as runc makes them; v2: <c>/sys/fs/cgroup/vse/ID</c>, or the user's
-/// delegated subtree): the launcher creates them and puts the instance in before it runs
+/// delegated subtree, and <c>vse/unlimited-memory/ID</c> without a memory limit): the launcher creates them and puts the instance in before it runs
 /// anything; vse writes the limits while the instance is held, freezes and thaws, and removes
 /// them after the instance has ended. Without a placement, instances have no cgroup.
 /// </summary>
@@ -26,6 +27,7 @@ internal sealed class LaunchCgroups
         Placement = placement;
         Roots = placement switch
         {
+            { V2Directory: { } directory, SharedMemoryDirectory: { } shared } => [directory, shared],
             { V2Directory: { } directory } => [directory],
             { Path: { } path } => [.. V1Hierarchies.Select(h => Path.Combine(V1Root, h))
                 .Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
@@ -52,7 +54,9 @@ internal sealed class LaunchCgroups
     /// <summary>
     /// The parents in which an instance like <paramref name="spec"/> gets a group of its own
     /// (<c>--cgroup-root</c>), and those it joins with the other instances (<c>--cgroup-join</c>):
-    /// on v1, the memory hierarchy's <c>vse</c> group when it has no memory limit. A memory
+    /// on v1, the memory hierarchy's <c>vse</c> group when it has no memory limit; on v2 (one
+    /// hierarchy) such an instance's one group is made under <c>vse/unlimited-memory</c> instead,
+    /// which enables every controller for its children but memory (<see cref="CgroupPlacer"/>). A memory
     /// cgroup per instance costs the kernel a shrinker map sized by every superblock on the host
     /// (each instance mounts about ten: overlay, proc, sysfs, tmpfs...), so memory and time per
     /// instance grew with the number of instances (docs/runtime.md, "Scale"). Without a limit the
@@ -60,7 +64,12 @@ internal sealed class LaunchCgroups
     /// </summary>
     public (IReadOnlyList<string> Own, IReadOnlyList<string> Shared) RootsFor(InstanceSpec spec)
     {
-        if (IsV2 || spec.MemoryBytes is not null || Placement.Path is not { } path)
+        if (IsV2)
+        {
+            return (spec.MemoryBytes is null && Placement.SharedMemoryDirectory is { } shared ? [shared] : [Placement.V2Directory!], []);
+        }
+
+        if (spec.MemoryBytes is not null || Placement.Path is not { } path)
         {
             return (Roots, []);
         }
@@ -79,11 +88,11 @@ internal sealed class LaunchCgroups
     /// Makes the instance's cgroups before the launcher does (it takes them as they are): where an
     /// instance is never held (<c>--once</c>), its limits are written into them beforehand.
     /// </summary>
-    public void Create(string id)
+    public void Create(InstanceSpec spec)
     {
-        foreach (var root in Roots)
+        foreach (var root in RootsFor(spec).Own)
         {
-            Directory.CreateDirectory(Path.Combine(root, id));
+            Directory.CreateDirectory(Path.Combine(root, spec.Id));
         }
     }
 
@@ -143,11 +152,19 @@ internal sealed class LaunchCgroups
         return File.Exists(file) && File.ReadAllText(file).Trim() is "FROZEN" or "1";
     }
 
-    /// <summary>Removes the instance's cgroups; its processes must have ended (the kernel may lag a moment: retried).</summary>
+    /// <summary>
+    /// How long a group may stay busy (EBUSY) after its init has ended: the kernel ends the rest of
+    /// the instance's PID namespace asynchronously, and on 2 cores at load 60-80 (4,096 instances
+    /// cleaned up while others build) that took more than the second this once waited.
+    /// </summary>
+    private static readonly TimeSpan BusyFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>Removes the instance's cgroups; its processes must have ended (the kernel may lag: retried for up to <see cref="BusyFor"/>).</summary>
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
         foreach (var directory in Roots.Select(r => Path.Combine(r, id)).Where(Directory.Exists))
         {
+            var clock = Stopwatch.StartNew();
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -155,7 +172,7 @@ internal sealed class LaunchCgroups
                     Directory.Delete(directory);
                     break;
                 }
-                catch (IOException) when (attempt < 100)
+                catch (IOException) when (clock.Elapsed < BusyFor)
                 {
                     await PollDelay.WaitAsync(attempt, cancellationToken);
                 }
@@ -179,5 +196,9 @@ internal sealed class LaunchCgroups
 
     /// <param name="hierarchy">The v1 hierarchy that has <paramref name="file"/>; on v2 every file is in the instance's one group.</param>
     private string FileOf(string id, string hierarchy, string file) =>
-        IsV2 ? Path.Combine(Placement.V2Directory!, id, file) : Path.Combine(V1Root, hierarchy + Placement.Path, id, file);
+        IsV2 ? Path.Combine(V2GroupOf(id), file) : Path.Combine(V1Root, hierarchy + Placement.Path, id, file);
+
+    /// <summary>The instance's one v2 group: under <c>vse</c>, or under <c>vse/unlimited-memory</c> where it was made there.</summary>
+    private string V2GroupOf(string id) =>
+        Roots.Select(r => Path.Combine(r, id)).FirstOrDefault(Directory.Exists) ?? Path.Combine(Placement.V2Directory!, id);
 }

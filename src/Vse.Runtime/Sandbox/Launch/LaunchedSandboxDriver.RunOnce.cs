@@ -20,7 +20,7 @@ public sealed partial class LaunchedSandboxDriver : IRunsOnce
             if (LaunchShape.HasLimits(spec))
             {
                 // Never held: the limits are in place before the launcher puts the instance there.
-                _cgroups.Create(spec.Id);
+                _cgroups.Create(spec);
                 _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
             }
 

@@ -223,8 +223,8 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
         }
 
-        if (!await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Term, timeout, cancellationToken)
-            && !await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
+        if (!await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroups(handle.Id), Signal.Term, timeout, cancellationToken)
+            && !await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroups(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken))
         {
             throw new IOException($"instance '{handle.Id}' did not stop after SIGKILL");
         }
@@ -240,7 +240,7 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
         if (LiveInitPid(handle) is { } pid)
         {
             await _cgroups.FreezeAsync(handle.Id, false, cancellationToken);
-            await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroup(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
+            await SignalAndWaitAsync(pid, _cgroups.Placement.InstanceCgroups(handle.Id), Signal.Kill, TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
@@ -255,7 +255,7 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
         }
 
         var pid = InstanceProcess.Pid(handle);
-        var state = pid is null || HostProcess.HasEnded(pid.Value, _cgroups.Placement.InstanceCgroup(handle.Id)) ? InstanceState.Stopped
+        var state = pid is null || HostProcess.HasEnded(pid.Value, _cgroups.Placement.InstanceCgroups(handle.Id)) ? InstanceState.Stopped
             : _held.ContainsKey(handle.Id) ? InstanceState.Created
             : _cgroups.IsFrozen(handle.Id) ? InstanceState.Paused
             : InstanceState.Running;
@@ -317,7 +317,7 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
 
     /// <summary>The init's PID while it runs; checked to be in the instance's cgroup, so a PID the host has given to another process is never signalled.</summary>
     private int? LiveInitPid(InstanceHandle handle) =>
-        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, _cgroups.Placement.InstanceCgroup(handle.Id)) ? pid : null;
+        InstanceProcess.Pid(handle) is { } pid && !HostProcess.HasEnded(pid, _cgroups.Placement.InstanceCgroups(handle.Id)) ? pid : null;
 
     /// <summary>The instance's environment: its init's, which the launcher set from the description.</summary>
     private static Dictionary<string, string> InstanceEnvironment(int pid)
@@ -335,15 +335,15 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
         return env;
     }
 
-    private static async Task<bool> SignalAndWaitAsync(int pid, string? cgroup, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> SignalAndWaitAsync(int pid, IReadOnlyList<string> cgroups, Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (HostProcess.HasEnded(pid, cgroup))
+        if (HostProcess.HasEnded(pid, cgroups))
         {
             return true;
         }
 
         Signals.Send(pid, signal);
-        return await DriverContract.WaitEndedAsync(_ => Task.FromResult(HostProcess.HasEnded(pid, cgroup)), timeout, StopPollInterval, cancellationToken);
+        return await DriverContract.WaitEndedAsync(_ => Task.FromResult(HostProcess.HasEnded(pid, cgroups)), timeout, StopPollInterval, cancellationToken);
     }
 
     /// <summary>

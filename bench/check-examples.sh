@@ -8,11 +8,13 @@
 # Needs root (build steps mount overlays; online steps start an instance). The Debian
 # descriptions take minutes each on 2 cores (mmdebstrap and apt twice): only with --with-debian.
 # The busybox ones run in CI too (ExampleBuildCheckTests).
-# Usage: bench/check-examples.sh [--with-debian]   Writes a markdown report to stdout; exit 1 when one differs.
+# Usage: bench/check-examples.sh [--with-debian] [DESCRIPTION...]   Writes a markdown report to stdout;
+# exit 1 when one differs. With descriptions named, only those (in that order), Debian or not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-with_debian=${1:-}
+with_debian=
+[ "${1:-}" = "--with-debian" ] && { with_debian=$1; shift; }
 
 work=$(mktemp -d -t vse-check-examples-XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -22,10 +24,10 @@ export VSE_SITE_DIR=$repo/examples/site VSE_SITE_STORE= VSE_HOME=$work/home USER
 
 # Every description shipped, but the site policy (rules only: nothing to build).
 mapfile -t all < <(find descriptions examples -name '*.vse.yaml' ! -path 'examples/site-policy/*' | sort)
-descriptions=()
-for description in "${all[@]}"; do
+descriptions=("$@")
+[ $# -gt 0 ] || for description in "${all[@]}"; do
   # A description is Debian-based when it, or what it extends, names a debian: base: asked of vse itself.
-  if "$vse" resolve "$description" 2>/dev/null | grep -q '"base": *"debian:'; then
+  if "$vse" resolve "$description" 2>/dev/null | grep -q '^  base: debian:'; then
     [ "$with_debian" = "--with-debian" ] && descriptions+=("$description")
   else
     descriptions+=("$description")

@@ -18,7 +18,7 @@ with_debian=
 
 work=$(mktemp -d -t vse-check-examples-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-dotnet build src/Vse.Cli -c Release -v quiet -nologo >/dev/null
+dotnet build src/Vse.Cli -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 vse="$repo/src/Vse.Cli/bin/Release/net10.0/vse"
 export VSE_SITE_DIR=$repo/examples/site VSE_SITE_STORE= VSE_HOME=$work/home USER=${USER:-root}
 

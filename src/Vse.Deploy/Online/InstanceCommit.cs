@@ -182,16 +182,16 @@ public static class InstanceCommit
     public static string Quote(string value) => DoubleQuoted(value).Replace("${", "$${", StringComparison.Ordinal);
 
     /// <summary>
-    /// JSON's string escapes, which YAML's double-quoted scalars share; quotes as \" and text as it
-    /// is (not \u0022, \u00e9), as a description is for people to read. Control characters are escaped.
-    /// </summary>
-    /// <summary>
     /// An SSH host key the instance made when its sshd started (images hold none, docs/security.md):
     /// that instance's secret, never written into a description; an instance of the new one makes its own.
     /// </summary>
     private static bool IsInstanceHostKey(FileChange change) =>
         change.Kind == FileChangeKind.Added && Path.GetDirectoryName(change.Path) == VolatileFiles.SshDirectory && VolatileFiles.IsHostKey(Path.GetFileName(change.Path));
 
+    /// <summary>
+    /// JSON's string escapes, which YAML's double-quoted scalars share; quotes as \" and text as it
+    /// is (not \u0022, \u00e9), as a description is for people to read. Control characters are escaped.
+    /// </summary>
     private static string DoubleQuoted(string value) => "\"" + JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(value) + "\"";
 
     private static string Mode(NodeStatus status) =>

@@ -50,8 +50,8 @@ for description in "${descriptions[@]}"; do
   else
     code=$?
     # Each step that did not reproduce is one "is not reproducible" line naming its paths.
-    result="**exit $code**: $(grep -o "step [0-9]*/[0-9]* '[^']*' is not reproducible.*" "$work/$name.err" | sed 's/: its rebuild differs from cached layer [0-9a-f]*//' | tr '\n' ' ' | cut -c1-400)"
-    [ "$code" = 1 ] || result="**exit $code**: $(tail -1 "$work/$name.err" | cut -c1-300)"
+    result="**exit $code**: $(grep -o "step [0-9]*/[0-9]* '[^']*' is not reproducible.*" "$work/$name.err" | sed 's/: its rebuild differs from cached layer [0-9a-f]*//' | tr '\n' ' ' | cut -c1-400 || true)"
+    [ "$code" = 1 ] || result="**exit $code**: $(tail -1 "$work/$name.err" | cut -c1-300 || true)"
   fi
   layers=$(grep -o 'rebuilding [0-9]* layers' "$work/$name.out" | grep -o '[0-9]*' || echo "?")
   echo "| \`$description\` | $layers | $result | $(($(date +%s) - started)) | $(cut -d' ' -f1 /proc/loadavg) |"

@@ -15,6 +15,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -335,9 +336,34 @@ static int if_up(int sock, const char *name, const struct in_addr *addr, int pre
     return ioctl(sock, SIOCSIFFLAGS, &ifr);
 }
 
+/* vse takes SSH host keys out of every layer (a key is one machine's secret, and random per
+ * build): before an ssh or sshd service, an image with none gets an ed25519 key of this
+ * instance's own, as the sandbox's init does (SandboxDriver.InitScript, docs/security.md).
+ * Waited for: sshd refuses to start without a key. A failure is said and left to sshd. */
+static void ensure_host_key(void) {
+    glob_t keys;
+    int found = glob("/etc/ssh/ssh_host_*_key", GLOB_NOSORT, NULL, &keys) == 0;
+    if (found) globfree(&keys);
+    if (found || access("/usr/bin/ssh-keygen", X_OK) != 0) return;
+    char *argv[] = {"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "",
+                    "-f", "/etc/ssh/ssh_host_ed25519_key", NULL};
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC), rep[2], status = 0;
+    if (null < 0 || pipe2(rep, O_CLOEXEC) < 0) { close_fd(&null); say("ssh host key: %s", strerror(errno)); return; }
+    int out = console >= 0 ? console : null, io[3] = {null, out, out};
+    pid_t pid = spawn(argv, cfg_env, "/", io, rep[1]);
+    close(rep[1]);
+    close(rep[0]);
+    close(null);
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        say("ssh host key: ssh-keygen failed (status %d)", status);
+    else
+        say("ssh host key made (ed25519)");
+}
+
 /* /etc/init.d/NAME start when executable, else NAME from PATH, stdout and stderr on the
  * console. Waits for its exec only (the report pipe), never for the service. */
 static int start_service(const char *name) {
+    if (strcmp(name, "ssh") == 0 || strcmp(name, "sshd") == 0) ensure_host_key();
     char initd[4200];
     snprintf(initd, sizeof initd, "/etc/init.d/%s", name);
     char *initd_argv[] = {initd, "start", NULL}, *path_argv[] = {(char *)name, NULL};

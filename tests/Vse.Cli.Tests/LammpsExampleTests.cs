@@ -58,6 +58,28 @@ public sealed class LammpsExampleTests(LammpsDeployment deployment) : IClassFixt
         }
     }
 
+    [SkippableFact]
+    public async Task Every_instance_has_an_ssh_host_key_of_its_own_and_no_layer_holds_one()
+    {
+        var id = await deployment.IdAsync();
+        var keys = new List<string>();
+        for (var i = 0; i < Instances; i++)
+        {
+            var key = await deployment.ExecAsync(id, i, "cat", "/etc/ssh/ssh_host_ed25519_key.pub");
+            Assert.True(key.ExitCode == 0, key.Stdout + key.Stderr);
+            keys.Add(key.Stdout.Trim());
+        }
+
+        // Made when each instance started (its sshd runs: mpirun above reaches every instance), not in the image.
+        Assert.Equal(Instances, keys.Distinct(StringComparer.Ordinal).Count());
+        var layers = Path.Combine(deployment.Workspace.VseHome, "store", "layers");
+        var imageKeys = Directory.EnumerateDirectories(layers)
+            .Select(layer => Path.Combine(layer, "rootfs", "etc", "ssh"))
+            .Where(Directory.Exists)
+            .SelectMany(ssh => Directory.EnumerateFiles(ssh, "ssh_host_*"));
+        Assert.Empty(imageKeys);
+    }
+
     /// <summary>The thermo line of <paramref name="step"/> (Step Temp E_pair E_mol TotEng Press), its columns joined by one space.</summary>
     private static string ThermoLine(string output, int step)
     {

@@ -62,6 +62,23 @@ public sealed class OnlineBuildStepTests
     }
 
     [SkippableFact]
+    public async Task An_online_step_whose_service_logs_the_time_rebuilds_identically()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("online.vse.yaml", Description);
+
+        var checkedBuild = await workspace.RunAsync("build", "online.vse.yaml", "--check", "--output", "dir:out");
+
+        // syslogd wrote /var/log/messages with the time in both builds (VolatileFiles empties it).
+        Assert.True(checkedBuild.ExitCode == 0, checkedBuild.Stdout + checkedBuild.Stderr);
+        Assert.Contains("all 4 layers rebuilt identical", checkedBuild.Stdout);
+        var rootfs = Path.Combine(workspace.Root, "out");
+        Assert.Equal(0, new FileInfo(Path.Combine(rootfs, "var", "log", "messages")).Length);
+        Assert.Contains("hello through syslogd", File.ReadAllText(Path.Combine(rootfs, "from-the-service")));
+    }
+
+    [SkippableFact]
     public async Task A_failing_online_step_fails_the_build_with_its_exit_code_and_caches_nothing()
     {
         Requirements.Root();

@@ -14,6 +14,12 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
 {
     public override bool NeedsSandbox => true;
 
+    /// <summary>
+    /// The revision of the rules its changes pass through (<see cref="VolatileFiles.Revision"/>):
+    /// a layer cached under older rules kept what they now take out, so it must not be reused.
+    /// </summary>
+    public override Task<string> InputDigestAsync(CancellationToken cancellationToken) => Task.FromResult(VolatileFiles.Revision);
+
     protected abstract ImageCommand Command(StepContext context);
 
     /// <summary>Checks, before anything runs, that the parent layer can run this step.</summary>

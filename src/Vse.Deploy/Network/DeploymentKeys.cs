@@ -26,7 +26,7 @@ public static class DeploymentKeys
 
         Directory.CreateDirectory(directory);
         await ExternalTool.RunAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", $"vse deployment {deploymentId}", "-f", Path.Combine(directory, PrivateKey)], cancellationToken);
-        // Inside, the instances are the only hosts, and their host keys come from the image.
+        // Inside, the instances are the only hosts, and each makes its own host key when it starts (docs/security.md).
         await File.WriteAllTextAsync(Path.Combine(directory, ClientConfig), """
             Host *
               StrictHostKeyChecking no

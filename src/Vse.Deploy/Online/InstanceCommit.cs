@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Vse.Build.Layers;
+using Vse.Build.Reproducible;
 using Vse.Host.FileSystem;
 using Vse.Runtime.Drivers;
 using Vse.State.Deployments;
@@ -102,7 +103,8 @@ public static class InstanceCommit
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (gone.Any(tree => change.Path.StartsWith(tree + "/", StringComparison.Ordinal))
-                || (changes.Packages.Count > 0 && (packaged.Contains(change.Path) || PackageManagerState.Any(p => change.Path.StartsWith(p, StringComparison.Ordinal) || change.Path + "/" == p))))
+                || (changes.Packages.Count > 0 && (packaged.Contains(change.Path) || PackageManagerState.Any(p => change.Path.StartsWith(p, StringComparison.Ordinal) || change.Path + "/" == p)))
+                || IsInstanceHostKey(change))
             {
                 continue;
             }
@@ -178,6 +180,13 @@ public static class InstanceCommit
 
     /// <summary>A double-quoted YAML scalar (JSON's escapes are YAML's) whose <c>${</c> stays literal (the description language's <c>$${</c>).</summary>
     public static string Quote(string value) => DoubleQuoted(value).Replace("${", "$${", StringComparison.Ordinal);
+
+    /// <summary>
+    /// An SSH host key the instance made when its sshd started (images hold none, docs/security.md):
+    /// that instance's secret, never written into a description; an instance of the new one makes its own.
+    /// </summary>
+    private static bool IsInstanceHostKey(FileChange change) =>
+        change.Kind == FileChangeKind.Added && Path.GetDirectoryName(change.Path) == VolatileFiles.SshDirectory && VolatileFiles.IsHostKey(Path.GetFileName(change.Path));
 
     /// <summary>
     /// JSON's string escapes, which YAML's double-quoted scalars share; quotes as \" and text as it

@@ -31,10 +31,19 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     /// <c>/etc/init.d/NAME start</c> when the image has that script, else the program NAME run in
     /// the background (daemons fork away from it; the loop's <c>wait</c> reaps them).
     /// <c>sleep</c> in the background and <c>wait</c> keep the shell interruptible by the trap.
+    /// Before an <c>ssh</c> or <c>sshd</c> service, an image without SSH host keys (vse takes them
+    /// out of every layer: a key is one machine's secret) gets an ed25519 key of the instance's
+    /// own, the one type sshd needs, made in milliseconds where <c>ssh-keygen -A</c>'s RSA key
+    /// costs about 0.4 s of CPU per instance (docs/security.md). The VM agent does the same.
     /// </summary>
     internal const string InitScript = """
         trap 'exit 0' TERM
+        host_key() {
+          for key in /etc/ssh/ssh_host_*_key; do [ -e "$key" ] && return 0; done
+          command -v ssh-keygen >/dev/null && ssh-keygen -q -t ed25519 -N "" -C "" -f /etc/ssh/ssh_host_ed25519_key </dev/null
+        }
         for service in "$@"; do
+          case "$service" in ssh|sshd) host_key ;; esac
           if [ -x "/etc/init.d/$service" ]; then "/etc/init.d/$service" start </dev/null; else "$service" </dev/null & fi
         done
         while :; do sleep 3600 & wait $!; done

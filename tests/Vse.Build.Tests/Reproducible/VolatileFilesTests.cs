@@ -74,4 +74,55 @@ public sealed class VolatileFilesTests : IDisposable
         Assert.Equal("/etc/machine-id", new FileInfo(upper.Combine("var/lib/dbus/machine-id")).LinkTarget);
         Assert.Equal(NodeType.Symlink, Nodes.TryGetStatus(upper.Combine("var/lib/dbus/machine-id"))!.Type);
     }
+
+    [Fact]
+    public void Ssh_host_keys_a_step_made_are_removed_and_the_rest_of_etc_ssh_is_kept()
+    {
+        foreach (var type in new[] { "rsa", "ecdsa", "ed25519" })
+        {
+            upper.WriteFile($"etc/ssh/ssh_host_{type}_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+            upper.WriteFile($"etc/ssh/ssh_host_{type}_key.pub", $"ssh-{type} AAAA root@vse-build\n");
+        }
+
+        upper.WriteFile("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n");
+        upper.WriteFile("etc/ssh/ssh_host_notes", "kept: not a key\n");
+
+        var changed = VolatileFiles.Normalise(upper.Path, CancellationToken.None);
+
+        Assert.Equal(
+            ["/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ecdsa_key.pub", "/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ed25519_key.pub",
+             "/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_rsa_key.pub"],
+            changed);
+        Assert.Equal(["ssh_host_notes", "sshd_config"], Directory.GetFiles(upper.Combine("etc/ssh")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Host_keys_behind_a_symlinked_etc_ssh_are_not_followed()
+    {
+        using var outside = new TempDirectory();
+        var key = outside.WriteFile("ssh_host_ed25519_key", "host's key\n");
+        Directory.CreateDirectory(upper.Combine("etc"));
+        File.CreateSymbolicLink(upper.Combine("etc/ssh"), outside.Path);
+
+        Assert.Empty(VolatileFiles.Normalise(upper.Path, CancellationToken.None));
+        Assert.Equal("host's key\n", File.ReadAllText(key));
+    }
+
+    [Theory]
+    [InlineData("ssh_host_ed25519_key", true)]
+    [InlineData("ssh_host_rsa_key.pub", true)]
+    [InlineData("ssh_host_ed25519_key-cert.pub", false)]
+    [InlineData("ssh_host_notes", false)]
+    [InlineData("sshd_config", false)]
+    [InlineData("moduli", false)]
+    public void Host_key_names_are_the_ones_openssh_makes(string name, bool isKey) =>
+        Assert.Equal(isKey, VolatileFiles.IsHostKey(name));
+
+    [Fact]
+    public async Task A_sandbox_steps_layer_key_holds_the_rules_revision_so_older_layers_are_not_reused()
+    {
+        var step = new Vse.Build.Steps.PackagesStep(["hello"]);
+
+        Assert.Equal(VolatileFiles.Revision, await step.InputDigestAsync(CancellationToken.None));
+    }
 }

@@ -73,6 +73,25 @@ public sealed class InstanceCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task The_ssh_host_key_an_instance_made_at_start_is_never_written_into_the_description()
+    {
+        var key = InUpper("etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n", "600");
+        var publicKey = InUpper("etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAA\n", "644");
+        var config = InUpper("etc/ssh/sshd_config", "PermitRootLogin no\n", "644");
+
+        var text = await CommitAsync(
+            [
+                Change("/etc/ssh/ssh_host_ed25519_key", FileChangeKind.Added, null, key),
+                Change("/etc/ssh/ssh_host_ed25519_key.pub", FileChangeKind.Added, null, publicKey),
+                Change("/etc/ssh/sshd_config", FileChangeKind.Changed, config, config, null, "content"),
+            ],
+            []);
+
+        Assert.DoesNotContain("ssh_host_", text, StringComparison.Ordinal);
+        Assert.Contains("{write: \"/etc/ssh/sshd_config\", content: \"PermitRootLogin no\\n\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_written_description_resolves_to_the_instance_content_byte_for_byte()
     {
         const string content = "quotes \" ' \\ tabs\t${env.HOME} $${x} $$ unicode \u00e9\u4e2d\n";

@@ -30,6 +30,13 @@ internal static class TarExport
         // --numeric-owner, while the raw system.posix_acl_* attributes keep numeric ids.
         "--xattrs",
 
+        // Except overlayfs's own (the upper directory of a step keeps trusted.overlay.origin, a
+        // binary file handle of the build host's disk): they mean nothing outside that overlay,
+        // and a value with a newline byte makes .NET's TarReader refuse the whole archive
+        // ("The extended header contains invalid records"), so a tar: base of the export failed at random.
+        "--xattrs-exclude=trusted.overlay.*",
+        "--xattrs-exclude=user.overlay.*",
+
         // Sorted names, numeric owners, fixed times (ReproducibleTree).
         .. ReproducibleTree.TarArguments,
 

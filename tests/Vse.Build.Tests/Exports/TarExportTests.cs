@@ -47,6 +47,33 @@ public sealed class TarExportTests
     }
 
     [SkippableFact]
+    public async Task Overlayfs_private_xattrs_stay_out_of_the_archive_and_vse_reads_it_back()
+    {
+        Requirements.Tool("tar");
+        Requirements.Root(); // trusted.* xattrs
+        using var tree = await SampleTree.CreateAsync();
+        // What a step's upper directory keeps after a copy-up: a binary file handle, here with a newline byte.
+        Xattrs.Set(Path.Combine(tree.Root, "etc/hostname"), "trusted.overlay.origin", [0x00, 0xfb, 0x0a, 0x00, 0x01]);
+        var output = tree.Output("image.tar");
+
+        await ImageExporter.ExportAsync(tree.Root, SampleTree.Config, new ExportTarget(ExportFormat.Tar, output), CancellationToken.None);
+
+        var entries = new List<string>();
+        await using (var file = File.OpenRead(output))
+        await using (var reader = new System.Formats.Tar.TarReader(file))
+        {
+            while (await reader.GetNextEntryAsync(cancellationToken: CancellationToken.None) is { } entry)
+            {
+                var attributes = entry is System.Formats.Tar.PaxTarEntry pax ? pax.ExtendedAttributes.Keys : [];
+                Assert.DoesNotContain(attributes, key => key.Contains(".overlay.", StringComparison.Ordinal));
+                entries.Add(entry.Name);
+            }
+        }
+
+        Assert.Contains("./etc/hostname", entries);
+    }
+
+    [SkippableFact]
     public async Task Two_exports_of_one_tree_are_identical_bytes()
     {
         Requirements.Tool("tar");

@@ -15,6 +15,7 @@
 #   --before DIR  a second one (rows "before: ...")
 # Needs root, hyperfine, jq, perf, strace. Prints a markdown report.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 runs=30 warmup=3 vse_dir="" before_dir="" hello=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -63,14 +64,15 @@ for part in "--version" "resolve $file" "build $file" "run --runtime vse-launch 
     done
 done
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(machine_load)
 hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$work/parts.json" "${hf[@]}" >"$work/hyperfine.log" 2>&1 \
     || { cat "$work/hyperfine.log" >&2; exit 4; }
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(machine_load)
 
 echo "### Where a one-shot run's time goes"
 echo
-echo "- $(nproc) CPUs, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'); load average before / after: $load_before / $load_after"
+echo "- $(nproc) CPUs, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "- before the run: $load_before; after: $load_after"
 echo "- hyperfine -N --warmup $warmup --runs $runs, all commands in one run; description: os: {base: busybox}, built beforehand"
 echo
 echo "| command | median (ms) | mean ± σ (ms) | min (ms) | user / system (ms) |"

@@ -127,12 +127,31 @@ public sealed class StateDatabase
     internal Task<int> ReadUserVersionAsync(CancellationToken cancellationToken) =>
         ReadAsync((connection, transaction, ct) => Migrator.ReadUserVersionAsync(connection, transaction, ct), cancellationToken);
 
+    /// <summary>
+    /// Closing a file's last connection (every vse process, at exit, when the pool is cleared)
+    /// would checkpoint the write-ahead log into <c>vse.db</c> and delete it: a checkpoint's two
+    /// fsyncs, an unlink, and for the next process a new log whose header and directory are synced
+    /// again: four fsyncs for every <c>vse run</c>, more than its records cost. The log stays
+    /// instead; SQLite's automatic checkpoint folds it in every 1,000 pages (~4 MB), in whichever
+    /// process commits then. A log left behind is as safe as a checkpointed one, for a clean exit
+    /// and a kill alike: the next connection reads through it (committed transactions are in it).
+    /// </summary>
+    private static void KeepWriteAheadLogOnClose(SqliteConnection connection)
+    {
+        var result = SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite refused SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE ({result})", result);
+        }
+    }
+
     internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            KeepWriteAheadLogOnClose(connection);
             await using var command = connection.CreateCommand();
             command.CommandText = ConnectionPragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -83,6 +83,22 @@ public sealed class StateDatabaseTests : IDisposable
         Assert.Equal(1L, await command.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task Closing_every_connection_keeps_the_log_and_the_next_open_reads_through_it()
+    {
+        var database = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+        var recorded = StateWorkspace.Configuration("aa");
+        await new ConfigurationStore(database).UpsertAsync(recorded, CancellationToken.None);
+
+        // What a vse process's exit does: the pool closes every connection. A checkpoint there
+        // would have folded the log into vse.db and deleted it.
+        SqliteConnection.ClearAllPools();
+
+        Assert.True(new FileInfo(DatabasePath + "-wal").Length > 0, "the commit is still in the write-ahead log");
+        var again = await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);
+        Assert.Equal(recorded.Id, Assert.Single(await new ConfigurationStore(again).ListAsync(CancellationToken.None)).Id);
+    }
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

@@ -1,0 +1,41 @@
+namespace Vse.Cli.Tests;
+
+/// <summary>The tree built for one verb (VseApplication.CreateRoot with the arguments) parses as the whole tree does.</summary>
+public sealed class VerbTableTests
+{
+    private static readonly CliEnvironment Environment = new(new Dictionary<string, string>(), "/", "/nonexistent/descriptions");
+
+    [Fact]
+    public void Every_verb_builds_the_command_of_its_name_and_the_whole_tree_has_every_verb_once()
+    {
+        Assert.All(VseApplication.Verbs, verb => Assert.Equal(verb.Name, verb.Create(Environment).Name));
+        Assert.Equal(
+            VseApplication.Verbs.Select(v => v.Name),
+            VseApplication.CreateRoot(Environment).Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("run", "a.vse.yaml", "--runtime", "vse-launch", "--", "true")]
+    [InlineData("run", "a.vse.yaml", "--no-such-option")]
+    [InlineData("run")]
+    [InlineData("deploy", "a.vse.yaml", "-n", "two")]
+    [InlineData("exec", "dep", "--", "ls", "-l")]
+    [InlineData("build", "a.vse.yaml", "--export", "nonsense")]
+    public void The_tree_for_a_verb_parses_as_the_whole_tree(params string[] args)
+    {
+        var whole = VseApplication.CreateRoot(Environment).Parse(args);
+        var one = VseApplication.CreateRoot(Environment, args).Parse(args);
+
+        Assert.Single(VseApplication.CreateRoot(Environment, args).Subcommands);
+        Assert.Equal(whole.CommandResult.Command.Name, one.CommandResult.Command.Name);
+        Assert.Equal(whole.Errors.Select(e => e.Message), one.Errors.Select(e => e.Message));
+        Assert.Equal(whole.UnmatchedTokens, one.UnmatchedTokens);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("--version")]
+    [InlineData("rnu", "a.vse.yaml")]
+    public void Arguments_that_name_no_verb_get_the_whole_tree(params string[] args) =>
+        Assert.Equal(VseApplication.Verbs.Count, VseApplication.CreateRoot(Environment, args).Subcommands.Count);
+}

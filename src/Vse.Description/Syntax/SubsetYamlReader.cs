@@ -129,19 +129,13 @@ internal ref struct SubsetYamlReader
         var location = Here;
         CountNode(depth);
         var entries = new List<MappingEntry>();
-        var seen = new SeenKeys();
         while (true)
         {
             var key = ReadKey(depth + 1, flow: false);
-            if (!seen.Add(key.Text))
-            {
-                throw NotInSubset(); // YamlDotNet's reader reports it
-            }
-
             entries.Add(new MappingEntry(key, ReadBlockValue(indent, depth + 1, mappingValue: true)));
             if (AtEnd || Column - 1 < indent)
             {
-                return new MappingNode(entries, location);
+                return Mapping(entries, location);
             }
 
             if (Column - 1 > indent || AtSequenceEntry)
@@ -159,7 +153,7 @@ internal ref struct SubsetYamlReader
         while (true)
         {
             _pos++; // the '-'
-            var afterEntry = Here;
+            var afterEntry = (_line, Column);
             SkipSpaces();
             if (AtLineEnd)
             {
@@ -196,13 +190,13 @@ internal ref struct SubsetYamlReader
     /// <summary>After a key's ':': the value on this line or, after the line's end, on the next ones.</summary>
     private SyntaxNode ReadBlockValue(int parentIndent, int depth, bool mappingValue)
     {
-        var afterColon = Here;
+        var afterColon = (_line, Column);
         SkipSpaces();
         return AtLineEnd ? ReadValueOnNextLines(parentIndent, depth, mappingValue, afterColon) : ReadValueOnLine(parentIndent, depth);
     }
 
     /// <param name="emptyAt">Where an empty value is, as YamlDotNet says: right behind its ':' or '-'.</param>
-    private SyntaxNode ReadValueOnNextLines(int parentIndent, int depth, bool mappingValue, SourceLocation emptyAt)
+    private SyntaxNode ReadValueOnNextLines(int parentIndent, int depth, bool mappingValue, (int Line, int Column) emptyAt)
     {
         EndLine();
         if (!AtEnd)
@@ -226,7 +220,7 @@ internal ref struct SubsetYamlReader
         }
 
         CountNode(depth);
-        return new ScalarNode("", IsPlain: true, emptyAt);
+        return new ScalarNode("", IsPlain: true, new SourceLocation(_file, emptyAt.Line, emptyAt.Column));
     }
 
     private SyntaxNode ReadValueOnLine(int parentIndent, int depth)
@@ -267,7 +261,6 @@ internal ref struct SubsetYamlReader
         }
 
         var entries = new List<MappingEntry>();
-        var seen = new SeenKeys();
         if (Current is '}')
         {
             _pos++;
@@ -277,22 +270,49 @@ internal ref struct SubsetYamlReader
         while (true)
         {
             var key = ReadKey(depth + 1, flow: true);
-            if (!seen.Add(key.Text))
-            {
-                throw NotInSubset();
-            }
-
             SkipFlowSpace(parentIndent);
             entries.Add(new MappingEntry(key, ReadFlowNode(depth + 1, parentIndent)));
             SkipFlowSpace(parentIndent);
             if (Current is '}')
             {
                 _pos++;
-                return new MappingNode(entries, location);
+                return Mapping(entries, location);
             }
 
             ExpectFlowSeparator(parentIndent, '}');
         }
+    }
+
+    // A key given twice is reported by YamlDotNet's reader. Checked once the mapping is read, when
+    // its size is known: one set of the right size instead of one grown key by key.
+    private static MappingNode Mapping(List<MappingEntry> entries, SourceLocation location)
+    {
+        if (entries.Count <= 8)
+        {
+            for (var i = 1; i < entries.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(entries[i].Key.Text, entries[j].Key.Text, StringComparison.Ordinal))
+                    {
+                        throw NotInSubset();
+                    }
+                }
+            }
+        }
+        else
+        {
+            var keys = new HashSet<string>(entries.Count, StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                if (!keys.Add(entry.Key.Text))
+                {
+                    throw NotInSubset();
+                }
+            }
+        }
+
+        return new MappingNode(entries, location);
     }
 
     // A ',' and then another entry (a trailing ',' is YAML, but left to YamlDotNet).
@@ -329,20 +349,53 @@ internal ref struct SubsetYamlReader
     }
 
     /// <summary>Whether the line from here is a key: a scalar and then ':' and a blank.</summary>
+    /// <remarks>Only looks (no exception: this is asked for every item of a sequence).</remarks>
     private readonly bool LooksLikeKey()
     {
-        var copy = this;
-        copy._unescaped = null;
-        try
+        int end;
+        switch (Current)
         {
-            copy.ReadScalarOnLine(depth: 0, flow: false);
-        }
-        catch (NotInSubsetException)
-        {
-            return false;
+            case '\'':
+            case '"':
+                end = EndOfQuoted(_pos);
+                break;
+            default:
+                if (!CanStartPlain(_pos))
+                {
+                    return false;
+                }
+
+                end = ScanPlain(_pos, flow: false).End;
+                break;
         }
 
-        return copy.Current is ':' && copy.IsBlankOrEnd(copy._pos + 1);
+        return end >= 0 && At(end) is ':' && IsBlankOrEnd(end + 1);
+    }
+
+    /// <returns>The index behind the closing quote of the scalar quoted at <paramref name="start"/>, or -1 if it does not close on its line.</returns>
+    private readonly int EndOfQuoted(int start)
+    {
+        var quote = _text[start];
+        for (var i = start + 1; i < _text.Length && _text[i] != '\n'; i++)
+        {
+            if (_text[i] == quote)
+            {
+                if (quote == '\'' && At(i + 1) is '\'')
+                {
+                    i++;
+                    continue;
+                }
+
+                return i + 1;
+            }
+
+            if (quote == '"' && _text[i] == '\\')
+            {
+                i++;
+            }
+        }
+
+        return -1;
     }
 
     private ScalarNode ReadScalarOnLine(int depth, bool flow)
@@ -359,40 +412,46 @@ internal ref struct SubsetYamlReader
 
     private string ReadPlain(bool flow)
     {
-        var c = Current;
-        // Indicators that cannot start a plain scalar, or that start one only in some places.
-        if (AtLineEnd || c is '-' or '?' or ':' && IsBlankOrEnd(_pos + 1) || c is '?' or ':' or ',' or '[' or ']' or '{' or '}'
-            or '#' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`' or ' ')
+        if (!CanStartPlain(_pos))
         {
             throw NotInSubset();
         }
 
-        var start = _pos;
-        var end = _pos;
-        while (true)
+        var (end, textEnd) = ScanPlain(_pos, flow);
+        var text = new string(_text[_pos..textEnd]);
+        _pos = end;
+        return text;
+    }
+
+    // Indicators that cannot start a plain scalar, or that start one only in some places.
+    private readonly bool CanStartPlain(int i)
+    {
+        var c = At(i);
+        return i < _text.Length && !(c is '\n' or ' ' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>'
+            or '\'' or '"' or '%' or '@' or '`' || c is '-' && IsBlankOrEnd(i + 1));
+    }
+
+    /// <returns>Where the plain scalar from <paramref name="start"/> stops, and where its text ends (trailing spaces are not part of it).</returns>
+    private readonly (int End, int TextEnd) ScanPlain(int start, bool flow)
+    {
+        var i = start;
+        var textEnd = start;
+        while (i < _text.Length)
         {
-            c = Current;
-            if (c is '\n' || AtEnd || c is ':' && (IsBlankOrEnd(_pos + 1) || flow) || c is ' ' && At(_pos + 1) is '#')
+            var c = _text[i];
+            if (c is '\n' || c is ':' && (flow || IsBlankOrEnd(i + 1)) || c is ' ' && At(i + 1) is '#' || flow && c is ',' or '[' or ']' or '{' or '}')
             {
                 break;
             }
 
-            if (c is ',' or '[' or ']' or '{' or '}')
-            {
-                if (flow)
-                {
-                    break;
-                }
-            }
-
-            _pos++;
+            i++;
             if (c != ' ')
             {
-                end = _pos;
+                textEnd = i;
             }
         }
 
-        return new string(_text[start..end]);
+        return (i, textEnd);
     }
 
     private string ReadSingleQuoted()

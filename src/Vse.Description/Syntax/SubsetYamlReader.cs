@@ -404,8 +404,7 @@ internal ref struct SubsetYamlReader
         CountNode(depth);
         return Current switch
         {
-            '\'' => new ScalarNode(ReadSingleQuoted(), IsPlain: false, location),
-            '"' => new ScalarNode(ReadDoubleQuoted(), IsPlain: false, location),
+            '\'' or '"' => new ScalarNode(ReadQuoted(), IsPlain: false, location),
             _ => new ScalarNode(ReadPlain(flow), IsPlain: true, location),
         };
     }
@@ -454,8 +453,10 @@ internal ref struct SubsetYamlReader
         return (i, textEnd);
     }
 
-    private string ReadSingleQuoted()
+    // '' in single quotes is one '; a backslash in double quotes escapes the character after it.
+    private string ReadQuoted()
     {
+        var quote = Current;
         _pos++;
         var start = _pos;
         var builder = (StringBuilder?)null;
@@ -466,51 +467,18 @@ internal ref struct SubsetYamlReader
                 throw NotInSubset(); // unclosed, or a quoted scalar over several lines (folded)
             }
 
-            if (Current is '\'')
-            {
-                if (At(_pos + 1) is '\'')
-                {
-                    builder ??= Unescaped();
-                    builder.Append(_text[start..(_pos + 1)]);
-                    _pos += 2;
-                    start = _pos;
-                    continue;
-                }
-
-                var text = builder is null ? new string(_text[start.._pos]) : builder.Append(_text[start.._pos]).ToString();
-                _pos++;
-                return text;
-            }
-
-            _pos++;
-        }
-    }
-
-    private string ReadDoubleQuoted()
-    {
-        _pos++;
-        var start = _pos;
-        var builder = (StringBuilder?)null;
-        while (true)
-        {
-            if (AtEnd || Current is '\n')
-            {
-                throw NotInSubset();
-            }
-
             var c = Current;
-            if (c is '"')
+            if (c == quote && !(quote == '\'' && At(_pos + 1) is '\''))
             {
                 var text = builder is null ? new string(_text[start.._pos]) : builder.Append(_text[start.._pos]).ToString();
                 _pos++;
                 return text;
             }
 
-            if (c is '\\')
+            if (c == quote || quote == '"' && c is '\\')
             {
                 builder ??= Unescaped();
-                builder.Append(_text[start.._pos]);
-                builder.Append(Unescape(At(_pos + 1)));
+                builder.Append(_text[start.._pos]).Append(c == quote ? quote : Unescape(At(_pos + 1)));
                 _pos += 2;
                 start = _pos;
                 continue;
@@ -560,8 +528,7 @@ internal ref struct SubsetYamlReader
             SkipSpaces();
             if (Current is '#')
             {
-                var newline = _text[_pos..].IndexOf('\n');
-                _pos = newline < 0 ? _text.Length : _pos + newline;
+                SkipComment();
             }
 
             if (AtEnd)
@@ -597,8 +564,7 @@ internal ref struct SubsetYamlReader
                     throw NotInSubset(); // a '#' right after a value
                 }
 
-                var newline = _text[_pos..].IndexOf('\n');
-                _pos = newline < 0 ? _text.Length : _pos + newline;
+                SkipComment();
             }
 
             if (AtEnd)
@@ -618,6 +584,12 @@ internal ref struct SubsetYamlReader
                 throw NotInSubset();
             }
         }
+    }
+
+    private void SkipComment()
+    {
+        var newline = _text[_pos..].IndexOf('\n');
+        _pos = newline < 0 ? _text.Length : _pos + newline;
     }
 
     private bool IsDocumentMarker() =>

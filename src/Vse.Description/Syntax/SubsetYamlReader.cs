@@ -14,7 +14,7 @@ namespace Vse.Description.Syntax;
 /// </summary>
 /// <remarks>
 /// It never guesses. Anything outside the subset (anchors, aliases, tags, block scalars <c>|</c>
-/// and <c>&gt;</c>, multi-line plain or quoted scalars, documents markers and directives, tabs,
+/// and <c>&gt;</c>, multi-line plain or quoted scalars, document markers and directives, tabs,
 /// complex keys, empty flow entries, rarer escapes) and anything wrong (a syntax error, a duplicate
 /// key, a limit reached) makes <see cref="TryRead"/> return null, and the caller reads the file
 /// with YamlDotNet, which accepts all of YAML and words every error. So the language and every

@@ -334,7 +334,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
     /// <summary>The keys of a mapping with their <c>!</c> suffix stripped; a key given both ways is an error.</summary>
     public IEnumerable<(ScalarNode KeyNode, SyntaxNode Value, string Key, bool Replace)> Keys(MappingNode mapping, string path)
     {
-        var seen = new SeenKeys();
+        var seen = new SeenKeys(mapping.Entries.Count);
         foreach (var entry in mapping.Entries)
         {
             var replace = entry.Key.Text.Length > 1 && entry.Key.Text.EndsWith('!');

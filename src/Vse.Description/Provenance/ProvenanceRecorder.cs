@@ -6,9 +6,9 @@ namespace Vse.Description.Provenance;
 /// <summary>Collects provenance while layers merge, and remembers what the current layer touched.</summary>
 internal sealed class ProvenanceRecorder
 {
-    // Typed as the log reads it, so that ToLog hands the dictionary over instead of copying
-    // tens of thousands of entries; every value is a List this recorder made and appends to.
-    private readonly Dictionary<string, IReadOnlyList<ProvenanceEvent>> _events = new(StringComparer.Ordinal);
+    // Typed as the log reads it, so that ToLog hands the table over instead of copying tens of
+    // thousands of entries; every value is a List this recorder made and appends to.
+    private readonly PartitionedPathTable<IReadOnlyList<ProvenanceEvent>> _events = new();
     private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";

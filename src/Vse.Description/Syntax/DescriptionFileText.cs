@@ -38,6 +38,16 @@ internal sealed class DescriptionFileText : IDisposable
         new StreamReader(new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(DescriptionFileText)), _start, _length, writable: false),
             StrictUtf8, detectEncodingFromByteOrderMarks: false);
 
+    /// <summary>The text decoded into a rented array (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
+    /// <param name="length">How many characters of the array are the text.</param>
+    public char[] DecodeIntoPooled(out int length)
+    {
+        var bytes = (_buffer ?? throw new ObjectDisposedException(nameof(DescriptionFileText))).AsSpan(_start, _length);
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, bytes.Length)); // UTF-8 never has fewer bytes than UTF-16 characters
+        length = StrictUtf8.GetChars(bytes, chars);
+        return chars;
+    }
+
     public void Dispose()
     {
         if (_buffer is { } buffer)

@@ -15,6 +15,12 @@ internal struct SeenKeys
     private int _count;
     private HashSet<string>? _many;
 
+    /// <param name="expected">How many keys will be added, when known: a longer mapping gets its set at that size at once.</param>
+    public SeenKeys(int expected)
+    {
+        _many = expected > FewKeys.Length ? new HashSet<string>(expected, StringComparer.Ordinal) : null;
+    }
+
     /// <returns>False when <paramref name="key"/> was seen before (ordinal comparison).</returns>
     public bool Add(string key)
     {

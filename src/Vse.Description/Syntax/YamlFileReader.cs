@@ -1,3 +1,4 @@
+using System.Buffers;
 using Vse.Description.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -8,12 +9,30 @@ namespace Vse.Description.Syntax;
 /// Reads one description file (YAML, or JSON, which YAML accepts) into a <see cref="SyntaxNode"/>
 /// tree, enforcing <see cref="ReaderLimits"/>. Problems become diagnostics; it never throws for bad input.
 /// </summary>
+/// <remarks>
+/// The text is first given to <see cref="SubsetYamlReader"/>, which reads the YAML that
+/// descriptions are written in without YamlDotNet's token and event objects; whatever it is not
+/// sure of (other YAML, and every error) is read by YamlDotNet, which words the diagnostics.
+/// </remarks>
 public static class YamlFileReader
 {
     public static SyntaxNode? ReadFile(string path, ReaderLimits limits, DiagnosticBag diagnostics)
     {
         using var text = DescriptionFileText.Read(path, limits, diagnostics);
-        return text is null ? null : Parse(path, text.OpenReader(), limits, diagnostics);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var chars = text.DecodeIntoPooled(out var length);
+        try
+        {
+            return SubsetYamlReader.TryRead(path, chars.AsSpan(0, length), limits) ?? Parse(path, text.OpenReader(), limits, diagnostics);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     /// <param name="fileName">The name used in locations.</param>
@@ -26,8 +45,12 @@ public static class YamlFileReader
             return null;
         }
 
-        return Parse(fileName, new StringReader(text), limits, diagnostics);
+        return SubsetYamlReader.TryRead(fileName, text, limits) ?? Parse(fileName, new StringReader(text), limits, diagnostics);
     }
+
+    /// <summary>Reads with YamlDotNet alone: the reference that tests hold <see cref="SubsetYamlReader"/> to.</summary>
+    internal static SyntaxNode? ReadTextWithYamlDotNet(string fileName, string text, ReaderLimits limits, DiagnosticBag diagnostics) =>
+        Parse(fileName, new StringReader(text), limits, diagnostics);
 
     private static SyntaxNode? Parse(string fileName, TextReader text, ReaderLimits limits, DiagnosticBag diagnostics)
     {

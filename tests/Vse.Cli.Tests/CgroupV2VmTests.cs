@@ -164,7 +164,7 @@ public sealed class CgroupV2VmTests(ITestOutputHelper output)
     private static async Task<VseProcess.Outcome> PublishSiteThenBuildTwinAsync(OfflineSite site, string workingDirectory, Dictionary<string, string> environment)
     {
         var repository = await Vse.Host.Processes.ExternalTool.RunAsync(
-            Path.Combine(site.Twin, "offline-repo.sh"), [site.Repository, "tcc", "libc6-dev"], CancellationToken.None);
+            Path.Combine(site.Twin, "offline-repo.sh"), [site.Repository, "tcc"], CancellationToken.None);
         if (repository.ExitCode != 0)
         {
             return new VseProcess.Outcome(repository.ExitCode, repository.Stdout, "offline-repo.sh: " + repository.Stderr);

@@ -129,6 +129,7 @@ site() {
 
 # Sends a line from instance 3 to instance 0 by hostname, again while instance 0's listener is not up yet.
 send_to_0() {
+    [ -n "$1" ] || { echo "no cluster: its deploy failed" >&2; return 1; }
     tries=0
     until site vse exec "$1/3" -- /usr/local/bin/twin-echo send twin-cluster-0 7000 from-3; do
         tries=$((tries + 1))

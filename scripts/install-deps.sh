@@ -39,7 +39,7 @@ packages=(
   docker-registry # tests: a real OCI distribution registry on loopback for vse push and docker:// bases (started by the tests, never as a service)
   slurm-wlm     # vse submit / deploy --slurm (sbatch, srun, sbcast, sinfo); scripts/slurm-testbed.sh runs slurmctld and slurmd
   munge         # Slurm's authentication (the testbed runs one munged for every node)
-  dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links
+  dpkg-dev      # scripts/build-deb.sh: dpkg-shlibdeps names the C library the native vse links; tests/cgroupv2-twin/offline-repo.sh: dpkg-scanpackages indexes the twin site's offline repository
   lammps        # tests and bench/lammps.sh: LAMMPS in.melt natively (lmp, and mpirun through mpi-default-bin), against the same run across instances (examples/apps/lammps)
   libmpich-dev  # tests: the host's MPICH for mpi: host (docs/mpi.md); leaves Open MPI the mpi/mpirun alternative (priority 50 over MPICH's 40 on amd64)
   mpich         # tests: Hydra (mpiexec) of the host's MPICH, the launcher its libmpich.so.12 was built with

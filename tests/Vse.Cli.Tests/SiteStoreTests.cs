@@ -245,6 +245,7 @@ public sealed partial class SiteStoreTests
         }
     }
 
+    /// <summary>A build's line for a layer it found in the site store (CgroupV2VmTests judges the guest's with it too).</summary>
     [GeneratedRegex(@"^(?<step>\[\d+/\d+\]) .*  cached \(site\)$", RegexOptions.Multiline)]
-    private static partial Regex CachedAtSite();
+    internal static partial Regex CachedAtSite();
 }

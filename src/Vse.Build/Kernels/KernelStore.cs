@@ -33,8 +33,9 @@ public sealed class KernelStore(string root)
     /// <summary>
     /// The modules a VM boots with, in load order before dependencies are added: virtio over MMIO
     /// (microvm) and PCI, the root disk, the agent's serial ports, the network, ext4 and 9p for host
-    /// mounts, and overlay for container roots inside a guest (vse's sandboxes, runc, podman: the
-    /// guest has no /lib/modules to load it from later). A module the kernel has built in, or
+    /// mounts, overlay for container roots inside a guest (vse's sandboxes, runc, podman: the
+    /// guest has no /lib/modules to load it from later), and veth and bridge for a private
+    /// network's fabric inside a guest (docs/runtime.md). A module the kernel has built in, or
     /// lacks, is skipped.
     /// </summary>
     public static readonly IReadOnlyList<string> BootModules =
@@ -44,6 +45,7 @@ public sealed class KernelStore(string root)
         "crc16", "crc32c_generic", "mbcache", "jbd2", "ext4",
         "fscache", "netfs", "9pnet", "9pnet_virtio", "9p",
         "overlay",
+        "bridge", "veth",
     ];
 
     /// <summary>The layout and content rules of an entry; part of every key, so changing them never reuses an old entry.</summary>

@@ -11,9 +11,9 @@ work=/var/tmp/twin
 job=/sys/fs/cgroup/job-alice
 rm -rf "$work"
 mkdir -p "$work"
-cp /opt/twin/plain.vse.yaml /opt/twin/limited.vse.yaml "$work/"
+cp /opt/twin/plain.vse.yaml /opt/twin/limited.vse.yaml /opt/twin/app.vse.yaml /opt/twin/cluster.vse.yaml /opt/twin/twin-echo.c "$work/"
 chmod 0755 "$work"
-chmod 0644 "$work"/*.vse.yaml
+chmod 0644 "$work"/*.vse.yaml "$work/twin-echo.c"
 cd "$work" || exit 1
 
 step() {
@@ -118,3 +118,46 @@ step alice-frozen sh -c 'for d in $0; do grep -h frozen "$d/cgroup.events"; done
 step alice-resume alice job vse resume "$delegated"
 step alice-cleanup alice job vse cleanup "$delegated"
 step groups-left-alice sh -c 'find /sys/fs/cgroup/job-alice/vse -mindepth 1 -type d ! -name unlimited-memory'
+
+# --- alice, the Done-when of issue 14: on the site's Debian base (root built it on the host into
+# a site store, shared read-only at /opt/site with the site's descriptions), a build with packages
+# from the site's offline repository and a compile step, a run, and a 4-instance private cluster.
+# Not in a job group: the environment asks for no limits.
+site() {
+    alice none env VSE_SITE_DIR=/opt/site/etc VSE_SITE_STORE=/opt/site/store "$@"
+}
+
+# Sends a line from instance 3 to instance 0 by hostname, again while instance 0's listener is not up yet.
+send_to_0() {
+    [ -n "$1" ] || { echo "no cluster: its deploy failed" >&2; return 1; }
+    tries=0
+    until site vse exec "$1/3" -- /usr/local/bin/twin-echo send twin-cluster-0 7000 from-3; do
+        tries=$((tries + 1))
+        [ "$tries" -lt 30 ] || return 1
+        sleep 1
+    done
+}
+
+# The processes whose real uid is alice's (none once her cluster is cleaned up).
+processes_of_alice() {
+    uid=$(id -u alice)
+    for status in /proc/[0-9]*/status; do
+        awk -v uid="$uid" '$1 == "Uid:" && $2 == uid { found = 1 } END { exit !found }' "$status" 2>/dev/null && echo "$status"
+    done
+    return 0
+}
+
+step site-store stat -c '%U %a %n' /opt/site/store /opt/site/store/layers
+step site-build site vse build "$work/app.vse.yaml"
+step site-run site vse run --runtime vse-launch "$work/app.vse.yaml" -- /usr/local/bin/twin-echo hello
+# Built first with vse build, which enters her build namespace; deploy builds what is missing
+# without it, and her layers hold directories only their image owners may enter (apt's partial/).
+step site-build-cluster site vse build "$work/cluster.vse.yaml"
+step site-deploy site vse deploy --runtime vse-launch -n 4 "$work/cluster.vse.yaml"
+cluster=$(cat "$work/out")
+step site-hosts site vse exec "$cluster/3" -- cat /etc/hosts
+step site-serve site vse exec "$cluster/0" -- sh -c '/usr/local/bin/twin-echo serve 7000 </dev/null >/tmp/served 2>&1 &'
+step site-send send_to_0 "$cluster"
+step site-served site vse exec "$cluster/0" -- cat /tmp/served
+step site-cleanup site vse cleanup "$cluster"
+step site-left processes_of_alice

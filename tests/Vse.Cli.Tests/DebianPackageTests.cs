@@ -11,10 +11,10 @@ namespace Vse.Cli.Tests;
 [Collection(NativePublishCollection.Name)]
 public sealed class DebianPackageTests
 {
-    private const string UserName = "vse-package-test";
+    private const string UserName = "vse-package-user";
 
     [SkippableFact]
-    public async Task The_package_installs_with_apt_and_an_ordinary_user_runs_version_doctor_and_a_busybox_description()
+    public async Task The_package_installs_with_apt_and_an_ordinary_user_runs_version_doctor_a_busybox_description_and_builds_runs_and_deploys_a_debian_cluster_with_a_compile_step()
     {
         Requirements.Root();
         Requirements.Tool("dpkg-deb");
@@ -26,7 +26,8 @@ public sealed class DebianPackageTests
             Requirements.Missing("a vse package is installed on this machine already; this test installs and purges its own");
         }
 
-        var (uid, gid) = await UnprivilegedUser.EnsureAsync(UserName, system: true);
+        // An ordinary user (not a system one): useradd gives it subordinate ids, which its Debian builds map.
+        var (uid, gid) = await UnprivilegedUser.EnsureAsync(UserName, system: false);
         var scratch = Directory.CreateTempSubdirectory("vse-deb-").FullName;
         try
         {
@@ -72,6 +73,48 @@ public sealed class DebianPackageTests
                 Assert.True(run.ExitCode == 0, run.Stderr);
                 Assert.Equal("hello from 0\n", run.Stdout);
                 Assert.True(Directory.Exists(Path.Combine(home, ".local", "share", "vse", "store")));
+
+                // Issue 14's Done-when with the installed package and no further set-up: a Debian-based
+                // environment with packages and a compile step (tcc: a small C compiler), run, then a
+                // 4-instance private cluster whose instance 3 reaches instance 0 by its hostname.
+                File.Copy(Path.Combine(Workspace.RepositoryRoot(), "tests", "cgroupv2-twin", "guest", "twin-echo.c"), Path.Combine(home, "twin-echo.c"));
+                await File.WriteAllTextAsync(Path.Combine(home, "app.vse.yaml"), """
+                    vse: 1
+                    name: user/app
+                    os: {base: "debian:bookworm", variant: minbase}
+                    packages: [tcc, libc6-dev]
+                    files: [{copy: ./twin-echo.c, to: /src/twin-echo.c}]
+                    build:
+                      - {run: "tcc -o /usr/local/bin/twin-echo /src/twin-echo.c"}
+                    """);
+                await File.WriteAllTextAsync(Path.Combine(home, "cluster.vse.yaml"), "vse: 1\nname: user/cluster\nextends: ./app.vse.yaml\nnetwork: {mode: private}\n");
+                await UnprivilegedUser.ChownAsync(home, uid, gid);
+
+                var build = await AsUserAsync(setpriv, uid, gid, home, "build", "cluster.vse.yaml");
+                Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
+                var hello = await AsUserAsync(setpriv, uid, gid, home, "run", "--runtime", "vse-launch", "app.vse.yaml", "--", "/usr/local/bin/twin-echo", "hello");
+                Assert.True(hello.ExitCode == 0, hello.Stderr);
+                Assert.Equal("hello from tcc\n", hello.Stdout);
+                var deployed = await AsUserAsync(setpriv, uid, gid, home, "deploy", "--runtime", "vse-launch", "-n", "4", "cluster.vse.yaml");
+                Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+                var cluster = deployed.Stdout.Trim();
+                try
+                {
+                    var serve = await AsUserAsync(setpriv, uid, gid, home, "exec", cluster + "/0", "--", "sh", "-c", "/usr/local/bin/twin-echo serve 7000 </dev/null >/tmp/served 2>&1 &");
+                    Assert.True(serve.ExitCode == 0, serve.Stderr);
+                    VseProcess.Outcome? sent = null;
+                    await Poll.UntilAsync(async () =>
+                    {
+                        sent = await AsUserAsync(setpriv, uid, gid, home, "exec", cluster + "/3", "--", "/usr/local/bin/twin-echo", "send", "user-cluster-0", "7000", "from-3");
+                        return sent.ExitCode == 0;
+                    }, "instance 3 reaching instance 0's listener by its hostname");
+                    Assert.Equal("from-3 via user-cluster-0\n", sent!.Stdout);
+                }
+                finally
+                {
+                    var cleanup = await AsUserAsync(setpriv, uid, gid, home, "cleanup", cluster);
+                    Assert.True(cleanup.ExitCode == 0, cleanup.Stderr);
+                }
             }
             finally
             {

@@ -119,10 +119,10 @@ public sealed class VolatileFilesTests : IDisposable
         Assert.Equal(isKey, VolatileFiles.IsHostKey(name));
 
     [Fact]
-    public async Task A_sandbox_steps_layer_key_holds_the_rules_revision_so_older_layers_are_not_reused()
+    public async Task A_sandbox_steps_layer_key_holds_the_rules_revisions_so_older_layers_are_not_reused()
     {
         var step = new Vse.Build.Steps.PackagesStep(["hello"]);
 
-        Assert.Equal(VolatileFiles.Revision, await step.InputDigestAsync(CancellationToken.None));
+        Assert.Equal("volatile-files-v2 upper-apply-v2", await step.InputDigestAsync(CancellationToken.None));
     }
 }

@@ -11,6 +11,9 @@ public enum BuildEventKind
 
     /// <summary>A line the step's tool printed.</summary>
     Output,
+
+    /// <summary>Something about the step's layer the user should know (in <see cref="BuildEvent.Line"/>): always shown.</summary>
+    Warning,
     Finished,
 }
 

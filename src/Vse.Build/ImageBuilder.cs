@@ -114,7 +114,8 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
             var (parentTree, hardLinks) = await ParentTreeAsync(parent, cancellationToken);
             var context = new StepContext(parentTree, work.Rootfs, work.Scratch,
                 line => progress?.Report(new BuildEvent(BuildEventKind.Output, index, count, step.Title, clockStart.Elapsed, line)),
-                online, name, model);
+                online, name, model,
+                warning => progress?.Report(new BuildEvent(BuildEventKind.Warning, index, count, step.Title, clockStart.Elapsed, warning)));
             await ApplyAsync(step, context, hardLinks, cancellationToken);
 
             // Every export then reads fixed times from the layer itself (docs/build.md, Reproducible builds).

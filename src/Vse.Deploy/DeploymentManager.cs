@@ -373,6 +373,19 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
     /// instance still holds state that <c>vse cleanup</c> removes.
     /// </summary>
+    /// <summary>
+    /// The instance's init PID: as recorded when it was deployed, or, for a running instance
+    /// recorded without one (a one-shot <c>vse run</c>), the PID file its runtime wrote.
+    /// </summary>
+    public static int? ObservedPid(Deployment deployment, InstanceRecord instance)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(instance);
+        return instance.Pid ?? (instance.State == LifecycleState.Running
+            ? DriverCatalog.InitPid(DriverRuntime.Parse(deployment.Record.Driver), HandleOf(deployment, instance))
+            : null);
+    }
+
     public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
         instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HasEnded(deployment, instance, pid)
             ? "exited"

@@ -246,6 +246,43 @@ public sealed class DeployCrashAndTerminalTests
         Assert.Empty(CgroupsOf(id));
     }
 
+    /// <summary>
+    /// <c>vse ps</c> shows a one-shot <c>vse run</c>'s init PID, as for a deployed instance: the
+    /// command itself is the init on both paths, its PID in <c>STATE/init.pid</c> (runc's
+    /// <c>--pid-file</c>, vse-launch <c>--once</c>), which ps reads for an instance recorded without one.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("runc")]
+    [InlineData("vse-launch")]
+    public async Task Ps_shows_the_init_pid_of_a_one_shot_run(string runtime)
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("once.vse.yaml", Tiny);
+        Assert.Equal(0, (await workspace.RunAsync("build", "once.vse.yaml")).ExitCode);
+        var marker = (4000 + Random.Shared.Next(1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var vse = StartVse(workspace, "run", "once.vse.yaml", "--runtime", runtime, "--", "sleep", marker);
+        try
+        {
+            int? command = null;
+            await Poll.UntilAsync(() => Task.FromResult(vse.HasExited || (command = SleeperPid(marker)) is not null), "the command running in the instance");
+            Assert.False(vse.HasExited, "vse run ended before its command was seen");
+
+            var row = (await workspace.RunAsync("ps")).Stdout.Split('\n').Single(line => line.Contains(" running ", StringComparison.Ordinal));
+            Assert.Equal(command!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        }
+        finally
+        {
+            if (SleeperPid(marker) is { } left)
+            {
+                System.Diagnostics.Process.GetProcessById(left).Kill();
+            }
+
+            await vse.WaitForExitAsync();
+        }
+    }
+
     /// <summary>The host PID of a running <c>sleep SECONDS</c>, or null.</summary>
     private static int? SleeperPid(string seconds)
     {

@@ -18,6 +18,8 @@ public sealed class OnlineFixture : IAsyncLifetime
           - {write: /etc/doomed, content: "to be removed\n"}
           - {write: /var/lib/dpkg/status, content: "Package: keep\nStatus: install ok installed\nVersion: 1.0\n\nPackage: drop\nStatus: install ok installed\nVersion: 2.0\n\nPackage: bump\nStatus: install ok installed\nVersion: 3.0\n"}
           - {mkdir: /srv}
+          - {mkdir: /etc/ssh}
+          - {mkdir: /var/log}
         """;
 
     private readonly SemaphoreSlim _once = new(1);
@@ -213,6 +215,8 @@ public sealed class OnlineCommandTests(OnlineFixture fixture) : IClassFixture<On
             echo changed > /etc/motd
             chmod 700 /srv && chown 1000:1000 /srv
             rm /etc/doomed
+            echo private > /etc/ssh/ssh_host_ed25519_key && echo public > /etc/ssh/ssh_host_ed25519_key.pub
+            echo 'Dec  5 07:50:00 apps-online-3 sshd[9]: Server listening' >> /var/log/messages
             printf 'Package: keep\nStatus: install ok installed\nVersion: 1.0\n\nPackage: bump\nStatus: install ok installed\nVersion: 3.1\n\nPackage: new\nStatus: install ok installed\nVersion: 0.1\n' > /var/lib/dpkg/status
             """);
         Assert.True(changed.ExitCode == 0, changed.Stderr);

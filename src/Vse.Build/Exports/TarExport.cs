@@ -1,3 +1,4 @@
+using Vse.Build.Layers;
 using Vse.Build.Reproducible;
 using Vse.Host.Processes;
 
@@ -34,8 +35,8 @@ internal static class TarExport
         // binary file handle of the build host's disk): they mean nothing outside that overlay,
         // and a value with a newline byte makes .NET's TarReader refuse the whole archive
         // ("The extended header contains invalid records"), so a tar: base of the export failed at random.
-        "--xattrs-exclude=trusted.overlay.*",
-        "--xattrs-exclude=user.overlay.*",
+        // Layers built by this vse hold none (UpperDirectoryApplier); older layers and rootfs: bases may.
+        .. OverlayMarkers.PrivateAttributePrefixes.Select(prefix => "--xattrs-exclude=" + prefix + "*"),
 
         // Sorted names, numeric owners, fixed times (ReproducibleTree).
         .. ReproducibleTree.TarArguments,

@@ -7,10 +7,18 @@ namespace Vse.Build.Layers;
 /// Folds an overlayfs upper directory (what a command changed) into a snapshot (a hard-linked
 /// clone of the layer below), producing the next full snapshot. Entries are moved with rename,
 /// never copied, and a name is unlinked before anything takes its place, so the hard-linked
-/// files the snapshot shares with its parent are never written through.
+/// files the snapshot shares with its parent are never written through. Whiteouts become
+/// deletions and opaque directories replace the snapshot's, so the layer is a plain tree that
+/// keeps none of overlayfs's private xattrs (<see cref="OverlayMarkers.PrivateAttributePrefixes"/>).
 /// </summary>
 internal static class UpperDirectoryApplier
 {
+    /// <summary>
+    /// Part of every sandbox step's layer key (<see cref="Steps.SandboxStep.InputDigestAsync"/>):
+    /// bumped whenever what the applier keeps changes. v2: overlayfs's private xattrs dropped.
+    /// </summary>
+    public const string Revision = "upper-apply-v2";
+
     public static void Apply(string upper, string snapshot, CancellationToken cancellationToken) =>
         ApplyDirectory(upper, snapshot, cancellationToken);
 
@@ -37,6 +45,8 @@ internal static class UpperDirectoryApplier
                     throw HostError.Of(errno, "move into the layer", entry);
                 }
 
+                // A copied-up node carries trusted.overlay.origin (a file handle of this host's disk).
+                OverlayMarkers.DropPrivateAttributes(target);
                 continue;
             }
 

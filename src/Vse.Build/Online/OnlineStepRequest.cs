@@ -10,5 +10,7 @@ namespace Vse.Build.Online;
 /// <param name="Command">The step's command, workdir and environment.</param>
 /// <param name="Upper">Where the instance's changes are left (an overlay upper directory; must not exist yet).</param>
 /// <param name="Scratch">A directory of the step's own for the instance's state, on the file system of <paramref name="Upper"/>.</param>
+/// <param name="OnWarning">Told what the user should know about the changes (a VM killed before it synced).</param>
 public sealed record OnlineStepRequest(
-    string Name, string ParentRootfs, RuntimeModel Model, ImageCommand Command, string Upper, string Scratch, Action<string>? OnOutputLine);
+    string Name, string ParentRootfs, RuntimeModel Model, ImageCommand Command, string Upper, string Scratch, Action<string>? OnOutputLine,
+    Action<string>? OnWarning = null);

@@ -70,6 +70,17 @@ public static class VolatileFiles
     public static bool IsHostKey(string name) =>
         name.StartsWith("ssh_host_", StringComparison.Ordinal) && (name.EndsWith("_key", StringComparison.Ordinal) || name.EndsWith("_key.pub", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Whether an image path is one of these rules' files (<see cref="Emptied"/>,
+    /// <see cref="DbusMachineId"/>, a host key in <see cref="SshDirectory"/>): what every instance
+    /// writes by running (its logs, ids, seed and host keys), which a build never keeps as it was
+    /// written and <c>vse diff</c> and <c>vse commit</c> therefore leave out of an instance's changes.
+    /// </summary>
+    public static bool IsWrittenByEveryInstance(string imagePath) =>
+        Emptied.Contains(imagePath, StringComparer.Ordinal)
+        || imagePath == DbusMachineId
+        || (Path.GetDirectoryName(imagePath) == SshDirectory && IsHostKey(Path.GetFileName(imagePath)));
+
     /// <summary>D-Bus's id, which machine-id(5) says should be a link to <c>/etc/machine-id</c>.</summary>
     public const string DbusMachineId = "/var/lib/dbus/machine-id";
 

@@ -42,7 +42,7 @@ public sealed record RunStep(MapValue Body, IReadOnlyDictionary<string, string> 
 
         CheckParent(parent);
         await runner.RunAsync(
-            new OnlineStepRequest(context.Name, parent, model, Command(context), UpperOf(context), Path.Combine(context.Scratch, "online"), context.OnOutputLine),
+            new OnlineStepRequest(context.Name, parent, model, Command(context), UpperOf(context), Path.Combine(context.Scratch, "online"), context.OnOutputLine, context.OnWarning),
             cancellationToken);
     }
 

@@ -15,10 +15,12 @@ public abstract record SandboxStep(string Title) : BuildStep(Title)
     public override bool NeedsSandbox => true;
 
     /// <summary>
-    /// The revision of the rules its changes pass through (<see cref="VolatileFiles.Revision"/>):
-    /// a layer cached under older rules kept what they now take out, so it must not be reused.
+    /// The revisions of the rules its changes pass through (<see cref="VolatileFiles.Revision"/>,
+    /// <see cref="UpperDirectoryApplier.Revision"/>): a layer cached under older rules kept what
+    /// they now take out, so it must not be reused.
     /// </summary>
-    public override Task<string> InputDigestAsync(CancellationToken cancellationToken) => Task.FromResult(VolatileFiles.Revision);
+    public override Task<string> InputDigestAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(VolatileFiles.Revision + " " + UpperDirectoryApplier.Revision);
 
     protected abstract ImageCommand Command(StepContext context);
 

@@ -10,6 +10,7 @@ namespace Vse.Build.Steps;
 /// <param name="Online">What runs <c>online: true</c> steps in an instance; null where the caller cannot start instances.</param>
 /// <param name="Name">The description's name (online steps name their instance after it).</param>
 /// <param name="Model">The description's model (online steps start their instance from it).</param>
+/// <param name="OnWarning">Told what the user should know about the layer (<see cref="BuildEventKind.Warning"/>).</param>
 public sealed record StepContext(
     string? ParentRootfs, string Rootfs, string Scratch, Action<string>? OnOutputLine,
-    IOnlineStepRunner? Online = null, string Name = "", RuntimeModel? Model = null);
+    IOnlineStepRunner? Online = null, string Name = "", RuntimeModel? Model = null, Action<string>? OnWarning = null);

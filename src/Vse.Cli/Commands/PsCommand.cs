@@ -22,7 +22,7 @@ internal static class PsCommand
             Table.Write(Console.Out, ["DEPLOYMENT", "NAME", "DRIVER", "INSTANCE", "HOSTNAME", "STATE", "PID"], deployments.SelectMany(d => d.Instances.Select(i => (IReadOnlyList<string>)
             [
                 d.Id, d.Record.Name, d.Record.Driver, i.Index.ToString(CultureInfo.InvariantCulture), i.Hostname,
-                DeploymentManager.ObservedState(d, i), i.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                DeploymentManager.ObservedState(d, i), DeploymentManager.ObservedPid(d, i)?.ToString(CultureInfo.InvariantCulture) ?? "-",
             ])));
             await WriteSubmittedAsync(workspace, cancellationToken);
             return ExitCodes.Success;

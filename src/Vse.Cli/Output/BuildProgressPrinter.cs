@@ -37,20 +37,13 @@ internal sealed class BuildProgressPrinter(TextWriter output, bool verbose) : IP
 
                     break;
                 case BuildEventKind.Output when verbose:
-                    if (_terminal)
-                    {
-                        output.Write("\r\x1b[K");
-                    }
-
-                    output.WriteLine($"    {value.Line}");
-                    if (_terminal)
-                    {
-                        output.Write($"{prefix}  running {Sizes.Duration(value.Elapsed)}");
-                    }
-
+                    WriteAboveRunningLine($"    {value.Line}", prefix, value.Elapsed);
                     break;
                 case BuildEventKind.Output when _terminal:
                     output.Write($"\r\x1b[K{prefix}  {Sizes.Duration(value.Elapsed)}  {Truncate(value.Line ?? "", Math.Max(10, Console.WindowWidth - prefix.Length - 14))}");
+                    break;
+                case BuildEventKind.Warning:
+                    WriteAboveRunningLine($"{prefix}  warning: {value.Line}", prefix, value.Elapsed);
                     break;
                 case BuildEventKind.Finished:
                     if (_terminal)
@@ -61,6 +54,21 @@ internal sealed class BuildProgressPrinter(TextWriter output, bool verbose) : IP
                     output.WriteLine($"{prefix}  done {Sizes.Duration(value.Elapsed)}");
                     break;
             }
+        }
+    }
+
+    /// <summary>A line of its own; on a terminal the running step's line is cleared first and written again below it.</summary>
+    private void WriteAboveRunningLine(string line, string prefix, TimeSpan elapsed)
+    {
+        if (_terminal)
+        {
+            output.Write("\r\x1b[K");
+        }
+
+        output.WriteLine(line);
+        if (_terminal)
+        {
+            output.Write($"{prefix}  running {Sizes.Duration(elapsed)}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Vse.Build.Layers;
+using Vse.Build.Reproducible;
 using Vse.Build.Steps;
 using Vse.Host.FileSystem;
 using Vse.Runtime.Drivers;
@@ -9,8 +10,9 @@ namespace Vse.Deploy.Online;
 /// <summary>
 /// <c>vse diff DEP/I</c>: what changed in a running instance against its configuration, read on
 /// the host from the instance's overlay upper directory (<see cref="UpperDirectoryChanges"/>) and
-/// from dpkg's status file in both (packages installed, removed, or at another version). Nothing
-/// runs in the instance. docs/online.md.
+/// from dpkg's status file in both (packages installed, removed, or at another version), less
+/// what every instance writes by running (<see cref="VolatileFiles.IsWrittenByEveryInstance"/>).
+/// Nothing runs in the instance. docs/online.md.
 /// </summary>
 public sealed record InstanceChanges(string ConfigurationId, IReadOnlyList<FileChange> Files, IReadOnlyList<PackageChange> Packages)
 {
@@ -29,7 +31,11 @@ public sealed record InstanceChanges(string ConfigurationId, IReadOnlyList<FileC
         }
 
         var configuration = await workspace.Configurations.GetAsync(deployment.Record.ConfigurationId, cancellationToken);
-        var files = UpperDirectoryChanges.Between(configuration.RootfsPath, upper, cancellationToken);
+        // What the instance wrote by running (its logs, ids, SSH host keys), not what was done in it;
+        // a deletion of one of them is the user's, and stays.
+        var files = UpperDirectoryChanges.Between(configuration.RootfsPath, upper, cancellationToken)
+            .Where(change => change.Kind == FileChangeKind.Deleted || !VolatileFiles.IsWrittenByEveryInstance(change.Path))
+            .ToList();
         var before = await PackagesAsync(configuration.RootfsPath, cancellationToken);
         // The status file as the instance sees it: the upper directory's when it was written, else the image's.
         var statusChange = files.FirstOrDefault(f => f.Path == InstalledPackages.StatusFile);

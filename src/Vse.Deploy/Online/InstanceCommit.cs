@@ -104,7 +104,7 @@ public static class InstanceCommit
             cancellationToken.ThrowIfCancellationRequested();
             if (gone.Any(tree => change.Path.StartsWith(tree + "/", StringComparison.Ordinal))
                 || (changes.Packages.Count > 0 && (packaged.Contains(change.Path) || PackageManagerState.Any(p => change.Path.StartsWith(p, StringComparison.Ordinal) || change.Path + "/" == p)))
-                || IsInstanceHostKey(change))
+                || IsWrittenByTheInstance(change))
             {
                 continue;
             }
@@ -182,11 +182,13 @@ public static class InstanceCommit
     public static string Quote(string value) => DoubleQuoted(value).Replace("${", "$${", StringComparison.Ordinal);
 
     /// <summary>
-    /// An SSH host key the instance made when its sshd started (images hold none, docs/security.md):
-    /// that instance's secret, never written into a description; an instance of the new one makes its own.
+    /// What the instance wrote by running, as <see cref="InstanceChanges"/> leaves it out (changes
+    /// given here may come from elsewhere): an SSH host key its sshd made at start (images hold
+    /// none, docs/security.md) is that instance's secret, never written into a description; an
+    /// instance of the new one makes its own, and writes its own logs and ids.
     /// </summary>
-    private static bool IsInstanceHostKey(FileChange change) =>
-        change.Kind == FileChangeKind.Added && Path.GetDirectoryName(change.Path) == VolatileFiles.SshDirectory && VolatileFiles.IsHostKey(Path.GetFileName(change.Path));
+    private static bool IsWrittenByTheInstance(FileChange change) =>
+        change.Kind != FileChangeKind.Deleted && VolatileFiles.IsWrittenByEveryInstance(change.Path);
 
     /// <summary>
     /// JSON's string escapes, which YAML's double-quoted scalars share; quotes as \" and text as it

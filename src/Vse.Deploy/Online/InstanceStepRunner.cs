@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Vse.Build.Kernels;
 using Vse.Build.Online;
 using Vse.Build.Steps;
 using Vse.Deploy.Network;
 using Vse.Description.Policy;
+using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 using Vse.Runtime.Drivers;
 using Vse.Runtime.Oci;
@@ -29,7 +31,8 @@ namespace Vse.Deploy.Online;
 /// data, and mounts are granted at deploy, by the deploy-time policy check. It is no deployment:
 /// nothing is recorded in the state database; it lives inside the step's scratch directory (a
 /// VM's state directory in <c>$VSE_HOME/vm/steps</c>, for its sockets' short paths) and is removed
-/// when the step ends, however it ends (a crashed vse leaves what <c>vse gc</c> removes of the scratch).
+/// when the step ends, however it ends (a crashed vse leaves what <c>vse gc</c> removes: the
+/// scratch, and the VM's state directory and QEMU, <see cref="RemoveLeftoversAsync"/>).
 /// </remarks>
 public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
 {
@@ -37,6 +40,14 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
     private static readonly TimeSpan SandboxStopTimeout = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan VmStopTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A VM that did not power off was killed before its agent's sync: its changes disk holds what
+    /// the guest's kernel had written by then, which may lack the step's last writes.
+    /// </summary>
+    internal static readonly string KilledVmWarning = string.Create(
+        CultureInfo.InvariantCulture,
+        $"the step's VM did not power off within {VmStopTimeout.TotalSeconds:0} s and was killed: its last writes may be missing from the layer (build it again with --no-cache if it looks incomplete)");
 
     public async Task RunAsync(OnlineStepRequest request, CancellationToken cancellationToken)
     {
@@ -59,7 +70,7 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
         var id = "build-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         // A VM's QEMU serves its monitor and agent on unix sockets in the state directory, whose
         // paths must stay under 108 bytes: the store's scratch paths are longer.
-        var stateDirectory = vm ? Path.Combine(home.VirtualMachines, "steps", id) : Path.Combine(request.Scratch, "instance");
+        var stateDirectory = vm ? Path.Combine(VmStepsDirectory(home), id) : Path.Combine(request.Scratch, "instance");
         Directory.CreateDirectory(request.Scratch);
         var spec = InstanceSpecs.FromModel(request.Model, request.ParentRootfs, stateDirectory, 0, request.Name) with { Id = id, Mounts = [] };
         if (vm)
@@ -93,14 +104,19 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
                 throw new StepFailedException($"the command exited with {exitCode} in the step's instance {spec.Hostname}");
             }
 
-            await driver.StopAsync(handle, vm ? VmStopTimeout : SandboxStopTimeout, cancellationToken);
             if (vm)
             {
+                if (!await VmDriver.PowerOffAsync(handle.StateDirectory, VmStopTimeout, cancellationToken))
+                {
+                    request.OnWarning?.Invoke(KilledVmWarning);
+                }
+
                 await VmChangesDisk.CopyUpperAsync(spec.ChangesDisk!, request.Upper, Path.Combine(request.Scratch, "changes"), cancellationToken);
                 GuestWrittenFiles.Remove(request.Upper, request.ParentRootfs, [.. spec.Mounts.Select(m => m.Target)]);
             }
             else
             {
+                await driver.StopAsync(handle, SandboxStopTimeout, cancellationToken);
                 var upper = Path.Combine(stateDirectory, "upper");
                 CapturedChanges.RemoveRuntimeMountPoints(upper, request.ParentRootfs, OciSpecBuilder.Read(stateDirectory).Mounts.Select(m => m.Destination));
                 Directory.Move(upper, request.Upper);
@@ -118,6 +134,46 @@ public sealed class InstanceStepRunner(VseHome home) : IOnlineStepRunner
                 await PrivateNetwork.DeleteAsync(id, networkDirectory, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Where online steps' VMs keep their state directories (<c>$VSE_HOME/vm/steps/ID</c>).</summary>
+    public static string VmStepsDirectory(VseHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return Path.Combine(home.VirtualMachines, "steps");
+    }
+
+    /// <summary>
+    /// Removes what crashed online steps left in <see cref="VmStepsDirectory"/>, a QEMU still
+    /// running there included (it outlives a vse killed with -9). Call only while holding the
+    /// store lock exclusively: every build holds it shared for as long as it runs, so no step's
+    /// directory there is in use, as no build's scratch in the store's <c>tmp/</c> is.
+    /// </summary>
+    /// <returns>How many directories were removed.</returns>
+    public static async Task<int> RemoveLeftoversAsync(VseHome home, CancellationToken cancellationToken)
+    {
+        var steps = VmStepsDirectory(home);
+        if (Nodes.TryGetStatus(steps) is not { IsDirectory: true })
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var entry in TreeWalker.Children(steps, cancellationToken).ToList())
+        {
+            if (entry.Status.IsDirectory)
+            {
+                await VmDriver.DiscardAsync(entry.HostPath, cancellationToken);
+            }
+            else
+            {
+                TreeDeleter.Delete(entry.HostPath, cancellationToken);
+            }
+
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>The step's command in the running instance; its output goes to the build's output, line by line.</summary>

@@ -134,6 +134,18 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
     }
 
     /// <summary>
+    /// The init PID a sandbox instance's runtime wrote to <c>STATE/init.pid</c> (runc's and crun's
+    /// <c>--pid-file</c>, or vse-launch), for an instance recorded without one: a one-shot
+    /// <c>vse run</c>, whose runtime starts, waits for and deletes its instance in one call. Null
+    /// for a VM (its QEMU is recorded at start) and before the file is there.
+    /// </summary>
+    public static int? InitPid(DriverRuntime recorded, InstanceHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return recorded.Driver == Vm ? null : InstanceProcess.Pid(handle);
+    }
+
+    /// <summary>
     /// Whether a recorded instance's first process (<paramref name="pid"/> as recorded) has
     /// ended, from PID files and /proc alone: no runtime or monitor process per instance, as
     /// <c>vse ps</c> asks it of every one.

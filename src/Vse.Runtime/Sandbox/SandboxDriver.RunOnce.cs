@@ -17,7 +17,8 @@ public sealed partial class SandboxDriver : IRunsOnce
             cancellationToken);
         try
         {
-            return await RunCommandAsync(handle, ["run", "--bundle", handle.StateDirectory, handle.Id], request, cancellationToken);
+            // The init's PID where vse ps reads it (InstanceProcess), as create's --pid-file and vse-launch --once write it.
+            return await RunCommandAsync(handle, ["run", "--bundle", handle.StateDirectory, "--pid-file", InstanceProcess.PidFile(handle), handle.Id], request, cancellationToken);
         }
         finally
         {

@@ -156,12 +156,20 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         }
     }
 
-    public async Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PowerOffAsync(handle.StateDirectory, timeout, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StopAsync"/>, telling how the VM ended: powered off through its agent (the guest
+    /// synced its disks), or killed after <paramref name="timeout"/> (what it had not written is lost).
+    /// </summary>
+    /// <returns>False when QEMU had to be killed; true when it ended by itself or was not running.</returns>
+    public static async Task<bool> PowerOffAsync(string stateDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var files = new VmFiles(handle.StateDirectory);
+        var files = new VmFiles(stateDirectory);
         if (files.Current() is not { } run || QemuProcess.Running(run) is not { } pid)
         {
-            return;
+            return true;
         }
 
         try
@@ -180,21 +188,32 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
             // No agent to ask (still booting, or hung): the forced way below.
         }
 
-        if (!await QemuProcess.WaitEndedAsync(pid, run, timeout, PollInterval, cancellationToken))
+        if (await QemuProcess.WaitEndedAsync(pid, run, timeout, PollInterval, cancellationToken))
         {
-            await KillAsync(run);
+            return true;
         }
+
+        await KillAsync(run);
+        return false;
     }
 
-    public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    public Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
+        DiscardAsync(handle.StateDirectory, cancellationToken);
+
+    /// <summary>
+    /// Ends every QEMU a VM state directory still has and deletes the directory: what
+    /// <see cref="RemoveAsync"/> does, for a directory whose owner is gone (a crashed vse's
+    /// online step), with no driver (no accelerator probe) needed.
+    /// </summary>
+    public static async Task DiscardAsync(string stateDirectory, CancellationToken cancellationToken)
     {
         // Every run, not only the current one: a migration's destination may be up too.
-        foreach (var run in new VmFiles(handle.StateDirectory).AllRuns().ToList())
+        foreach (var run in new VmFiles(stateDirectory).AllRuns().ToList())
         {
             await KillAsync(run);
         }
 
-        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
+        TreeDeleter.Delete(stateDirectory, cancellationToken);
     }
 
     public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)

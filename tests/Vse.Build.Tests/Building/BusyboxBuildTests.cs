@@ -150,6 +150,33 @@ public sealed class BusyboxBuildTests(BuildFixture fixture)
     }
 
     [SkippableFact]
+    public async Task A_run_step_leaves_no_overlayfs_xattr_in_its_layer_and_keeps_deletions()
+    {
+        Requirements.Root();
+        Requirements.Tool("bwrap");
+        // A copy-up (the append: overlayfs marks it trusted.overlay.origin), a deleted file (a
+        // whiteout) and a directory made again after its removal (opaque): the layer is a plain tree.
+        var result = await fixture.Builder.BuildAsync(fixture.Resolve("test/overlay-xattrs", """
+            vse: 1
+            name: test/overlay-xattrs
+            os: {base: busybox}
+            files:
+              - {write: /srv/old/a, content: "a\n"}
+              - {write: /srv/gone, content: "g\n"}
+            build:
+              - {run: "echo more >> /etc/passwd; rm /srv/gone; rm -r /srv/old; mkdir /srv/old; echo b > /srv/old/b"}
+            """), false, null, CancellationToken.None);
+        var ran = fixture.Store.RootfsOf(result.Layers[^2].Key);
+        Assert.EndsWith("more\n", File.ReadAllText(Path.Combine(ran, "etc/passwd")));
+        Assert.False(File.Exists(Path.Combine(ran, "srv/gone")));
+        Assert.Equal(["b"], Directory.EnumerateFileSystemEntries(Path.Combine(ran, "srv/old")).Select(Path.GetFileName));
+        var overlayAttributes = TreeWalker.Walk(ran, FileSystemBoundary.Stay, CancellationToken.None)
+            .SelectMany(entry => ExtendedAttributes.Names(entry.HostPath).Select(name => entry.RelativePath + " " + name))
+            .Where(attribute => attribute.Contains(".overlay.", StringComparison.Ordinal));
+        Assert.Empty(overlayAttributes);
+    }
+
+    [SkippableFact]
     public async Task A_failing_build_step_fails_the_build_with_the_step_named_and_stores_nothing_for_it()
     {
         Requirements.Root();

@@ -113,17 +113,7 @@ public sealed class UpperDirectoryChangesTests : IDisposable
     private static string Show(FileChange change) =>
         $"{change.Kind.ToString().ToLowerInvariant()} {change.Path}" + (change.Aspects.Count > 0 ? $" ({string.Join(", ", change.Aspects)})" : "");
 
-    private void Whiteout(string relative)
-    {
-        var path = Path.Combine(Upper, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Assert.Equal(0, NodeOperations.CreateSpecialNode(path, NodeType.CharacterDevice, UnixFileMode.None, 0, 0));
-    }
+    private void Whiteout(string relative) => HandMadeTree.Whiteout(Upper, relative);
 
-    private static void Write(string root, string relative, string content)
-    {
-        var path = Path.Combine(root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-    }
+    private static void Write(string root, string relative, string content) => HandMadeTree.Write(root, relative, content);
 }

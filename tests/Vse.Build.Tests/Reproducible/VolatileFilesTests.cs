@@ -118,11 +118,26 @@ public sealed class VolatileFilesTests : IDisposable
     public void Host_key_names_are_the_ones_openssh_makes(string name, bool isKey) =>
         Assert.Equal(isKey, VolatileFiles.IsHostKey(name));
 
+    [Theory]
+    [InlineData("/etc/ssh/ssh_host_ed25519_key", true)]
+    [InlineData("/etc/ssh/ssh_host_rsa_key.pub", true)]
+    [InlineData("/var/log/messages", true)]
+    [InlineData("/var/log/dpkg.log", true)]
+    [InlineData("/etc/machine-id", true)]
+    [InlineData("/var/lib/dbus/machine-id", true)]
+    [InlineData("/etc/ssh/sshd_config", false)]
+    [InlineData("/root/ssh_host_ed25519_key", false)]
+    [InlineData("/etc/ssh/keys/ssh_host_ed25519_key", false)]
+    [InlineData("/var/log/messages.1", false)]
+    [InlineData("/etc/motd", false)]
+    public void What_every_instance_writes_is_the_rules_files_and_nothing_beside_them(string path, bool written) =>
+        Assert.Equal(written, VolatileFiles.IsWrittenByEveryInstance(path));
+
     [Fact]
-    public async Task A_sandbox_steps_layer_key_holds_the_rules_revision_so_older_layers_are_not_reused()
+    public async Task A_sandbox_steps_layer_key_holds_the_rules_revisions_so_older_layers_are_not_reused()
     {
         var step = new Vse.Build.Steps.PackagesStep(["hello"]);
 
-        Assert.Equal(VolatileFiles.Revision, await step.InputDigestAsync(CancellationToken.None));
+        Assert.Equal("volatile-files-v2 upper-apply-v2", await step.InputDigestAsync(CancellationToken.None));
     }
 }

@@ -1,0 +1,82 @@
+using Vse.Build.Layers;
+using Vse.Host.FileSystem;
+
+namespace Vse.Build.Tests.Layers;
+
+/// <summary>
+/// A snapshot and an upper directory made by hand as overlayfs makes them (whiteouts are device
+/// 0/0 nodes; opaque directories and copied-up files carry <c>trusted.overlay.*</c>: root only).
+/// The integration twin runs a real step over a real overlay
+/// (<c>BusyboxBuildTests.A_run_step_leaves_no_overlayfs_xattr_in_its_layer_and_keeps_deletions</c>).
+/// </summary>
+public sealed class UpperDirectoryApplierTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    private string Snapshot => _temp.Combine("snapshot");
+
+    private string Upper => _temp.Combine("upper");
+
+    public UpperDirectoryApplierTests()
+    {
+        Directory.CreateDirectory(Snapshot);
+        Directory.CreateDirectory(Upper);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Moved_nodes_lose_overlayfs_private_xattrs_and_keep_their_own()
+    {
+        Requirements.Root();
+        Write(Snapshot, "etc/hostname", "old\n");
+        Write(Upper, "etc/hostname", "new\n");
+        var file = Path.Combine(Upper, "etc/hostname");
+        // A copy-up's origin: a binary file handle (here with a newline byte, as real ones have at times).
+        Set(file, "trusted.overlay.origin", [0x00, 0xfb, 0x0a, 0x00, 0x01]);
+        Set(file, "user.overlay.origin", [0x00, 0xfb]);
+        Set(file, "trusted.overlay.metacopy", []);
+        Set(file, "user.mine", "kept"u8.ToArray());
+        Set(file, "security.capability", Exports.Xattrs.NetRawCapability);
+        File.CreateSymbolicLink(Path.Combine(Upper, "etc/link"), "hostname");
+        Set(Path.Combine(Upper, "etc/link"), "trusted.overlay.origin", [0x01]);
+
+        UpperDirectoryApplier.Apply(Upper, Snapshot, CancellationToken.None);
+
+        var moved = Path.Combine(Snapshot, "etc/hostname");
+        Assert.Equal("new\n", File.ReadAllText(moved));
+        Assert.Equal(
+            ["security.capability", "user.mine"],
+            ExtendedAttributes.Names(moved).Order(StringComparer.Ordinal));
+        Assert.Empty(ExtendedAttributes.Names(Path.Combine(Snapshot, "etc/link")));
+        Assert.Equal("hostname", new FileInfo(Path.Combine(Snapshot, "etc/link")).LinkTarget);
+    }
+
+    [Fact]
+    public void Whiteouts_delete_and_an_opaque_directory_replaces_the_snapshots_without_its_marker()
+    {
+        Requirements.Root();
+        Write(Snapshot, "etc/gone", "g\n");
+        Write(Snapshot, "srv/drop", "d\n");
+        Write(Snapshot, "srv/keep", "k\n");
+        Write(Snapshot, "var/merged/old", "o\n");
+        Whiteout("etc/gone");
+        Write(Upper, "srv/keep", "k2\n");
+        Set(Path.Combine(Upper, "srv"), "trusted.overlay.opaque", "y"u8.ToArray());
+        Write(Upper, "var/merged/new", "n\n");
+
+        UpperDirectoryApplier.Apply(Upper, Snapshot, CancellationToken.None);
+
+        Assert.False(Path.Exists(Path.Combine(Snapshot, "etc/gone")));
+        Assert.Equal(["keep"], Directory.EnumerateFileSystemEntries(Path.Combine(Snapshot, "srv")).Select(Path.GetFileName));
+        Assert.Equal("k2\n", File.ReadAllText(Path.Combine(Snapshot, "srv/keep")));
+        Assert.Empty(ExtendedAttributes.Names(Path.Combine(Snapshot, "srv")));
+        Assert.Equal(["new", "old"], Directory.EnumerateFileSystemEntries(Path.Combine(Snapshot, "var/merged")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    private static void Set(string path, string name, byte[] value) => Exports.Xattrs.Set(path, name, value);
+
+    private void Whiteout(string relative) => HandMadeTree.Whiteout(Upper, relative);
+
+    private static void Write(string root, string relative, string content) => HandMadeTree.Write(root, relative, content);
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using Vse.Runtime.Tests.Support;
+using Vse.Runtime.Vm;
+
+namespace Vse.Runtime.Tests.Vm;
+
+/// <summary>
+/// A VM that does not power off in time is killed, and <see cref="VmDriver.PowerOffAsync"/> says
+/// so (an online step warns that its layer may lack the last writes). The VM is a stand-in: a
+/// process whose command line names the run's monitor socket, which is how the driver knows a
+/// PID is that run's QEMU, and whose monitor refuses connections, as a hung QEMU's may. The twin
+/// with a real guest that powers off is <see cref="VmShutdownTests"/>.
+/// </summary>
+public sealed class VmPowerOffTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_vm_that_does_not_end_within_the_timeout_is_killed_and_reported_so()
+    {
+        var files = new VmFiles(_temp.Path);
+        var run = files.NextRun();
+        File.WriteAllText(run.Monitor, "");
+        using var qemu = Process.Start(new ProcessStartInfo("tail", ["-f", "/dev/null", run.Monitor]))!;
+        try
+        {
+            File.WriteAllText(run.Pid, qemu.Id.ToString(CultureInfo.InvariantCulture));
+            files.MakeCurrent(run);
+
+            Assert.False(await VmDriver.PowerOffAsync(_temp.Path, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await qemu.WaitForExitAsync(deadline.Token);
+        }
+        finally
+        {
+            if (!qemu.HasExited)
+            {
+                qemu.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_vm_that_is_not_running_needs_no_kill()
+    {
+        var files = new VmFiles(_temp.Path);
+        files.MakeCurrent(files.NextRun());
+
+        Assert.True(await VmDriver.PowerOffAsync(_temp.Path, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+    }
+}

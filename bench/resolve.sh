@@ -3,7 +3,9 @@
 #   in process: `Vse.Bench cputime N` of two builds of bench/Vse.Bench, `Resolve` row, rounds
 #               alternating (rotated) so that load drift falls on both alike;
 #   whole CLI:  `vse resolve LEAF --json` of two native-AOT vse builds on the generated 8-level,
-#               10,000-key hierarchy, in ONE hyperfine run (only numbers of one run compare).
+#               10,000-key hierarchy, in ONE hyperfine run (only numbers of one run compare),
+#               then `perf stat -r N` of each, rounds rotated: CPU time (task-clock) and page
+#               faults, which depend far less on the load than wall time (skipped without perf).
 # Each line of the report carries the load average at that moment.
 #
 # Usage: bench/resolve.sh --before-bench DIR --after-bench DIR --before-vse EXE --after-vse EXE
@@ -11,7 +13,7 @@
 #   --*-bench DIR  the output directory of `dotnet build bench/Vse.Bench -c Release` (copy it
 #                  before changing the code: bin/Release/net10.0)
 #   --*-vse EXE    a native vse: `dotnet publish src/Vse.Cli -c Release -r linux-x64 -o DIR`
-# Needs: dotnet, hyperfine.
+# Needs: dotnet, hyperfine; perf (linux-perf) for the CPU time and page fault rows.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/bench/common.sh"
@@ -25,7 +27,7 @@ while [[ $# -gt 0 ]]; do
         --rounds) rounds=$2; shift 2 ;;
         --iterations) iterations=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "resolve.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -59,3 +61,26 @@ VSE_PATH="$work/hierarchy" hyperfine -N --warmup 3 --runs "$runs" --export-markd
 cat "$work/cli.md"
 echo
 echo "(after: $(machine_load))"
+
+if ! command -v perf >/dev/null; then
+    echo
+    echo "(no perf: CPU time and page faults of the whole CLI not measured)"
+    exit 0
+fi
+
+echo
+echo "## whole CLI: vse resolve --json, perf stat -r $runs per row (CPU time and page faults per run)"
+echo
+echo "| round | build | task-clock (ms) | page faults | wall (ms) | load before |"
+echo "|---|---|---:|---:|---:|---|"
+for ((round = 0; round < rounds; round++)); do
+    while read -r arm; do
+        exe=$before_vse; [[ $arm == after ]] && exe=$after_vse
+        load=$(machine_load)
+        stats=$(VSE_PATH="$work/hierarchy" perf stat -x, -r "$runs" -e task-clock,page-faults "$exe" resolve "$leaf" --json 2>&1 >/dev/null \
+            | awk -F, '$3 == "task-clock" { clock = $1 } $3 == "page-faults" { faults = $1 } END { printf "%.1f | %d", clock, faults }')
+        start=$(date +%s%N)
+        VSE_PATH="$work/hierarchy" "$exe" resolve "$leaf" --json >/dev/null 2>&1
+        echo "| $((round + 1)) | $arm | $stats | $(( ($(date +%s%N) - start) / 1000000 )) | $load |"
+    done < <(rotated_arms "$round" before after)
+done

@@ -23,6 +23,7 @@ packages=(
   ca-certificates # mmdebstrap and apt over https mirrors
   hyperfine     # bench/: whole-command timings
   bc            # bench/: ratios
+  linux-perf    # bench/resolve.sh: CPU time and page faults per run of the native CLI (perf stat)
   tar           # tar and oci exports (GNU tar: --sort=name, --xattrs, --numeric-owner)
   squashfs-tools # squashfs export (mksquashfs); tests read it back with unsquashfs
   e2fsprogs     # ext4 and qcow2 exports (mkfs.ext4 -d); tests read them with debugfs, e2fsck

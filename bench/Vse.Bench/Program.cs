@@ -5,6 +5,7 @@ using Vse.Bench;
 
 // `Vse.Bench generate DIR [LEVELS] [KEYS]` writes the hierarchy (used by bench/startup.sh) and prints the leaf.
 // `Vse.Bench cputime [N]` times each benchmark N times (default 40) by wall clock and CPU time (CpuTimeRunner).
+// `Vse.Bench allocations [N]` samples what a resolve allocates, by type (AllocationSampler).
 // Anything else goes to BenchmarkDotNet, e.g. `Vse.Bench --filter '*'`.
 if (args is ["generate", var directory, .. var rest])
 {
@@ -17,6 +18,11 @@ if (args is ["generate", var directory, .. var rest])
 if (args is ["cputime", .. var more])
 {
     return CpuTimeRunner.Run(more.Length > 0 ? int.Parse(more[0], CultureInfo.InvariantCulture) : 40);
+}
+
+if (args is ["allocations", .. var count])
+{
+    return AllocationSampler.Run(count.Length > 0 ? int.Parse(count[0], CultureInfo.InvariantCulture) : 50);
 }
 
 // Results go to bench/BenchmarkDotNet.Artifacts (git-ignored) wherever the command is run from.

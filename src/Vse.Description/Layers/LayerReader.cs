@@ -89,7 +89,7 @@ internal static class LayerReader
             // Steps without an id are named after the layer; the target's own name keeps them apart.
             var reader = new PatchReader(file.Path, $"{file.Name}@{entry.Key.Text}", interpolation, bag);
             // The name is checked into the real bag: an unselected block's bag is copied only after its body.
-            if (outer.CheckString(DescriptionSchema.NameString, entry.Key.Text, entry.Key.Location, $"target name '{entry.Key.Text}'") is null)
+            if (outer.CheckString(DescriptionSchema.NameString, entry.Key.Text, entry.Key.Location, new CheckedSubject("target name '", entry.Key.Text, "'")) is null)
             {
                 continue;
             }

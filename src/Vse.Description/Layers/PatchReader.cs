@@ -21,7 +21,8 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
 
     public DiagnosticBag Diagnostics => diagnostics;
 
-    public Patch? Read(SchemaNode schema, SyntaxNode node, string path)
+    /// <param name="path">Written out only for a message or for the paths below a collection.</param>
+    public Patch? Read(SchemaNode schema, SyntaxNode node, PendingPath path)
     {
         if (node is ScalarNode { IsNull: true })
         {
@@ -31,13 +32,13 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return schema switch
         {
             ScalarSchema scalar => ReadScalar(scalar, node, path) is { } value ? new ScalarPatch(value, node.Location) : null,
-            StructSchema structure => ReadStruct(structure, node, path),
-            DictSchema dictionary => ReadDictionary(dictionary, node, path),
-            SetSchema set => ReadSet(set, node, path),
+            StructSchema structure => ReadStruct(structure, node, path.ToString()),
+            DictSchema dictionary => ReadDictionary(dictionary, node, path.ToString()),
+            SetSchema set => ReadSet(set, node, path.ToString()),
             IndexListSchema indices => node is SequenceNode sequence
-                ? ReadIndexList(indices, sequence, path) is { } list ? new ScalarPatch(list, node.Location) : null
+                ? ReadIndexList(indices, sequence, path.ToString()) is { } list ? new ScalarPatch(list, node.Location) : null
                 : ReadScalar(indices.Scalar, node, path) is { } value ? new ScalarPatch(value, node.Location) : null,
-            StepsSchema steps => new StepReader(this).Read(steps.Kind, node, path),
+            StepsSchema steps => new StepReader(this).Read(steps.Kind, node, path.ToString()),
             _ => throw new InvalidOperationException($"no reader for {schema.GetType().Name}"),
         };
     }
@@ -60,7 +61,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                 continue;
             }
 
-            if (Read(fieldSchema, valueNode, ValuePath.Child(path, key)) is { } patch)
+            if (Read(fieldSchema, valueNode, PendingPath.Child(path, key)) is { } patch)
             {
                 entries.Add(new MapPatchEntry(key, keyNode.Location, replace, patch));
             }
@@ -79,8 +80,8 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         var entries = new List<MapPatchEntry>();
         foreach (var (keyNode, valueNode, key, replace) in Keys(mapping, path))
         {
-            var keyPath = ValuePath.Child(path, key);
-            if (CheckString(schema.Keys, key, keyNode.Location, $"key '{keyPath}'") is null)
+            var keyPath = PendingPath.Child(path, key);
+            if (CheckString(schema.Keys, key, keyNode.Location, new CheckedSubject("key '", keyPath, "'")) is null)
             {
                 continue;
             }
@@ -184,6 +185,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
     private List<SetMember> ReadMembers(SetSchema schema, SequenceNode sequence, string path)
     {
         var members = new List<SetMember>();
+        var inPath = $"' in {path}";
         foreach (var item in sequence.Items)
         {
             if (item is not ScalarNode scalar || scalar.IsNull)
@@ -192,7 +194,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
                 continue;
             }
 
-            if (Interpolate(scalar) is { } text && CheckString(schema.Members, text, scalar.Location, $"'{text}' in {path}") is { } name)
+            if (Interpolate(scalar) is { } text && CheckString(schema.Members, text, scalar.Location, new CheckedSubject("'", text, inPath)) is { } name)
             {
                 members.Add(new SetMember(name, scalar.Location));
             }
@@ -201,7 +203,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return members;
     }
 
-    public ScalarValue? ReadScalar(ScalarSchema schema, SyntaxNode node, string path)
+    public ScalarValue? ReadScalar(ScalarSchema schema, SyntaxNode node, PendingPath path)
     {
         if (node is not ScalarNode scalar)
         {
@@ -220,7 +222,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         switch (schema.Kind)
         {
             case ScalarKind.String:
-                return CheckString(schema, text, scalar.Location, $"'{path}'") is { } s ? ScalarValue.Of(s) : null;
+                return CheckString(schema, text, scalar.Location, new CheckedSubject("'", path, "'")) is { } s ? ScalarValue.Of(s) : null;
             case ScalarKind.Boolean:
                 if (typed && text is "true" or "false")
                 {
@@ -261,10 +263,10 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
     }
 
     /// <summary>Reads a string that must be there (not null), for step fields.</summary>
-    public string? ReadString(ScalarSchema schema, SyntaxNode node, string path) =>
+    public string? ReadString(ScalarSchema schema, SyntaxNode node, PendingPath path) =>
         node is ScalarNode { IsNull: true } ? WrongTypeNull(node, path) : ReadScalar(schema, node, path)?.AsString;
 
-    private string? WrongTypeNull(SyntaxNode node, string path)
+    private string? WrongTypeNull(SyntaxNode node, PendingPath path)
     {
         WrongType(node, path, "a string");
         return null;
@@ -278,7 +280,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
     public PatchReader Literal() => new(file, layerName, null, diagnostics);
 
     /// <summary>Checks choices, pattern and path rules of a string; returns the (possibly absolutised) string.</summary>
-    public string? CheckString(ScalarSchema schema, string text, SourceLocation location, string what)
+    public string? CheckString(ScalarSchema schema, string text, SourceLocation location, CheckedSubject what)
     {
         if (schema.Choices is { } choices && !choices.Contains(text))
         {
@@ -314,7 +316,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return text;
     }
 
-    private ScalarValue? CheckRange(ScalarSchema schema, long value, SourceLocation location, string path)
+    private ScalarValue? CheckRange(ScalarSchema schema, long value, SourceLocation location, PendingPath path)
     {
         if (value < schema.Minimum)
         {
@@ -372,7 +374,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
         return null;
     }
 
-    public void WrongType(SyntaxNode node, string path, string expected)
+    public void WrongType(SyntaxNode node, PendingPath path, string expected)
     {
         var found = node switch
         {
@@ -382,7 +384,7 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
             ScalarNode s => $"'{s.Text}'",
             _ => "something else",
         };
-        diagnostics.Error(DiagnosticCodes.WrongType, node.Location, $"'{(path.Length == 0 ? "document" : path)}' must be {expected}, found {found}");
+        diagnostics.Error(DiagnosticCodes.WrongType, node.Location, $"'{(path.IsDocument ? "document" : path.ToString())}' must be {expected}, found {found}");
     }
 
     private static string Describe(ScalarSchema schema) => schema.Kind switch

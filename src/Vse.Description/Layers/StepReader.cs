@@ -47,7 +47,7 @@ internal sealed class StepReader(PatchReader reader)
                 continue;
             }
 
-            if (ReadStep(kind, mapping, stepPath, index) is { } step)
+            if (ReadStep(kind, mapping, path, stepPath, index) is { } step)
             {
                 if (step.Id is { } id && !ids.Add(id))
                 {
@@ -62,7 +62,7 @@ internal sealed class StepReader(PatchReader reader)
         return new StepsPatch(steps, node.Location);
     }
 
-    private StepPatch? ReadStep(StepKind kind, MappingNode mapping, string stepPath, int index)
+    private StepPatch? ReadStep(StepKind kind, MappingNode mapping, string listPath, string stepPath, int index)
     {
         var fields = new Dictionary<string, MappingEntry>(StringComparer.Ordinal);
         foreach (var entry in mapping.Entries)
@@ -74,15 +74,15 @@ internal sealed class StepReader(PatchReader reader)
         string? id = null;
         if (fields.Remove("id", out var idEntry))
         {
-            id = reader.ReadString(DescriptionSchema.StepId, idEntry.Value, ValuePath.Child(stepPath, "id"));
+            id = reader.ReadString(DescriptionSchema.StepId, idEntry.Value, PendingPath.Child(stepPath, "id"));
             ok = id is not null;
-            stepPath = ValuePath.Member(stepPath[..stepPath.LastIndexOf('[')], id ?? "?");
+            stepPath = ValuePath.Member(listPath, id ?? "?");
         }
 
         var key = id ?? $"{reader.LayerName}#{index + 1}";
         if (fields.Remove("remove", out var removeEntry))
         {
-            var remove = reader.ReadScalar(DescriptionSchema.Boolean, removeEntry.Value, ValuePath.Child(stepPath, "remove"));
+            var remove = reader.ReadScalar(DescriptionSchema.Boolean, removeEntry.Value, PendingPath.Child(stepPath, "remove"));
             if (remove?.AsBoolean != true || id is null || fields.Count > 0)
             {
                 Invalid(mapping, stepPath, "'remove' is written alone with an id: {id: X, remove: true}");
@@ -134,7 +134,7 @@ internal sealed class StepReader(PatchReader reader)
                 continue;
             }
 
-            var fieldPath = ValuePath.Child(stepPath, name);
+            var fieldPath = PendingPath.Child(stepPath, name);
             ok &= name switch
             {
                 "to" => Add(ref body, name, DescriptionSchema.ImagePath, entry, stepPath),
@@ -142,8 +142,8 @@ internal sealed class StepReader(PatchReader reader)
                 "owner" => Add(ref body, name, DescriptionSchema.Owner, entry, stepPath),
                 "hard" => AddValue(ref body, name, reader.ReadScalar(DescriptionSchema.Boolean, entry.Value, fieldPath)),
                 "content" or "append" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
-                "replace" => AddValue(ref body, name, ReadReplace(entry.Value, fieldPath)),
-                "set" => AddValue(ref body, name, ReadSet(entry.Value, fieldPath)),
+                "replace" => AddValue(ref body, name, ReadReplace(entry.Value, fieldPath.ToString())),
+                "set" => AddValue(ref body, name, ReadSet(entry.Value, fieldPath.ToString())),
                 "digest" => Add(ref body, name, DescriptionSchema.LayerDigest, entry, stepPath),
                 _ => throw new InvalidOperationException($"unhandled step key {name}"),
             };
@@ -174,13 +174,13 @@ internal sealed class StepReader(PatchReader reader)
         var ok = true;
         foreach (var (name, entry) in fields)
         {
-            var fieldPath = ValuePath.Child(stepPath, name);
+            var fieldPath = PendingPath.Child(stepPath, name);
             ok &= name switch
             {
                 "run" => Add(ref body, name, DescriptionSchema.String, entry, stepPath),
                 "workdir" => Add(ref body, name, DescriptionSchema.ImagePath, entry, stepPath),
                 "online" => AddValue(ref body, name, reader.ReadScalar(DescriptionSchema.Boolean, entry.Value, fieldPath)),
-                "env" => AddValue(ref body, name, ReadStringMap(DescriptionSchema.EnvName, entry.Value, fieldPath)),
+                "env" => AddValue(ref body, name, ReadStringMap(DescriptionSchema.EnvName, entry.Value, fieldPath.ToString())),
                 _ => throw new InvalidOperationException($"unhandled step key {name}"),
             };
         }
@@ -219,7 +219,7 @@ internal sealed class StepReader(PatchReader reader)
     }
 
     private bool Add(ref MapValue body, string name, ScalarSchema schema, MappingEntry entry, string stepPath) =>
-        AddValue(ref body, name, reader.ReadString(schema, entry.Value, ValuePath.Child(stepPath, name)) is { } s ? ScalarValue.Of(s) : null);
+        AddValue(ref body, name, reader.ReadString(schema, entry.Value, PendingPath.Child(stepPath, name)) is { } s ? ScalarValue.Of(s) : null);
 
     /// <summary>"644" and "0644" are one mode, so they are written (and hashed) one way: four octal digits.</summary>
     private static ScalarValue? NormalizedMode(string? mode) =>
@@ -250,8 +250,8 @@ internal sealed class StepReader(PatchReader reader)
             return null;
         }
 
-        var pattern = reader.ReadString(DescriptionSchema.String, entries["pattern"].Value, ValuePath.Child(path, "pattern"));
-        var with = reader.ReadString(DescriptionSchema.String, entries["with"].Value, ValuePath.Child(path, "with"));
+        var pattern = reader.ReadString(DescriptionSchema.String, entries["pattern"].Value, PendingPath.Child(path, "pattern"));
+        var with = reader.ReadString(DescriptionSchema.String, entries["with"].Value, PendingPath.Child(path, "with"));
         if (pattern is null || with is null)
         {
             return null;
@@ -280,8 +280,8 @@ internal sealed class StepReader(PatchReader reader)
         var ok = true;
         foreach (var entry in mapping.Entries)
         {
-            var valuePath = ValuePath.Child(path, entry.Key.Text);
-            var name = reader.CheckString(keys, entry.Key.Text, entry.Key.Location, $"key '{valuePath}'");
+            var valuePath = PendingPath.Child(path, entry.Key.Text);
+            var name = reader.CheckString(keys, entry.Key.Text, entry.Key.Location, new CheckedSubject("key '", valuePath, "'"));
             var value = reader.ReadString(DescriptionSchema.String, entry.Value, valuePath);
             if (name is null || value is null)
             {

@@ -7,7 +7,7 @@ namespace Vse.Description.Provenance;
 internal sealed class ProvenanceRecorder
 {
     // Typed as the log reads it, so that ToLog hands the table over instead of copying tens of
-    // thousands of entries; every value is a List this recorder made and appends to.
+    // thousands of entries; every value is a ProvenanceChain this recorder made and appends to.
     private readonly PartitionedPathTable<IReadOnlyList<ProvenanceEvent>> _events = new();
     private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
@@ -24,13 +24,16 @@ internal sealed class ProvenanceRecorder
 
     public void Record(string path, ProvenanceAction action, SourceLocation location, ScalarValue? value = null)
     {
-        if (!_events.TryGetValue(path, out var events))
+        var recorded = new ProvenanceEvent(action, Layer, location, value);
+        if (_events.TryGetValue(path, out var events))
         {
-            events = new List<ProvenanceEvent>(2);
-            _events[path] = events;
+            ((ProvenanceChain)events).Add(recorded);
+        }
+        else
+        {
+            _events[path] = new ProvenanceChain(recorded);
         }
 
-        ((List<ProvenanceEvent>)events).Add(new ProvenanceEvent(action, Layer, location, value));
         _touchedByLayer.Add((path, action, location));
     }
 

@@ -209,6 +209,23 @@ public sealed partial class CanonicalJsonTests
         Assert.All(digests, d => Assert.Matches("^sha256:[0-9a-f]{64}$", d));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_digest_hashes_the_UTF8_of_the_whole_JSON_however_it_is_split_into_chunks(int offset)
+    {
+        // Long enough for many builder chunks and encoder buffers, with surrogate pairs (and a lone
+        // surrogate, which UTF-8 writes as U+FFFD) at every alignment, so some fall on a boundary.
+        var text = new string('a', offset) + string.Concat(Enumerable.Repeat("x😀é\ud800\"ｅ", 9_000));
+        var value = Map(("env", Map(("LONG", ScalarValue.Of(text)), ("N", ScalarValue.Of(offset)))));
+
+        var expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(value))));
+
+        Assert.Equal(expected, CanonicalJson.Digest(value));
+    }
+
     [GeneratedRegex("\"digest\":\"sha256:[0-9a-f]{64}\",")]
     private static partial Regex DigestMember();
 

@@ -30,15 +30,12 @@ done
 [[ $(id -u) == 0 ]] || { echo "oneshot-counts.sh: needs root" >&2; exit 4; }
 command -v strace >/dev/null || { echo "oneshot-counts.sh: strace is missing (apt-get install strace)" >&2; exit 4; }
 
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vse-oneshot-counts.XXXXXX")
 keep=${KEEP:-0}
 trap '[[ $keep == 1 ]] && echo "kept $work" >&2 || rm -rf "$work"' EXIT
-cat >"$work/tiny.vse.yaml" <<'YAML'
-vse: 1
-name: bench/oneshot
-os: {base: busybox}
-run: /bin/true
-YAML
+oneshot_description "$work/tiny.vse.yaml"
 
 # One line of counts per program of one strace: "PROGRAM processes fsyncs mkdir rmdir unlink rename mounts dbwrites sleeps yields".
 count() { # STRACE-FILE
@@ -80,7 +77,7 @@ count() { # STRACE-FILE
 
 echo "### What one \`vse run FILE -- true\` does, counted (strace -f, one run after two warm-up runs)"
 echo
-echo "- $(nproc) CPUs, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- $(nproc) CPUs, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'), $(machine_load)"
 echo "- processes: execs of each program; db writes: SQLite write transactions; calls of vse itself (its threads) apart from the runtime's"
 echo
 echo "| build | path | program | processes | fsyncs | mkdir | rmdir | unlink | rename | mounts | db writes | sleeps | sched_yield |"

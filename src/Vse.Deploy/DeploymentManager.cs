@@ -262,7 +262,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         }
 
         var (driver, recorded) = await _drivers.SelectAsync(driverName, runtimeName, cancellationToken);
-        // One write before the command and one after it (docs/runtime.md, "One-shot runs"): recorded
+        // One write before the command and one after it (docs/runtime.md, "run"): recorded
         // as running at once, since the runtime call that starts the instance also runs the command;
         // a vse killed in between leaves these records, which vse cleanup acts on as on any deployment.
         var deployment = await deployments.CreateAsync(

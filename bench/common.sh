@@ -1,4 +1,4 @@
-# Sourced by bench scripts (bench/lammps.sh, bench/hpc-kernels.sh): what they share.
+# Sourced by bench scripts (bench/lammps.sh, bench/hpc-kernels.sh, bench/oneshot*.sh): what they share.
 
 # say TEXT... -> a progress line on stderr, with the seconds since the script started
 say() { echo "== [${SECONDS}s] $*" >&2; }
@@ -24,4 +24,15 @@ rotated_arms() {
 # machine_load -> "load average L1 L5 L15, CPU pressure (some, avg10) P %": how busy the machine was
 machine_load() {
   echo "load average $(cut -d' ' -f1-3 /proc/loadavg), CPU pressure (some, avg10) $(awk '/^some/ {sub("avg10=", "", $2); print $2}' /proc/pressure/cpu 2>/dev/null || echo n/a) %"
+}
+
+# oneshot_description FILE -> writes the description the one-shot benchmarks run (bench/oneshot*.sh):
+# busybox, nothing else, so a run is vse's own work and the runtime's
+oneshot_description() {
+  cat >"$1" <<'YAML'
+vse: 1
+name: bench/oneshot
+os: {base: busybox}
+run: /bin/true
+YAML
 }

@@ -36,12 +36,7 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vse-oneshot-parts.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cat >"$work/tiny.vse.yaml" <<'YAML'
-vse: 1
-name: bench/oneshot-parts
-os: {base: busybox}
-run: /bin/true
-YAML
+oneshot_description "$work/tiny.vse.yaml"
 file=$work/tiny.vse.yaml
 
 builds=(after)

@@ -34,6 +34,8 @@ for tool in hyperfine runc bwrap jq; do
     command -v $tool >/dev/null || { echo "oneshot.sh: $tool is missing (apt-get install $tool)" >&2; exit 4; }
 done
 
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vse-oneshot.XXXXXX")
 raw_root=$work/runc-root
 cleanup() {
@@ -51,12 +53,7 @@ if [[ -z $vse_dir ]]; then
 fi
 vse=$vse_dir/vse
 
-cat >"$work/tiny.vse.yaml" <<'YAML'
-vse: 1
-name: bench/oneshot
-os: {base: busybox}
-run: /bin/true
-YAML
+oneshot_description "$work/tiny.vse.yaml"
 
 # One VSE_HOME per build: each builds the description once, outside the timing.
 prepare_home() { # NAME VSE

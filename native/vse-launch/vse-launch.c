@@ -541,8 +541,11 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         }
     }
     snprintf(path, sizeof path, "%s/rootfs", state);
-    /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. */
-    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, state, state, opt.userns ? ",userxattr" : "");
+    /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. volatile
+     * (--once): the upper directory is deleted when the command ends and never mounted again, so the
+     * unmount at the instance's exit need not sync the host file system that holds it first. */
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s%s", lower, state, state,
+             opt.userns ? ",userxattr" : "", opt.once ? ",volatile" : "");
     /* nodev: device nodes the image carries open nothing (the instance's are on its own /dev
      * tmpfs); without a devices cgroup (cgroup v2) nothing else would stop an open of dev/mem. */
     TRY(mount("overlay", path, "overlay", MS_NODEV, opts), "mount overlay");

@@ -262,20 +262,32 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         }
 
         var (driver, recorded) = await _drivers.SelectAsync(driverName, runtimeName, cancellationToken);
+        // One write before the command and one after it (docs/runtime.md, "run"): recorded
+        // as running at once, since the runtime call that starts the instance also runs the command;
+        // a vse killed in between leaves these records, which vse cleanup acts on as on any deployment.
         var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, recorded.ToString(), [$"{InstanceSpecs.Label(configuration.Name)}-0"]), cancellationToken);
+            new DeploymentRequest(configuration.Id, configuration.Name, recorded.ToString(), [$"{InstanceSpecs.Label(configuration.Name)}-0"], State: LifecycleState.Running),
+            cancellationToken);
         var instance = deployment.Instances[0];
         var spec = shape with { Id = $"{ContainerPrefix(configuration.Name, deployment.Id)}-0", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
+        int exitCode;
         try
         {
-            await deployments.UpdateInstanceAsync(deployment.Id, 0, LifecycleState.Running, null, cancellationToken);
             WarnUnappliedLimits(driver, spec, 1, progress);
-            return await DriverAbilities.RunsOnce(driver).RunOnceAsync(spec, request, cancellationToken);
+            exitCode = await DriverAbilities.RunsOnce(driver).RunOnceAsync(spec, request, cancellationToken);
         }
-        finally
+        catch
         {
+            // The driver may not have got as far as removing its instance: the whole cleanup.
             await CleanupAsync(deployment.Id, CancellationToken.None);
+            throw;
         }
+
+        // The driver removed the instance when its command ended (IRunsOnce): left are the
+        // deployment's directory and its records, not a runtime to ask or an instance to stop.
+        RemoveDeploymentDirectory(deployment.Id);
+        await deployments.DeleteAsync(deployment.Id, CancellationToken.None);
+        return exitCode;
     }
 
     /// <summary>Runs a command in one instance; returns its exit code.</summary>
@@ -440,19 +452,25 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
         await PrivateNetwork.DeleteAsync(deployment.Id, NetworkDirectory(deployment.Id), cancellationToken);
         TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
-        var directory = Path.GetDirectoryName(home.InstanceDirectory(deployment.Id, 0));
-        if (directory is not null && Directory.Exists(directory))
+        RemoveDeploymentDirectory(deployment.Id);
+        await deployments.DeleteAsync(deployment.Id, cancellationToken);
+    }
+
+    /// <summary>Removes the directory that held a deployment's instances once they are gone (left alone while anything is in it).</summary>
+    private void RemoveDeploymentDirectory(string deploymentId)
+    {
+        var directory = Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0));
+        if (directory is null || !Directory.Exists(directory))
         {
-            // The bulk launcher's compiled syscall filter, shared by the deployment's instances.
-            File.Delete(Path.Combine(directory, LaunchSeccompFilter.FileName));
+            return;
         }
 
-        if (directory is not null && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        // The bulk launcher's compiled syscall filter, where a vse before the shared one wrote it for the deployment.
+        File.Delete(Path.Combine(directory, LaunchSeccompFilter.FileName));
+        if (!Directory.EnumerateFileSystemEntries(directory).Any())
         {
             Directory.Delete(directory);
         }
-
-        await deployments.DeleteAsync(deployment.Id, cancellationToken);
     }
 
     /// <param name="criu">What probing CRIU found, for the operations that need it (checkpoint, restore).</param>

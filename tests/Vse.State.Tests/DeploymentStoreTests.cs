@@ -36,6 +36,35 @@ public sealed class DeploymentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_one_shot_run_s_deployment_is_recorded_as_running_in_its_one_write_and_reads_back_so()
+    {
+        var state = await OpenAsync();
+
+        var created = await state.Deployments.CreateAsync(Request("h0") with { State = LifecycleState.Running }, None);
+
+        Assert.Equal(LifecycleState.Running, created.Record.State);
+        Assert.Equal(LifecycleState.Running, Assert.Single(created.Instances).State);
+        // What a later vse (ps, cleanup after a kill) reads is what the one write said.
+        AssertSame(created, await (await VseState.OpenAsync(_workspace.Home, None)).Deployments.GetAsync(created.Id, None));
+    }
+
+    [Theory]
+    [InlineData(LifecycleState.Suspended)]
+    [InlineData(LifecycleState.Stopping)]
+    [InlineData(LifecycleState.Failed)]
+    [InlineData(LifecycleState.CleanedUp)]
+    [InlineData((LifecycleState)42)]
+    public async Task A_deployment_is_recorded_first_as_creating_or_running_only_and_a_refused_one_leaves_nothing(LifecycleState first)
+    {
+        var state = await OpenAsync();
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => state.Deployments.CreateAsync(Request("h0") with { State = first }, None));
+
+        Assert.StartsWith("a deployment is recorded as creating or running, not ", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await state.Deployments.ListAsync(None));
+    }
+
+    [Fact]
     public async Task A_deployment_whose_vse_died_before_starting_anything_still_shows_as_creating()
     {
         var state = await OpenAsync();

@@ -164,8 +164,11 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
     {
         lock (_launchedLock)
         {
-            return _launched ??= new LaunchedSandboxDriver(LaunchedSandboxDriver.FindLauncher()
-                ?? throw new OciRuntimeUnavailableException($"{Launcher} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []));
+            // The compiled syscall filter is kept beside the probe's outcomes (vse's home), for every launch.
+            return _launched ??= new LaunchedSandboxDriver(
+                LaunchedSandboxDriver.FindLauncher()
+                    ?? throw new OciRuntimeUnavailableException($"{Launcher} is not built: run 'make -C native/vse-launch' in vse's source tree, or set VSE_LAUNCH", []),
+                probeCacheDirectory);
         }
     }
 

@@ -28,7 +28,13 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
     /// Inside a user namespace overlayfs keeps its metadata in <c>user.*</c> extended attributes
     /// (<c>userxattr</c>); without it, removing a lower directory fails with EIO.
     /// </param>
-    public OciMount Prepare(bool userNamespace)
+    /// <param name="discarded">
+    /// The upper directory is deleted when the instance ends and never mounted again (a one-shot
+    /// run): the overlay is <c>volatile</c>, so its unmount, when the instance's last process
+    /// exits, does not sync the file system that holds the upper directory first. That sync made
+    /// every run wait for the host disk's journal (docs/runtime.md, "run").
+    /// </param>
+    public OciMount Prepare(bool userNamespace, bool discarded = false)
     {
         foreach (var path in new[] { Lower, Upper, Work })
         {
@@ -47,6 +53,6 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
         // the instance's devices are the runtime's, on its own /dev tmpfs. Where no devices cgroup
         // filters opens (cgroup v2 without a device program), this is what stops them.
         return new OciMount("/", "overlay", "overlay",
-            ["nodev", $"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : []]);
+            ["nodev", $"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : [], .. discarded ? new[] { "volatile" } : []]);
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class SandboxDriver : IRunsOnce
             DriverContract.RunOnceSpec(Name, spec, request),
             request.Argv,
             oci => oci with { Process = oci.Process with { Cwd = request.WorkingDirectory ?? "/" } },
+            discarded: true,
             cancellationToken);
         try
         {

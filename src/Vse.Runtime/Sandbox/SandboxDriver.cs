@@ -97,7 +97,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
         using var pins = PinnedMounts.Open(spec.Mounts);
-        var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, cancellationToken);
+        var handle = await PrepareBundleAsync(spec, InitArgs(spec.Services), oci => oci, discarded: false, cancellationToken);
         try
         {
             await CreateContainerAsync(handle, cancellationToken);
@@ -240,8 +240,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
     /// Writes the bundle of a new instance in its state directory: the overlay's directories and
     /// config.json, with <paramref name="args"/> as its first process. Removes what it made if it fails.
     /// </summary>
+    /// <param name="discarded">The instance lives for one command and its overlay is never mounted again (<see cref="OverlayRoot.Prepare"/>).</param>
     private async Task<InstanceHandle> PrepareBundleAsync(
-        InstanceSpec spec, IReadOnlyList<string> args, Func<OciSpec, OciSpec> adjust, CancellationToken cancellationToken)
+        InstanceSpec spec, IReadOnlyList<string> args, Func<OciSpec, OciSpec> adjust, bool discarded, CancellationToken cancellationToken)
     {
         DriverAbilities.RequireNetworkMode(this, spec.Network);
         var handle = InstanceStateDirectory.Claim(Name, spec);
@@ -249,7 +250,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         var overlay = new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory);
         try
         {
-            var rootMount = overlay.Prepare(userNamespace: _rootless is not null);
+            var rootMount = overlay.Prepare(userNamespace: _rootless is not null, discarded);
             var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, _cgroups, rootMount, _rootless);
             await OciSpecBuilder.WriteAsync(adjust(oci), handle.StateDirectory, cancellationToken);
         }

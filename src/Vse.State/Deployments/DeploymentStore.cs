@@ -25,9 +25,9 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>
-    /// Records a new deployment and its instances, all <see cref="LifecycleState.Creating"/>, in one
-    /// transaction. Call it before starting anything. Instance <c>i</c>'s state directory is
-    /// <see cref="VseHome.InstanceDirectory"/>; it is not created here.
+    /// Records a new deployment and its instances, all in the request's state (<see cref="LifecycleState.Creating"/>
+    /// unless it says <see cref="LifecycleState.Running"/>), in one transaction. Call it before starting anything.
+    /// Instance <c>i</c>'s state directory is <see cref="VseHome.InstanceDirectory"/>; it is not created here.
     /// </summary>
     /// <exception cref="ConfigurationNotFoundException">No configuration has exactly this id.</exception>
     public Task<Deployment> CreateAsync(DeploymentRequest request, CancellationToken cancellationToken)
@@ -36,6 +36,11 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
         if (request.Hostnames.Count == 0)
         {
             throw new ArgumentException("a deployment needs at least one instance", nameof(request));
+        }
+
+        if (request.State is not (LifecycleState.Creating or LifecycleState.Running))
+        {
+            throw new ArgumentException($"a deployment is recorded as creating or running, not {request.State.ToString().ToLowerInvariant()}", nameof(request));
         }
 
         var createdAt = _time.GetUtcNow();
@@ -53,7 +58,7 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
 
                 var id = await NewUniqueIdAsync(connection, transaction, ct);
                 var record = new DeploymentRecord(
-                    id, request.ConfigurationId, request.Name, request.Driver, LifecycleState.Creating, createdAt, request.NetworkJson, request.DescriptionPath);
+                    id, request.ConfigurationId, request.Name, request.Driver, request.State, createdAt, request.NetworkJson, request.DescriptionPath);
                 await using (var insert = SqlValues.Command(
                     connection,
                     transaction,
@@ -77,14 +82,14 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
                     $"INSERT INTO instances ({InstanceColumns}) VALUES ($deployment, $index, $hostname, $state, NULL, NULL, NULL, $directory)"))
                 {
                     insert.Add("$deployment", id);
-                    insert.Add("$state", nameof(LifecycleState.Creating));
+                    insert.Add("$state", StateName(request.State));
                     var index = insert.Parameters.Add("$index", SqliteType.Integer);
                     var hostname = insert.Parameters.Add("$hostname", SqliteType.Text);
                     var directory = insert.Parameters.Add("$directory", SqliteType.Text);
                     for (var i = 0; i < request.Hostnames.Count; i++)
                     {
                         var instance = new InstanceRecord(
-                            id, i, request.Hostnames[i], LifecycleState.Creating, null, null, null, home.InstanceDirectory(id, i));
+                            id, i, request.Hostnames[i], request.State, null, null, null, home.InstanceDirectory(id, i));
                         index.Value = i;
                         hostname.Value = instance.Hostname;
                         directory.Value = instance.StateDirectory;

@@ -9,12 +9,16 @@ namespace Vse.Cli.Tests.Faults;
 /// </summary>
 internal static class FaultDescription
 {
-    public static string Of(string name, string marker) => $$"""
+    /// <param name="privateNetwork">
+    /// False for the one-shot <c>vse run</c> path, which a private network would send the long
+    /// way (deploy, exec, cleanup).
+    /// </param>
+    public static string Of(string name, string marker, bool privateNetwork = true) => $$"""
         vse: 1
         name: {{name}}
         os: {base: busybox}
         env: {VSE_FAULT_MARKER: {{marker}}}
-        network: {mode: private, subnet: 10.79.0.0/16}
+        {{(privateNetwork ? "network: {mode: private, subnet: 10.79.0.0/16}" : "network: {mode: none}")}}
         files: [{write: /etc/motd, content: "faults\n"}]
         build:
           - run: "for i in 1 2 3 4 5; do echo $i >> /steps; sleep 0.2; done"

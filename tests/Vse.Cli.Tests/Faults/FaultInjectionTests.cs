@@ -65,6 +65,35 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Issue 12, item 6: a one-shot run writes its records once before the runtime starts and
+    /// removes them once after it; killed anywhere (before the records, between them and the
+    /// runtime, while the command runs, during the removal) it leaves only what ps shows and
+    /// cleanup removes, on both one-shot paths.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("runc")]
+    [InlineData("vse-launch")]
+    public async Task A_run_killed_at_random_moments_leaves_only_what_ps_shows_and_cleanup_removes(string runtime)
+    {
+        Requirements.Root();
+        if (runtime == "runc")
+        {
+            Requirements.Tool("runc");
+        }
+
+        using var workspace = NewWorkspace(FaultDescription.Of("apps/faults", Marker, privateNetwork: false));
+        var (before, reference) = await BuiltAsync(workspace);
+        string[] run = ["run", File, "--runtime", runtime, "--", "sleep", "0.3"];
+        var (duration, _) = await FaultSeeds.TimeAsync(workspace, run);
+
+        foreach (var seed in FaultSeeds.Seeds())
+        {
+            var context = await KillAsync(workspace, $"run ({runtime})", seed, duration, run);
+            await RecoverAndCheckAsync(workspace, before, reference, context);
+        }
+    }
+
     [SkippableFact]
     public async Task An_exec_killed_at_random_moments_leaves_its_instance_usable_and_nothing_behind()
     {
@@ -182,10 +211,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         }
     }
 
-    private static Workspace NewWorkspace()
+    private static Workspace NewWorkspace(string? description = null)
     {
         var workspace = new Workspace();
-        workspace.Write(File, Description);
+        workspace.Write(File, description ?? Description);
         return workspace;
     }
 

@@ -701,6 +701,35 @@ public abstract class DriverConformanceTests
         Assert.EndsWith("/no/such/command: command not found in the instance\n", Encoding.UTF8.GetString(stderr.ToArray()), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A one-shot instance's upper directory is deleted with it and never mounted again, so its
+    /// overlay is volatile (no sync of the host's file system at its unmount); a deployed
+    /// instance's is not, as checkpoint and restore mount it again.
+    /// </summary>
+    [SkippableFact]
+    public async Task RunOnceRootIsAVolatileOverlayAndADeployedInstancesRootIsNot()
+    {
+        var driver = RequireDriver();
+        if (RunsOnceAsTheCatalogSays(driver) is not { } once)
+        {
+            return;
+        }
+
+        using var stdout = new MemoryStream();
+        var rootOf = new[] { "sh", "-c", "grep ' / / ' /proc/self/mountinfo" };
+
+        Assert.Equal(0, await once.RunOnceAsync(NewSpec(), new ExecRequest(rootOf, Stdout: stdout), CancellationToken.None));
+        await using var instance = await RunningInstance.StartAsync(driver, NewSpec());
+        var (exitCode, deployed, _) = await instance.ExecAsync(rootOf);
+
+        var oneShot = Encoding.UTF8.GetString(stdout.ToArray());
+        Assert.Contains(" - overlay overlay ", oneShot, StringComparison.Ordinal);
+        Assert.Contains("volatile", oneShot, StringComparison.Ordinal);
+        Assert.Equal(0, exitCode);
+        Assert.Contains(" - overlay overlay ", deployed, StringComparison.Ordinal);
+        Assert.DoesNotContain("volatile", deployed, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task RunOnceHasTheSpecsMemoryLimitWhileTheCommandRuns()
     {

@@ -80,13 +80,13 @@ public sealed class InstanceDeviceTests
         using var state = new TempDirectory();
         var spec = SampleSpecs.Spec() with { StateDirectory = state.Path, Devices = [new InstanceDevice("/dev/nvidia0", "/fake/dev/nvidia0")] };
 
-        var shape = LaunchShape.Of(spec, [], hold: true, userNamespace: false);
+        var shape = LaunchShape.Of(spec, seccompFilter: null, [], hold: true, userNamespace: false);
         var arguments = shape.Arguments().ToList();
 
         var at = arguments.IndexOf("--device");
         Assert.Equal("/fake/dev/nvidia0:/dev/nvidia0", arguments[at + 1]);
-        Assert.True(shape.Fits(spec));
-        Assert.False(shape.Fits(spec with { Devices = null }));
-        Assert.False(shape.Fits(spec with { Devices = [Null] }));
+        Assert.True(shape.Fits(spec, seccompFilter: null));
+        Assert.False(shape.Fits(spec with { Devices = null }, seccompFilter: null));
+        Assert.False(shape.Fits(spec with { Devices = [Null] }, seccompFilter: null));
     }
 }

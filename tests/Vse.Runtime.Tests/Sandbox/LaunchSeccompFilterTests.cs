@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
+using Vse.Host.Confinement;
 using Vse.Runtime.Sandbox.Launch;
 
 namespace Vse.Runtime.Tests.Sandbox;
 
-/// <summary>The bulk launcher's filter file: one per deployment, and a launcher that refuses a file that is not a whole program or a capability that is none.</summary>
+/// <summary>The bulk launcher's filter file: one per home named by the profile, or one per deployment; and a launcher that refuses a file that is not a whole program or a capability that is none.</summary>
 public sealed class LaunchSeccompFilterTests : IDisposable
 {
     private readonly string _deployment = Directory.CreateTempSubdirectory("vse-launch-seccomp-").FullName;
@@ -18,6 +20,44 @@ public sealed class LaunchSeccompFilterTests : IDisposable
         Assert.Equal(first, second);
         Assert.Equal(written, File.GetLastWriteTimeUtc(second));
         Assert.Equal(0, new FileInfo(first).Length % 8);
+    }
+
+    [Fact]
+    public void Every_launch_of_a_home_shares_one_filter_named_by_its_profile_and_compiled_once()
+    {
+        var home = Path.Combine(_deployment, "home");
+
+        var first = LaunchSeccompFilter.EnsureShared(home);
+        var written = File.GetLastWriteTimeUtc(first);
+        var second = LaunchSeccompFilter.EnsureShared(home + "/");
+
+        Assert.Equal(Path.Combine(home, $"launch-seccomp-{LaunchSeccompFilter.ProfileKey}.bpf"), first);
+        Assert.Equal(first, second);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(second));
+        Assert.Equal(0, new FileInfo(first).Length % 8);
+        Assert.Equal([first], Directory.GetFiles(home));
+    }
+
+    [Fact]
+    public void The_shared_filter_s_name_changes_with_any_field_of_any_rule_and_with_the_architecture()
+    {
+        var rules = SeccompProfile.Rules;
+        var key = LaunchSeccompFilter.KeyOf(rules, Architecture.X64);
+        var withCondition = rules.First(r => r.Conditions.Count > 0);
+        var at = rules.ToList().IndexOf(withCondition);
+        IReadOnlyList<SeccompRule> Changed(SeccompRule rule) => [.. rules.Take(at), rule, .. rules.Skip(at + 1)];
+
+        Assert.Equal(key, LaunchSeccompFilter.KeyOf([.. rules], Architecture.X64));
+        Assert.Matches("^[0-9a-f]{16}$", key);
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(rules, Architecture.Arm64));
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(rules.Skip(1).ToList(), Architecture.X64));
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(Changed(withCondition with { Errno = withCondition.Errno + 1 }), Architecture.X64));
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(Changed(withCondition with { Names = [.. withCondition.Names, "getpid"] }), Architecture.X64));
+        var condition = withCondition.Conditions[0];
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(Changed(withCondition with { Conditions = [condition with { Value = condition.Value ^ 1 }, .. withCondition.Conditions.Skip(1)] }), Architecture.X64));
+        Assert.NotEqual(key, LaunchSeccompFilter.KeyOf(Changed(withCondition with { Conditions = [condition with { Index = condition.Index + 1 }, .. withCondition.Conditions.Skip(1)] }), Architecture.X64));
+        // The explanation is documentation, not part of the program.
+        Assert.Equal(key, LaunchSeccompFilter.KeyOf(Changed(withCondition with { Why = "another reason" }), Architecture.X64));
     }
 
     [SkippableTheory]

@@ -48,11 +48,12 @@ internal sealed record LaunchShape(
     IReadOnlyList<InstanceDevice>? Devices = null,
     IReadOnlyList<string>? CgroupJoins = null)
 {
+    /// <param name="seccompFilter">The compiled filter's file (<see cref="LaunchSeccompFilter"/>), or null when the spec asks for none (<c>security.seccomp: unconfined</c>).</param>
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
     /// <param name="cgroupJoins">Groups every instance joins instead of getting one of its own (<see cref="LaunchCgroups.RootsFor"/>).</param>
-    public static LaunchShape Of(InstanceSpec spec, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
-        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec),
-            spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.Ensure(spec.StateDirectory), CapabilitiesOf(spec), hold, userNamespace,
+    public static LaunchShape Of(
+        InstanceSpec spec, string? seccompFilter, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
+        new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), seccompFilter, CapabilitiesOf(spec), hold, userNamespace,
             spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? []);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
@@ -71,14 +72,14 @@ internal sealed record LaunchShape(
     private static string? FabricOf(InstanceSpec spec) =>
         spec.Attachment?.FabricNetworkPath;
 
-    /// <summary>True when <paramref name="spec"/> can join a launch of this shape.</summary>
-    public bool Fits(InstanceSpec spec) =>
+    /// <summary>True when <paramref name="spec"/>, with <paramref name="seccompFilter"/> as its filter's file, can join a launch of this shape.</summary>
+    public bool Fits(InstanceSpec spec, string? seccompFilter) =>
         spec.Env.Count == Env.Count && spec.Env.All(e => Env.TryGetValue(e.Key, out var v) && v == e.Value)
         && spec.Mounts.SequenceEqual(Mounts)
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
         && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
-        && (spec.Security?.SeccompUnconfined == true ? null : LaunchSeccompFilter.PathFor(spec.StateDirectory)) == SeccompFilter
+        && seccompFilter == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
         && (Hold || !HasLimits(spec));

@@ -18,7 +18,12 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// in which the user alone is root (as the runc path's rootless config), no private network,
 /// and a cgroup only in a subtree delegated to the user (<see cref="Host.CgroupPlacer"/>).
 /// </summary>
-public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, ISuspendable, IStartsMany
+/// <param name="launcher">The <c>vse-launch</c> binary.</param>
+/// <param name="filterDirectory">
+/// Where the compiled syscall filter is kept for every launch (<see cref="LaunchSeccompFilter.EnsureShared"/>,
+/// vse's home); null: one per deployment, beside its instances.
+/// </param>
+public sealed partial class LaunchedSandboxDriver(string launcher, string? filterDirectory = null) : IDriver, ISuspendable, IStartsMany
 {
     /// <summary>The name users choose it by (<c>--runtime vse-launch</c>) and <c>vse ps</c> shows (<c>sandbox:vse-launch</c>).</summary>
     public const string RuntimeName = "vse-launch";
@@ -110,7 +115,7 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
         ArgumentOutOfRangeException.ThrowIfZero(specs.Count);
         var shape = Shape(specs[0], hold: LaunchShape.HasLimits(specs[0]));
         // One launcher's instances share their cgroup arguments: with a memory limit or without.
-        if (specs.FirstOrDefault(s => !shape.Fits(s) || s.MemoryBytes is null != specs[0].MemoryBytes is null) is { } odd)
+        if (specs.FirstOrDefault(s => !shape.Fits(s, FilterPathOf(s)) || s.MemoryBytes is null != specs[0].MemoryBytes is null) is { } odd)
         {
             throw new ArgumentException($"instance '{odd.Id}' differs in env, mounts or services from the others of its launch", nameof(specs));
         }
@@ -194,7 +199,7 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
 
         var cwd = request.WorkingDirectory ?? "/";
         // The instance's own filter: a command run in it is confined as its first process is.
-        List<string> arguments = ["exec", pid.ToString(CultureInfo.InvariantCulture), "--cwd", cwd, "--seccomp", LaunchSeccompFilter.Ensure(handle.StateDirectory)];
+        List<string> arguments = ["exec", pid.ToString(CultureInfo.InvariantCulture), "--cwd", cwd, "--seccomp", EnsureFilter(handle.StateDirectory)];
         foreach (var (key, value) in env)
         {
             arguments.AddRange(["--env", $"{key}={value}"]);
@@ -282,8 +287,18 @@ public sealed partial class LaunchedSandboxDriver(string launcher) : IDriver, IS
 
         DriverAbilities.RequireNetworkMode(this, spec.Network);
         var (own, shared) = _cgroups.RootsFor(spec);
-        return LaunchShape.Of(spec, own, hold, _rootless, shared);
+        return LaunchShape.Of(spec, spec.Security?.SeccompUnconfined == true ? null : EnsureFilter(spec.StateDirectory), own, hold, _rootless, shared);
     }
+
+    /// <summary>The compiled filter's file for an instance like <paramref name="spec"/>, or null for none; not written here.</summary>
+    private string? FilterPathOf(InstanceSpec spec) =>
+        spec.Security?.SeccompUnconfined == true ? null
+        : filterDirectory is null ? LaunchSeccompFilter.PathFor(spec.StateDirectory)
+        : LaunchSeccompFilter.SharedPath(filterDirectory);
+
+    /// <summary>The compiled filter's file for the instance with <paramref name="stateDirectory"/>, compiled first when it is not there.</summary>
+    private string EnsureFilter(string stateDirectory) =>
+        filterDirectory is null ? LaunchSeccompFilter.Ensure(stateDirectory) : LaunchSeccompFilter.EnsureShared(filterDirectory);
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
     {

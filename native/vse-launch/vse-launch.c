@@ -20,7 +20,7 @@
  *     one instance (LINE as on stdin) whose first process is ARGV, with the launcher's own stdio;
  *     its PID in STATEDIR/init.pid before ARGV runs; exit code ARGV's (vse run, like runc run)
  *
- * --sysfs-netns FILE (root, no --fabric): every instance gets a clone of one sysfs made in the empty
+ * --sysfs-netns FILE (root; not with --fabric or --userns): every instance gets a clone of one sysfs made in the empty
  * network namespace bound at FILE (made if need be), instead of a new sysfs each (shared_sysfs).
  *
  * --cap N adds capability N to the default set (a description's security.capabilities, which

@@ -9,6 +9,7 @@ packages=(
   libseccomp2   # vse compiles its seccomp profile with it (build steps, vse-launch instances; runc links it too)
   bsdutils      # tests: script(1) gives `vse exec -t` a terminal
   iproute2      # private networks: the fabric namespace, bridge and veths (ip netns, ip -batch)
+  procps        # private networks: sysctl sets the fabric namespace's own IPv6 and bridge-netfilter settings (PrivateNetwork.FabricSysctls)
   openssh-client # private networks: ssh-keygen makes each deployment its own key pair
   mmdebstrap    # debian:SUITE bases
   runc          # sandbox instances (OCI runtime)

@@ -6,7 +6,8 @@
 #   net-test.sh check            4 instances on vse0: addresses, ping between them, fabric ports,
 #                                no new link in the host's namespace, errors for bad lines
 #   net-test.sh bench N [R]      N instances (vse0 holds 0-999, vse1 the rest, joined as vse does),
-#                                without and with --fabric, alternated, R rounds (default 2)
+#                                without and with --fabric, alternated, R rounds (default 2);
+#                                FABRIC_IPV6=off FABRIC_BRNF=off: the fabric settings vse makes
 #
 # Scratch under /tmp/net-test (busybox image from /usr/bin/busybox, state dirs); fabric vse-nettest.
 set -euo pipefail
@@ -30,6 +31,11 @@ fabric() {
     # FABRIC_IPV6=off: IPv6 disabled in the fabric (its ports then get no ff00::/8 route each)
     if [ "${FABRIC_IPV6:-on}" = off ]; then
         ip netns exec $FAB sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    fi
+    # FABRIC_BRNF=off: bridged frames not through iptables/ip6tables/arptables (br_netfilter's
+    # per-namespace default is on); with FABRIC_IPV6=off what PrivateNetwork.FabricSysctls sets
+    if [ "${FABRIC_BRNF:-on}" = off ]; then
+        ip netns exec $FAB sysctl -qew net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0
     fi
     {
         echo "link set lo up"

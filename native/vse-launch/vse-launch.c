@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *   --fabric-userns (before --fabric, with --userns): a rootless fabric's user namespace, which the
@@ -19,6 +19,9 @@
  *   vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...
  *     one instance (LINE as on stdin) whose first process is ARGV, with the launcher's own stdio;
  *     its PID in STATEDIR/init.pid before ARGV runs; exit code ARGV's (vse run, like runc run)
+ *
+ * --sysfs-netns FILE (root; not with --fabric or --userns): every instance gets a clone of one sysfs made in the empty
+ * network namespace bound at FILE (made if need be), instead of a new sysfs each (shared_sysfs).
  *
  * --cap N adds capability N to the default set (a description's security.capabilities, which
  * site policy allowed); without --seccomp an instance runs with no syscall filter (security.seccomp:
@@ -40,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -126,7 +130,8 @@ static struct {
     int once_stdout;  /* --once: the caller's stdout, kept for the instance (the launcher's own goes to stderr) */
     char *cwd;   /* --once --cwd: ARGV's working directory in the instance */
     struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
-} opt = {.fabric = -1, .init = -1, .once_stdout = -1};
+    int sysfs;   /* --sysfs-netns: one detached sysfs every instance gets a clone of (shared_sysfs), else -1 */
+} opt = {.fabric = -1, .init = -1, .once_stdout = -1, .sysfs = -1};
 
 /* An instance's attachment to the fabric (--fabric), as parsed and checked by the launcher. */
 struct attach {
@@ -152,7 +157,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(own_failure);
@@ -452,6 +457,65 @@ static int new_fs(const char *type, unsigned attrs) {
     return m;
 }
 
+#define SYSFS_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV)
+
+/* Only lo in the network namespace we are in (nothing a shared sysfs would show besides). */
+static int only_lo(void) {
+    struct if_nameindex *ifs = if_nameindex();
+    if (!ifs) return 0;
+    int n = 0, lo = 0;
+    for (struct if_nameindex *i = ifs; i->if_index; i++, n++) lo |= !strcmp(i->if_name, "lo");
+    if_freenameindex(ifs);
+    return n == 1 && lo;
+}
+
+/* --sysfs-netns FILE: instances without a network (only their own lo) all get a clone of one
+ * sysfs, made here once in the empty network namespace bound at FILE (made and bound now if FILE
+ * is not one yet, as `ip netns add`): what such an instance sees of /sys/class/net, lo only, is
+ * the same in every namespace with nothing but lo. FILE must stay bound while instances use the
+ * sysfs: its namespace's lo goes with the namespace, which the superblock does not keep alive.
+ * Returns the detached sysfs, or -1 when this cannot be (the kernel clones a detached mount only
+ * since 6.15; FILE holds a namespace with other links): instances then get a sysfs each. */
+static int shared_sysfs(const char *file) {
+    int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), sys = -1, in_empty = 0;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", file);
+    if (strrchr(dir, '/')) *strrchr(dir, '/') = 0;
+    if (self < 0 || mkdir_p(dir, 0755) < 0) goto out;
+    /* Two launchers at once: one makes and binds FILE, the other then finds it bound. */
+    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX) < 0) { if (lock >= 0) close(lock); goto out; }
+    int ns = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (ns >= 0 && setns(ns, CLONE_NEWNET) == 0) in_empty = 1;
+    else if ((ns >= 0 || errno == ENOENT) && unshare(CLONE_NEWNET) == 0) {
+        /* Not a namespace yet (absent, or an empty file a killed launcher left): bind ours there. */
+        in_empty = 1;
+        int f = open(file, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+        if (f < 0 || mount("/proc/self/ns/net", file, NULL, MS_BIND, NULL) < 0) in_empty = 0;
+        if (f >= 0) close(f);
+    }
+    if (ns >= 0) close(ns);
+    close(lock);  /* releases the flock */
+    if (in_empty && only_lo()) {
+        /* lo up, as every instance's own: its /sys/class/net/lo says what theirs would. */
+        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr = {0};
+        strcpy(ifr.ifr_name, "lo");
+        if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags |= IFF_UP) && ioctl(s, SIOCSIFFLAGS, &ifr) == 0)
+            sys = new_fs("sysfs", SYSFS_ATTRS);
+        if (s >= 0) close(s);
+    }
+out:
+    if (self >= 0 && setns(self, CLONE_NEWNET) < 0) { perror("vse-launch: back to own network namespace"); exit(own_failure); }
+    if (self >= 0) close(self);
+    if (sys >= 0) {
+        int probe = open_tree(sys, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (probe < 0) { close(sys); return -1; }  /* kernel < 6.15: no clone of a detached mount */
+        close(probe);
+    }
+    return sys;
+}
+
 static void attach(int tree, const char *dst) {
     if (mkdir_p(dst, 0755) < 0) die(dst);
     TRY(move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH), dst);
@@ -462,7 +526,7 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
     /* The caller reads our stdout to EOF: no instance may keep it, nor any sibling's pipe. */
-    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init, opt.once_stdout};
+    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init, opt.once_stdout, opt.sysfs};
     close_except(keep, N(keep));
     if (opt.once_stdout >= 0) {
         /* --once: the caller's stdin, stdout and stderr are the command's, as runc run gives them. */
@@ -517,8 +581,12 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     }
     int proc = new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV);
     TRY(proc, "new proc");
-    int sys = new_fs("sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV);
+    /* A clone of the launch's shared sysfs costs no superblock; a new one is a linear scan of every
+     * sysfs superblock on the host (one per network namespace) and one more for the next instance. */
+    int sys = opt.sysfs >= 0 ? open_tree(opt.sysfs, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)
+                             : new_fs("sysfs", SYSFS_ATTRS);
     TRY(sys, "new sysfs");
+    if (opt.sysfs >= 0) close(opt.sysfs);
     /* No mknod in a user namespace: the host's nodes, bound (after pivot_root, onto empty files). */
     int nodes[N(DEVICES)];
     for (size_t i = 0; i < N(DEVICES); i++) {
@@ -1162,6 +1230,7 @@ int main(int argc, char **argv) {
      * container's process, so probing needs nothing the site did not install. */
     if (argc == 2 && !strcmp(argv[1], "probe")) return 0;
     int i;
+    const char *sysfs_netns = NULL;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strcmp(argv[i], "--once")) own_failure = 125;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -1196,6 +1265,7 @@ int main(int argc, char **argv) {
             }
         }
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
+        else if (!strcmp(argv[i - 1], "--sysfs-netns") && v[0] == '/' && !sysfs_netns) sysfs_netns = v;
         else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
         else if (!strcmp(argv[i - 1], "--cwd") && v[0] == '/' && !opt.cwd) opt.cwd = v;
         else if (!strcmp(argv[i - 1], "--cgroup-join") && v[0] == '/') opt.cgjoins = push(opt.cgjoins, &opt.ncgjoin, v);
@@ -1245,6 +1315,12 @@ int main(int argc, char **argv) {
     if (opt.once ? opt.init >= 0 || opt.hold : opt.cwd != NULL) usage();
     opt.argv = opt.init >= 0 ? NULL : argv + i + 1;
     if (!opt.env) opt.env = no_env;
+    /* Instances with a network see their own links in /sys; a user namespace's own sysfs is the only one it may mount. */
+    if (sysfs_netns && (opt.fabric >= 0 || opt.userns)) {
+        fputs("vse-launch: --sysfs-netns is for instances without a network, made by root (neither --fabric nor --userns)\n", stderr);
+        return own_failure;
+    }
+    if (sysfs_netns) opt.sysfs = shared_sysfs(sysfs_netns);
     /* Two fds per held instance: allow thousands. */
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);

@@ -52,6 +52,11 @@ public sealed class PrivateNetworkTests
             Assert.Equal("apps-net-0 slots=1\napps-net-1 slots=1\napps-net-2 slots=1\n",
                 (await workspace.RunAsync("exec", a + "/2", "--", "cat", "/etc/vse/hostfile")).Stdout);
             Assert.Contains("inet 10.77.0.2/16", (await workspace.RunAsync("exec", a + "/1", "--", "ip", "-4", "addr", "show", "eth0")).Stdout);
+            if (runtime != Vm)
+            {
+                // Its own sysfs, of its own network namespace: not the shared one of instances without a network (SharedSysfs).
+                Assert.Equal("eth0\nlo\n", (await workspace.RunAsync("exec", a + "/1", "--", "ls", "/sys/class/net")).Stdout);
+            }
 
             // A listener in instance 0 of A: instance 2 of A reaches it by name; B's instances,
             // on the same subnet but their own fabric, reach only their own 10.77.0.1.
@@ -78,6 +83,10 @@ public sealed class PrivateNetworkTests
 
             Assert.False(hostListener.Pending(), "an instance reached a listener on the host");
             Assert.Contains($"vse-{a}", await IpAsync("netns", "list"));
+            // The fabric's own settings (PrivateNetwork.FabricSysctls): no IPv6 on its bridges and ports, bridged frames not through iptables.
+            var settings = await IpAsync("netns", "exec", $"vse-{a}", "sysctl", "-n", "-e", "net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6", "net.bridge.bridge-nf-call-iptables");
+            Assert.Equal(File.Exists("/proc/sys/net/bridge/bridge-nf-call-iptables") ? "1\n1\n0\n" : "1\n1\n", settings);
+            Assert.DoesNotContain("inet6", await IpAsync("-n", $"vse-{a}", "addr", "show"));
         }
         finally
         {

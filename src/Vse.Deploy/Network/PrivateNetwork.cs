@@ -94,6 +94,7 @@ public sealed class PrivateNetwork
         {
             var ip = ExternalTool.Require("ip", "iproute2");
             await ExternalTool.RunAsync(ip, ["netns", "add", name], cancellationToken);
+            await ExternalTool.RunAsync(ExternalTool.Require("nsenter", "util-linux"), [$"--net=/run/netns/{name}", "--", .. FabricSysctlCommand()], cancellationToken);
             await ExternalTool.RunAsync(
                 ip, ["-n", name, "-batch", "-"], cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(FabricBatch(hostnames.Count))));
             if (span is not null)
@@ -108,7 +109,7 @@ public sealed class PrivateNetwork
         }
         else
         {
-            holder = await RootlessFabric.CreateAsync(directory, FabricBatch(hostnames.Count), cancellationToken);
+            holder = await RootlessFabric.CreateAsync(directory, FabricSysctlCommand(), FabricBatch(hostnames.Count), cancellationToken);
         }
 
         return new PrivateNetwork(name, plan, directory, sshKeys, holder);
@@ -140,6 +141,24 @@ public sealed class PrivateNetwork
 
         return batch.ToString();
     }
+
+    /// <summary>
+    /// What the fabric's namespace sets before its bridges are made (each network namespace has its
+    /// own): no IPv6 there (the bridges and ports carry the instances' frames and need no address;
+    /// with IPv6 on, each port also adds an <c>ff00::/8</c> route that every later port and carrier
+    /// change walks: quadratic in ports, native/vse-launch/NETWORK-RESULTS.md), and bridged frames
+    /// not handed to iptables, ip6tables and arptables (br_netfilter, where the kernel has it, calls
+    /// them for every frame by default: a cost on every packet between instances and nothing to
+    /// filter in a fabric that has only its bridges).
+    /// </summary>
+    internal static readonly IReadOnlyList<string> FabricSysctls =
+    [
+        "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+        "net.bridge.bridge-nf-call-iptables=0", "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0",
+    ];
+
+    /// <summary><see cref="FabricSysctls"/> as a command to run in the fabric; <c>-e</c>: a kernel without br_netfilter has no <c>net.bridge</c> keys, and then nothing to turn off.</summary>
+    internal static IReadOnlyList<string> FabricSysctlCommand() => [ExternalTool.Require("sysctl", "procps"), "-q", "-e", "-w", .. FabricSysctls];
 
     /// <summary>The read-only binds that give every instance the deployment's hosts file, hostfile and SSH keys.</summary>
     public IReadOnlyList<InstanceMount> Mounts =>

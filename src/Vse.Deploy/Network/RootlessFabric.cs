@@ -22,9 +22,12 @@ internal static class RootlessFabric
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Starts the holder, makes the bridges in it (<paramref name="batch"/>, <c>ip -batch</c> lines) and records it in <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Starts the holder, runs <paramref name="settings"/> in it (a command: the fabric's sysctls), makes the bridges in it
+    /// (<paramref name="batch"/>, <c>ip -batch</c> lines) and records it in <paramref name="directory"/>.
+    /// </summary>
     /// <returns>The holder's PID.</returns>
-    public static async Task<int> CreateAsync(string directory, string batch, CancellationToken cancellationToken)
+    public static async Task<int> CreateAsync(string directory, IReadOnlyList<string> settings, string batch, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(ExternalTool.Require("setsid", "util-linux"))
         {
@@ -49,8 +52,10 @@ internal static class RootlessFabric
             var userNamespace = Nodes.StatusOrNull(UserNamespaceOf(pid), followSymlink: true)?.Inode
                 ?? throw new IOException($"the fabric holder {pid} ended before its namespaces could be read");
             await File.WriteAllTextAsync(Path.Combine(directory, HolderFile), $"{pid} {userNamespace}\n", cancellationToken);
+            var nsenter = ExternalTool.Require("nsenter", "util-linux");
+            await ExternalTool.RunAsync(nsenter, [.. EnterArguments(pid, NetworkNamespaceOf(pid)), .. settings], cancellationToken);
             await ExternalTool.RunAsync(
-                ExternalTool.Require("nsenter", "util-linux"), [.. EnterArguments(pid, NetworkNamespaceOf(pid)), ExternalTool.Require("ip", "iproute2"), "-batch", "-"],
+                nsenter, [.. EnterArguments(pid, NetworkNamespaceOf(pid)), ExternalTool.Require("ip", "iproute2"), "-batch", "-"],
                 cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(batch)));
             return pid;
         }

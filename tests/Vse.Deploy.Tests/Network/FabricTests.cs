@@ -1,4 +1,5 @@
 using Vse.Deploy.Network;
+using Vse.Testing;
 
 namespace Vse.Deploy.Tests.Network;
 
@@ -21,5 +22,17 @@ public sealed class FabricTests
         Assert.Contains("link set down2 addrgenmode none master vse2 up", batch);
         Assert.Equal("vse1", PrivateNetwork.BridgeOf(1000));
         Assert.Equal("vse2", PrivateNetwork.BridgeOf(2000));
+    }
+
+    [SkippableFact]
+    public void The_fabric_turns_off_its_ipv6_and_bridge_netfilter_and_tolerates_a_kernel_without_bridge_netfilter()
+    {
+        Requirements.Tool("sysctl");
+        var command = PrivateNetwork.FabricSysctlCommand();
+
+        Assert.EndsWith("/sysctl", command[0], StringComparison.Ordinal);
+        // -e: no net.bridge keys without br_netfilter, which is then no cost to turn off.
+        Assert.Equal(["-q", "-e", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+            "net.bridge.bridge-nf-call-iptables=0", "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0"], command.Skip(1));
     }
 }

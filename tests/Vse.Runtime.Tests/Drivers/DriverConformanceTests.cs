@@ -447,6 +447,19 @@ public abstract class DriverConformanceTests
     }
 
     [SkippableFact]
+    public async Task AnInstanceWithoutANetworkSeesOnlyItsLoopbackInSysReadOnly()
+    {
+        // The bulk launcher gives such instances one shared sysfs (SharedSysfs), runc one each:
+        // either way nothing of the host's links, lo up as the instance's own, nothing writable.
+        Skip.IfNot(SharesTheHostsKernel, "a VM's guest has its own kernel and sysfs");
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var probe = await instance.ExecAsync("sh", "-c", "ls /sys/class/net; cat /sys/class/net/lo/operstate; (mkdir /sys/x) 2>/dev/null && echo writable; true");
+
+        Assert.Equal("lo\nunknown\n", probe.Stdout);
+    }
+
+    [SkippableFact]
     public async Task AMountTargetThatIsASymlinkOutOfTheImageMountsInsideIt()
     {
         // CVE-2021-30465's target side: the image's /data climbs out (../../../../tmp/NAME). The

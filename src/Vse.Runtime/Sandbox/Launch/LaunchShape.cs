@@ -34,6 +34,11 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// limits, which vse writes into the instance's cgroups before anything of it runs. Without it an
 /// instance runs as soon as it is set up: one round trip less per instance.
 /// </param>
+/// <param name="SysfsNetwork">
+/// The empty network namespace in which the launcher makes the one sysfs all its instances share
+/// (<c>--sysfs-netns</c>, <see cref="SharedSysfs"/>), or null for a sysfs each. Bulk launches only:
+/// <c>--once</c> makes one instance, for which one sysfs of its own costs the same.
+/// </param>
 internal sealed record LaunchShape(
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<InstanceMount> Mounts,
@@ -46,7 +51,8 @@ internal sealed record LaunchShape(
     bool UserNamespace = false,
     string? FabricUserNamespace = null,
     IReadOnlyList<InstanceDevice>? Devices = null,
-    IReadOnlyList<string>? CgroupJoins = null)
+    IReadOnlyList<string>? CgroupJoins = null,
+    string? SysfsNetwork = null)
 {
     /// <param name="seccompFilter">The compiled filter's file (<see cref="LaunchSeccompFilter"/>), or null when the spec asks for none (<c>security.seccomp: unconfined</c>).</param>
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
@@ -54,7 +60,7 @@ internal sealed record LaunchShape(
     public static LaunchShape Of(
         InstanceSpec spec, string? seccompFilter, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), seccompFilter, CapabilitiesOf(spec), hold, userNamespace,
-            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? []);
+            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace));
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -82,9 +88,11 @@ internal sealed record LaunchShape(
         && seccompFilter == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
+        && SharedSysfs.NamespaceFor(spec, UserNamespace) == SysfsNetwork
         && (Hold || !HasLimits(spec));
 
-    public IEnumerable<string> Arguments() => [.. SharedArguments(), .. FirstProcess(Argv)];
+    public IEnumerable<string> Arguments() =>
+        [.. SharedArguments(), .. SysfsNetwork is null ? Array.Empty<string>() : ["--sysfs-netns", SysfsNetwork], .. FirstProcess(Argv)];
 
     /// <summary>
     /// The launcher as one instance in the foreground (<c>--once</c>, <c>vse run</c>): <paramref name="line"/>'s instance

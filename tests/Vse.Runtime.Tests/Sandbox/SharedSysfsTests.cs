@@ -32,15 +32,15 @@ public sealed class SharedSysfsTests
     [Fact]
     public void The_bulk_launch_names_the_empty_namespace_and_a_one_shot_run_does_not()
     {
-        var shape = LaunchShape.Of(Unfiltered, [], hold: false, userNamespace: false);
+        var shape = LaunchShape.Of(Unfiltered, seccompFilter: null, [], hold: false, userNamespace: false);
         var arguments = shape.Arguments().ToList();
         Assert.Equal(SharedSysfs.EmptyNetworkNamespace, arguments[arguments.IndexOf("--sysfs-netns") + 1]);
         Assert.Equal("--init", arguments[^1]);
         Assert.DoesNotContain("--sysfs-netns", shape.OnceArguments(new LaunchLine("i-0", "h-0", "/store/rootfs", "/home/run/dep/0", ""), ["true"], null));
-        Assert.DoesNotContain("--sysfs-netns", LaunchShape.Of(Unfiltered, [], hold: false, userNamespace: true).Arguments());
+        Assert.DoesNotContain("--sysfs-netns", LaunchShape.Of(Unfiltered, seccompFilter: null, [], hold: false, userNamespace: true).Arguments());
         // One launch, one kind: a rootless-made shape does not take an instance that would share.
-        Assert.False((shape with { UserNamespace = true }).Fits(Unfiltered));
-        Assert.True(shape.Fits(Unfiltered));
+        Assert.False((shape with { UserNamespace = true }).Fits(Unfiltered, seccompFilter: null));
+        Assert.True(shape.Fits(Unfiltered, seccompFilter: null));
     }
 
     [SkippableTheory]

@@ -25,7 +25,7 @@ public sealed record CliEnvironment(IReadOnlyDictionary<string, string> Variable
 
     /// <summary>
     /// Where this user's resolves are kept between commands: <c>$VSE_HOME/resolved</c>, written
-    /// through the store's <c>tmp/</c> (docs/build.md, "The resolve cache").
+    /// through the store's <c>tmp/</c> (docs/build.md, "What a repeated command reads").
     /// </summary>
     public ResolveCache ResolveCache()
     {

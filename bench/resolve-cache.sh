@@ -83,6 +83,8 @@ table() {
 
 table "busybox description" "$work/tiny.vse.yaml" "" resolve build
 if [[ -n $bench_dir ]]; then
+    # The generated strings use ${env.USER}; the value the in-process bench passes (HierarchyGenerator.Environment).
+    export USER=bench
     leaf=$(dotnet "$bench_dir/Vse.Bench.dll" generate "$work/hierarchy")
     table "8-level 10,000-key hierarchy" "$leaf" "$work/hierarchy" resolve
 fi

@@ -121,6 +121,12 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
         foreach (var source in files.Steps.Select(s => (s.Body["copy"] as ScalarValue)?.AsString).OfType<string>())
         {
             inputs.File(source);
+            if (inputs.Files[source] is null)
+            {
+                // Absent (the build step will say so): recorded as absent, so its appearing is a miss.
+                continue;
+            }
+
             try
             {
                 var real = new FileInfo(source).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? source;

@@ -115,6 +115,19 @@ public sealed class ResolveCacheTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_copy_source_that_is_absent_is_kept_as_absent_and_its_appearing_is_a_miss()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        ws.Write("app", "vse: 1\nname: app\nextends: hpc\nfiles:\n  - {copy: ./missing/file.txt, to: /opt/file.txt}\n");
+        var before = (await HitAsync()).Description!.Digest;
+        ws.WriteFile("missing/file.txt", "now here");
+
+        var (result, fromCache) = cache.Resolve(ws.PathOf("app"), ws.Options());
+        Assert.False(fromCache);
+        Assert.NotEqual(before, result.Description!.Digest);
+    }
+
+    [SkippableFact]
     public async Task A_changed_variable_the_description_uses_is_a_miss_and_one_it_does_not_use_is_not()
     {
         Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);

@@ -31,7 +31,7 @@ namespace Vse.Description.Caching;
 /// <param name="temporaryDirectory">Where entries are written before the rename, on the same file system; nothing is kept until it exists.</param>
 public sealed class ResolveCache(string directory, string temporaryDirectory)
 {
-    private const string Format = "vse-resolve-cache-v1";
+    private const string Format = "vse-resolve-cache-v2";
 
     /// <summary>How recent a change to an input keeps a resolve from being kept (<see cref="ResolveInputs.IsRacy"/>).</summary>
     public TimeSpan RacyWindow { get; init; } = FileDigestCache.DefaultRacyWindow;
@@ -160,7 +160,7 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
 
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            using var reader = new InterningBinaryReader(new MemoryStream(bytes, writable: false));
             if (reader.ReadString() != request)
             {
                 return null;
@@ -192,7 +192,7 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
 
             return ResolvedDescriptionCodec.Read(reader);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException or FormatException)
         {
             // Damaged, or written by another format: resolved again and written over.
             return null;
@@ -222,7 +222,7 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
         try
         {
             var buffer = new MemoryStream();
-            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+            using (var writer = new InterningBinaryWriter(buffer))
             {
                 writer.Write(request);
                 WriteStats(writer, inputs.Files);

@@ -54,7 +54,9 @@ table() {
         local exe=$vse_dir/vse label=""
         [[ $b == before ]] && { exe=$before_dir/vse; label="before: "; }
         local home=$work/home-$b-${name%% *}
-        mkdir -p "$home"
+        # The store's tmp/ is where entries are written: a home that never built has none (the
+        # hierarchy is only resolved), and keeps nothing.
+        mkdir -p "$home/store/tmp"
         env VSE_HOME="$home" VSE_PATH="$path" "$exe" "$@" "$file" >/dev/null 2>&1 || true
         for verb in "$@"; do
             names+=("${label}vse $verb FILE") commands+=("env VSE_HOME=$home VSE_PATH=$path $exe $verb $file") prepares+=(true)

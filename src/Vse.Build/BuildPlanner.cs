@@ -3,6 +3,7 @@ using Vse.Build.Locks;
 using Vse.Build.Steps;
 using Vse.Description;
 using Vse.Description.Model;
+using Vse.Host.FileSystem;
 
 namespace Vse.Build;
 
@@ -16,7 +17,9 @@ public static class BuildPlanner
 {
     /// <param name="pins">With <c>--locked</c>: the package step installs these versions, and is there even without <c>packages</c>.</param>
     /// <param name="archiveStatesDirectory">Where Debian bases remember their archive's last state (<see cref="Store.LayerStore.ArchiveStatesDirectory"/>); null: nowhere.</param>
-    public static IReadOnlyList<BuildStep> Plan(ResolvedDescription resolved, string scratchDirectory, PackagePins? pins = null, string? archiveStatesDirectory = null)
+    /// <param name="digests">Where digests of the host files a base is keyed by are remembered (<see cref="Store.LayerStore.FileDigests"/>); null: hashed every time.</param>
+    public static IReadOnlyList<BuildStep> Plan(
+        ResolvedDescription resolved, string scratchDirectory, PackagePins? pins = null, string? archiveStatesDirectory = null, FileDigestCache? digests = null)
     {
         var content = resolved.Content;
         var os = content["os"] as MapValue ?? MapValue.Empty;
@@ -28,7 +31,7 @@ public static class BuildPlanner
         // A relative archive path is relative to the file that named it, like a copy source.
         var namedIn = resolved.Provenance.LastWrite("os.base")?.Location.File;
         var spec = BaseSpec.Parse(baseText, Text(os, "variant"), Text(os, "mirror"), Path.GetDirectoryName(namedIn ?? "") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory());
-        var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory, archiveStatesDirectory)) };
+        var steps = new List<BuildStep> { new BaseStep(spec, BaseProviders.For(spec, scratchDirectory, archiveStatesDirectory, digests)) };
 
         var packages = (content["packages"] as SetValue)?.Members.ToList() ?? [];
         if (packages.Count > 0 || pins is not null)

@@ -46,7 +46,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         ResolvedDescription resolved, RuntimeModel model, bool noCache, IProgress<BuildEvent>? progress, CancellationToken cancellationToken, PackagePins? pins = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, pins, store.ArchiveStatesDirectory);
+        var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, pins, store.ArchiveStatesDirectory, store.FileDigests);
         await using var storeLock = await StoreLock.AcquireAsync(store.StoreLockFile, exclusive: false, cancellationToken);
         var count = steps.Count + 1;
         var layers = new List<BuiltLayer>();

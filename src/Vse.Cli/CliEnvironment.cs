@@ -1,6 +1,8 @@
 using System.Collections;
 using Vse.Description;
+using Vse.Description.Caching;
 using Vse.Description.Layers;
+using Vse.State;
 
 namespace Vse.Cli;
 
@@ -20,6 +22,20 @@ public sealed record CliEnvironment(IReadOnlyDictionary<string, string> Variable
 
     public ResolveOptions ResolveOptions(string? target) =>
         new(SearchPath.FromEnvironment(Variables, ShippedDescriptions), Variables, target);
+
+    /// <summary>
+    /// Where this user's resolves are kept between commands: <c>$VSE_HOME/resolved</c>, written
+    /// through the store's <c>tmp/</c> (docs/build.md, "What a repeated command reads").
+    /// </summary>
+    public ResolveCache ResolveCache()
+    {
+        var home = VseHome.Resolve(Variables, Environment.IsPrivilegedProcess);
+        return new ResolveCache(Path.Combine(home.Root, "resolved"), home.Temp);
+    }
+
+    /// <summary>Resolves <paramref name="file"/> through <see cref="ResolveCache()"/>: parsed only when something it read has changed.</summary>
+    public ResolveResult Resolve(string file, string? target, CancellationToken cancellationToken) =>
+        ResolveCache().Resolve(file, ResolveOptions(target), cancellationToken).Result;
 
     /// <summary>A path as the user will recognise it: relative to the working directory when below it.</summary>
     public string Display(string path)

@@ -41,6 +41,16 @@ public sealed record ResolvedDescription(
     /// </summary>
     public string Digest => _digest ??= CanonicalJson.Digest(LocationFreeContent);
 
+    /// <summary>
+    /// Gives a description read back from the resolve cache the location-free form and digest it
+    /// had when it was resolved, so the copy sources they were made of are not read again.
+    /// </summary>
+    internal void SeedIdentity(MapValue locationFree, string digest)
+    {
+        _locationFree = locationFree;
+        _digest = digest;
+    }
+
     /// <summary>The canonical JSON document of <c>vse resolve --json</c>: the content (copy sources as host paths, for people) plus <c>lineage</c> and <c>digest</c>.</summary>
     public string ToCanonicalJson() => Document(Content);
 

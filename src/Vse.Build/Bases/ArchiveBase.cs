@@ -11,7 +11,8 @@ namespace Vse.Build.Bases;
 /// (an OCI layout, as a directory or a tar, or a docker-archive): extracted safely inside the
 /// new root; OCI layers are applied in order with their whiteouts. Cached by the archive's digest.
 /// </summary>
-public sealed class ArchiveBase(BaseSpec spec) : IBaseProvider
+/// <param name="digests">Where the archive's (or the layout's files') digests are remembered by their stat; null: hashed every time.</param>
+public sealed class ArchiveBase(BaseSpec spec, FileDigestCache? digests = null) : IBaseProvider
 {
     public async Task<string> IdentityAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ public sealed class ArchiveBase(BaseSpec spec) : IBaseProvider
             throw new FileNotFoundException($"base archive '{spec.Argument}' does not exist", spec.Argument);
         }
 
-        return $"{spec.Kind}:" + await ContentDigest.OfPathAsync(spec.Argument, cancellationToken);
+        return $"{spec.Kind}:" + await ContentDigest.OfPathAsync(spec.Argument, digests, cancellationToken);
     }
 
     public async Task CreateAsync(string rootfs, Action<string>? onOutputLine, CancellationToken cancellationToken)

@@ -10,13 +10,14 @@ namespace Vse.Build.Bases;
 /// directories and account files a sandbox expects. The binary is the host's
 /// <c>/bin/busybox</c> from busybox-static; when absent it is fetched with <c>apt-get download</c>.
 /// </summary>
-public sealed class BusyboxBase(string scratchDirectory) : IBaseProvider
+/// <param name="digests">Where the binary's digest is remembered by its stat; null: hashed every time.</param>
+public sealed class BusyboxBase(string scratchDirectory, FileDigestCache? digests = null) : IBaseProvider
 {
     private const string HostBinary = "/bin/busybox";
     private string? _binary;
 
     public async Task<string> IdentityAsync(CancellationToken cancellationToken) =>
-        "busybox:" + await ContentDigest.OfFileAsync(await BinaryAsync(cancellationToken), cancellationToken);
+        "busybox:" + await ContentDigest.OfFileAsync(await BinaryAsync(cancellationToken), digests, cancellationToken);
 
     public async Task CreateAsync(string rootfs, Action<string>? onOutputLine, CancellationToken cancellationToken)
     {

@@ -38,9 +38,17 @@ public static class ContentDigest
         }
     }
 
-    /// <summary><see cref="OfTreeAsync"/> for a directory, <see cref="OfFileAsync"/> for anything else.</summary>
+    /// <summary><see cref="OfFileAsync(string, CancellationToken)"/>, remembered in <paramref name="cache"/> by the file's stat when there is one.</summary>
+    public static Task<string> OfFileAsync(string hostPath, FileDigestCache? cache, CancellationToken cancellationToken = default) =>
+        cache is null ? OfFileAsync(hostPath, cancellationToken) : cache.DigestOfAsync(hostPath, OfFileAsync, cancellationToken);
+
+    /// <summary><see cref="OfTreeAsync(string, CancellationToken)"/> for a directory, <see cref="OfFileAsync(string, CancellationToken)"/> for anything else.</summary>
     public static Task<string> OfPathAsync(string hostPath, CancellationToken cancellationToken = default) =>
-        Directory.Exists(hostPath) ? OfTreeAsync(hostPath, cancellationToken) : OfFileAsync(hostPath, cancellationToken);
+        OfPathAsync(hostPath, cache: null, cancellationToken);
+
+    /// <summary><see cref="OfPathAsync(string, CancellationToken)"/>, each file's digest remembered in <paramref name="cache"/> when there is one.</summary>
+    public static Task<string> OfPathAsync(string hostPath, FileDigestCache? cache, CancellationToken cancellationToken = default) =>
+        Directory.Exists(hostPath) ? OfTreeAsync(hostPath, cache, cancellationToken) : OfFileAsync(hostPath, cache, cancellationToken);
 
     /// <summary>
     /// The digest of a directory tree: every node below it (and the root itself, as <c>.</c>),
@@ -50,7 +58,11 @@ public static class ContentDigest
     /// touching a file without changing it must not invalidate a cached base. Hard links are
     /// not recorded as such; each name contributes its content.
     /// </summary>
-    public static async Task<string> OfTreeAsync(string hostDirectory, CancellationToken cancellationToken = default)
+    public static Task<string> OfTreeAsync(string hostDirectory, CancellationToken cancellationToken = default) =>
+        OfTreeAsync(hostDirectory, cache: null, cancellationToken);
+
+    /// <summary><see cref="OfTreeAsync(string, CancellationToken)"/>, each file's digest remembered in <paramref name="cache"/> when there is one.</summary>
+    public static async Task<string> OfTreeAsync(string hostDirectory, FileDigestCache? cache, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(hostDirectory);
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostDirectory));
@@ -80,7 +92,7 @@ public static class ContentDigest
             DigestFields.Append(tree, status.Type is NodeType.CharacterDevice or NodeType.BlockDevice
                 ? $"{status.DeviceMajor},{status.DeviceMinor}" : "");
             DigestFields.Append(tree, status.Type == NodeType.RegularFile
-                ? await OfFileAsync(hostPath, cancellationToken).ConfigureAwait(false) : "");
+                ? await OfFileAsync(hostPath, cache, cancellationToken).ConfigureAwait(false) : "");
         }
 
         return DigestFields.Finish(tree);

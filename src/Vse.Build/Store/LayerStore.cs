@@ -79,6 +79,12 @@ public sealed class LayerStore
     /// </summary>
     public string ArchiveStatesDirectory => Path.Combine(Root, "archive-states");
 
+    /// <summary>
+    /// Digests of host files that bases are keyed by (the busybox binary, a <c>tar:</c> archive), remembered
+    /// by their stat (<see cref="FileDigestCache"/>): a cached build hashes none of them again.
+    /// </summary>
+    public FileDigestCache FileDigests => new(Path.Combine(Root, "file-digests"), TemporaryDirectory);
+
     /// <summary>The lock file that serialises work on one key across processes.</summary>
     public string LockFileFor(string key) => Path.Combine(LocksDirectory, key + ".lock");
 

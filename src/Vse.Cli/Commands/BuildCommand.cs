@@ -65,7 +65,7 @@ internal static class BuildCommand
                 return inside;
             }
 
-            var result = DescriptionResolver.Resolve(parse.GetValue(file)!, environment.ResolveOptions(parse.GetValue(target)));
+            var result = environment.Resolve(parse.GetValue(file)!, parse.GetValue(target), cancellationToken);
             DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);
             if (result.Description is not { } resolved)
             {

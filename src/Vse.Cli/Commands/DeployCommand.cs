@@ -88,7 +88,7 @@ internal static class DeployCommand
             var (prepared, refusal) = await DeploymentPreparer.PrepareAsync(
                 file, environment.ResolveOptions(target), request, ct => Workspace.OpenAsync(environment.Variables, ct),
                 PreparationReports.ToStandardError(environment), cancellationToken, complete,
-                buildElsewhere: ct => BuildInNamespaceAsync(environment, file, target, ct));
+                buildElsewhere: ct => BuildInNamespaceAsync(environment, file, target, ct), resolveCache: environment.ResolveCache());
             return (prepared, prepared is null ? DiagnosticPrinter.ExitCodeFor(refusal) : ExitCodes.Success);
         }
         catch (BuildInNamespaceFailedException e)

@@ -16,7 +16,7 @@ internal static class ResolveCommand
         var command = new Command("resolve", "Print the resolved description: every layer merged, directives gone") { file, target, json, provenance };
         command.SetAction(parse =>
         {
-            var result = DescriptionResolver.Resolve(parse.GetValue(file)!, environment.ResolveOptions(parse.GetValue(target)));
+            var result = environment.Resolve(parse.GetValue(file)!, parse.GetValue(target), CancellationToken.None);
             DiagnosticPrinter.Print(result.Diagnostics, environment, Console.Error);
             if (result.Description is not { } resolved)
             {

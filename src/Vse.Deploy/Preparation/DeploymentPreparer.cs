@@ -1,4 +1,5 @@
 using Vse.Description;
+using Vse.Description.Caching;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
 using Vse.Runtime.Drivers;
@@ -26,12 +27,13 @@ public static class DeploymentPreparer
     /// write image files must run as root of the rootless build namespace, which this
     /// (multithreaded) process cannot enter (the CLI's BuildNamespaceEntry).
     /// </param>
+    /// <param name="resolveCache">Where resolves are kept between runs (<see cref="ResolveCache"/>); null: resolved every time.</param>
     /// <returns>The prepared deployment, or null and the diagnostics that refused it.</returns>
     public static async Task<(PreparedDeployment? Prepared, IReadOnlyList<Diagnostic> Refusal)> PrepareAsync(
         string file, ResolveOptions resolveOptions, DeployRequest request, Func<CancellationToken, Task<Workspace>> openWorkspace,
         PreparationReport report, CancellationToken cancellationToken,
         Func<RuntimeModel, CancellationToken, Task<DeployRequest>>? complete = null,
-        Func<CancellationToken, Task>? buildElsewhere = null)
+        Func<CancellationToken, Task>? buildElsewhere = null, ResolveCache? resolveCache = null)
     {
         // Before anything else: a count beyond the built-in bound is refused at once, not after
         // resolving and building, and never reaches code that allocates per instance.
@@ -43,7 +45,7 @@ public static class DeploymentPreparer
             }
         }
 
-        var result = DescriptionResolver.Resolve(file, resolveOptions);
+        var result = resolveCache is null ? DescriptionResolver.Resolve(file, resolveOptions) : resolveCache.Resolve(file, resolveOptions, cancellationToken).Result;
         report.Diagnostics(result.Diagnostics);
         if (result.Description is not { } resolved)
         {

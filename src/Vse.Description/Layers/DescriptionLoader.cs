@@ -29,7 +29,7 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
     public IReadOnlyList<T>? Load(string path)
     {
         var full = Identity(path);
-        if (!File.Exists(full))
+        if (!Exists(full))
         {
             diagnostics.Error(DiagnosticCodes.UnreadableFile, SourceLocation.StartOf(path), "no such file");
             return null;
@@ -80,6 +80,7 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
         }
 
         var read = new DiagnosticBag();
+        Caching.ResolveInputs.Current?.File(path);
         var root = YamlFileReader.ReadFile(path, limits, read);
         if (!ContentMayBeQuoted(path, root, read))
         {
@@ -168,7 +169,7 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
         if (IsFilePath(name))
         {
             var path = Path.GetFullPath(Path.Combine(directory, name));
-            if (File.Exists(path))
+            if (Exists(path))
             {
                 return Identity(path);
             }
@@ -185,7 +186,7 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
         }
 
         var searched = searchPath.DirectoriesFor(directory).Distinct().ToList();
-        if (searched.SelectMany(d => Candidates(d, name)).FirstOrDefault(File.Exists) is { } found)
+        if (searched.SelectMany(d => Candidates(d, name)).FirstOrDefault(Exists) is { } found)
         {
             return RefuseShadowing(reference, Identity(found)) ? null : Identity(found);
         }
@@ -208,7 +209,7 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
     /// <returns>Whether <paramref name="found"/> was refused (and the error reported).</returns>
     private bool RefuseShadowing(Located<string> reference, string found)
     {
-        if (Candidates(searchPath.SiteDirectory, reference.Value).FirstOrDefault(File.Exists) is not { } siteFile
+        if (Candidates(searchPath.SiteDirectory, reference.Value).FirstOrDefault(Exists) is not { } siteFile
             || Identity(siteFile) == found || trust.IsTrusted(found))
         {
             return false;
@@ -218,6 +219,13 @@ internal sealed class DescriptionLoader<T>(SearchPath searchPath, ReaderLimits l
             $"'{reference.Value}' is a site name ({Identity(siteFile)}), but {found} has the same name earlier on the search path; "
             + "a user file may not shadow a site's description (rename it, or name it by path, e.g. ./NAME.vse.yaml)");
         return true;
+    }
+
+    /// <summary>Whether a file is there; recorded for the resolve cache whether it is or not (one appearing earlier on the search path changes the result).</summary>
+    private static bool Exists(string path)
+    {
+        Caching.ResolveInputs.Current?.File(path);
+        return File.Exists(path);
     }
 
     /// <summary>A file's identity is its real path: reached through a symlink or not, it is one layer.</summary>

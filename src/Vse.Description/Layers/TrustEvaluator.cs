@@ -48,6 +48,8 @@ public sealed class TrustEvaluator(string siteDirectory)
 
     private bool IsUnchangeable(string path)
     {
+        // Its owner and mode are what is judged: the resolve cache compares them (and the change time) later.
+        Caching.ResolveInputs.Current?.File(path);
         if (_isNamespaceRoot)
         {
             return !HostAccess.IsWritableByNamespaceOwner(path);

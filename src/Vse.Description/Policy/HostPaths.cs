@@ -12,6 +12,14 @@ public static class HostPaths
     /// </summary>
     public static string Canonicalize(string path)
     {
+        var canonical = CanonicalizeUnrecorded(path);
+        // What a path leads to is an input of a resolve (a symlink changed may move a mount out of what policy allows).
+        Caching.ResolveInputs.Current?.Canonicalized(path, canonical);
+        return canonical;
+    }
+
+    private static string CanonicalizeUnrecorded(string path)
+    {
         // realpath resolves "..", physically, after the symlink before it; applying ".." to
         // the text first would judge "/scratch/link/../x" by where it does not lead.
         var existing = path.StartsWith('/') ? path : Path.Combine(Directory.GetCurrentDirectory(), path);

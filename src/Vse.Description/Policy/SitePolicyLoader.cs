@@ -26,6 +26,7 @@ public static class SitePolicyLoader
 
         foreach (var file in files.Where(f => HostPaths.Canonicalize(f) != siteWidePath))
         {
+            Caching.ResolveInputs.Current?.File(file);
             if (!File.Exists(file) || YamlFileReader.ReadFile(file, limits ?? ReaderLimits.Default, diagnostics) is not MappingNode root)
             {
                 continue;

@@ -25,6 +25,8 @@ public static class SiteWidePolicy
     public static PolicyRules? Load(TrustEvaluator trust, ReaderLimits limits, DiagnosticBag diagnostics)
     {
         var file = PathIn(trust.SiteDirectory);
+        Caching.ResolveInputs.Current?.File(file);
+        Caching.ResolveInputs.Current?.Node(file);
         // A dangling symlink counts as present (and then fails to read): a site that meant to
         // have a policy must not silently have none.
         var info = new FileInfo(file);

@@ -13,6 +13,16 @@ public sealed record NodeStatus(
     ulong Inode,
     ulong FileSystemDevice)
 {
+    /// <summary>The modification time in nanoseconds since the epoch, as statx gives it (<see cref="ModificationTime"/> keeps 100 ns).</summary>
+    public long ModificationTimeNanoseconds { get; init; }
+
+    /// <summary>
+    /// The status change time in nanoseconds since the epoch: set by the kernel on every write,
+    /// chmod, chown, rename or link count change, and unlike the modification time no user can
+    /// set it back (<c>touch -r</c> restores mtime, not ctime).
+    /// </summary>
+    public long ChangeTimeNanoseconds { get; init; }
+
     public bool IsDirectory => Type == NodeType.Directory;
 
     public bool IsSymlink => Type == NodeType.Symlink;

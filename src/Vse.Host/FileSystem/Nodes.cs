@@ -78,7 +78,13 @@ public static class Nodes
             buffer.RdevMajor,
             buffer.RdevMinor,
             buffer.Inode,
-            ((ulong)buffer.DevMajor << 32) | buffer.DevMinor);
+            ((ulong)buffer.DevMajor << 32) | buffer.DevMinor)
+        {
+            ModificationTimeNanoseconds = Nanoseconds(buffer.ModificationTime),
+            ChangeTimeNanoseconds = Nanoseconds(buffer.ChangeTime),
+        };
+
+    private static long Nanoseconds(Libc.StatxTimestamp time) => (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
 
     private static NodeType TypeOf(ushort mode) => (mode & FileTypeMask) switch
     {

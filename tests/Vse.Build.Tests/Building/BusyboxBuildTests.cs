@@ -193,4 +193,34 @@ public sealed class BusyboxBuildTests(BuildFixture fixture)
         Assert.Contains("exit code 7", error.Message);
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(fixture.Store.TemporaryDirectory), e => !Path.GetFileName(e).StartsWith("busybox", StringComparison.Ordinal));
     }
+
+    [SkippableFact]
+    public async Task The_busybox_binary_is_hashed_once_and_its_remembered_digest_keys_the_base()
+    {
+        Requirements.Root();
+        Skip.IfNot(File.Exists("/bin/busybox"), "the host has no /bin/busybox (busybox-static): the base fetches one per build, which is never remembered");
+        const string Yaml = """
+            vse: 1
+            name: test/remembered-busybox
+            os: {base: busybox}
+            files: [{write: /etc/remembered, content: "yes\n"}]
+            """;
+        var first = await fixture.Builder.BuildAsync(fixture.Resolve("test/remembered-busybox", Yaml), noCache: false, progress: null, CancellationToken.None);
+        var binary = Nodes.TryGetStatus("/bin/busybox", followSymlink: true)!;
+        var entry = Path.Combine(fixture.Store.FileDigests.Directory, $"{binary.FileSystemDevice:x}-{binary.Inode:x}");
+        var digest = await Vse.Build.Digests.ContentDigest.OfFileAsync("/bin/busybox");
+        Assert.EndsWith($" {digest}\n", await File.ReadAllTextAsync(entry));
+        Assert.Contains($"\"busybox:{digest}\"", await File.ReadAllTextAsync(Path.Combine(first.Rootfs, MetadataStep.LockPath.TrimStart('/'))));
+
+        // The next build takes the digest from the entry, not from the binary: a forged one gives another base.
+        var forged = (await File.ReadAllTextAsync(entry)).Replace(digest, "sha256:" + new string('0', 64), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(entry, forged);
+        var fromForged = await fixture.Builder.BuildAsync(fixture.Resolve("test/remembered-busybox", Yaml), noCache: false, progress: null, CancellationToken.None);
+        Assert.NotEqual(first.Layers[0].Key, fromForged.Layers[0].Key);
+
+        File.Delete(entry);
+        var again = await fixture.Builder.BuildAsync(fixture.Resolve("test/remembered-busybox", Yaml), noCache: false, progress: null, CancellationToken.None);
+        Assert.Equal(first.TopLayerKey, again.TopLayerKey);
+        Assert.All(again.Layers, layer => Assert.True(layer.Cached));
+    }
 }

@@ -49,6 +49,14 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         var steps = BuildPlanner.Plan(resolved, store.TemporaryDirectory, pins, store.ArchiveStatesDirectory, store.FileDigests);
         await using var storeLock = await StoreLock.AcquireAsync(store.StoreLockFile, exclusive: false, cancellationToken);
         var count = steps.Count + 1;
+        var memo = store.BuildMemo;
+        var request = pins is null ? BuildMemo.RequestOf(resolved, steps, chain, DateTimeOffset.UtcNow) : null;
+        if (!noCache && request is not null && memo.TryRead(request, chain) is { } remembered
+            && await RememberedResultAsync(remembered, resolved, count, progress, cancellationToken) is { } again)
+        {
+            return again;
+        }
+
         var layers = new List<BuiltLayer>();
         string? parent = null;
         var baseIdentity = "";
@@ -66,7 +74,42 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         var top = await BuildLayerAsync(metadata, parent, await metadata.InputDigestAsync(cancellationToken), count, count, noCache, layers, progress, cancellationToken);
         var rootfs = chain.RootfsOf(top);
         var lockJson = await File.ReadAllTextAsync(Path.Combine(rootfs, MetadataStep.LockPath.TrimStart('/')), cancellationToken);
-        return new BuildResult(top, rootfs, layers, json, lockJson);
+        var result = new BuildResult(top, rootfs, layers, json, lockJson);
+        // Only when the base file is as it was before the build: one replaced meanwhile may or may not be in the keys.
+        if (request is not null && BuildMemo.RequestOf(resolved, steps, chain, DateTimeOffset.UtcNow) == request with { Racy = false })
+        {
+            memo.Write(request, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The result of the build <see cref="BuildMemo"/> remembered, reported as the cached build it
+    /// is; null (build in full) when its lock file cannot be read from the top layer.
+    /// </summary>
+    private static async Task<BuildResult?> RememberedResultAsync(
+        RememberedBuild remembered, ResolvedDescription resolved, int count, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+    {
+        string lockJson;
+        try
+        {
+            lockJson = await File.ReadAllTextAsync(Path.Combine(remembered.Rootfs, MetadataStep.LockPath.TrimStart('/')), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var layers = new List<BuiltLayer>(remembered.Layers.Count);
+        for (var i = 0; i < remembered.Layers.Count; i++)
+        {
+            var (title, key, origin) = remembered.Layers[i];
+            progress?.Report(new BuildEvent(origin == LayerOrigin.Site ? BuildEventKind.CachedAtSite : BuildEventKind.Cached, i + 1, count, title));
+            layers.Add(new BuiltLayer(title, key, Cached: true, TimeSpan.Zero));
+        }
+
+        return new BuildResult(remembered.TopLayerKey, remembered.Rootfs, layers, resolved.ToLocationFreeJson(), lockJson);
     }
 
     /// <summary>The key of a layer: sha256 of the parent key, the canonical step and its inputs' digest.</summary>

@@ -13,7 +13,8 @@ namespace Vse.Build.Bases;
 /// <param name="digests">Where the binary's digest is remembered by its stat; null: hashed every time.</param>
 public sealed class BusyboxBase(string scratchDirectory, FileDigestCache? digests = null) : IBaseProvider
 {
-    private const string HostBinary = "/bin/busybox";
+    /// <summary>The host's binary, used when present: what the base's identity is read from.</summary>
+    public const string HostBinary = "/bin/busybox";
     private string? _binary;
 
     public async Task<string> IdentityAsync(CancellationToken cancellationToken) =>

@@ -85,6 +85,9 @@ public sealed class LayerStore
     /// </summary>
     public FileDigestCache FileDigests => new(Path.Combine(Root, "file-digests"), TemporaryDirectory);
 
+    /// <summary>Builds remembered by their request, so a repeated build computes no layer key (<see cref="BuildMemo"/>).</summary>
+    public BuildMemo BuildMemo => new(Path.Combine(Root, "build-memo"), TemporaryDirectory);
+
     /// <summary>The lock file that serialises work on one key across processes.</summary>
     public string LockFileFor(string key) => Path.Combine(LocksDirectory, key + ".lock");
 

@@ -10,8 +10,13 @@ namespace Vse.Description.Policy;
 /// </summary>
 public static class PolicyDigest
 {
-    public static string Of(SitePolicy policy)
+    public static string Of(SitePolicy policy) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalTextOf(policy))));
+
+    /// <summary>What <see cref="Of"/> hashes: compared whole where loading SHA-256 (OpenSSL) would cost more than the comparison (the build memo).</summary>
+    public static string CanonicalTextOf(SitePolicy policy)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         var text = new StringBuilder("[");
         foreach (var rules in policy.Layers)
         {
@@ -42,7 +47,7 @@ public static class PolicyDigest
         }
 
         text.Append(']');
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return text.ToString();
     }
 
     private static void Field(StringBuilder text, string name, IEnumerable<string>? values)

@@ -95,6 +95,39 @@ public sealed class BuildMemoTests(BuildFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("debian:bookworm")]
+    [InlineData("docker://registry.invalid/app:latest")]
+    [InlineData("rootfs:./tree")]
+    [InlineData("oci-archive:./layout")]
+    public void A_base_whose_content_is_not_one_local_file_is_never_remembered(string baseText)
+    {
+        var directory = Path.Combine(fixture.Root, "descriptions", "test-memo-never");
+        Directory.CreateDirectory(Path.Combine(directory, "tree"));
+        Directory.CreateDirectory(Path.Combine(directory, "layout"));
+        var resolved = fixture.Resolve("test/memo-never", $"vse: 1\nname: test/memo-never\nos: {{base: \"{baseText}\"}}\n");
+
+        Assert.Null(RequestOf(resolved));
+    }
+
+    [SkippableFact]
+    public async Task Scratch_busybox_and_archive_files_are_remembered_but_not_a_file_changed_just_now_nor_a_captured_layer()
+    {
+        Assert.False(RequestOf(fixture.Resolve("test/memo-scratch", "vse: 1\nname: test/memo-scratch\nos: {base: scratch}\n"))!.Racy);
+        Skip.IfNot(File.Exists(Vse.Build.Bases.BusyboxBase.HostBinary), "the host has no /bin/busybox");
+        Assert.NotNull(RequestOf(fixture.Resolve("test/memo-busybox", Busybox("test/memo-busybox", "x"))));
+        var archive = Path.Combine(fixture.Root, "memo-racy.tar");
+        await File.WriteAllBytesAsync(archive, new byte[1024]);
+        Assert.True(RequestOf(fixture.Resolve("test/memo-racy", $"vse: 1\nname: test/memo-racy\nos: {{base: \"tar:{archive}\"}}\n"))!.Racy);
+
+        var captured = fixture.Resolve("test/memo-captured",
+            "vse: 1\nname: test/memo-captured\nos: {base: busybox}\nfiles: [{layer: ./changes.tar, digest: \"sha256:" + new string('0', 64) + "\"}]\n");
+        Assert.Null(BuildMemo.RequestOf(captured, BuildPlanner.Plan(captured, fixture.Store.TemporaryDirectory), LayerChain.Single(fixture.Store), DateTimeOffset.UtcNow));
+    }
+
+    private MemoRequest? RequestOf(ResolvedDescription resolved) =>
+        BuildMemo.RequestOf(resolved, BuildPlanner.Plan(resolved, fixture.Store.TemporaryDirectory), LayerChain.Single(fixture.Store), DateTimeOffset.UtcNow);
+
     /// <summary>The entry with its first layer's key replaced by a path that climbs out of the store.</summary>
     private static byte[] Hostile(byte[] entry, BuildResult built)
     {

@@ -46,6 +46,7 @@ packages=(
   libmpich-dev  # tests: the host's MPICH for mpi: host (docs/mpi.md); leaves Open MPI the mpi/mpirun alternative (priority 50 over MPICH's 40 on amd64)
   mpich         # tests: Hydra (mpiexec) of the host's MPICH, the launcher its libmpich.so.12 was built with
   iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay)
+  strace        # tests: a repeated vse build loads no OpenSSL (BuildMemoCommandTests); bench/oneshot-parts.sh counts fsyncs
 )
 
 missing=()

@@ -10,7 +10,9 @@ namespace Vse.Runtime.Vm;
 /// Plugs a VM into its deployment's private network: a tap device made in the fabric namespace
 /// and put on the bridge (one <c>ip</c> batch), for QEMU to open; the guest's side is the
 /// agent's <c>address</c> record. As for sandboxes, no IPv6 address is generated on the fabric
-/// side (<c>addrgenmode none</c>; docs/host-facts.md).
+/// side (<c>addrgenmode none</c>; docs/host-facts.md). The tap keeps the kernel's MTU of 1,500 whatever
+/// <see cref="NetworkAttachment.Mtu"/> says: the guest's virtio-net link is 1,500 (QEMU tells it no other),
+/// so a VM's frames fit every port of the bridge, sandboxes' large veths included.
 /// </summary>
 internal static class VmTapAttacher
 {

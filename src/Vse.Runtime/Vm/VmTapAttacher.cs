@@ -11,8 +11,9 @@ namespace Vse.Runtime.Vm;
 /// and put on the bridge (one <c>ip</c> batch), for QEMU to open; the guest's side is the
 /// agent's <c>address</c> record. As for sandboxes, no IPv6 address is generated on the fabric
 /// side (<c>addrgenmode none</c>; docs/host-facts.md). The tap keeps the kernel's MTU of 1,500 whatever
-/// <see cref="NetworkAttachment.Mtu"/> says: the guest's virtio-net link is 1,500 (QEMU tells it no other),
-/// so a VM's frames fit every port of the bridge, sandboxes' large veths included.
+/// <see cref="NetworkAttachment.Mtu"/> says: the guest's virtio-net link is 1,500 (QEMU tells it no other).
+/// A deployment has one driver, so a VM's bridge holds only taps at 1,500 (and, past 1,000 instances, the
+/// links between bridges, whose larger MTU no frame of 1,500 minds).
 /// </summary>
 internal static class VmTapAttacher
 {

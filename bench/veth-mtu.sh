@@ -2,15 +2,17 @@
 # TCP between two namespaces on one bridge, wired as a vse private network on one host is
 # (a fabric namespace with bridge vse0, a veth pair per "instance", eth0 inside), with both ends of
 # every veth at MTU 1500 (before) and 65535 (PrivateNetwork.MtuFor on one host), alternated per round:
-#   bulk     one connection, SIZE MiB (default 256) sent at once: MB/s at the receiver
-#   halo     64 KiB messages answered by 8-byte ones, 2,000 round trips (a halo exchange's shape): ms per round trip
+#   bulk     iperf3, one connection, SIZE MiB (default 256): MB/s at the receiver
+#   halo     64 KiB messages answered by 8-byte ones, 2,000 round trips (a halo exchange's shape; two
+#            Python processes, TCP_NODELAY): ms per round trip
 # Reported: the median over rounds per arm and 65535 against 1500; the load average before and after.
 # This measures the kernel path alone (no vse, no MPI): bench/lammps.sh measures LAMMPS over vse's network.
-# Usage (root): bench/veth-mtu.sh [ROUNDS (default 5)] [SIZE_MIB]
+# Usage (root): bench/veth-mtu.sh [ROUNDS (default 5)] [SIZE_MIB]; needs iperf3 and python3 (scripts/install-deps.sh).
 set -euo pipefail
 rounds=${1:-5}
 size=${2:-256}
 py=$(command -v python3)
+iperf3=$(command -v iperf3)
 ns=vse-mtu-bench
 cleanup() { for n in f a b; do ip netns del $ns-$n 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -31,53 +33,42 @@ setup() {  # MTU
     done
 }
 
-# The receiver prints its own measure once the sender is done; both are one Python process each.
+# halo: the answering side, then the timing side.
 serve='
-import socket, sys, time
-mode = sys.argv[1]
+import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("10.99.0.2", 5000)); s.listen(1)
 print("ready", flush=True)
 c, _ = s.accept(); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-if mode == "bulk":
-    n = 0; t = None
-    while True:
-        b = c.recv(1 << 20)
-        if not b: break
-        if t is None: t = time.perf_counter()
-        n += len(b)
-    print("%.1f" % (n / (time.perf_counter() - t) / 1e6))
-else:
-    for _ in range(2000):
-        need = 65536
-        while need: need -= len(c.recv(need))
-        c.sendall(b"8bytes!!")
+for _ in range(2000):
+    need = 65536
+    while need: need -= len(c.recv(need))
+    c.sendall(b"8bytes!!")
 '
 send='
-import socket, sys, time
-mode, size = sys.argv[1], int(sys.argv[2])
+import socket, time
 c = socket.create_connection(("10.99.0.2", 5000)); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-if mode == "bulk":
-    buf = b"\0" * (1 << 20)
-    for _ in range(size): c.sendall(buf)
-    c.close()
-else:
-    msg = b"h" * 65536
-    t = time.perf_counter()
-    for _ in range(2000):
-        c.sendall(msg)
-        need = 8
-        while need: need -= len(c.recv(need))
-    print("%.3f" % ((time.perf_counter() - t) / 2000 * 1e3))
+msg = b"h" * 65536
+t = time.perf_counter()
+for _ in range(2000):
+    c.sendall(msg)
+    need = 8
+    while need: need -= len(c.recv(need))
+print("%.3f" % ((time.perf_counter() - t) / 2000 * 1e3))
 '
+received='import json, sys; print("%.1f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))'
 
 run() {  # MODE -> the measure
-    coproc S { ip netns exec $ns-b "$py" -c "$serve" "$1"; }
+    if [ "$1" = bulk ]; then
+        ip netns exec $ns-b "$iperf3" -s -1 -B 10.99.0.2 -D -I /tmp/$ns.pid
+        sleep 0.2  # -D returns before the server listens; the client retries nothing
+        ip netns exec $ns-a "$iperf3" -c 10.99.0.2 -n "${size}M" -J | "$py" -c "$received"
+        return
+    fi
+    coproc S { ip netns exec $ns-b "$py" -c "$serve"; }
+    local server=$S_PID  # bash unsets S_PID when the coprocess ends
     read -r ready <&"${S[0]}"
-    local out
-    out=$(ip netns exec $ns-a "$py" -c "$send" "$1" "$size")
-    if [ "$1" = bulk ]; then read -r out <&"${S[0]}"; fi
-    wait "$S_PID" 2>/dev/null || true
-    echo "$out"
+    ip netns exec $ns-a "$py" -c "$send"
+    wait "$server" 2>/dev/null || true
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }

@@ -45,8 +45,9 @@ packages=(
   lammps        # tests and bench/lammps.sh: LAMMPS in.melt natively (lmp, and mpirun through mpi-default-bin), against the same run across instances (examples/apps/lammps)
   libmpich-dev  # tests: the host's MPICH for mpi: host (docs/mpi.md); leaves Open MPI the mpi/mpirun alternative (priority 50 over MPICH's 40 on amd64)
   mpich         # tests: Hydra (mpiexec) of the host's MPICH, the launcher its libmpich.so.12 was built with
-  iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay)
+  iperf3        # bench/slurm-net.sh: bandwidth across nodes, instance to instance (VXLAN) against node to node (the underlay); bench/veth-mtu.sh: bandwidth over a private network's veths at MTU 1500 and 65535
   strace        # tests: a repeated vse build loads no OpenSSL (BuildMemoCommandTests); bench/oneshot-parts.sh counts fsyncs
+  python3       # bench/veth-mtu.sh: 64 KiB request, 8-byte answer round trips (a halo exchange's shape), which iperf3 does not time
 )
 
 missing=()

@@ -3,7 +3,7 @@
 # instances plugged into it, then everything removed again. Traffic stays inside the namespaces
 # made here.
 #
-#   net-test.sh check            4 instances on vse0: addresses, ping between them, fabric ports,
+#   net-test.sh check            4 instances on vse0 (--mtu 65535): addresses, 60,000-byte pings, fabric ports,
 #                                no new link in the host's namespace, errors for bad lines
 #   net-test.sh bench N [R]      N instances (vse0 holds 0-999, vse1 the rest, joined as vse does),
 #                                without and with --fabric, alternated, R rounds (default 2);
@@ -114,12 +114,15 @@ check() {
     ip -o link | cut -d: -f2 | sort > $W/links.before
     fabric 1
     states 6
-    lines 4 1 | "$L" --fabric /run/netns/$FAB "${ENV[@]}" -- /bin/sleep 3600 > $W/out || fail "launch: $(cat $W/out)"
+    # --mtu: both ends at 65535 (vse's choice on one host), and a 60,000-byte ping crosses the bridge
+    lines 4 1 | "$L" --fabric /run/netns/$FAB --mtu 65535 "${ENV[@]}" -- /bin/sleep 3600 > $W/out || fail "launch: $(cat $W/out)"
     [ "$(wc -l < $W/out)" = 4 ] || fail "expected 4 pid lines: $(cat $W/out)"
     for a in 0 3; do
         b=$((3 - a))
-        "$L" exec "$(pid_of i$a)" -- /bin/ping -c1 -W1 10.210.0.$((b + 1)) > /dev/null || fail "ping i$a -> i$b"
+        "$L" exec "$(pid_of i$a)" -- /bin/ping -c1 -W1 -s 60000 10.210.0.$((b + 1)) > /dev/null || fail "ping i$a -> i$b"
     done
+    [ "$("$L" exec "$(pid_of i1)" -- /bin/cat /sys/class/net/eth0/mtu)" = 65535 ] || fail "i1 eth0 mtu"
+    [ "$(ip -n $FAB -o link | grep -c ' v[0-3]@.* mtu 65535 ')" = 4 ] || fail "fabric ports' mtu: $(ip -n $FAB -o link)"
     addr=$("$L" exec "$(pid_of i2)" -- /sbin/ip -o addr show dev eth0)
     grep -q 'inet 10.210.0.3/16' <<< "$addr" || fail "i2 eth0: $addr"
     ! grep -q inet6 <<< "$addr" || fail "i2 eth0 has an IPv6 address: $addr"

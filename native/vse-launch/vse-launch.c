@@ -8,9 +8,10 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N]] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
+ *   --mtu N (with --fabric): both ends of every instance's veth pair get MTU N (68-65535), else the kernel's 1500
  *   --fabric-userns (before --fabric, with --userns): a rootless fabric's user namespace, which the
  *             launcher joins for good; instances are then made in it, with no user namespace of their own
  *             start ID                             (--hold) release a held instance
@@ -89,6 +90,14 @@ static int cap_number(const char *v) {
     return errno || end == v || *end || n < 0 || n > CAP_LAST_CAP ? -1 : (int)n;
 }
 
+/* --mtu N: an MTU a veth takes (68, IPv4's least, to 65535, veth's and the bridge's max_mtu), else 0. */
+static unsigned mtu_value(const char *v) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    return errno || end == v || *end || n < 68 || n > 65535 ? 0 : (unsigned)n;
+}
+
 static const char *const MASKED[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
     "/sys/firmware", "/proc/scsi"};
@@ -124,6 +133,7 @@ static struct {
     struct stat *dev_st;   /* each host node as stat'ed at start (pin_devices): type, numbers, mode, owner */
     int userns;  /* --userns: each instance gets its own user namespace, the launcher's user root in it (rootless) */
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
+    unsigned mtu;  /* --mtu: both ends of each veth pair (a private network on one host: vse's PrivateNetwork), else 0: the kernel's */
     int joined;  /* --fabric-userns: the launcher lives in the rootless fabric's user namespace; instances share it */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
     char *once;  /* --once LINE: the one instance, run in the foreground (cmd_once) */
@@ -157,7 +167,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N]] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(own_failure);
@@ -400,11 +410,13 @@ static void attach_network(const struct attach *net) {
     struct nlreq r;
     nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof ifi);
     nl_str(&r, IFLA_IFNAME, "eth0");
+    if (opt.mtu) nl_u32(&r, IFLA_MTU, opt.mtu);
     struct rtattr *info = nl_attr(&r, IFLA_LINKINFO, NULL, 0);
     nl_str(&r, IFLA_INFO_KIND, "veth");
     struct rtattr *data = nl_attr(&r, IFLA_INFO_DATA, NULL, 0);
     struct rtattr *peer = nl_attr(&r, VETH_INFO_PEER, &ifi, sizeof ifi);
     nl_str(&r, IFLA_IFNAME, net->peer);
+    if (opt.mtu) nl_u32(&r, IFLA_MTU, opt.mtu);  /* each end its own: a bridge drops frames larger than the egress port's */
     nl_u32(&r, IFLA_NET_NS_FD, opt.fabric);
     nl_end(&r, peer);
     nl_end(&r, data);
@@ -1264,6 +1276,7 @@ int main(int argc, char **argv) {
                 return own_failure;
             }
         }
+        else if (!strcmp(argv[i - 1], "--mtu") && !opt.mtu && (opt.mtu = mtu_value(v))) {}
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);
         else if (!strcmp(argv[i - 1], "--sysfs-netns") && v[0] == '/' && !sysfs_netns) sysfs_netns = v;
         else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
@@ -1293,6 +1306,10 @@ int main(int argc, char **argv) {
     if (opt.userns != opt.joined && opt.fabric >= 0) {
         /* Root's fabric lives in a namespace only root can plug into; a rootless one is joined with its user namespace. */
         fputs("vse-launch: --fabric needs --fabric-userns with --userns, and neither without it\n", stderr);
+        return own_failure;
+    }
+    if (opt.mtu && opt.fabric < 0) {
+        fputs("vse-launch: --mtu is for instances plugged into a fabric (--fabric)\n", stderr);
         return own_failure;
     }
     int devices = 0;

@@ -56,10 +56,22 @@ public sealed class PrivateNetworkTests
             {
                 // Its own sysfs, of its own network namespace: not the shared one of instances without a network (SharedSysfs).
                 Assert.Equal("eth0\nlo\n", (await workspace.RunAsync("exec", a + "/1", "--", "ls", "/sys/class/net")).Stdout);
+                // On one host both ends of each veth take the largest MTU (PrivateNetwork.MtuFor), so does the bridge (the least of its ports).
+                Assert.Equal("65535\n", (await workspace.RunAsync("exec", a + "/1", "--", "cat", "/sys/class/net/eth0/mtu")).Stdout);
+                Assert.Contains(" mtu 65535 ", await IpAsync("-n", $"vse-{a}", "-o", "link", "show", "v1"));
+                Assert.Contains(" mtu 65535 ", await IpAsync("-n", $"vse-{a}", "-o", "link", "show", "vse0"));
+            }
+            else
+            {
+                // A VM's tap and its guest's link keep 1,500 (VmTapAttacher).
+                Assert.Contains(" mtu 1500 ", (await workspace.RunAsync("exec", a + "/1", "--", "ip", "-o", "link", "show", "eth0")).Stdout);
+                Assert.Contains(" mtu 1500 ", await IpAsync("-n", $"vse-{a}", "-o", "link", "show", "v1"));
             }
 
             // A listener in instance 0 of A: instance 2 of A reaches it by name; B's instances,
-            // on the same subnet but their own fabric, reach only their own 10.77.0.1.
+            // on the same subnet but their own fabric, reach only their own 10.77.0.1. What A's instance 2
+            // sends is 1 MiB: TCP segments as large as the MTU allows cross the bridge (it drops any frame
+            // larger than the port it leaves by: a veth left at 1,500 would stall the transfer).
             // The listener's stdin stays open (a sleep, not /dev/null), so it cannot end before the data arrives.
             Assert.Equal(0, (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "sleep 300 </dev/null 2>/dev/null | nc -l -p 7000 >/tmp/got 2>&1 &")).ExitCode);
             // Listening: port 7000 (1B58) in state LISTEN (0A), on IPv4 or IPv6 (busybox nc takes either).
@@ -67,11 +79,12 @@ public sealed class PrivateNetworkTests
                 async () => (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ':1B58 [0-9A-F]*:0000 0A'")).ExitCode == 0,
                 "the listener in instance 0 is up");
             Assert.NotEqual(0, (await workspace.RunAsync("exec", b + "/1", "--", "sh", "-c", "echo from-b | nc -w 2 10.77.0.1 7000")).ExitCode);
-            var sent = await workspace.RunAsync("exec", a + "/2", "--", "sh", "-c", "echo from-a | nc -w 2 apps-net-0 7000");
+            var sent = await workspace.RunAsync("exec", a + "/2", "--", "sh", "-c", "head -c 1048576 /dev/urandom >/tmp/big && nc -w 2 apps-net-0 7000 </tmp/big && md5sum </tmp/big");
             Assert.True(sent.ExitCode == 0, sent.Stderr);
+            Assert.Matches("^[0-9a-f]{32}  -\n$", sent.Stdout);
             await Poll.UntilAsync(
-                async () => (await workspace.RunAsync("exec", a + "/0", "--", "cat", "/tmp/got")).Stdout == "from-a\n",
-                "instance 0 received what instance 2 sent");
+                async () => (await workspace.RunAsync("exec", a + "/0", "--", "sh", "-c", "md5sum </tmp/got")).Stdout == sent.Stdout,
+                "instance 0 received the 1 MiB instance 2 sent");
 
             // The host's own addresses: no route there.
             foreach (var address in HostAddresses())

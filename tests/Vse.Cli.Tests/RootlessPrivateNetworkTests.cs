@@ -41,6 +41,8 @@ public sealed class RootlessPrivateNetworkTests
             Assert.Equal("127.0.0.1\tlocalhost\n10.77.0.1\tapps-net-0\n10.77.0.2\tapps-net-1\n10.77.0.3\tapps-net-2\n10.77.0.4\tapps-net-3\n",
                 (await user.RunAsync("exec", id + "/3", "--", "cat", "/etc/hosts")).Stdout);
             Assert.Contains("inet 10.77.0.2/16", (await user.RunAsync("exec", id + "/1", "--", "ip", "-4", "addr", "show", "eth0")).Stdout);
+            // One host: the launcher gives both ends of each veth the largest MTU (--mtu), as for root.
+            Assert.Equal("65535\n", (await user.RunAsync("exec", id + "/1", "--", "cat", "/sys/class/net/eth0/mtu")).Stdout);
             var pids = (await user.RunAsync("ps")).Stdout.Split('\n').Where(l => l.StartsWith(id, StringComparison.Ordinal))
                 .Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture)).ToList();
             Assert.Equal(4, pids.Count);

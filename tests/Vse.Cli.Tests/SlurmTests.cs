@@ -288,6 +288,8 @@ public sealed class SlurmTests(SlurmTestbed testbed) : IDisposable
                 "127.0.0.1\tlocalhost\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"10.77.0.{i + 1}\tmesh-{i}\n")),
                 (await VseAsync("exec", $"{mesh}/5", "--", "cat", "/etc/hosts")).Stdout);
             Assert.Equal(string.Concat(Enumerable.Range(0, 6).Select(i => $"mesh-{i} slots=1\n")), (await VseAsync("exec", $"{mesh}/5", "--", "cat", "/etc/vse/hostfile")).Stdout);
+            // Across nodes every link keeps the VXLAN's 1,500 (PrivateNetwork.MtuFor): a bridge drops larger frames.
+            Assert.Equal("1500\n", (await VseAsync("exec", $"{mesh}/5", "--", "cat", "/sys/class/net/eth0/mtu")).Stdout);
 
             // Across nodes by name: n3 to n1 and n2, n1 to n3.
             foreach (var (from, to) in new[] { (5, "mesh-0"), (5, "mesh-2"), (1, "mesh-4") })

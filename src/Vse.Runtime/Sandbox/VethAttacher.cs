@@ -10,7 +10,8 @@ namespace Vse.Runtime.Sandbox;
 /// instance's network namespace (found by its init's PID) as <c>eth0</c> with its address.
 /// Two <c>ip</c> processes per instance, each running a batch. No IPv6 address is generated
 /// on either end (<c>addrgenmode none</c>): otherwise every link coming up floods IPv6
-/// multicast to every port, and set-up grows faster than linearly (docs/host-facts.md).
+/// multicast to every port, and set-up grows faster than linearly (docs/host-facts.md). Both
+/// ends get the attachment's MTU: a bridge drops a frame larger than its egress port's.
 /// </summary>
 internal static class VethAttacher
 {
@@ -18,7 +19,7 @@ internal static class VethAttacher
     {
         var ip = ExternalTool.Require("ip", "iproute2");
         var fabric = $"""
-            link add {attachment.FabricInterface} type veth peer name eth0 netns {pid}
+            link add {attachment.FabricInterface} mtu {attachment.Mtu} type veth peer name eth0 mtu {attachment.Mtu} netns {pid}
             link set {attachment.FabricInterface} addrgenmode none master {attachment.Bridge} up
             """;
         await ExternalTool.RunAsync(ip, ["-n", attachment.FabricNamespace, "-batch", "-"], cancellationToken, standardInput: Lines(fabric));

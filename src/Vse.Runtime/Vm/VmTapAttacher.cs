@@ -10,7 +10,10 @@ namespace Vse.Runtime.Vm;
 /// Plugs a VM into its deployment's private network: a tap device made in the fabric namespace
 /// and put on the bridge (one <c>ip</c> batch), for QEMU to open; the guest's side is the
 /// agent's <c>address</c> record. As for sandboxes, no IPv6 address is generated on the fabric
-/// side (<c>addrgenmode none</c>; docs/host-facts.md).
+/// side (<c>addrgenmode none</c>; docs/host-facts.md). The tap keeps the kernel's MTU of 1,500 whatever
+/// <see cref="NetworkAttachment.Mtu"/> says: the guest's virtio-net link is 1,500 (QEMU tells it no other).
+/// A deployment has one driver, so a VM's bridge holds only taps at 1,500 (and, past 1,000 instances, the
+/// links between bridges, whose larger MTU no frame of 1,500 minds).
 /// </summary>
 internal static class VmTapAttacher
 {

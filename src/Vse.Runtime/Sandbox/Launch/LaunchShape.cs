@@ -39,6 +39,7 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// (<c>--sysfs-netns</c>, <see cref="SharedSysfs"/>), or null for a sysfs each. Bulk launches only:
 /// <c>--once</c> makes one instance, for which one sysfs of its own costs the same.
 /// </param>
+/// <param name="Mtu">With <paramref name="Fabric"/>: both ends of every instance's veth pair (<see cref="NetworkAttachment.Mtu"/>, <c>--mtu</c>).</param>
 internal sealed record LaunchShape(
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<InstanceMount> Mounts,
@@ -52,7 +53,8 @@ internal sealed record LaunchShape(
     string? FabricUserNamespace = null,
     IReadOnlyList<InstanceDevice>? Devices = null,
     IReadOnlyList<string>? CgroupJoins = null,
-    string? SysfsNetwork = null)
+    string? SysfsNetwork = null,
+    int? Mtu = null)
 {
     /// <param name="seccompFilter">The compiled filter's file (<see cref="LaunchSeccompFilter"/>), or null when the spec asks for none (<c>security.seccomp: unconfined</c>).</param>
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
@@ -60,7 +62,8 @@ internal sealed record LaunchShape(
     public static LaunchShape Of(
         InstanceSpec spec, string? seccompFilter, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), seccompFilter, CapabilitiesOf(spec), hold, userNamespace,
-            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace));
+            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace),
+            spec.Attachment?.Mtu);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -85,6 +88,7 @@ internal sealed record LaunchShape(
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
         && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
+        && spec.Attachment?.Mtu == Mtu
         && seccompFilter == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
@@ -134,6 +138,12 @@ internal sealed record LaunchShape(
             // The launcher plugs each instance in by netlink before it reports it held.
             yield return "--fabric";
             yield return Fabric;
+        }
+
+        if (Mtu is { } mtu)
+        {
+            yield return "--mtu";
+            yield return mtu.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (SeccompFilter is not null)

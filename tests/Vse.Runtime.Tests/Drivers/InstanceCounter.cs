@@ -5,7 +5,8 @@ namespace Vse.Runtime.Tests.Drivers;
 /// <summary>
 /// A process inside an instance that counts in its own memory and writes the count to
 /// <c>/tmp/counter</c>: after a restore it goes on from the value it had at the checkpoint, which
-/// nothing but a restored process can do.
+/// nothing but a restored process can do. Each count is written beside the file and renamed over
+/// it, so a read never finds the file truncated between two counts (an empty read made a test fail).
 /// </summary>
 internal static class InstanceCounter
 {
@@ -14,7 +15,7 @@ internal static class InstanceCounter
     public static async Task StartAsync(RunningInstance instance)
     {
         var (exitCode, _, stderr) = await instance.ExecAsync(
-            "sh", "-c", "(i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done) </dev/null >/dev/null 2>&1 &");
+            "sh", "-c", "(i=0; while :; do i=$((i+1)); echo $i > /tmp/counter.new; mv /tmp/counter.new /tmp/counter; sleep 0.1; done) </dev/null >/dev/null 2>&1 &");
         Assert.True(exitCode == 0, stderr);
     }
 

@@ -381,11 +381,6 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     }
 
     /// <summary>
-    /// What <c>vse ps</c> shows for an instance: its recorded state, or <c>exited</c> when it is
-    /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
-    /// instance still holds state that <c>vse cleanup</c> removes.
-    /// </summary>
-    /// <summary>
     /// The instance's init PID: as recorded when it was deployed, or, for a running instance
     /// recorded without one (a one-shot <c>vse run</c>), the PID file its runtime wrote.
     /// </summary>
@@ -398,6 +393,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             : null);
     }
 
+    /// <summary>
+    /// What <c>vse ps</c> shows for an instance: its recorded state, or <c>exited</c> when it is
+    /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
+    /// instance still holds state that <c>vse cleanup</c> removes.
+    /// </summary>
     public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
         instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HasEnded(deployment, instance, pid)
             ? "exited"

@@ -139,39 +139,22 @@ public sealed class BuildMemo(string directory, string temporaryDirectory)
             return;
         }
 
-        var temporary = Path.Combine(temporaryDirectory, $"build-memo.{Guid.NewGuid():N}");
-        try
+        CacheEntryWriter.TryReplace(EntryOf(request), temporaryDirectory, "build-memo", stream =>
         {
-            System.IO.Directory.CreateDirectory(directory);
-            using (var writer = new BinaryWriter(File.Create(temporary), Encoding.UTF8))
+            using var writer = new BinaryWriter(stream, Encoding.UTF8);
+            writer.Write(Format);
+            writer.Write(request.Text);
+            writer.Write(built.TopLayerKey);
+            writer.Write(built.Rootfs);
+            writer.Write(built.Layers.Count);
+            foreach (var layer in built.Layers)
             {
-                writer.Write(Format);
-                writer.Write(request.Text);
-                writer.Write(built.TopLayerKey);
-                writer.Write(built.Rootfs);
-                writer.Write(built.Layers.Count);
-                foreach (var layer in built.Layers)
-                {
-                    writer.Write(layer.Title);
-                    writer.Write(layer.Key);
-                }
-
-                writer.Write(End);
+                writer.Write(layer.Title);
+                writer.Write(layer.Key);
             }
 
-            File.Move(temporary, EntryOf(request), overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception inner) when (inner is IOException or UnauthorizedAccessException)
-            {
-                // Left in the store's tmp/, which vse gc empties.
-            }
-        }
+            writer.Write(End);
+        });
     }
 
     private string EntryOf(MemoRequest request) =>

@@ -218,58 +218,39 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
 
     private void Write(string entry, string request, ResolveInputs inputs, ResolveResult result)
     {
-        var temporary = Path.Combine(temporaryDirectory, $"resolved.{Guid.NewGuid():N}");
-        try
+        if (!System.IO.Directory.Exists(temporaryDirectory))
         {
-            var buffer = new MemoryStream();
-            using (var writer = new InterningBinaryWriter(buffer))
-            {
-                writer.Write(request);
-                WriteStats(writer, inputs.Files);
-                WriteStats(writer, inputs.Nodes);
-                writer.Write(inputs.Canonical.Count);
-                foreach (var (path, canonical) in inputs.Canonical)
-                {
-                    writer.Write(path);
-                    writer.Write(canonical);
-                }
-
-                writer.Write(inputs.Variables.Count);
-                foreach (var (name, value) in inputs.Variables)
-                {
-                    writer.Write(name);
-                    writer.Write(value is not null);
-                    if (value is not null)
-                    {
-                        writer.Write(value);
-                    }
-                }
-
-                ResolvedDescriptionCodec.Write(writer, result.Description!, result.Diagnostics);
-            }
-
-            if (!System.IO.Directory.Exists(temporaryDirectory))
-            {
-                // Not made here: it is the store's, made (private) with the store by the first build.
-                return;
-            }
-
-            System.IO.Directory.CreateDirectory(directory);
-            File.WriteAllBytes(temporary, buffer.ToArray());
-            File.Move(temporary, entry, overwrite: true);
+            // Not made here: it is the store's, made (private) with the store by the first build.
+            return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        // Keeping it is an optimisation: a state directory that cannot be written resolves every time.
+        CacheEntryWriter.TryReplace(entry, temporaryDirectory, "resolved", stream =>
         {
-            // Keeping it is an optimisation: a state directory that cannot be written resolves every time.
-            try
+            using var writer = new InterningBinaryWriter(stream);
+            writer.Write(request);
+            WriteStats(writer, inputs.Files);
+            WriteStats(writer, inputs.Nodes);
+            writer.Write(inputs.Canonical.Count);
+            foreach (var (path, canonical) in inputs.Canonical)
             {
-                File.Delete(temporary);
+                writer.Write(path);
+                writer.Write(canonical);
             }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+
+            writer.Write(inputs.Variables.Count);
+            foreach (var (name, value) in inputs.Variables)
             {
-                // Left in the temporary directory, which vse gc empties.
+                writer.Write(name);
+                writer.Write(value is not null);
+                if (value is not null)
+                {
+                    writer.Write(value);
+                }
             }
-        }
+
+            ResolvedDescriptionCodec.Write(writer, result.Description!, result.Diagnostics);
+        });
     }
 
     private static void WriteStats(BinaryWriter writer, IReadOnlyDictionary<string, InputStat?> stats)

@@ -108,29 +108,11 @@ public sealed class FileDigestCache(string directory, string temporaryDirectory)
             return;
         }
 
-        var temporary = Path.Combine(temporaryDirectory, $"file-digest.{Guid.NewGuid():N}");
-        try
+        // Remembering is an optimisation: a store it cannot write to just hashes every time.
+        CacheEntryWriter.TryReplace(entry, temporaryDirectory, "file-digest", stream =>
         {
-            System.IO.Directory.CreateDirectory(directory);
-            File.WriteAllText(temporary, $"{Format} {key} {digest}\n");
-            File.Move(temporary, entry, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Remembering is an optimisation: a store it cannot write to just hashes every time.
-            TryDelete(temporary);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left in the store's tmp/, which vse gc empties.
-        }
+            using var writer = new StreamWriter(stream);
+            writer.Write($"{Format} {key} {digest}\n");
+        });
     }
 }

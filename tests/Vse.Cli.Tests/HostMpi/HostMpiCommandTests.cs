@@ -136,4 +136,50 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         Assert.Contains("app.vse.yaml:4:6: error: 'mpi: host' is not allowed by site policy (allow.mpi of ", forbidden.Stderr, StringComparison.Ordinal);
         Assert.Contains("[VSE0610]", forbidden.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The host is looked at once per deploy: the preparation selects the grant after the build and
+    /// hands it to the deployment, which looked at the host again. The image carries MPICH's
+    /// library names only (a busybox image: cheap), which is all the selection reads; an
+    /// <c>ldconfig</c> first on PATH counts the listings of the host's linker cache.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_deploy_lists_the_hosts_linker_cache_once_and_binds_what_it_selected()
+    {
+        Requirements.Root();
+        Skip.IfNot(File.Exists(HostMpich), "this host has no MPICH (scripts/install-deps.sh installs libmpich-dev)");
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", """
+            vse: 1
+            name: names-only
+            os: {base: busybox}
+            files:
+              - {write: /usr/lib/x86_64-linux-gnu/libmpich.so.12.2.2, content: "a name, not a library\n"}
+              - {write: /usr/lib/x86_64-linux-gnu/libmpich.so.12, content: "a name, not a library\n"}
+            mpi: host
+            """);
+        var log = Path.Combine(workspace.Root, "ldconfig.log");
+        var counting = workspace.Write("bin/ldconfig", $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{ExternalTool.Require("ldconfig", "libc-bin")}' \"$@\"\n");
+        File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string>(workspace.Environment)
+        {
+            ["PATH"] = Path.GetDirectoryName(counting) + ":" + Environment.GetEnvironmentVariable("PATH"),
+        };
+
+        var deployed = await VseProcess.RunAsync(workspace.Root, environment, "deploy", "app.vse.yaml");
+        var id = deployed.Stdout.Trim().Split('\n')[^1];
+        try
+        {
+            Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+            Assert.Equal(["-p"], File.ReadAllLines(log));
+            var bound = await workspace.RunAsync("exec", id, "--", "sh", "-c", "ls /usr/local/vse-mpi/lib; echo $LD_LIBRARY_PATH");
+            Assert.True(bound.ExitCode == 0, bound.Stderr);
+            Assert.Contains("libmpich.so.12\n", bound.Stdout, StringComparison.Ordinal);
+            Assert.Contains("/usr/local/vse-mpi/lib\n", bound.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await workspace.RunAsync("cleanup", id);
+        }
+    }
 }

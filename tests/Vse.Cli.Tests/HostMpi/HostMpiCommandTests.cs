@@ -46,6 +46,21 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
 {
     private const string HostMpich = "/usr/lib/x86_64-linux-gnu/libmpich.so.12";
 
+    /// <summary>
+    /// A busybox image with an MPI by its file names only (a versioned file and its soname, fake
+    /// libraries): all that choosing the host's library reads of an image, and cheap to build.
+    /// </summary>
+    private static string NamedMpiImage(string name, string versionedFile, string soname) => $$"""
+        vse: 1
+        name: {{name}}
+        os: {base: busybox}
+        files:
+          - {write: /usr/lib/x86_64-linux-gnu/{{versionedFile}}, content: "not a library\n"}
+          - {write: /usr/lib/x86_64-linux-gnu/{{soname}}, content: "the soname\n"}
+        mpi: host
+
+        """;
+
     /// <summary>The error line of a command that built first (its progress lines come before it on stderr).</summary>
     private static string LastLine(string stderr) => stderr.TrimEnd().Split('\n')[^1];
 
@@ -94,16 +109,7 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         Skip.IfNot(File.Exists(hostOpenMpi), "this host has no Open MPI 4.1 (Debian bookworm's libopenmpi3)");
         using var workspace = new Workspace();
         // An image whose Open MPI is of the 4.0 series (libtool age 20): a fake library, named as Open MPI names its files.
-        workspace.Write("app.vse.yaml", """
-            vse: 1
-            name: old-ompi
-            os: {base: busybox}
-            files:
-              - {write: /usr/lib/x86_64-linux-gnu/libmpi.so.40.20.0, content: "not a library\n"}
-              - {write: /usr/lib/x86_64-linux-gnu/libmpi.so.40, content: "the soname\n"}
-            mpi: host
-
-            """);
+        workspace.Write("app.vse.yaml", NamedMpiImage("old-ompi", "libmpi.so.40.20.0", "libmpi.so.40"));
 
         var run = await workspace.RunAsync("run", "app.vse.yaml", "--", "true");
 
@@ -149,15 +155,7 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         Requirements.Root();
         Skip.IfNot(File.Exists(HostMpich), "this host has no MPICH (scripts/install-deps.sh installs libmpich-dev)");
         using var workspace = new Workspace();
-        workspace.Write("app.vse.yaml", """
-            vse: 1
-            name: names-only
-            os: {base: busybox}
-            files:
-              - {write: /usr/lib/x86_64-linux-gnu/libmpich.so.12.2.2, content: "a name, not a library\n"}
-              - {write: /usr/lib/x86_64-linux-gnu/libmpich.so.12, content: "a name, not a library\n"}
-            mpi: host
-            """);
+        workspace.Write("app.vse.yaml", NamedMpiImage("names-only", "libmpich.so.12.2.2", "libmpich.so.12"));
         var log = Path.Combine(workspace.Root, "ldconfig.log");
         var counting = workspace.Write("bin/ldconfig", $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{ExternalTool.Require("ldconfig", "libc-bin")}' \"$@\"\n");
         File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -52,7 +52,7 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
         var memo = store.BuildMemo;
         var request = pins is null ? BuildMemo.RequestOf(resolved, steps, chain, DateTimeOffset.UtcNow) : null;
         if (!noCache && request is not null && memo.TryRead(request, chain) is { } remembered
-            && await RememberedResultAsync(remembered, resolved, count, progress, cancellationToken) is { } again)
+            && RememberedResult(remembered, resolved, count, progress) is { } again)
         {
             return again;
         }
@@ -88,13 +88,17 @@ public sealed class ImageBuilder(LayerChain chain, TimeProvider clock, IOnlineSt
     /// The result of the build <see cref="BuildMemo"/> remembered, reported as the cached build it
     /// is; null (build in full) when its lock file cannot be read from the top layer.
     /// </summary>
-    private static async Task<BuildResult?> RememberedResultAsync(
-        RememberedBuild remembered, ResolvedDescription resolved, int count, IProgress<BuildEvent>? progress, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The lock file (a few hundred bytes) is read synchronously: an asynchronous file read is
+    /// handed to the thread pool, and starting its threads cost a repeated <c>vse run</c> more
+    /// than the read (bench/RESULTS.md, "prep4").
+    /// </remarks>
+    private static BuildResult? RememberedResult(RememberedBuild remembered, ResolvedDescription resolved, int count, IProgress<BuildEvent>? progress)
     {
         string lockJson;
         try
         {
-            lockJson = await File.ReadAllTextAsync(Path.Combine(remembered.Rootfs, MetadataStep.LockPath.TrimStart('/')), cancellationToken);
+            lockJson = File.ReadAllText(Path.Combine(remembered.Rootfs, MetadataStep.LockPath.TrimStart('/')));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -7,6 +7,8 @@ namespace Vse.Cli;
 /// <summary>The <c>vse</c> command line: every verb registered here, explicitly.</summary>
 public static class VseApplication
 {
+    private const string Name = "vse";
+
     private const string Description = "vse: virtualized system environments for HPC. Describe an environment once; build it; run it as sandboxes or VMs.";
 
     /// <summary>Every verb, in the order help lists them, by the name its command has.</summary>
@@ -44,20 +46,53 @@ public static class VseApplication
     ];
 
     /// <summary>The whole tree: every verb's command, with its options and validators.</summary>
-    public static RootCommand CreateRoot(CliEnvironment environment) => Root(environment, Verbs);
+    public static RootCommand CreateRoot(CliEnvironment environment) => Root(new RootCommand(Description), environment, Verbs);
 
     /// <summary>
     /// The tree <paramref name="args"/> needs: only the named verb's command when the first
     /// argument names one, else all (help, the version, an unknown verb and its suggestions).
     /// Building all 29 commands, their options and validators on every start was ~2 ms of a
     /// one-shot <c>vse run</c>; what the parser sees for that verb is the same either way.
+    /// The help and version options (and the directives) come with System.CommandLine's
+    /// <see cref="RootCommand"/>, whose help option reads the library's localised resources
+    /// through reflection: ~2 ms more of a native start (bench/RESULTS.md, "prep4"). So a verb's
+    /// tree is rooted in a plain command unless an argument could ask for one of them.
     /// </summary>
-    internal static RootCommand CreateRoot(CliEnvironment environment, IReadOnlyList<string> args) =>
-        args.Count > 0 && Verbs.FirstOrDefault(v => v.Name == args[0]) is { } verb ? Root(environment, [verb]) : CreateRoot(environment);
-
-    private static RootCommand Root(CliEnvironment environment, IEnumerable<Verb> verbs)
+    internal static Command CreateRoot(CliEnvironment environment, IReadOnlyList<string> args)
     {
-        var root = new RootCommand(Description);
+        if (args.Count == 0 || Verbs.FirstOrDefault(v => v.Name == args[0]) is not { } verb)
+        {
+            return CreateRoot(environment);
+        }
+
+        return Root(MayAskForRootOptions(args) ? new RootCommand(Description) : new Command(Name, Description), environment, [verb]);
+    }
+
+    /// <summary>
+    /// Whether a token before <c>--</c> is one of <see cref="RootCommand"/>'s options (help, with
+    /// all its aliases, and version), a directive, or a response file that may hold either.
+    /// </summary>
+    private static bool MayAskForRootOptions(IReadOnlyList<string> args)
+    {
+        foreach (var arg in args)
+        {
+            if (arg == "--")
+            {
+                return false;
+            }
+
+            if (arg is "--help" or "-h" or "/h" or "-?" or "/?" or "--version" || arg.StartsWith('@') || arg.StartsWith('['))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static T Root<T>(T root, CliEnvironment environment, IEnumerable<Verb> verbs)
+        where T : Command
+    {
         foreach (var verb in verbs)
         {
             root.Subcommands.Add(verb.Create(environment));

@@ -30,11 +30,13 @@ public sealed class StateDatabase
     {
         Path = path;
         SchemaVersion = schemaVersion;
+        // Mode and cache are SQLite's and Microsoft.Data.Sqlite's defaults (read-write-create; a
+        // private cache, as no one enables the shared one), left out: an enum keyword is converted
+        // through reflection both here and when the connection parses the string, ~0.5 ms of a
+        // native vse's start (bench/RESULTS.md, "prep4").
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
     }

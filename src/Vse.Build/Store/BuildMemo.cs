@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.IO.Hashing;
-using System.Reflection;
 using System.Text;
 using Vse.Build.Bases;
 using Vse.Build.Steps;
 using Vse.Description;
 using Vse.Description.Policy;
+using Vse.Host;
 using Vse.Host.FileSystem;
 
 namespace Vse.Build.Store;
@@ -62,7 +62,7 @@ public sealed class BuildMemo(string directory, string temporaryDirectory)
         var text = new StringBuilder();
         void Line(string name, string? value) => text.Append(name).Append('=').Append(value ?? "\0").Append('\n');
         Line("format", Format);
-        Line("vse", typeof(BuildMemo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
+        Line("vse", VseVersion.Informational);
         // A new vse may build differently: its binary is an input like the base file.
         Line("binary", Environment.ProcessPath is { } binary ? StatOf(binary)?.Text : null);
         Line("name", resolved.Name);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.IO.Hashing;
-using System.Reflection;
 using System.Text;
 using Vse.Description.Model;
+using Vse.Host;
 using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 
@@ -84,7 +84,7 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
         var text = new StringBuilder();
         void Line(string name, string? value) => text.Append(name).Append('=').Append(value ?? "\0").Append('\n');
         Line("format", Format);
-        Line("vse", typeof(ResolveCache).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
+        Line("vse", VseVersion.Informational);
         Line("file", Path.GetFullPath(file));
         Line("target", options.Target);
         Line("path", string.Join('\0', options.SearchPath.Directories));

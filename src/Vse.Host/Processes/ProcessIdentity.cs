@@ -1,4 +1,3 @@
-using System.Globalization;
 using Vse.Host.Interop;
 
 namespace Vse.Host.Processes;
@@ -29,13 +28,7 @@ public sealed record ProcessIdentity(uint Uid, uint Gid)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Any(fields => fields is ["0", "0", _]);
 
-    private static ProcessIdentity Read()
-    {
-        // "Uid:\treal\teffective\tsaved\tfs": the effective id is what the kernel checks.
-        var status = File.ReadAllLines("/proc/self/status");
-        return new ProcessIdentity(Effective(status, "Uid:"), Effective(status, "Gid:"));
-    }
-
-    private static uint Effective(string[] status, string field) =>
-        uint.Parse(status.First(l => l.StartsWith(field, StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+    // The effective ids are what the kernel checks; asked of the kernel, not read from
+    // /proc/self/status (a file read and a parse on every start of a repeated command).
+    private static ProcessIdentity Read() => new(Libc.Geteuid(), Libc.Getegid());
 }

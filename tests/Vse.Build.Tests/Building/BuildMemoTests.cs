@@ -142,7 +142,10 @@ public sealed class BuildMemoTests(BuildFixture fixture)
         Assert.NotNull(RequestOf(fixture.Resolve("test/memo-busybox", Busybox("test/memo-busybox", "x"))));
         var archive = Path.Combine(fixture.Root, "memo-racy.tar");
         await File.WriteAllBytesAsync(archive, new byte[1024]);
-        Assert.True(RequestOf(fixture.Resolve("test/memo-racy", $"vse: 1\nname: test/memo-racy\nos: {{base: \"tar:{archive}\"}}\n"))!.Racy);
+        // Looked at the moment it was written (not "now": a loaded machine may take longer than the window to resolve).
+        var writtenAt = new DateTimeOffset(File.GetLastWriteTimeUtc(archive));
+        var racy = fixture.Resolve("test/memo-racy", $"vse: 1\nname: test/memo-racy\nos: {{base: \"tar:{archive}\"}}\n");
+        Assert.True(BuildMemo.RequestOf(racy, BuildPlanner.Plan(racy, fixture.Store.TemporaryDirectory), LayerChain.Single(fixture.Store), writtenAt)!.Racy);
 
         var captured = fixture.Resolve("test/memo-captured",
             "vse: 1\nname: test/memo-captured\nos: {base: busybox}\nfiles: [{layer: ./changes.tar, digest: \"sha256:" + new string('0', 64) + "\"}]\n");

@@ -35,10 +35,10 @@ public sealed class OneShotRecordTests : IDisposable
         Assert.Equal([new InstanceRecord(created.Id, 0, "hello-0", LifecycleState.Running, null, null, null, _workspace.Home.InstanceDirectory(created.Id, 0))], created.Instances);
         // Another vse (ps, cleanup) reads the same, by id, prefix, name, and in the list.
         var later = (await VseState.OpenAsync(_workspace.Home, None)).Deployments;
-        AssertSame(created, await later.GetAsync(created.Id, None));
-        AssertSame(created, await later.GetAsync(created.Id[..3], None));
-        AssertSame(created, await later.GetAsync("hello", None));
-        AssertSame(created, Assert.Single(await later.ListAsync(None)));
+        DeploymentAssert.Same(created, await later.GetAsync(created.Id, None));
+        DeploymentAssert.Same(created, await later.GetAsync(created.Id[..3], None));
+        DeploymentAssert.Same(created, await later.GetAsync("hello", None));
+        DeploymentAssert.Same(created, Assert.Single(await later.ListAsync(None)));
     }
 
     [Fact]
@@ -156,12 +156,6 @@ public sealed class OneShotRecordTests : IDisposable
         Assert.Null(await state.Deployments.FindAsync("89abcdef", None));
     }
 
-    private static void AssertSame(Deployment expected, Deployment actual)
-    {
-        Assert.Equal(expected.Record, actual.Record);
-        Assert.Equal(expected.Instances, actual.Instances);
-    }
-
     private DeploymentRequest Request() =>
         new(_configuration.Id, "hello", "sandbox:vse-launch", ["hello-0"], DescriptionPath: "/home/alice/app.vse.yaml", State: LifecycleState.Running);
 
@@ -170,10 +164,5 @@ public sealed class OneShotRecordTests : IDisposable
         var state = await VseState.OpenAsync(_workspace.Home, new FixedTime(Now), None);
         await state.Configurations.UpsertAsync(_configuration, None);
         return state;
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

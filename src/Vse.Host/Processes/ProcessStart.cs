@@ -13,7 +13,7 @@ public sealed record ProcessStart(int Pid, ulong StartTicks)
     /// <summary>This process.</summary>
     public static ProcessStart OfThisProcess() => Of(Environment.ProcessId) ?? throw new IOException("/proc/self/stat cannot be read");
 
-    /// <summary>The process with this PID now; null when there is none.</summary>
+    /// <summary>The process with this PID now; null when there is none or it is a zombie (it runs nothing).</summary>
     public static ProcessStart? Of(int pid)
     {
         string stat;

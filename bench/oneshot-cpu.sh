@@ -56,8 +56,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (
 echo "### CPU time of one \`vse run FILE -- true\` (perf stat -e task-clock, the whole process tree)"
 echo
 echo "- $(nproc) CPUs, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'); $rounds interleaved rounds of perf stat -r $runs per command"
-echo "- before: $load_before"
-echo "- after: $load_after"
+echo "- load at the start: $load_before"
+echo "- load at the end: $load_after"
 echo
 echo "| path | build | task-clock per run, each round's mean (ms) | median of rounds (ms) | after / before |"
 echo "|---|---|---|---:|---:|"

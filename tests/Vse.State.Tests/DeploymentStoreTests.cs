@@ -6,7 +6,7 @@ using static Vse.State.Tests.Support.StateWorkspace;
 
 namespace Vse.State.Tests;
 
-public sealed class DeploymentStoreTests : IDisposable
+public sealed partial class DeploymentStoreTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);

@@ -2,7 +2,6 @@ using Vse.Host.Processes;
 using Vse.State.Configurations;
 using Vse.State.Deployments;
 using Vse.State.Tests.Support;
-using static Vse.State.Tests.Support.StateWorkspace;
 
 namespace Vse.State.Tests;
 
@@ -11,22 +10,14 @@ namespace Vse.State.Tests;
 /// vse reads of them through <see cref="DeploymentStore"/> (ps, cleanup, a configuration's removal),
 /// and what a run killed while writing its record leaves.
 /// </summary>
-public sealed class OneShotRecordTests : IDisposable
+public sealed partial class DeploymentStoreTests
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
-
-    private readonly StateWorkspace _workspace = new();
-    private readonly ConfigurationRecord _configuration = Configuration("abc123");
-
-    public void Dispose() => _workspace.Dispose();
-
     [Fact]
     public async Task A_one_shot_run_is_a_file_owned_by_this_process_that_every_read_of_the_store_finds()
     {
         var state = await OpenAsync();
 
-        var created = state.Deployments.CreateOneShot(Request());
+        var created = state.Deployments.CreateOneShot(OneShotRequest());
 
         Assert.Matches("^[0-9a-f]{8}$", created.Id);
         Assert.Equal(Path.Combine(_workspace.Home.Deployments, created.Id, "once.json"), state.Deployments.OneShotRecordPath(created.Id));
@@ -45,7 +36,7 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task Removing_a_one_shot_record_takes_its_empty_directory_and_a_second_removal_finds_nothing()
     {
         var state = await OpenAsync();
-        var created = state.Deployments.CreateOneShot(Request());
+        var created = state.Deployments.CreateOneShot(OneShotRequest());
 
         Assert.True(await state.Deployments.DeleteAsync(created.Id, None));
 
@@ -59,7 +50,7 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task A_one_shot_record_is_removed_but_not_its_directory_while_an_instance_s_state_is_in_it()
     {
         var state = await OpenAsync();
-        var created = state.Deployments.CreateOneShot(Request());
+        var created = state.Deployments.CreateOneShot(OneShotRequest());
         Directory.CreateDirectory(created.Instances[0].StateDirectory);
 
         Assert.True(await state.Deployments.DeleteAsync(created.Id, None));
@@ -72,7 +63,7 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task A_cleanup_s_state_changes_rewrite_the_record_whole()
     {
         var state = await OpenAsync();
-        var created = state.Deployments.CreateOneShot(Request());
+        var created = state.Deployments.CreateOneShot(OneShotRequest());
 
         await state.Deployments.SetStateAsync(created.Id, LifecycleState.Stopping, None);
         await state.Deployments.UpdateInstanceAsync(created.Id, 0, LifecycleState.Suspended, 4242, None);
@@ -87,10 +78,10 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task Database_and_one_shot_deployments_list_together_newest_first_and_a_shared_name_is_the_database_s()
     {
         var state = await OpenAsync();
-        var recorded = await state.Deployments.CreateAsync(Request(), None);
+        var recorded = await state.Deployments.CreateAsync(OneShotRequest(), None);
         var later = await VseState.OpenAsync(_workspace.Home, new FixedTime(Now.AddSeconds(1)), None);
 
-        var oneShot = later.Deployments.CreateOneShot(Request());
+        var oneShot = later.Deployments.CreateOneShot(OneShotRequest());
 
         Assert.Equal([oneShot.Id, recorded.Id], (await state.Deployments.ListAsync(None)).Select(d => d.Id));
         // A name both share: the database's record first (one-shot files are searched by name only when it has none).
@@ -102,8 +93,8 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task A_name_two_one_shot_runs_share_is_ambiguous()
     {
         var state = await OpenAsync();
-        var first = state.Deployments.CreateOneShot(Request());
-        var second = state.Deployments.CreateOneShot(Request());
+        var first = state.Deployments.CreateOneShot(OneShotRequest());
+        var second = state.Deployments.CreateOneShot(OneShotRequest());
 
         var error = await Assert.ThrowsAsync<AmbiguousReferenceException>(() => state.Deployments.GetAsync("hello", None));
 
@@ -134,7 +125,7 @@ public sealed class OneShotRecordTests : IDisposable
     public async Task A_configuration_a_one_shot_run_uses_cannot_be_removed_until_the_run_is_gone()
     {
         var state = await OpenAsync();
-        var created = state.Deployments.CreateOneShot(Request());
+        var created = state.Deployments.CreateOneShot(OneShotRequest());
 
         var error = await Assert.ThrowsAsync<ConfigurationInUseException>(() => state.Configurations.DeleteAsync(_configuration.Id, None));
         Assert.Contains(created.Id, error.Message, StringComparison.Ordinal);
@@ -156,13 +147,6 @@ public sealed class OneShotRecordTests : IDisposable
         Assert.Null(await state.Deployments.FindAsync("89abcdef", None));
     }
 
-    private DeploymentRequest Request() =>
+    private DeploymentRequest OneShotRequest() =>
         new(_configuration.Id, "hello", "sandbox:vse-launch", ["hello-0"], DescriptionPath: "/home/alice/app.vse.yaml", State: LifecycleState.Running);
-
-    private async Task<VseState> OpenAsync()
-    {
-        var state = await VseState.OpenAsync(_workspace.Home, new FixedTime(Now), None);
-        await state.Configurations.UpsertAsync(_configuration, None);
-        return state;
-    }
 }

@@ -163,6 +163,7 @@ static char once_error[128];  /* --once: why the instance failed (finish), said 
 static const char *once_discard;  /* --once --discard RECORD: what discard_once removes at exit */
 static char once_line[8192];  /* --once LINE as given (launch splits opt.once in place) */
 static pid_t launcher_pid;  /* discard_once runs in the launcher only, never in a clone that exits */
+static int once_given;  /* --once is among the options: --discard and --failure-exit are allowed */
 static struct inst *insts;
 static int ninst, cap_inst, pending, any_error, stdin_closed_seen, epfd = -1;
 
@@ -1295,8 +1296,8 @@ int main(int argc, char **argv) {
     /* Before anything can fail: --once's exit code for the launcher's own failures, and the
      * record whose run it removes at exit however it exits (--discard). */
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--once")) own_failure = 125;
-    for (i = 1; i + 1 < argc && strcmp(argv[i], "--") && own_failure != 2; i++) {
+        if (!strcmp(argv[i], "--once")) own_failure = 125, once_given = 1;
+    for (i = 1; i + 1 < argc && strcmp(argv[i], "--") && once_given; i++) {
         if (!strcmp(argv[i], "--once")) snprintf(once_line, sizeof once_line, "%s", argv[i + 1]);
         else if (!strcmp(argv[i], "--discard") && argv[i + 1][0] == '/') once_discard = argv[i + 1];
         else if (!strcmp(argv[i], "--failure-exit") && atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) < 256) own_failure = atoi(argv[i + 1]);
@@ -1342,7 +1343,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
         else if (!strcmp(argv[i - 1], "--cwd") && v[0] == '/' && !opt.cwd) opt.cwd = v;
         else if (!strcmp(argv[i - 1], "--discard") && v == once_discard) {}
-        else if (!strcmp(argv[i - 1], "--failure-exit") && own_failure != 2) {}
+        else if (!strcmp(argv[i - 1], "--failure-exit") && once_given) {}
         else if (!strcmp(argv[i - 1], "--cgroup-join") && v[0] == '/') opt.cgjoins = push(opt.cgjoins, &opt.ncgjoin, v);
         else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
             if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return own_failure; }

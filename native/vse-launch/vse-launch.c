@@ -17,9 +17,13 @@
  *             start ID                             (--hold) release a held instance
  *     stdout: ID\tPID | ID\tstarted | ID\terror\tMESSAGE   (flushed per line)
  *   vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...
- *   vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...
+ *   vse-launch [launch options] --once LINE [--cwd DIR] [--discard RECORD] [--failure-exit N] -- ARGV...
  *     one instance (LINE as on stdin) whose first process is ARGV, with the launcher's own stdio;
  *     its PID in STATEDIR/init.pid before ARGV runs; exit code ARGV's (vse run, like runc run)
+ *     --discard RECORD: when the launcher exits, however, it removes what the run left (the
+ *       instance's cgroups, STATEDIR, then the file RECORD and RECORD's directory once empty):
+ *       what `vse run` has it do when vse replaced itself with the launcher (exec)
+ *     --failure-exit N: the launcher's own failures exit N, not 125 (vse's exit code for them)
  *
  * --sysfs-netns FILE (root; not with --fabric or --userns): every instance gets a clone of one sysfs made in the empty
  * network namespace bound at FILE (made if need be), instead of a new sysfs each (shared_sysfs).
@@ -32,6 +36,7 @@
  * devices hierarchy when one is among the cgroup roots (v1); see README.md for cgroup v2.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -155,6 +160,10 @@ static char *no_env[] = {NULL};
 /* The launcher's own failure before any instance: 2 (usage), but 125 with --once, whose other exit codes are the command's. */
 static int own_failure = 2;
 static char once_error[128];  /* --once: why the instance failed (finish), said by cmd_once */
+static const char *once_discard;  /* --once --discard RECORD: what discard_once removes at exit */
+static char once_line[8192];  /* --once LINE as given (launch splits opt.once in place) */
+static pid_t launcher_pid;  /* discard_once runs in the launcher only, never in a clone that exits */
+static int once_given;  /* --once is among the options: --discard and --failure-exit are allowed */
 static struct inst *insts;
 static int ninst, cap_inst, pending, any_error, stdin_closed_seen, epfd = -1;
 
@@ -985,6 +994,47 @@ static int cmd_launch(void) {
 
 /* ------------------------------------------------------------------- once */
 
+/* Removes NAME in directory AT and everything under it, never following a link: unlink, else
+ * rmdir, else empty it first. The instance has ended, so nothing writes there meanwhile. A
+ * directory the owner may not open (overlayfs leaves work/work mode 000) is opened up first. */
+static int remove_tree(int at, const char *name) {
+    if (unlinkat(at, name, 0) == 0 || errno == ENOENT) return 0;
+    if (errno != EISDIR && errno != EPERM) return -1;
+    if (unlinkat(at, name, AT_REMOVEDIR) == 0) return 0;
+    if (errno != ENOTEMPTY && errno != EEXIST) return -1;
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES && fchmodat(at, name, 0700, 0) == 0)
+        fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) { if (fd >= 0) close(fd); return -1; }
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) remove_tree(dirfd(d), e->d_name);
+    closedir(d);
+    return unlinkat(at, name, AT_REMOVEDIR);
+}
+
+/* --discard, at the launcher's exit (atexit): the instance has ended (waited for, or killed and
+ * waited for by finish) or was never made. Its cgroups (an rmdir may meet EBUSY while the kernel
+ * still tears its last task down), its state directory, then the record, last, so that a launcher
+ * killed in the middle leaves a record `vse cleanup` finds for what is left. */
+static void discard_once(void) {
+    if (!once_discard || getpid() != launcher_pid) return;
+    char dir[4200];
+    char *rest = once_line, *id = strsep(&rest, "\t");
+    for (int f = 1; f < 3 && rest; f++) strsep(&rest, "\t");
+    const char *state = rest ? strsep(&rest, "\t") : NULL;
+    if (id && valid_name(id))
+        for (int i = 0; i < opt.ncg; i++) {
+            snprintf(dir, sizeof dir, "%s/%s", opt.cgroots[i], id);
+            for (int tries = 0; rmdir(dir) < 0 && errno == EBUSY && tries < 1000; tries++) usleep(1000);
+        }
+    if (state && state[0] == '/') remove_tree(AT_FDCWD, state);
+    if (unlink(once_discard) < 0 && errno != ENOENT) return;
+    snprintf(dir, sizeof dir, "%s", once_discard);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) { *slash = 0; rmdir(dir); }
+}
+
 static pid_t once_pid;
 static void forward_once(int sig) { if (once_pid > 0) kill(once_pid, sig); }
 
@@ -1001,7 +1051,7 @@ static int cmd_once(void) {
     snprintf(path, sizeof path, "%s/init.pid", rest ? strsep(&rest, "\t") : "");
     int ep = epfd = epoll_create1(EPOLL_CLOEXEC);
     launch(ep, opt.once);
-    if (!ninst) return 125;  /* refused: its error line says why */
+    if (!ninst) return own_failure;  /* refused: its error line says why */
     struct inst *in = &insts[0];
     struct epoll_event ev;
     while (in->state != DONE) {
@@ -1025,7 +1075,7 @@ static int cmd_once(void) {
     if (any_error) {
         if (strcmp(once_error, "exec: No such file or directory")) {
             fprintf(stderr, "vse-launch: %s\n", once_error);
-            return 125;
+            return own_failure;
         }
         fprintf(stderr, "%s: command not found in the instance\n", opt.argv[0]);
         return 127;
@@ -1034,7 +1084,7 @@ static int cmd_once(void) {
     struct sigaction sa = {.sa_handler = forward_once};
     sigaction(SIGINT, &sa, NULL), sigaction(SIGTERM, &sa, NULL), sigaction(SIGHUP, &sa, NULL), sigaction(SIGQUIT, &sa, NULL);
     int st;
-    while (waitpid(in->pid, &st, 0) < 0) if (errno != EINTR) return 125;
+    while (waitpid(in->pid, &st, 0) < 0) if (errno != EINTR) return own_failure;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -1243,8 +1293,19 @@ int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "probe")) return 0;
     int i;
     const char *sysfs_netns = NULL;
+    /* Before anything can fail: --once's exit code for the launcher's own failures, and the
+     * record whose run it removes at exit however it exits (--discard). */
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--once")) own_failure = 125;
+        if (!strcmp(argv[i], "--once")) own_failure = 125, once_given = 1;
+    for (i = 1; i + 1 < argc && strcmp(argv[i], "--") && once_given; i++) {
+        if (!strcmp(argv[i], "--once")) snprintf(once_line, sizeof once_line, "%s", argv[i + 1]);
+        else if (!strcmp(argv[i], "--discard") && argv[i + 1][0] == '/') once_discard = argv[i + 1];
+        else if (!strcmp(argv[i], "--failure-exit") && atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) < 256) own_failure = atoi(argv[i + 1]);
+        else continue;
+        i++;
+    }
+    launcher_pid = getpid();
+    if (once_discard) atexit(discard_once);
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--hold")) { opt.hold = 1; continue; }
         if (!strcmp(argv[i], "--userns")) { opt.userns = 1; continue; }
@@ -1281,6 +1342,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i - 1], "--sysfs-netns") && v[0] == '/' && !sysfs_netns) sysfs_netns = v;
         else if (!strcmp(argv[i - 1], "--once") && !opt.once) opt.once = v;
         else if (!strcmp(argv[i - 1], "--cwd") && v[0] == '/' && !opt.cwd) opt.cwd = v;
+        else if (!strcmp(argv[i - 1], "--discard") && v == once_discard) {}
+        else if (!strcmp(argv[i - 1], "--failure-exit") && once_given) {}
         else if (!strcmp(argv[i - 1], "--cgroup-join") && v[0] == '/') opt.cgjoins = push(opt.cgjoins, &opt.ncgjoin, v);
         else if (!strcmp(argv[i - 1], "--seccomp") && !opt.filter.len) {
             if (read_filter(v) < 0) { fprintf(stderr, "vse-launch: seccomp %s: %s\n", v, strerror(errno)); return own_failure; }
@@ -1346,7 +1409,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (opt.once) {
         /* The caller's stdout is the command's; the launcher's own lines (errors) go to stderr. */
-        if ((opt.once_stdout = fcntl(1, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(2, 1) < 0) { perror("vse-launch: stdout"); return 125; }
+        if ((opt.once_stdout = fcntl(1, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(2, 1) < 0) { perror("vse-launch: stdout"); return own_failure; }
         opt.hold = 1;  /* held until its PID is on disk */
         return cmd_once();
     }

@@ -237,12 +237,18 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// <c>vse run</c>: one instance whose whole life is the command, started by one runtime
     /// invocation where the driver can (<see cref="IRunsOnce"/>), else deployed, exec'd and
     /// cleaned up. An instance with services needs its init, so it takes the long way.
-    /// Recorded like any deployment while it runs, so a crash leaves what <c>vse cleanup</c> removes.
+    /// Recorded while it runs (a one-shot's record is a file: <see cref="DeploymentStore.CreateOneShot"/>),
+    /// so a crash leaves what <c>vse ps</c> shows and <c>vse cleanup</c> removes.
     /// </summary>
+    /// <param name="handOff">
+    /// Where the driver can hand the run to one program that also removes it (<see cref="IHandsOffOnce"/>,
+    /// the launcher), the caller's way to become that program (<c>execv</c>; the request's streams
+    /// must then be the process's own). It returns only by throwing; the run is then cleaned up here.
+    /// </param>
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(
         ConfigurationRecord configuration, RuntimeModel model, ExecRequest request, string driverName, string? runtimeName, IReadOnlyList<InstanceMount>? grantedMounts,
-        IProgress<DeployProgress>? progress, CancellationToken cancellationToken)
+        IProgress<DeployProgress>? progress, CancellationToken cancellationToken, Action<ProcessHandoff>? handOff = null)
     {
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
@@ -264,18 +270,24 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         }
 
         var (driver, recorded) = await _drivers.SelectAsync(driverName, runtimeName, cancellationToken);
-        // One write before the command and one after it (docs/runtime.md, "run"): recorded
-        // as running at once, since the runtime call that starts the instance also runs the command;
-        // a vse killed in between leaves these records, which vse cleanup acts on as on any deployment.
-        var deployment = await deployments.CreateAsync(
-            new DeploymentRequest(configuration.Id, configuration.Name, recorded.ToString(), [$"{InstanceSpecs.Label(configuration.Name)}-0"], State: LifecycleState.Running),
-            cancellationToken);
+        // One file written before the command and removed after it (docs/runtime.md, "run"):
+        // recorded as running at once, since the runtime call that starts the instance also runs
+        // the command; a vse killed in between leaves the record, which vse cleanup acts on as on any deployment.
+        var deployment = deployments.CreateOneShot(
+            new DeploymentRequest(configuration.Id, configuration.Name, recorded.ToString(), [$"{InstanceSpecs.Label(configuration.Name)}-0"], State: LifecycleState.Running));
         var instance = deployment.Instances[0];
         var spec = shape with { Id = $"{ContainerPrefix(configuration.Name, deployment.Id)}-0", Hostname = instance.Hostname, StateDirectory = instance.StateDirectory };
         int exitCode;
         try
         {
             WarnUnappliedLimits(driver, spec, 1, progress);
+            if (handOff is not null && driver is IHandsOffOnce handsOff)
+            {
+                // The launcher runs the command and removes the run, its record last: nothing is left for this process to do.
+                handOff(handsOff.HandOffOnce(spec, request, deployments.OneShotRecordPath(deployment.Id), LauncherFailureExitCode));
+                throw new InvalidOperationException("the run was handed off, yet this process goes on");
+            }
+
             exitCode = await DriverAbilities.RunsOnce(driver).RunOnceAsync(spec, request, cancellationToken);
         }
         catch
@@ -286,11 +298,17 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         }
 
         // The driver removed the instance when its command ended (IRunsOnce): left are the
-        // deployment's directory and its records, not a runtime to ask or an instance to stop.
+        // deployment's directory and its record, not a runtime to ask or an instance to stop.
         RemoveDeploymentDirectory(deployment.Id);
         await deployments.DeleteAsync(deployment.Id, CancellationToken.None);
         return exitCode;
     }
+
+    /// <summary>
+    /// The exit code of a handed-off run whose launcher failed itself (not the command): the
+    /// command line's infrastructure failure (DESIGN 2.4), as when vse reports it.
+    /// </summary>
+    public const int LauncherFailureExitCode = 4;
 
     /// <summary>Runs a command in one instance; returns its exit code.</summary>
     public async Task<int> ExecAsync(Deployment deployment, int index, ExecRequest request, CancellationToken cancellationToken)
@@ -397,13 +415,21 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
     /// <summary>
     /// What <c>vse ps</c> shows for an instance: its recorded state, or <c>exited</c> when it is
-    /// recorded as up but its init has ended (killed, out of memory, the host rebooted); such an
-    /// instance still holds state that <c>vse cleanup</c> removes.
+    /// recorded as up but its init has ended (killed, out of memory, the host rebooted), or, for a
+    /// one-shot run, when the process that owns it (vse, or the launcher it became) is gone and
+    /// no init runs; such an instance still holds state that <c>vse cleanup</c> removes.
     /// </summary>
-    public static string ObservedState(Deployment deployment, InstanceRecord instance) =>
-        instance.State is LifecycleState.Running or LifecycleState.Suspended && instance.Pid is { } pid && HasEnded(deployment, instance, pid)
-            ? "exited"
-            : instance.State.ToString().ToLowerInvariant();
+    public static string ObservedState(Deployment deployment, InstanceRecord instance)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(instance);
+        var up = instance.State is LifecycleState.Running or LifecycleState.Suspended;
+        // A one-shot run's init PID is in its PID file (ObservedPid), not its record.
+        var ended = up && (ObservedPid(deployment, instance) is { } pid
+            ? HasEnded(deployment, instance, pid)
+            : deployment.Record.Owner is { } owner && !owner.IsRunning());
+        return ended ? "exited" : instance.State.ToString().ToLowerInvariant();
+    }
 
     /// <summary>
     /// The file an instance's init and services write to: for sandboxes what the runtime hands

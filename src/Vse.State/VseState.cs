@@ -10,7 +10,7 @@ public sealed class VseState
     {
         Home = home;
         Database = database;
-        Configurations = new ConfigurationStore(database);
+        Configurations = new ConfigurationStore(database, home);
         Deployments = new DeploymentStore(database, home, timeProvider);
     }
 

@@ -52,6 +52,12 @@ public sealed class RootlessLaunchTests
 
             var cleaned = await user.RunAsync("cleanup", id);
             Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+
+            // A one-shot run: vse becomes the launcher, which removes the run as the user (the
+            // overlay's mode-000 work directory, the files the instance's root wrote) and its record.
+            var once = await user.RunAsync("run", "app.vse.yaml", "--runtime", "vse-launch", "--", "sh", "-c", "id -u; echo changed > /etc/motd; mkdir -p /a/b; cat /etc/motd; exit 7");
+            Assert.True(once.ExitCode == 7, once.Stderr);
+            Assert.Equal("0\nchanged\n", once.Stdout);
             // Nothing of the deployment is left (the OCI runtime's directory may be there, empty of it).
             Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(user.Home, "run")).Select(Path.GetFileName), name => Assert.Equal("runtime", name));
         }

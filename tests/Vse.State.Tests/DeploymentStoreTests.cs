@@ -6,7 +6,7 @@ using static Vse.State.Tests.Support.StateWorkspace;
 
 namespace Vse.State.Tests;
 
-public sealed class DeploymentStoreTests : IDisposable
+public sealed partial class DeploymentStoreTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Now = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
@@ -32,7 +32,7 @@ public sealed class DeploymentStoreTests : IDisposable
                 new InstanceRecord(created.Id, 2, "h2", LifecycleState.Creating, null, null, null, _workspace.Home.InstanceDirectory(created.Id, 2)),
             ],
             created.Instances);
-        AssertSame(created, await state.Deployments.GetAsync(created.Id, None));
+        DeploymentAssert.Same(created, await state.Deployments.GetAsync(created.Id, None));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class DeploymentStoreTests : IDisposable
         Assert.Equal(LifecycleState.Running, created.Record.State);
         Assert.Equal(LifecycleState.Running, Assert.Single(created.Instances).State);
         // What a later vse (ps, cleanup after a kill) reads is what the one write said.
-        AssertSame(created, await (await VseState.OpenAsync(_workspace.Home, None)).Deployments.GetAsync(created.Id, None));
+        DeploymentAssert.Same(created, await (await VseState.OpenAsync(_workspace.Home, None)).Deployments.GetAsync(created.Id, None));
     }
 
     [Theory]
@@ -209,12 +209,6 @@ public sealed class DeploymentStoreTests : IDisposable
         Assert.Equal("/home/alice/app.vse.yaml", (await state.Deployments.GetAsync(created.Id, None)).Record.DescriptionPath);
     }
 
-    private static void AssertSame(Deployment expected, Deployment actual)
-    {
-        Assert.Equal(expected.Record, actual.Record);
-        Assert.Equal(expected.Instances, actual.Instances);
-    }
-
     private DeploymentRequest Request(params string[] hostnames) =>
         new(_configuration.Id, "hello", "sandbox", hostnames, """{"mode":"private"}""");
 
@@ -223,10 +217,5 @@ public sealed class DeploymentStoreTests : IDisposable
         var state = await VseState.OpenAsync(_workspace.Home, new FixedTime(Now), None);
         await state.Configurations.UpsertAsync(_configuration, None);
         return state;
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

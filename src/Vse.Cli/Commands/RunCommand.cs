@@ -28,11 +28,25 @@ internal static class RunCommand
             var request = new ExecRequest(arguments,
                 Stdin: Console.IsInputRedirected ? Console.OpenStandardInput() : null,
                 Stdout: Console.OpenStandardOutput(),
-                Stderr: Console.OpenStandardError());
+                Stderr: Console.OpenStandardError(),
+                OwnStreams: true);
             var progress = new Vse.Cli.Output.DeployProgressPrinter(Console.Error, interactive: false);
-            return await prepared.Workspace.Instances.RunOnceAsync(prepared.Configuration, prepared.Model, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken);
+            return await prepared.Workspace.Instances.RunOnceAsync(
+                prepared.Configuration, prepared.Model, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken, BecomeLauncher);
         });
         return command;
+    }
+
+    /// <summary>
+    /// On the launcher path vse becomes the launcher (docs/runtime.md, "run"): the command gets vse's
+    /// own standard streams, as the request gives them (an input that is not redirected reads as
+    /// empty), and vse neither waits nor cleans up; the launcher does.
+    /// </summary>
+    private static void BecomeLauncher(ProcessHandoff handoff)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Vse.Host.Processes.ProcessReplacement.Exec(handoff.Program, handoff.Arguments, emptyInput: !Console.IsInputRedirected);
     }
 
     internal static string[] DefaultCommand(RuntimeModel model) =>

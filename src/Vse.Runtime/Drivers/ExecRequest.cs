@@ -11,6 +11,11 @@ namespace Vse.Runtime.Drivers;
 /// Give the command a terminal of its own, joined to the calling process's terminal: the calling
 /// process's standard streams are used as they are and the three streams here are ignored.
 /// </param>
+/// <param name="OwnStreams">
+/// <see cref="Stdout"/> and <see cref="Stderr"/> are the calling process's own standard output and
+/// error (<c>vse run</c>'s): a driver may hand them to the runtime as they are, with no pipe and no
+/// copy, where it reads nothing of the command's output itself.
+/// </param>
 public sealed record ExecRequest(
     IReadOnlyList<string> Argv,
     IReadOnlyDictionary<string, string>? Env = null,
@@ -18,4 +23,5 @@ public sealed record ExecRequest(
     bool Tty = false,
     Stream? Stdin = null,
     Stream? Stdout = null,
-    Stream? Stderr = null);
+    Stream? Stderr = null,
+    bool OwnStreams = false);

@@ -9,6 +9,10 @@ namespace Vse.Runtime.Processes;
 /// </summary>
 internal static class StreamingProcess
 {
+    /// <param name="inheritOutput">
+    /// The program writes to this process's own stdout and stderr (which <paramref name="stdout"/> and
+    /// <paramref name="stderr"/> then are, and are not used): no pipes, no copying, nothing to drain after it exits.
+    /// </param>
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(
         string program,
@@ -16,13 +20,14 @@ internal static class StreamingProcess
         Stream? stdin,
         Stream? stdout,
         Stream? stderr,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool inheritOutput = false)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardOutput = !inheritOutput,
+            RedirectStandardError = !inheritOutput,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -31,8 +36,8 @@ internal static class StreamingProcess
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var copyOut = Copy(process.StandardOutput.BaseStream, stdout, cancellationToken);
-        var copyErr = Copy(process.StandardError.BaseStream, stderr, cancellationToken);
+        var copyOut = inheritOutput ? Task.CompletedTask : Copy(process.StandardOutput.BaseStream, stdout, cancellationToken);
+        var copyErr = inheritOutput ? Task.CompletedTask : Copy(process.StandardError.BaseStream, stderr, cancellationToken);
         var copyIn = Feed(process.StandardInput.BaseStream, stdin, cancellationToken);
         try
         {

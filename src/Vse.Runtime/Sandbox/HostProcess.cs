@@ -15,22 +15,7 @@ public static class HostProcess
     /// </param>
     public static bool HasEnded(int pid, IReadOnlyList<string> cgroups) => HasEnded(pid) || (cgroups.Count > 0 && !IsIn(pid, cgroups));
 
-    public static bool HasEnded(int pid)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-
-        // "PID (COMM) STATE ...": COMM may hold spaces and parentheses, so the state follows the last ')'.
-        var close = stat.LastIndexOf(')');
-        return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
-    }
+    public static bool HasEnded(int pid) => Vse.Host.Processes.ProcessStart.Of(pid) is null;
 
     private static bool IsIn(int pid, IReadOnlyList<string> cgroups)
     {

@@ -5,7 +5,7 @@ using Vse.State.Sql;
 namespace Vse.State.Configurations;
 
 /// <summary>The built configurations recorded in the state database.</summary>
-public sealed partial class ConfigurationStore(StateDatabase database)
+public sealed partial class ConfigurationStore(StateDatabase database, VseHome? home = null)
 {
     private const string Columns =
         "id, name, description_digest, target, top_layer_key, rootfs_path, size_bytes, created_at, description_json, lock_json";
@@ -170,14 +170,15 @@ public sealed partial class ConfigurationStore(StateDatabase database)
             cancellationToken);
 
     /// <summary>Removes the configuration with exactly this id and its layer list; false if there was none.</summary>
-    /// <exception cref="ConfigurationInUseException">A deployment (in any state) still references it.</exception>
+    /// <exception cref="ConfigurationInUseException">A deployment (in any state) still references it, a one-shot run's too (with <c>home</c>).</exception>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         return database.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                var users = new List<string>();
+                // One-shot runs are recorded by files (Deployments.OneShotRecords), outside the foreign key.
+                var users = home is null ? [] : new Deployments.OneShotRecords(home).All().Where(d => d.Record.ConfigurationId == id).Select(d => d.Id).ToList();
                 await using (var command = SqlValues.Command(
                     connection,
                     transaction,
@@ -193,7 +194,7 @@ public sealed partial class ConfigurationStore(StateDatabase database)
 
                 if (users.Count > 0)
                 {
-                    throw new ConfigurationInUseException(id, users);
+                    throw new ConfigurationInUseException(id, [.. users.Order(StringComparer.Ordinal)]);
                 }
 
                 await using var delete = SqlValues.Command(connection, transaction, "DELETE FROM configurations WHERE id = $id");

@@ -9,7 +9,8 @@ namespace Vse.State.Deployments;
 /// The deployments and instances recorded in the state database. A deployment is recorded
 /// (<see cref="LifecycleState.Creating"/>) before anything of it is started, and every later step
 /// updates the record, so a vse killed at any point leaves a record that <c>vse ps</c> shows and
-/// <c>vse cleanup</c> can act on.
+/// <c>vse cleanup</c> can act on. One-shot runs are recorded by a file instead (<see cref="CreateOneShot"/>,
+/// <see cref="OneShotRecords"/>), which every read here merges with the database's records.
 /// </summary>
 public sealed partial class DeploymentStore(StateDatabase database, VseHome home, TimeProvider? timeProvider = null)
 {
@@ -23,6 +24,28 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
         "deployment_id, instance_index, hostname, state, pid, runtime_id, address, state_directory";
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    private readonly OneShotRecords _oneShots = new(home);
+
+    /// <summary>
+    /// Records a one-shot <c>vse run</c>: one instance, running, owned by this process, in a file
+    /// (<c>run/ID/once.json</c>), not the database: the hot path of a run opens no transaction, and
+    /// the launcher this process may replace itself with removes the record when the command ends
+    /// (<c>vse-launch --once --discard</c>). Reads of this store see it as any deployment.
+    /// </summary>
+    /// <remarks>
+    /// The configuration is not checked to exist, as <see cref="CreateAsync"/> does: the caller has
+    /// just read it. The id is unique among the files; the database's are not read (a clash with one
+    /// is 1 in 2^32 per deployment recorded there, and the instance's state directory then refuses it).
+    /// </remarks>
+    public Deployment CreateOneShot(DeploymentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _oneShots.Create(request, _time.GetUtcNow());
+    }
+
+    /// <summary>The file that records the one-shot deployment <paramref name="id"/> (<see cref="CreateOneShot"/>), for whoever removes it last.</summary>
+    public string OneShotRecordPath(string id) => _oneShots.PathOf(id);
 
     /// <summary>
     /// Records a new deployment and its instances, all in the request's state (<see cref="LifecycleState.Creating"/>
@@ -106,7 +129,7 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
     /// <summary>Sets an instance's state and host pid (null once it has no process).</summary>
     /// <exception cref="InstanceNotFoundException">No such deployment and index.</exception>
     public Task UpdateInstanceAsync(string deploymentId, int index, LifecycleState state, int? pid, CancellationToken cancellationToken) =>
-        UpdateInstanceColumnsAsync(
+        index == 0 && _oneShots.SetState(deploymentId, state, pid) ? Task.CompletedTask : UpdateInstanceColumnsAsync(
             deploymentId,
             index,
             "state = $state, pid = $pid",
@@ -173,6 +196,11 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
     {
         ArgumentNullException.ThrowIfNull(deploymentId);
         var name = StateName(state);
+        if (_oneShots.SetState(deploymentId, state, null))
+        {
+            return Task.CompletedTask;
+        }
+
         return database.WriteAsync(
             async (connection, transaction, ct) =>
             {
@@ -194,10 +222,39 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
         await FindAsync(reference, cancellationToken) ?? throw new DeploymentNotFoundException(reference);
 
     /// <summary>As <see cref="GetAsync"/>, but null when nothing matches.</summary>
+    /// <remarks>A one-shot run's record (a file) is found by its id first; by name or prefix only when no database record matches.</remarks>
     /// <exception cref="AmbiguousReferenceException">The name or prefix matches several deployments.</exception>
-    public Task<Deployment?> FindAsync(string reference, CancellationToken cancellationToken)
+    public async Task<Deployment?> FindAsync(string reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        if (_oneShots.Read(reference) is { } oneShot)
+        {
+            return oneShot;
+        }
+
+        if (await FindRecordedAsync(reference, cancellationToken) is { } recorded)
+        {
+            return recorded;
+        }
+
+        var prefix = HexPrefix().IsMatch(reference) ? reference : null;
+        var all = _oneShots.All();
+        var matches = all.Where(d => d.Record.Name == reference).ToList();
+        if (matches.Count == 0 && prefix is not null)
+        {
+            matches = [.. all.Where(d => d.Id.StartsWith(prefix, StringComparison.Ordinal))];
+        }
+
+        return matches.Count switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new AmbiguousReferenceException("deployment", reference, [.. matches.Select(d => d.Id).Order(StringComparer.Ordinal)]),
+        };
+    }
+
+    private Task<Deployment?> FindRecordedAsync(string reference, CancellationToken cancellationToken)
+    {
         var prefix = HexPrefix().IsMatch(reference) ? reference : null;
         return database.ReadAsync(
             async (connection, transaction, ct) =>
@@ -224,16 +281,24 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
             cancellationToken);
     }
 
-    /// <summary>Every recorded deployment in any state, newest first, with its instances.</summary>
-    public Task<IReadOnlyList<Deployment>> ListAsync(CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<Deployment>>(
+    /// <summary>Every recorded deployment in any state (one-shot runs' files too), newest first, with its instances.</summary>
+    public async Task<IReadOnlyList<Deployment>> ListAsync(CancellationToken cancellationToken)
+    {
+        var recorded = await database.ReadAsync<IReadOnlyList<Deployment>>(
             (connection, transaction, ct) => ReadAsync(connection, transaction, onlyId: null, ct),
             cancellationToken);
+        return [.. recorded.Concat(_oneShots.All()).OrderByDescending(d => d.Record.CreatedAt).ThenBy(d => d.Id, StringComparer.Ordinal)];
+    }
 
     /// <summary>Forgets the deployment with exactly this id and its instances; false if there was none. Stops nothing.</summary>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (_oneShots.Delete(id))
+        {
+            return Task.FromResult(true);
+        }
+
         return database.WriteAsync(
             async (connection, transaction, ct) =>
             {
@@ -267,7 +332,7 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
             cancellationToken);
     }
 
-    private static async Task<string> NewUniqueIdAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private async Task<string> NewUniqueIdAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = SqlValues.Command(connection, transaction, "SELECT 1 FROM deployments WHERE id = $id");
         var parameter = command.Parameters.Add("$id", SqliteType.Text);
@@ -275,7 +340,8 @@ public sealed partial class DeploymentStore(StateDatabase database, VseHome home
         {
             var id = DeploymentIds.New();
             parameter.Value = id;
-            if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            // A one-shot run's id is a directory under run/ (its record, a file).
+            if (!Directory.Exists(Path.Combine(home.Deployments, id)) && await command.ExecuteScalarAsync(cancellationToken) is null)
             {
                 return id;
             }

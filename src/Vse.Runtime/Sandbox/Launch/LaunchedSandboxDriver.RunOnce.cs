@@ -2,7 +2,7 @@ using Vse.Runtime.Drivers;
 
 namespace Vse.Runtime.Sandbox.Launch;
 
-public sealed partial class LaunchedSandboxDriver : IRunsOnce
+public sealed partial class LaunchedSandboxDriver : IHandsOffOnce
 {
     /// <summary>
     /// One launcher in the foreground (<c>vse-launch --once</c>): the instance's first process is
@@ -12,24 +12,45 @@ public sealed partial class LaunchedSandboxDriver : IRunsOnce
     /// </summary>
     public async Task<int> RunOnceAsync(InstanceSpec spec, ExecRequest request, CancellationToken cancellationToken)
     {
-        spec = DriverContract.RunOnceSpec(Name, spec, request);
-        var shape = Shape(spec, hold: false);
-        var handle = Prepare(spec);
+        var (handle, arguments) = PrepareOnce(spec, request);
         try
         {
-            if (LaunchShape.HasLimits(spec))
-            {
-                // Never held: the limits are in place before the launcher puts the instance there.
-                _cgroups.Create(spec);
-                _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
-            }
-
-            var line = new LaunchLine(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec));
-            return await RunLauncherAsync([.. shape.OnceArguments(line, request.Argv, request.WorkingDirectory)], request, "vse-launch:", $"cannot run in instance '{spec.Id}'", cancellationToken);
+            return await RunLauncherAsync(arguments, request, "vse-launch:", $"cannot run in instance '{handle.Id}'", cancellationToken);
         }
         finally
         {
             await RemoveAsync(handle, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The same launcher, become by the caller (<c>execv</c>): it also removes the instance's
+    /// state, its cgroups and then <paramref name="record"/> when it exits (<c>--discard</c>), and
+    /// its own failures exit <paramref name="failureExitCode"/> with their line on stderr.
+    /// </summary>
+    public ProcessHandoff HandOffOnce(InstanceSpec spec, ExecRequest request, string record, int failureExitCode)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var (_, arguments) = PrepareOnce(spec, request);
+        var once = arguments.IndexOf("--once");
+        arguments.InsertRange(once, ["--discard", Path.GetFullPath(record), "--failure-exit", failureExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return new ProcessHandoff(launcher, arguments);
+    }
+
+    /// <summary>The instance's state directory (and its cgroups when it has limits) made, and the launcher's arguments for it.</summary>
+    private (InstanceHandle Handle, List<string> Arguments) PrepareOnce(InstanceSpec spec, ExecRequest request)
+    {
+        spec = DriverContract.RunOnceSpec(Name, spec, request);
+        var shape = Shape(spec, hold: false);
+        var handle = Prepare(spec);
+        if (LaunchShape.HasLimits(spec))
+        {
+            // Never held: the limits are in place before the launcher puts the instance there.
+            _cgroups.Create(spec);
+            _cgroups.SetLimits(spec.Id, spec.Cpus, spec.MemoryBytes);
+        }
+
+        var line = new LaunchLine(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec));
+        return (handle, [.. shape.OnceArguments(line, request.Argv, request.WorkingDirectory)]);
     }
 }

@@ -543,6 +543,18 @@ static void attach(int tree, const char *dst) {
     close(tree);
 }
 
+/* What runc and vse-agent give a command: every signal at its default, none blocked. The
+ * launcher ignores SIGPIPE for itself (and vse's runtime may have handed it more ignored
+ * signals or a mask through execve); an ignored disposition survives exec, so without this a
+ * `yes | head -1` in an instance would end on EPIPE instead of SIGPIPE. */
+static void default_signals(void) {
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static __attribute__((noreturn)) void child(const char *host, const char *lower, const char *state, int go,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
@@ -727,6 +739,7 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
         if (read(go, &c, 1) != 1) _exit(0);  /* launcher gone or gave up on us: never run */
     }
     report(MSG_EXEC);
+    default_signals();
     if (opt.init >= 0) {
         /* A fresh image (no copy of the launcher's memory stays), with the instance's env in
          * /proc/1/environ, which vse's exec reads. */
@@ -1188,6 +1201,7 @@ static int cmd_exec(int argc, char **argv) {
          * otherwise be the command's, a host pipe or directory inside the instance
          * (runc's CVE-2024-21626). */
         close_range(3, ~0U, 0);
+        default_signals();
         environ = opt.env;
         execvp(argv[i + 1], argv + i + 1);
         int e = errno;

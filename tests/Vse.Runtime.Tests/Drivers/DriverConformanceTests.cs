@@ -382,6 +382,40 @@ public abstract class DriverConformanceTests
         }
     }
 
+    /// <summary>
+    /// What runc gives a command: no signal ignored, none blocked. An ignored SIGPIPE (the
+    /// launcher's and .NET's own) would survive exec, and `yes | head -1` would end on EPIPE.
+    /// </summary>
+    [SkippableFact]
+    public async Task ExecStartsTheCommandWithEverySignalAtItsDefault()
+    {
+        await using var instance = await RunningInstance.StartAsync(RequireDriver(), NewSpec());
+
+        var (exitCode, stdout, _) = await instance.ExecAsync(SignalStateOfTheCommand);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(DefaultSignalState, stdout);
+    }
+
+    [SkippableFact]
+    public async Task RunOnceStartsTheCommandWithEverySignalAtItsDefault()
+    {
+        var driver = RequireDriver();
+        if (RunsOnceAsTheCatalogSays(driver) is not { } once)
+        {
+            return;
+        }
+
+        using var stdout = new MemoryStream();
+
+        Assert.Equal(0, await once.RunOnceAsync(NewSpec(), new ExecRequest(SignalStateOfTheCommand, Stdout: stdout), CancellationToken.None));
+        Assert.Equal(DefaultSignalState, Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    private static readonly string[] SignalStateOfTheCommand = ["grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status"];
+
+    private const string DefaultSignalState = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
+
     [SkippableFact]
     public async Task NoProcessInTheInstanceCanWriteTheRuntimesBinary()
     {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace Vse.Description.Provenance;
 
@@ -29,6 +30,11 @@ internal sealed class PartitionedPathTable<TValue> : IReadOnlyDictionary<string,
         get => PartOf(key)[key];
         set => PartOf(key)[key] = value;
     }
+
+    /// <summary>The value of <paramref name="key"/>, added as <c>default</c> if it was not there: one lookup to read and update it.</summary>
+    /// <remarks>The reference is good until the next key is added.</remarks>
+    public ref TValue? ValueOrNew(string key, out bool existed) =>
+        ref CollectionsMarshal.GetValueRefOrAddDefault(PartOf(key), key, out existed);
 
     public bool ContainsKey(string key) => PartOf(key).ContainsKey(key);
 

@@ -8,12 +8,12 @@ internal sealed class ProvenanceRecorder
 {
     // Handed to the log as it is: tens of thousands of paths are not copied.
     private readonly ProvenanceTable _events = new();
-    private readonly List<(string Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
+    private readonly List<(PathKey Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";
 
     /// <summary>The paths the current layer changed, first to last.</summary>
-    public IReadOnlyList<(string Path, ProvenanceAction Action, SourceLocation Location)> TouchedByLayer => _touchedByLayer;
+    public IReadOnlyList<(PathKey Path, ProvenanceAction Action, SourceLocation Location)> TouchedByLayer => _touchedByLayer;
 
     public void BeginLayer(string layer)
     {
@@ -21,7 +21,7 @@ internal sealed class ProvenanceRecorder
         _touchedByLayer.Clear();
     }
 
-    public void Record(string path, ProvenanceAction action, SourceLocation location, ScalarValue? value = null)
+    public void Record(PathKey path, ProvenanceAction action, SourceLocation location, ScalarValue? value = null)
     {
         _events.Add(path, action, Layer, location, value);
         _touchedByLayer.Add((path, action, location));

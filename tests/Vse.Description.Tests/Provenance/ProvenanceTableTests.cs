@@ -13,7 +13,7 @@ public sealed class ProvenanceTableTests
     {
         var table = new ProvenanceTable();
         var value = ScalarValue.Of("x");
-        table.Add("env.A", ProvenanceAction.Set, "base", At(1), value);
+        table.Add(PathKey.Of("env.A"), ProvenanceAction.Set, "base", At(1), value);
 
         var events = Assert.Single(table["env.A"]);
         Assert.Equal(new ProvenanceEvent(ProvenanceAction.Set, "base", At(1), value), events);
@@ -32,7 +32,7 @@ public sealed class ProvenanceTableTests
         {
             var path = i % 3 == 0 ? "env.SHARED" : $"env.V{i % 700}";
             var recorded = new ProvenanceEvent((ProvenanceAction)(i % 6), $"layer{i % 8}", At(i + 1), i % 2 == 0 ? null : ScalarValue.Of(i));
-            table.Add(path, recorded.Action, recorded.Layer, recorded.Location, recorded.Value);
+            table.Add(PathKey.Of(path), recorded.Action, recorded.Layer, recorded.Location, recorded.Value);
             (expected.TryGetValue(path, out var list) ? list : expected[path] = []).Add(recorded);
         }
 
@@ -48,10 +48,10 @@ public sealed class ProvenanceTableTests
     public void The_log_made_of_it_finds_the_last_write_and_lists_paths_in_order()
     {
         var table = new ProvenanceTable();
-        table.Add("env.B", ProvenanceAction.Set, "base", At(1), ScalarValue.Of("1"));
-        table.Add("env.A", ProvenanceAction.Set, "base", At(2), ScalarValue.Of("2"));
-        table.Add("env.B", ProvenanceAction.Changed, "app", At(3), ScalarValue.Of("3"));
-        table.Add("env.B", ProvenanceAction.Removed, "user", At(4), null);
+        table.Add(PathKey.Child("env", "B"), ProvenanceAction.Set, "base", At(1), ScalarValue.Of("1"));
+        table.Add(PathKey.Of("env.A"), ProvenanceAction.Set, "base", At(2), ScalarValue.Of("2"));
+        table.Add(PathKey.Of("env.B"), ProvenanceAction.Changed, "app", At(3), ScalarValue.Of("3"));
+        table.Add(PathKey.Child("env", "B"), ProvenanceAction.Removed, "user", At(4), null);
 
         var log = new ProvenanceLog(table);
 

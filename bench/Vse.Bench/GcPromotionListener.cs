@@ -9,10 +9,8 @@ namespace Vse.Bench;
 /// gen2. Those are the objects the collector copies, the work a resolve makes it do beyond
 /// allocating; unlike wall time they hardly depend on the machine's load.
 /// </summary>
-internal sealed class GcPromotionListener : EventListener
+internal sealed class GcPromotionListener : GcEventListener
 {
-    private const EventKeywords GcKeyword = (EventKeywords)0x1;
-
     private long _fromGen0;
     private long _fromGen1;
 
@@ -22,25 +20,13 @@ internal sealed class GcPromotionListener : EventListener
     /// <summary>Bytes promoted out of gen1 so far.</summary>
     public long FromGen1 => Interlocked.Read(ref _fromGen1);
 
-    protected override void OnEventSourceCreated(EventSource source)
+    protected override EventLevel Level => EventLevel.Informational;
+
+    protected override string EventName => "GCHeapStats";
+
+    protected override void OnGcEvent(EventWrittenEventArgs data)
     {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(source, EventLevel.Informational, GcKeyword);
-        }
+        Interlocked.Add(ref _fromGen0, Convert.ToInt64(Field(data, "TotalPromotedSize0") ?? 0L, CultureInfo.InvariantCulture));
+        Interlocked.Add(ref _fromGen1, Convert.ToInt64(Field(data, "TotalPromotedSize1") ?? 0L, CultureInfo.InvariantCulture));
     }
-
-    protected override void OnEventWritten(EventWrittenEventArgs data)
-    {
-        if (data.EventName?.StartsWith("GCHeapStats", StringComparison.Ordinal) != true || data.Payload is null || data.PayloadNames is null)
-        {
-            return;
-        }
-
-        Interlocked.Add(ref _fromGen0, Read(data, "TotalPromotedSize0"));
-        Interlocked.Add(ref _fromGen1, Read(data, "TotalPromotedSize1"));
-    }
-
-    private static long Read(EventWrittenEventArgs data, string name) =>
-        data.PayloadNames!.IndexOf(name) is var i and >= 0 ? Convert.ToInt64(data.Payload![i], CultureInfo.InvariantCulture) : 0;
 }

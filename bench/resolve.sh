@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Resolve speed (issue 12, item 7), before against after, interleaved in one run:
 #   in process: `Vse.Bench cputime N` of two builds of bench/Vse.Bench, `Resolve` row, rounds
-#               alternating (rotated) so that load drift falls on both alike;
+#               alternating (rotated) so that load drift falls on both alike; then `Vse.Bench
+#               retained` of each (what a resolved description keeps alive), where the build has it;
 #   whole CLI:  `vse resolve LEAF --json` of two native-AOT vse builds on the generated 8-level,
 #               10,000-key hierarchy, in ONE hyperfine run (only numbers of one run compare),
 #               then `perf stat -r N` of each, rounds rotated: CPU time (task-clock) and page
@@ -11,7 +12,8 @@
 # Usage: bench/resolve.sh --before-bench DIR --after-bench DIR --before-vse EXE --after-vse EXE
 #                         [--rounds R] [--iterations N] [--runs N]
 #   --*-bench DIR  the output directory of `dotnet build bench/Vse.Bench -c Release` (copy it
-#                  before changing the code: bin/Release/net10.0)
+#                  before changing the code: bin/Release/net10.0); the table's columns are those of
+#                  the newest CpuTimeRunner: build the before tree with this bench/Vse.Bench/*.cs
 #   --*-vse EXE    a native vse: `dotnet publish src/Vse.Cli -c Release -r linux-x64 -o DIR`
 # Needs: dotnet, hyperfine; perf (linux-perf) for the CPU time and page fault rows.
 set -euo pipefail
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
         --rounds) rounds=$2; shift 2 ;;
         --iterations) iterations=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "resolve.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -37,8 +39,8 @@ work=$(mktemp -d /tmp/vse-resolve-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "## in process: Vse.Bench cputime $iterations, Resolve row"
 echo
-echo "| round | build | wall min | wall median | CPU per op | CPU / wall | GC pause per op | gen0/gen1/gen2 per op | MB allocated per op | N | load before |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| round | build | wall min | wall median | CPU per op | CPU / wall | GC pause per op | gen0/gen1/gen2 per op | MB allocated per op | MB promoted per op (gen0+gen1) | N | load before |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for ((round = 0; round < rounds; round++)); do
     while read -r arm; do
         dir=$before_bench; [[ $arm == after ]] && dir=$after_bench
@@ -46,6 +48,12 @@ for ((round = 0; round < rounds; round++)); do
         row=$(cd "$dir" && dotnet Vse.Bench.dll cputime "$iterations" | grep '^| Resolve |')
         echo "| $((round + 1)) | $arm ${row#| Resolve } $load |"
     done < <(rotated_arms "$round" before after)
+done
+
+echo
+for arm in before after; do
+    dir=$before_bench; [[ $arm == after ]] && dir=$after_bench
+    echo "- $arm: $( (cd "$dir" && dotnet Vse.Bench.dll retained 2>/dev/null) || echo "(no 'retained' in this build)"); $(machine_load)"
 done
 
 echo

@@ -47,29 +47,18 @@ public static class AllocationSampler
         return 0;
     }
 
-    private sealed class AllocationListener : EventListener
+    private sealed class AllocationListener : GcEventListener
     {
-        private const EventKeywords GcKeyword = (EventKeywords)0x1;
-
         public Dictionary<string, long> Bytes { get; } = new(StringComparer.Ordinal);
 
-        protected override void OnEventSourceCreated(EventSource source)
-        {
-            if (source.Name == "Microsoft-Windows-DotNETRuntime")
-            {
-                EnableEvents(source, EventLevel.Verbose, GcKeyword);
-            }
-        }
+        protected override EventLevel Level => EventLevel.Verbose;
 
-        protected override void OnEventWritten(EventWrittenEventArgs data)
-        {
-            if (data.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || data.Payload is null || data.PayloadNames is null)
-            {
-                return;
-            }
+        protected override string EventName => "GCAllocationTick";
 
-            var type = data.PayloadNames.IndexOf("TypeName") is var t and >= 0 ? data.Payload[t] as string ?? "?" : "?";
-            var amount = data.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(data.Payload[a], CultureInfo.InvariantCulture) : 0;
+        protected override void OnGcEvent(EventWrittenEventArgs data)
+        {
+            var type = Field(data, "TypeName") as string ?? "?";
+            var amount = Convert.ToInt64(Field(data, "AllocationAmount64") ?? 0L, CultureInfo.InvariantCulture);
             lock (Bytes)
             {
                 Bytes[type] = Bytes.GetValueOrDefault(type) + amount;

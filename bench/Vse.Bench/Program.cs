@@ -6,6 +6,7 @@ using Vse.Bench;
 // `Vse.Bench generate DIR [LEVELS] [KEYS]` writes the hierarchy (used by bench/startup.sh) and prints the leaf.
 // `Vse.Bench cputime [N]` times each benchmark N times (default 40) by wall clock and CPU time (CpuTimeRunner).
 // `Vse.Bench allocations [N]` samples what a resolve allocates, by type (AllocationSampler).
+// `Vse.Bench retained [N]` measures what a resolved description keeps alive (RetainedSize).
 // Anything else goes to BenchmarkDotNet, e.g. `Vse.Bench --filter '*'`.
 if (args is ["generate", var directory, .. var rest])
 {
@@ -18,6 +19,11 @@ if (args is ["generate", var directory, .. var rest])
 if (args is ["cputime", .. var more])
 {
     return CpuTimeRunner.Run(more.Length > 0 ? int.Parse(more[0], CultureInfo.InvariantCulture) : 40);
+}
+
+if (args is ["retained", .. var held])
+{
+    return RetainedSize.Run(held.Length > 0 ? int.Parse(held[0], CultureInfo.InvariantCulture) : 10);
 }
 
 if (args is ["allocations", .. var count])

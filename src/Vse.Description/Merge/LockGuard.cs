@@ -28,7 +28,7 @@ internal sealed class LockGuard
 
             var offending = provenance.TouchedByLayer
                 .FirstOrDefault(t => t.Action != ProvenanceAction.Restated
-                    && (ValuePath.IsAtOrBelow(t.Path, locked.Text) || ValuePath.IsAtOrBelow(locked.Text, t.Path)));
+                    && (ValuePath.IsAtOrBelow(t.Path.ToString(), locked.Text) || ValuePath.IsAtOrBelow(locked.Text, t.Path.ToString())));
             diagnostics.Error(DiagnosticCodes.LockedValueChanged, offending.Location ?? SourceLocation.StartOf(file),
                 $"'{locked.Text}' is locked by site policy ({owner} at {locked.Location}); this layer may not change it");
         }

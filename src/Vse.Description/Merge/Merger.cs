@@ -15,9 +15,10 @@ namespace Vse.Description.Merge;
 internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagnostics)
 {
     public MapValue ApplyLayer(MapValue current, MapPatch patch) =>
-        (MapValue?)Apply(current, patch, "", replace: false) ?? MapValue.Empty;
+        (MapValue?)Apply(current, patch, PathKey.Of(""), replace: false) ?? MapValue.Empty;
 
-    private DescriptionValue? Apply(DescriptionValue? current, Patch patch, string path, bool replace)
+    /// <param name="path">Its text is made only for a map, set or step list (their members' parent), not for each scalar.</param>
+    private DescriptionValue? Apply(DescriptionValue? current, Patch patch, PathKey path, bool replace)
     {
         if (replace && current is not null && patch is not RemovePatch)
         {
@@ -41,11 +42,11 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                 provenance.Record(path, action, scalar.Location, scalar.Value);
                 return scalar.Value;
             case MapPatch map:
-                return ApplyMap(current as MapValue ?? MapValue.Empty, map, path);
+                return ApplyMap(current as MapValue ?? MapValue.Empty, map, path.ToString());
             case SetPatch set:
-                return ApplySet(current as SetValue ?? SetValue.Empty, set, path);
+                return ApplySet(current as SetValue ?? SetValue.Empty, set, path.ToString());
             case StepsPatch steps:
-                return ApplySteps(current as StepListValue ?? StepListValue.Empty, steps, path);
+                return ApplySteps(current as StepListValue ?? StepListValue.Empty, steps, path.ToString());
             default:
                 throw new InvalidOperationException($"unknown patch {patch.GetType().Name}");
         }
@@ -57,8 +58,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         var entries = current.Entries.ToBuilder();
         foreach (var entry in patch.Entries)
         {
-            var childPath = ValuePath.Child(path, entry.Key);
-            var merged = Apply(entries.GetValueOrDefault(entry.Key), entry.Value, childPath, entry.Replace);
+            var merged = Apply(entries.GetValueOrDefault(entry.Key), entry.Value, PathKey.Child(path, entry.Key), entry.Replace);
             if (merged is null)
             {
                 entries.Remove(entry.Key);
@@ -78,7 +78,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         foreach (var member in patch.Add)
         {
             members.Add(member.Name);
-            provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Added, member.Location);
+            provenance.Record(PathKey.Member(path, member.Name), ProvenanceAction.Added, member.Location);
         }
 
         foreach (var member in patch.Remove)
@@ -89,7 +89,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                 continue;
             }
 
-            provenance.Record(ValuePath.Member(path, member.Name), ProvenanceAction.Removed, member.Location);
+            provenance.Record(PathKey.Member(path, member.Name), ProvenanceAction.Removed, member.Location);
         }
 
         return new SetValue(members.ToImmutable());
@@ -110,7 +110,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                     continue;
                 }
 
-                provenance.Record(ValuePath.StepOf(path, steps[index]), ProvenanceAction.Removed, step.Location);
+                provenance.Record(PathKey.Member(path, steps[index].Key), ProvenanceAction.Removed, step.Location);
                 steps.RemoveAt(index);
                 indexById.Remove(step.Id!);
                 ShiftDown(indexById, steps, index);
@@ -121,7 +121,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
             if (index >= 0)
             {
                 steps[index] = value;
-                provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Replaced, step.Location, StepSummary(value));
+                provenance.Record(PathKey.Member(path, value.Key), ProvenanceAction.Replaced, step.Location, StepSummary(value));
             }
             else
             {
@@ -131,7 +131,7 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
                 }
 
                 steps.Add(value);
-                provenance.Record(ValuePath.StepOf(path, value), ProvenanceAction.Added, step.Location, StepSummary(value));
+                provenance.Record(PathKey.Member(path, value.Key), ProvenanceAction.Added, step.Location, StepSummary(value));
             }
         }
 
@@ -172,28 +172,31 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         }
     }
 
-    private void RecordRemoval(DescriptionValue value, string path, SourceLocation location)
+    private void RecordRemoval(DescriptionValue value, PathKey path, SourceLocation location)
     {
         switch (value)
         {
             case MapValue map when !map.Entries.IsEmpty:
+                var parent = path.ToString();
                 foreach (var (key, child) in map.Entries)
                 {
-                    RecordRemoval(child, ValuePath.Child(path, key), location);
+                    RecordRemoval(child, PathKey.Child(parent, key), location);
                 }
 
                 break;
             case SetValue set when !set.Members.IsEmpty:
+                var owner = path.ToString();
                 foreach (var member in set.Members)
                 {
-                    provenance.Record(ValuePath.Member(path, member), ProvenanceAction.Removed, location);
+                    provenance.Record(PathKey.Member(owner, member), ProvenanceAction.Removed, location);
                 }
 
                 break;
             case StepListValue list when !list.Steps.IsEmpty:
+                var steps = path.ToString();
                 foreach (var step in list.Steps)
                 {
-                    provenance.Record(ValuePath.StepOf(path, step), ProvenanceAction.Removed, location);
+                    provenance.Record(PathKey.Member(steps, step.Key), ProvenanceAction.Removed, location);
                 }
 
                 break;

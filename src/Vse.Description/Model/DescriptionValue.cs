@@ -12,6 +12,10 @@ public abstract record DescriptionValue;
 /// <summary>A string, a 64-bit integer (sizes are integers of bytes) or a boolean.</summary>
 public sealed record ScalarValue : DescriptionValue
 {
+    // One value for each boolean: every `true` of a resolve had a ScalarValue and a boxed bool of its own.
+    private static readonly ScalarValue True = new(true);
+    private static readonly ScalarValue False = new(false);
+
     private ScalarValue(object raw) => Raw = raw;
 
     public object Raw { get; }
@@ -20,7 +24,7 @@ public sealed record ScalarValue : DescriptionValue
 
     public static ScalarValue Of(long value) => new(value);
 
-    public static ScalarValue Of(bool value) => new(value);
+    public static ScalarValue Of(bool value) => value ? True : False;
 
     public string? AsString => Raw as string;
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace Vse.Description.Provenance;
 
@@ -11,33 +12,39 @@ namespace Vse.Description.Provenance;
 /// With <see cref="Partitions"/> parts, each stays under the large-object size up to ~50,000 paths.
 /// </summary>
 /// <remarks>Enumeration order is by part, not by insertion: readers sort (<see cref="ProvenanceLog.Paths"/>).</remarks>
-internal sealed class PartitionedPathTable<TValue> : IReadOnlyDictionary<string, TValue>
+internal sealed class PartitionedPathTable<TKey, TValue> : IReadOnlyDictionary<TKey, TValue>
+    where TKey : notnull
 {
     private const int Partitions = 16;
 
-    private readonly Dictionary<string, TValue>[] _parts =
-        [.. Enumerable.Range(0, Partitions).Select(_ => new Dictionary<string, TValue>(StringComparer.Ordinal))];
+    private readonly Dictionary<TKey, TValue>[] _parts =
+        [.. Enumerable.Range(0, Partitions).Select(_ => new Dictionary<TKey, TValue>())];
 
     public int Count => _parts.Sum(part => part.Count);
 
-    public IEnumerable<string> Keys => _parts.SelectMany(part => part.Keys);
+    public IEnumerable<TKey> Keys => _parts.SelectMany(part => part.Keys);
 
     public IEnumerable<TValue> Values => _parts.SelectMany(part => part.Values);
 
-    public TValue this[string key]
+    public TValue this[TKey key]
     {
         get => PartOf(key)[key];
         set => PartOf(key)[key] = value;
     }
 
-    public bool ContainsKey(string key) => PartOf(key).ContainsKey(key);
+    /// <summary>The value of <paramref name="key"/>, added as <c>default</c> if it was not there: one lookup to read and update it.</summary>
+    /// <remarks>The reference is good until the next key is added.</remarks>
+    public ref TValue? ValueOrNew(TKey key, out bool existed) =>
+        ref CollectionsMarshal.GetValueRefOrAddDefault(PartOf(key), key, out existed);
 
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value) => PartOf(key).TryGetValue(key, out value);
+    public bool ContainsKey(TKey key) => PartOf(key).ContainsKey(key);
 
-    public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator() => _parts.SelectMany(part => part).GetEnumerator();
+    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => PartOf(key).TryGetValue(key, out value);
+
+    public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator() => _parts.SelectMany(part => part).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    // The string's own (ordinal) hash: paths share long prefixes and suffixes (packages[lib...-dev]).
-    private Dictionary<string, TValue> PartOf(string key) => _parts[(uint)key.GetHashCode() % Partitions];
+    // The key's own hash (a string's ordinal one): paths share long prefixes and suffixes (packages[lib...-dev]).
+    private Dictionary<TKey, TValue> PartOf(TKey key) => _parts[(uint)key.GetHashCode() % Partitions];
 }

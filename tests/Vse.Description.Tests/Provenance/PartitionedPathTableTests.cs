@@ -7,7 +7,7 @@ public sealed class PartitionedPathTableTests
     [Fact]
     public void Every_path_is_found_again_and_listed_once()
     {
-        var table = new PartitionedPathTable<int>();
+        var table = new PartitionedPathTable<string, int>();
         var paths = Enumerable.Range(0, 5000).Select(i => $"env.L{i % 8}_VAR_{i}").Append("").Append("packages[libx-dev]").ToList();
         for (var i = 0; i < paths.Count; i++)
         {

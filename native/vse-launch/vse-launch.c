@@ -546,6 +546,8 @@ static int jail_template(void) {
     if (pid < 0) { close(ready[0]); close(ready[1]); return -1; }
     if (pid == 0) {
         int fs = -1, m = -1;
+        /* a launcher killed before it took the namespace takes this holder with it */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) _exit(1);
         /* private first: the pivot and the detach below must not propagate to the host's table */
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
             (fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
@@ -582,14 +584,15 @@ static int overlay_tree(const char *lower, const char *state) {
     int fs = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fs < 0) return -1;
     /* source "overlay": what mount(8) and the pivot path's mount(2) show in mountinfo */
-    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-        fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
         int e = errno;
         close(fs);
         errno = e;
         return -1;
     }
-    int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);  /* nodev: as the mount(2) below */
+    int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);  /* nodev: as root_by_pivot's, for the same reason */
     close(fs);
     return m;
 }

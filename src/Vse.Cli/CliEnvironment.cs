@@ -37,6 +37,25 @@ public sealed record CliEnvironment(IReadOnlyDictionary<string, string> Variable
     public ResolveResult Resolve(string file, string? target, CancellationToken cancellationToken) =>
         ResolveCache().Resolve(file, ResolveOptions(target), cancellationToken).Result;
 
+    /// <summary>The prefix of a shipped description's name in <see cref="DisplaySource"/>.</summary>
+    private const string ShippedPrefix = "shipped:";
+
+    /// <summary>
+    /// A description file a value came from (<c>vse explain</c>, <c>vse resolve --provenance</c>):
+    /// as <see cref="Display"/>, except one shipped with vse outside the working directory, which
+    /// lies beside the executable in a directory the user never named and is shown relative to it,
+    /// as the search path found it: <c>shipped:base/busybox.vse.yaml</c>. Diagnostics keep
+    /// <see cref="Display"/>, a path an editor can open.
+    /// </summary>
+    public string DisplaySource(string path)
+    {
+        var display = Display(path);
+        var shipped = Path.GetRelativePath(ShippedDescriptions, path);
+        return !Path.IsPathRooted(display) || shipped.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(shipped)
+            ? display
+            : ShippedPrefix + shipped;
+    }
+
     /// <summary>A path as the user will recognise it: relative to the working directory when below it.</summary>
     public string Display(string path)
     {

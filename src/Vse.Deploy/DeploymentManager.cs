@@ -96,9 +96,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
             if (model.HostMpi && !driver.BootsKernel)
             {
-                // The host's MPI and the image's, found now (the preparation refused a mismatch).
-                var mpi = HostMpiGrant.Select(await HostMpiDiscovery.DiscoverHostAsync(cancellationToken), ImageMpiInspection.Inspect(configuration.RootfsPath));
-                template = mpi.WithDependencies(await mpi.DependenciesAsync(cancellationToken)).ApplyTo(template);
+                // As the preparation selected it here; without one (a Slurm node's share, a one-shot
+                // run) this host's MPI and the image's are looked at now.
+                var mpi = plan.HostMpi ?? await HostMpiGrant.SelectWithDependenciesAsync(
+                    await HostMpiDiscovery.DiscoverHostAsync(cancellationToken), ImageMpiInspection.Inspect(configuration.RootfsPath), cancellationToken);
+                template = mpi.ApplyTo(template);
             }
 
             WarnUnappliedLimits(driver, template, plan.Instances, progress);

@@ -1,5 +1,6 @@
 using Vse.Deploy.Network;
 using Vse.Runtime.Drivers;
+using Vse.Runtime.Mpi;
 
 namespace Vse.Deploy;
 
@@ -25,7 +26,12 @@ namespace Vse.Deploy;
 /// to the other hosts' fabrics. Null: the network holds this deployment's instances only.
 /// </param>
 /// <param name="DescriptionPath">The description file deployed, recorded with the deployment (<c>vse commit</c> extends it).</param>
+/// <param name="HostMpi">
+/// With <c>mpi: host</c>, the grant the preparation selected on this host
+/// (<see cref="Preparation.PreparedDeployment.HostMpi"/>); null: the deployment looks at this host
+/// itself (a Slurm node's share, prepared on the submit host).
+/// </param>
 public sealed record DeploymentPlan(
     int Instances, string? RuntimeName = null, bool KeepPartial = false, int Parallelism = 4, string Driver = DriverCatalog.Sandbox,
     IReadOnlyList<InstanceMount>? GrantedMounts = null, int FirstHostIndex = 0, NetworkSpan? Span = null,
-    string? DescriptionPath = null);
+    string? DescriptionPath = null, HostMpiGrant? HostMpi = null);

@@ -119,6 +119,23 @@ public sealed class ResolveCommandTests
         Assert.DoesNotContain(lines, l => l.StartsWith("packages", StringComparison.Ordinal));
     }
 
+    /// <summary>A shipped description lies beside the executable, a directory the user never named: shown relative to it.</summary>
+    [Fact]
+    public async Task Explain_and_provenance_show_a_shipped_description_relative_to_the_shipped_directory()
+    {
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", "vse: 1\nname: app\nextends: base/busybox\n");
+
+        var explained = await workspace.RunAsync("explain", "app.vse.yaml", "os.base");
+        var provenance = await workspace.RunAsync("resolve", "app.vse.yaml", "--provenance");
+
+        Assert.True(explained.ExitCode == 0, explained.Stderr);
+        Assert.Matches(@"(?m)^  set +base/busybox +shipped:base/busybox\.vse\.yaml:\d+:\d+  busybox$", explained.Stdout);
+        Assert.Equal(0, provenance.ExitCode);
+        Assert.Matches(@"base: busybox  # base/busybox shipped:base/busybox\.vse\.yaml:\d+", provenance.Stdout);
+        Assert.DoesNotContain("/descriptions/", explained.Stdout + provenance.Stdout);
+    }
+
     [Fact]
     public async Task A_shipped_base_is_found_without_any_search_path()
     {

@@ -15,9 +15,10 @@ internal static class UpperDirectoryApplier
 {
     /// <summary>
     /// Part of every sandbox step's layer key (<see cref="Steps.SandboxStep.InputDigestAsync"/>):
-    /// bumped whenever what the applier keeps changes. v2: overlayfs's private xattrs dropped.
+    /// bumped whenever what the applier keeps changes. v2: overlayfs's private xattrs dropped;
+    /// v3: a directory's own xattrs kept (they were lost: only files, which are moved, kept theirs).
     /// </summary>
-    public const string Revision = "upper-apply-v2";
+    public const string Revision = "upper-apply-v3";
 
     public static void Apply(string upper, string snapshot, CancellationToken cancellationToken) =>
         ApplyDirectory(upper, snapshot, cancellationToken);
@@ -67,7 +68,27 @@ internal static class UpperDirectoryApplier
             }
 
             ApplyDirectory(entry, target, cancellationToken);
+            CopyAttributes(entry, target);
             CopyMetadata(status, target);
+        }
+    }
+
+    /// <summary>
+    /// A directory in the upper layer was copied up (with its xattrs) or created, so its xattrs are
+    /// the truth, as its owner and mode are: the snapshot's copy gets exactly those, overlayfs's
+    /// private ones left out. One the command removed goes from the snapshot's copy too.
+    /// </summary>
+    private static void CopyAttributes(string upperDirectory, string target)
+    {
+        var kept = ExtendedAttributes.Read(upperDirectory)
+            .Where(attribute => !OverlayMarkers.PrivateAttributePrefixes.Any(prefix => attribute.Name.StartsWith(prefix, StringComparison.Ordinal)))
+            .ToList();
+        var stale = ExtendedAttributes.Names(target).Where(name => !kept.Any(attribute => attribute.Name == name)).ToList();
+        // Removed by prefix, which may take a kept name that starts with a stale one: all kept ones are written after.
+        ExtendedAttributes.RemoveWithPrefix(target, stale);
+        foreach (var (name, value) in kept)
+        {
+            ExtendedAttributes.TryWrite(target, name, value);
         }
     }
 

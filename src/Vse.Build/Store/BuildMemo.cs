@@ -157,6 +157,56 @@ public sealed class BuildMemo(string directory, string temporaryDirectory)
         });
     }
 
+    /// <summary>
+    /// Removes the entries that can no longer be hit (<c>vse gc</c>, which holds the store lock):
+    /// one naming a layer no longer in <paramref name="chain"/> (gc removed it), one whose base file
+    /// or vse binary is no longer the file it recorded (its stat differs or it is gone), and one
+    /// that does not read back whole or is of another format.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public int Prune(LayerChain chain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return CacheEntryPruner.Prune(directory, entry =>
+            RequestIn(entry) is { } request && TryRead(request, chain) is not null && request.Text.Split('\n').All(FileStillHolds), cancellationToken);
+    }
+
+    /// <summary>The request an entry answers, as it is written at its head; null when it does not read.</summary>
+    private static MemoRequest? RequestIn(string entry)
+    {
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(entry), Encoding.UTF8);
+            return reader.ReadString() == Format ? new MemoRequest(reader.ReadString(), Racy: false) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether a line of a request that names a file's stat (the base's, the binary's) still names the file's stat now.</summary>
+    private static bool FileStillHolds(string line)
+    {
+        var (name, value) = line.IndexOf('=', StringComparison.Ordinal) is var equals and > 0 ? (line[..equals], line[(equals + 1)..]) : (line, "");
+        var stat = name switch
+        {
+            "binary" => value,
+            // KIND STAT, or scratch, which names no file.
+            "base" => value.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? value[(space + 1)..] : null,
+            _ => null,
+        };
+        return stat is null || stat == "\0" || (PathIn(stat) is { } path && StatOf(path)?.Text == stat);
+    }
+
+    /// <summary>The path at the head of a file's stat text (<c>LENGTH:PATH ...</c>).</summary>
+    private static string? PathIn(string stat) =>
+        stat.IndexOf(':', StringComparison.Ordinal) is var colon and > 0
+        && int.TryParse(stat.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+        && length <= stat.Length - colon - 1
+            ? stat.Substring(colon + 1, length)
+            : null;
+
     private string EntryOf(MemoRequest request) =>
         Path.Combine(directory, Convert.ToHexStringLower(XxHash3.Hash(Encoding.UTF8.GetBytes(request.Text))));
 

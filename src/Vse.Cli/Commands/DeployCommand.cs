@@ -56,7 +56,7 @@ internal static class DeployCommand
             {
                 result = await workspace.Instances.DeployAsync(
                     configuration, model, new DeploymentPlan(instances, parse.GetValue(options.Runtime), parse.GetValue(options.KeepPartial), Driver: driver, GrantedMounts: mounts,
-                        DescriptionPath: Path.GetFullPath(parse.GetValue(file)!)), progress, cancellationToken);
+                        DescriptionPath: Path.GetFullPath(parse.GetValue(file)!), HostMpi: prepared.HostMpi), progress, cancellationToken);
             }
             finally
             {

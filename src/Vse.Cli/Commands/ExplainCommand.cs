@@ -49,7 +49,7 @@ internal static class ExplainCommand
         var layerWidth = events.Max(e => e.Layer.Length);
         foreach (var e in events)
         {
-            var location = e.Location with { File = environment.Display(e.Location.File) };
+            var location = e.Location with { File = environment.DisplaySource(e.Location.File) };
             var shown = e.Value is null || e.Action == ProvenanceAction.Removed ? "" : $"  {YamlText.Format(e.Value)}";
             Console.Out.WriteLine($"  {e.Action.ToString().ToLowerInvariant(),-8} {e.Layer.PadRight(layerWidth)}  {location}{shown}");
         }

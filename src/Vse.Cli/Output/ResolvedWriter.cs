@@ -65,7 +65,7 @@ internal sealed class ResolvedWriter(TextWriter output, CliEnvironment environme
             return line;
         }
 
-        return $"{line}  # {origin.Layer} {environment.Display(origin.Location.File)}:{origin.Location.Line}";
+        return $"{line}  # {origin.Layer} {environment.DisplaySource(origin.Location.File)}:{origin.Location.Line}";
     }
 
     private static string Flow(DescriptionValue value) => value switch

@@ -101,14 +101,19 @@ public static class DeploymentPreparer
         }
 
         var (configuration, _) = await ConfigurationRecorder.BuildAsync(workspace, resolved, model, noCache: false, report.Build, report.Warning, cancellationToken);
+        HostMpiGrant? mpiGrant = null;
         if (hostMpi is not null)
         {
-            var abi = DeployPolicy.CheckHostMpi(resolved, model, driver, hostMpi, ImageMpiInspection.Inspect(configuration.RootfsPath));
+            var image = ImageMpiInspection.Inspect(configuration.RootfsPath);
+            var abi = DeployPolicy.CheckHostMpi(resolved, model, driver, hostMpi, image);
             report.Diagnostics(abi);
             if (abi.Count > 0)
             {
                 return (null, abi);
             }
+
+            // Selected from what was just looked at and handed to the deployment, which does not look again.
+            mpiGrant = await HostMpiGrant.SelectWithDependenciesAsync(hostMpi, image, cancellationToken);
         }
 
         // Checked again now, after the build, on the paths the instances will mount: a directory
@@ -120,6 +125,6 @@ public static class DeploymentPreparer
             return (null, grant.Diagnostics);
         }
 
-        return (new PreparedDeployment(configuration, model, workspace, driver, instances, perNode, grant.Mounts), []);
+        return (new PreparedDeployment(configuration, model, workspace, driver, instances, perNode, grant.Mounts) { HostMpi = mpiGrant }, []);
     }
 }

@@ -58,7 +58,7 @@ public sealed class MatrixRunner(Func<string?, ResolveOptions> resolveOptions, F
             var manager = prepared.Workspace.Instances;
             var deployed = await manager.DeployAsync(
                 prepared.Configuration, prepared.Model,
-                new DeploymentPlan(prepared.Instances, Driver: prepared.Driver, GrantedMounts: prepared.GrantedMounts), progress: null, cancellationToken);
+                new DeploymentPlan(prepared.Instances, Driver: prepared.Driver, GrantedMounts: prepared.GrantedMounts, HostMpi: prepared.HostMpi), progress: null, cancellationToken);
             var deployment = deployed.Deployment;
             var output = new MemoryStream();
             int exitCode;

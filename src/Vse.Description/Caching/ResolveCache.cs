@@ -205,15 +205,66 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
             var path = reader.ReadString();
-            var recorded = reader.ReadBoolean()
-                ? new InputStat(reader.ReadUInt64(), reader.ReadUInt64(), (NodeType)reader.ReadInt32(), (UnixFileMode)reader.ReadInt32(), reader.ReadUInt32(),
-                    reader.ReadUInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64())
-                : null;
+            var recorded = ReadStat(reader);
             // Read on to the end of the list even after a difference: the reader must stay in step.
             holds = holds && InputStat.Of(path, followSymlink) == recorded;
         }
 
         return holds;
+    }
+
+    private static InputStat? ReadStat(BinaryReader reader) =>
+        reader.ReadBoolean()
+            ? new InputStat(reader.ReadUInt64(), reader.ReadUInt64(), (NodeType)reader.ReadInt32(), (UnixFileMode)reader.ReadInt32(), reader.ReadUInt32(),
+                reader.ReadUInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64())
+            : null;
+
+    /// <summary>
+    /// Removes the entries that can no longer be hit, or are unlikely to be (<c>vse gc</c>): one
+    /// whose recorded files or nodes are not as they were (a description deleted or edited, a
+    /// temporary directory gone), one written more than <paramref name="lifetime"/> before
+    /// <paramref name="now"/> (it may wait for a <c>${env.X}</c> value or a search path that never
+    /// comes back, which gc cannot judge), and one that does not read or is of another format.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public int Prune(DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        CacheEntryPruner.Prune(
+            directory, entry => File.GetLastWriteTimeUtc(entry) > (now - lifetime).UtcDateTime && InputsMayHold(entry), cancellationToken);
+
+    /// <summary>Whether the files and nodes an entry recorded still have the stat it recorded, owners left out.</summary>
+    /// <remarks>
+    /// The owners are left out because gc may look from the rootless build namespace, where the same
+    /// file's ids read otherwise; a chown moves the change time, which is compared.
+    /// </remarks>
+    private static bool InputsMayHold(string entry)
+    {
+        try
+        {
+            using var reader = new InterningBinaryReader(File.OpenRead(entry));
+            if (!reader.ReadString().StartsWith($"format={Format}\n", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            foreach (var followSymlink in new[] { true, false })
+            {
+                for (var count = reader.ReadInt32(); count > 0; count--)
+                {
+                    var path = reader.ReadString();
+                    if (ReadStat(reader) is var recorded && InputStat.Of(path, followSymlink) is var current
+                        && (recorded is null || current is null ? recorded != current : recorded with { Uid = 0, Gid = 0 } != current with { Uid = 0, Gid = 0 }))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            return false;
+        }
     }
 
     private void Write(string entry, string request, ResolveInputs inputs, ResolveResult result)

@@ -11,7 +11,8 @@ namespace Vse.Host.FileSystem;
 /// but every write moves the change time; a file replaced by another has a new inode.
 /// </summary>
 /// <remarks>
-/// One entry per file, named by device and inode, holding the rest of the key and the digest:
+/// One entry per file, named by device and inode, holding the rest of the key, the digest and the
+/// path it was hashed at (which only <see cref="Prune"/> reads, to find the file again):
 /// reading one is an open and a read of ~100 bytes, no database and no hashing (an entry's name
 /// must not need SHA-256, or the cache would load OpenSSL itself). Entries are written to a
 /// temporary file and renamed into place, so concurrent vse processes and a <c>kill -9</c> leave
@@ -26,7 +27,7 @@ namespace Vse.Host.FileSystem;
 public sealed class FileDigestCache(string directory, string temporaryDirectory)
 {
     /// <summary>Format of an entry; an entry of any other format is ignored.</summary>
-    private const string Format = "vse-file-digest-v1";
+    private const string Format = "vse-file-digest-v2";
 
     /// <summary>How recent a change must be for the file not to be remembered (see the remarks): ten ticks of a 100 Hz kernel.</summary>
     public TimeSpan RacyWindow { get; init; } = DefaultRacyWindow;
@@ -68,11 +69,24 @@ public sealed class FileDigestCache(string directory, string temporaryDirectory)
         if (Nodes.StatusOrNull(hostPath, followSymlink: true) is { } after && KeyOf(after) == key && EntryPath(after) == entry
             && !IsRacy(before.ChangeTimeNanoseconds, lookedAt, RacyWindow))
         {
-            Write(entry, key, digest);
+            Write(entry, key, digest, Path.GetFullPath(hostPath));
         }
 
         return digest;
     }
+
+    /// <summary>
+    /// Removes the entries that can no longer be hit (<c>vse gc</c>): one whose file is gone from
+    /// the path it was hashed at, is another node there, or has another stat than the one recorded
+    /// (a changed file is hashed again and its entry written over only if it is hashed again at
+    /// all), and one that does not read back whole or is of another format.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public int Prune(CancellationToken cancellationToken) =>
+        CacheEntryPruner.Prune(directory, entry =>
+            Read(entry) is { } remembered
+            && Nodes.StatusOrNull(remembered.Path, followSymlink: true) is { Type: NodeType.RegularFile } now
+            && EntryPath(now) == entry && KeyOf(now) == remembered.Key, cancellationToken);
 
     private string EntryPath(NodeStatus status) =>
         Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{status.FileSystemDevice:x}-{status.Inode:x}"));
@@ -80,7 +94,7 @@ public sealed class FileDigestCache(string directory, string temporaryDirectory)
     private static string KeyOf(NodeStatus status) =>
         string.Create(CultureInfo.InvariantCulture, $"{status.Size} {status.ModificationTimeNanoseconds} {status.ChangeTimeNanoseconds}");
 
-    private static (string Key, string Digest)? Read(string entry)
+    private static (string Key, string Digest, string Path)? Read(string entry)
     {
         string text;
         try
@@ -92,16 +106,17 @@ public sealed class FileDigestCache(string directory, string temporaryDirectory)
             return null;
         }
 
-        // FORMAT SIZE MTIME CTIME DIGEST\n; a digest has no space in it.
-        var fields = text.TrimEnd('\n').Split(' ');
-        return fields.Length == 5 && fields[0] == Format && fields[4].Length > 0 && fields.Skip(1).Take(3).All(IsNumber)
-            ? (string.Join(' ', fields[1..4]), fields[4])
+        // FORMAT SIZE MTIME CTIME DIGEST PATH\n; a digest has no space in it, the path (last) may.
+        var fields = text.TrimEnd('\n').Split(' ', 6);
+        return fields.Length == 6 && fields[0] == Format && fields[4].Length > 0 && fields.Skip(1).Take(3).All(IsNumber)
+            ? (string.Join(' ', fields[1..4]), fields[4], fields[5])
             : null;
     }
 
     private static bool IsNumber(string field) => field.Length > 0 && field.All(char.IsAsciiDigit);
 
-    private void Write(string entry, string key, string digest)
+    /// <param name="path">The file's full path when it was hashed: only <see cref="Prune"/> reads it, to find the file again.</param>
+    private void Write(string entry, string key, string digest, string path)
     {
         if (digest.Contains(' ', StringComparison.Ordinal) || digest.Contains('\n', StringComparison.Ordinal))
         {
@@ -112,7 +127,7 @@ public sealed class FileDigestCache(string directory, string temporaryDirectory)
         CacheEntryWriter.TryReplace(entry, temporaryDirectory, "file-digest", stream =>
         {
             using var writer = new StreamWriter(stream);
-            writer.Write($"{Format} {key} {digest}\n");
+            writer.Write($"{Format} {key} {digest} {path}\n");
         });
     }
 }

@@ -61,6 +61,18 @@ public sealed partial record HostMpiGrant(MpiLibrary Host, MpiLibrary Image, IRe
         return new HostMpiGrant(chosen, wanted, mounts);
     }
 
+    /// <summary>
+    /// <see cref="Select"/> with the host libraries the chosen one needs bound beside it
+    /// (<see cref="DependenciesAsync"/>, <see cref="WithDependencies"/>): the whole grant, made once
+    /// per deployment by whoever looked at the host.
+    /// </summary>
+    /// <exception cref="HostMpiRefusedException">As <see cref="Select"/>.</exception>
+    public static async Task<HostMpiGrant> SelectWithDependenciesAsync(MpiInventory host, MpiInventory image, CancellationToken cancellationToken)
+    {
+        var grant = Select(host, image);
+        return grant.WithDependencies(await grant.DependenciesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>What can be checked before the image is built: that the host has an MPI at all.</summary>
     /// <exception cref="HostMpiRefusedException">It has none.</exception>
     public static void RequireHost(MpiInventory host)

@@ -333,22 +333,34 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
             return;
         }
 
+        var quitSent = false;
         try
         {
             await using var monitor = await QmpClient.ConnectAsync(run.Monitor, CancellationToken.None);
+            quitSent = true;
             await monitor.ExecuteAsync("quit", null, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            // The monitor is gone or answers no more: the signal below.
+            // The monitor is gone or answers no more (or closed as QEMU quit): the signal below.
         }
 
-        if (!await QemuProcess.WaitEndedAsync(pid, run, QuitTimeout, PollInterval, CancellationToken.None))
+        if (!await QemuProcess.WaitEndedAsync(pid, run, GraceBeforeKill(quitSent), PollInterval, CancellationToken.None))
         {
             QemuProcess.Kill(pid, run);
             await QemuProcess.WaitEndedAsync(pid, run, QuitTimeout, PollInterval, CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// How long QEMU is given to end by itself before <c>SIGKILL</c>: <see cref="QuitTimeout"/> once
+    /// its monitor greeted vse and was sent <c>quit</c> (QEMU closes the monitor as it exits, so a
+    /// reply that never comes still means it is ending, flushing its disks); none when the monitor
+    /// could not be reached (refused, gone, closed before its greeting): nothing else will end that
+    /// QEMU, and waiting would only make every cleanup of a hung VM 10 s longer. The signal goes
+    /// only to a PID whose command line still names the run's monitor (<see cref="QemuProcess.Kill"/>).
+    /// </summary>
+    internal static TimeSpan GraceBeforeKill(bool quitSent) => quitSent ? QuitTimeout : TimeSpan.Zero;
 
     /// <summary>
     /// The console's last lines, led by the line that says why a boot failed when there is one

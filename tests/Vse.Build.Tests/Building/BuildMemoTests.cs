@@ -95,6 +95,30 @@ public sealed class BuildMemoTests(BuildFixture fixture)
         }
     }
 
+    [SkippableFact]
+    public async Task Gc_removes_the_entries_naming_a_removed_layer_or_a_changed_base_file_and_keeps_the_rest()
+    {
+        Requirements.Root();
+        var kept = fixture.Resolve("test/memo-prune-kept", Busybox("test/memo-prune-kept", "kept"));
+        var layerGone = fixture.Resolve("test/memo-prune-layer", Busybox("test/memo-prune-layer", "layer"));
+        var directory = Path.Combine(fixture.Root, "memo-prune");
+        Directory.CreateDirectory(directory);
+        var archive = Path.Combine(directory, "base.tar");
+        await WriteBaseAsync(archive, "one");
+        var baseChanged = fixture.Resolve("test/memo-prune-base", $"vse: 1\nname: test/memo-prune-base\nos: {{base: \"tar:{archive}\"}}\n");
+        await BuildAsync(kept);
+        fixture.Store.Delete((await BuildAsync(layerGone)).Layers[^1].Key);
+        await BuildAsync(baseChanged);
+        string EntryOf(string name) => Directory.GetFiles(fixture.Store.BuildMemo.Directory).Single(e => File.ReadAllText(e).Contains(name, StringComparison.Ordinal));
+        var entries = new[] { "test/memo-prune-kept", "test/memo-prune-layer", "test/memo-prune-base" }.Select(EntryOf).ToList();
+        await WriteBaseAsync(archive, "two");
+
+        // Other tests' entries share the store: only these three are looked at.
+        fixture.Store.BuildMemo.Prune(LayerChain.Single(fixture.Store), CancellationToken.None);
+
+        Assert.Equal([true, false, false], entries.Select(File.Exists));
+    }
+
     [Theory]
     [InlineData("debian:bookworm")]
     [InlineData("docker://registry.invalid/app:latest")]

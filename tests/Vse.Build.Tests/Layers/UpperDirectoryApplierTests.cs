@@ -74,6 +74,63 @@ public sealed class UpperDirectoryApplierTests : IDisposable
         Assert.Equal(["new", "old"], Directory.EnumerateFileSystemEntries(Path.Combine(Snapshot, "var/merged")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void A_directorys_own_xattrs_are_those_of_the_upper_directory_without_overlayfs_private_ones()
+    {
+        Requirements.Root();
+        Write(Snapshot, "srv/data/file", "f\n");
+        Set(Path.Combine(Snapshot, "srv/data"), "user.kept", "1"u8.ToArray());
+        Set(Path.Combine(Snapshot, "srv/data"), "user.removed", "1"u8.ToArray());
+        Write(Upper, "srv/data/new", "n\n");
+        var copiedUp = Path.Combine(Upper, "srv/data");
+        Set(copiedUp, "user.kept", "1"u8.ToArray());
+        Set(copiedUp, "user.set-by-the-step", "2"u8.ToArray());
+        Set(copiedUp, "trusted.overlay.origin", [0x00, 0xfb]);
+        Set(copiedUp, "user.overlay.impure", "y"u8.ToArray());
+        Write(Upper, "opt/created/file", "c\n");
+        Set(Path.Combine(Upper, "opt/created"), "user.tag", "made"u8.ToArray());
+
+        UpperDirectoryApplier.Apply(Upper, Snapshot, CancellationToken.None);
+
+        Assert.Equal(["user.kept=31", "user.set-by-the-step=32"], Exports.Xattrs.List(Path.Combine(Snapshot, "srv/data")));
+        Assert.Equal(["user.tag=6d616465"], Exports.Xattrs.List(Path.Combine(Snapshot, "opt/created")));
+    }
+
+    /// <summary>
+    /// The same through a real overlay mount: a step sets an xattr on a directory it did not make
+    /// (overlayfs copies it up with its xattrs) and on one it made, and removes one.
+    /// </summary>
+    [SkippableFact]
+    public async Task Directory_xattrs_changed_through_a_real_overlay_reach_the_layer()
+    {
+        Requirements.Root();
+        var lower = _temp.Combine("lower");
+        Write(lower, "srv/data/file", "f\n");
+        Set(Path.Combine(lower, "srv/data"), "user.kept", "1"u8.ToArray());
+        Set(Path.Combine(lower, "srv/data"), "user.removed", "1"u8.ToArray());
+        await SnapshotCloner.CloneAsync(lower, Snapshot, CancellationToken.None);
+        var (work, merged) = (_temp.CreateDirectory("work"), _temp.CreateDirectory("merged"));
+        var mount = Vse.Host.Processes.ExternalTool.Require("mount", "mount");
+        await Vse.Host.Processes.ExternalTool.RunAsync(
+            mount, ["-t", "overlay", "overlay", "-o", $"lowerdir={lower},upperdir={Upper},workdir={work}", merged], CancellationToken.None);
+        try
+        {
+            Set(Path.Combine(merged, "srv/data"), "user.set-by-the-step", "2"u8.ToArray());
+            ExtendedAttributes.RemoveWithPrefix(Path.Combine(merged, "srv/data"), ["user.removed"]);
+            Directory.CreateDirectory(Path.Combine(merged, "opt/created"));
+            Set(Path.Combine(merged, "opt/created"), "user.tag", "made"u8.ToArray());
+        }
+        finally
+        {
+            await Vse.Host.Processes.ExternalTool.RunAsync(Vse.Host.Processes.ExternalTool.Require("umount", "mount"), [merged], CancellationToken.None);
+        }
+
+        UpperDirectoryApplier.Apply(Upper, Snapshot, CancellationToken.None);
+
+        Assert.Equal(["user.kept=31", "user.set-by-the-step=32"], Exports.Xattrs.List(Path.Combine(Snapshot, "srv/data")));
+        Assert.Equal(["user.tag=6d616465"], Exports.Xattrs.List(Path.Combine(Snapshot, "opt/created")));
+    }
+
     private static void Set(string path, string name, byte[] value) => Exports.Xattrs.Set(path, name, value);
 
     private void Whiteout(string relative) => HandMadeTree.Whiteout(Upper, relative);

@@ -138,6 +138,6 @@ public sealed class VolatileFilesTests : IDisposable
     {
         var step = new Vse.Build.Steps.PackagesStep(["hello"]);
 
-        Assert.Equal("volatile-files-v2 upper-apply-v2", await step.InputDigestAsync(CancellationToken.None));
+        Assert.Equal("volatile-files-v2 upper-apply-v3", await step.InputDigestAsync(CancellationToken.None));
     }
 }

@@ -46,6 +46,21 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
 {
     private const string HostMpich = "/usr/lib/x86_64-linux-gnu/libmpich.so.12";
 
+    /// <summary>
+    /// A busybox image with an MPI by its file names only (a versioned file and its soname, fake
+    /// libraries): all that choosing the host's library reads of an image, and cheap to build.
+    /// </summary>
+    private static string NamedMpiImage(string name, string versionedFile, string soname) => $$"""
+        vse: 1
+        name: {{name}}
+        os: {base: busybox}
+        files:
+          - {write: /usr/lib/x86_64-linux-gnu/{{versionedFile}}, content: "not a library\n"}
+          - {write: /usr/lib/x86_64-linux-gnu/{{soname}}, content: "the soname\n"}
+        mpi: host
+
+        """;
+
     /// <summary>The error line of a command that built first (its progress lines come before it on stderr).</summary>
     private static string LastLine(string stderr) => stderr.TrimEnd().Split('\n')[^1];
 
@@ -94,16 +109,7 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         Skip.IfNot(File.Exists(hostOpenMpi), "this host has no Open MPI 4.1 (Debian bookworm's libopenmpi3)");
         using var workspace = new Workspace();
         // An image whose Open MPI is of the 4.0 series (libtool age 20): a fake library, named as Open MPI names its files.
-        workspace.Write("app.vse.yaml", """
-            vse: 1
-            name: old-ompi
-            os: {base: busybox}
-            files:
-              - {write: /usr/lib/x86_64-linux-gnu/libmpi.so.40.20.0, content: "not a library\n"}
-              - {write: /usr/lib/x86_64-linux-gnu/libmpi.so.40, content: "the soname\n"}
-            mpi: host
-
-            """);
+        workspace.Write("app.vse.yaml", NamedMpiImage("old-ompi", "libmpi.so.40.20.0", "libmpi.so.40"));
 
         var run = await workspace.RunAsync("run", "app.vse.yaml", "--", "true");
 
@@ -135,5 +141,43 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         Assert.Equal(3, forbidden.ExitCode);
         Assert.Contains("app.vse.yaml:4:6: error: 'mpi: host' is not allowed by site policy (allow.mpi of ", forbidden.Stderr, StringComparison.Ordinal);
         Assert.Contains("[VSE0610]", forbidden.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The host is looked at once per deploy: the preparation selects the grant after the build and
+    /// hands it to the deployment, which looked at the host again. The image carries MPICH's
+    /// library names only (a busybox image: cheap), which is all the selection reads; an
+    /// <c>ldconfig</c> first on PATH counts the listings of the host's linker cache.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_deploy_lists_the_hosts_linker_cache_once_and_binds_what_it_selected()
+    {
+        Requirements.Root();
+        Skip.IfNot(File.Exists(HostMpich), "this host has no MPICH (scripts/install-deps.sh installs libmpich-dev)");
+        using var workspace = new Workspace();
+        workspace.Write("app.vse.yaml", NamedMpiImage("names-only", "libmpich.so.12.2.2", "libmpich.so.12"));
+        var log = Path.Combine(workspace.Root, "ldconfig.log");
+        var counting = workspace.Write("bin/ldconfig", $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{ExternalTool.Require("ldconfig", "libc-bin")}' \"$@\"\n");
+        File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string>(workspace.Environment)
+        {
+            ["PATH"] = Path.GetDirectoryName(counting) + ":" + Environment.GetEnvironmentVariable("PATH"),
+        };
+
+        var deployed = await VseProcess.RunAsync(workspace.Root, environment, "deploy", "app.vse.yaml");
+        var id = deployed.Stdout.Trim().Split('\n')[^1];
+        try
+        {
+            Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+            Assert.Equal(["-p"], File.ReadAllLines(log));
+            var bound = await workspace.RunAsync("exec", id, "--", "sh", "-c", "ls /usr/local/vse-mpi/lib; echo $LD_LIBRARY_PATH");
+            Assert.True(bound.ExitCode == 0, bound.Stderr);
+            Assert.Contains("libmpich.so.12\n", bound.Stdout, StringComparison.Ordinal);
+            Assert.Contains("/usr/local/vse-mpi/lib\n", bound.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await workspace.RunAsync("cleanup", id);
+        }
     }
 }

@@ -188,6 +188,34 @@ public sealed class ResolveCacheTests : IDisposable
         Assert.Single(Directory.GetFiles(cache.Directory));
     }
 
+    [SkippableFact]
+    public async Task Gc_keeps_an_entry_that_still_hits_and_removes_one_whose_parent_changed()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        await HitAsync();
+        Assert.Equal(0, cache.Prune(DateTimeOffset.UtcNow, TimeSpan.FromDays(30), CancellationToken.None));
+        Assert.True(cache.Resolve(ws.PathOf("app"), ws.Options()).FromCache);
+
+        ws.WriteSite("hpc", "vse: 1\nname: hpc\nos: {base: busybox}\nresources: {cpus: 6}\npolicy: {lock: [os.base]}\n");
+
+        Assert.Equal(1, cache.Prune(DateTimeOffset.UtcNow, TimeSpan.FromDays(30), CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(cache.Directory));
+    }
+
+    [SkippableFact]
+    public async Task Gc_removes_an_entry_older_than_the_lifetime_and_a_damaged_one()
+    {
+        Skip.IfNot(Privileges.IsRoot, Privileges.NeedsRoot);
+        await HitAsync();
+        Assert.Equal(1, cache.Prune(DateTimeOffset.UtcNow + TimeSpan.FromDays(31), TimeSpan.FromDays(30), CancellationToken.None));
+
+        await HitAsync();
+        var entry = Directory.GetFiles(cache.Directory).Single();
+        File.WriteAllBytes(entry, File.ReadAllBytes(entry)[..40]);
+        Assert.Equal(1, cache.Prune(DateTimeOffset.UtcNow, TimeSpan.FromDays(30), CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(cache.Directory));
+    }
+
     public void Dispose() => ws.Dispose();
 
     /// <summary>A hit, once the files are a tick of the file system's clock older than their last change (a resolve of fresher ones is not kept).</summary>

@@ -118,6 +118,33 @@ public sealed class FileDigestCacheTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    [Fact]
+    public async Task Gc_removes_the_entries_of_files_gone_or_changed_and_foreign_ones_and_keeps_the_one_that_still_hits()
+    {
+        var cache = Cache();
+        var kept = temp.WriteFile("data/kept", "kept");
+        var gone = temp.WriteFile("data/gone", "gone");
+        var changed = temp.WriteFile("data/changed", "changed");
+        foreach (var file in new[] { kept, gone, changed })
+        {
+            await RememberedAsync(cache, file);
+        }
+
+        Assert.Equal(3, Directory.GetFiles(cache.Directory).Length);
+        File.Delete(gone);
+        await File.AppendAllTextAsync(changed, "!");
+        // Written by an earlier vse (no path): it cannot be judged, and is never read again.
+        File.WriteAllText(Path.Combine(cache.Directory, "1-2"), "vse-file-digest-v1 5 1 1 sha256:00\n");
+
+        Assert.Equal(3, cache.Prune(CancellationToken.None));
+
+        Assert.Single(Directory.GetFiles(cache.Directory));
+        var before = computed;
+        Assert.Equal(Expected("kept"), await cache.DigestOfAsync(kept, Hash, CancellationToken.None));
+        Assert.Equal(before, computed);
+        Assert.Equal(0, cache.Prune(CancellationToken.None));
+    }
+
     private FileDigestCache Cache() => new(temp.Combine("cache"), temp.CreateDirectory("tmp"));
 
     /// <summary>The digest, once the file is old enough to be remembered (one tick of the file system's clock past its last change).</summary>

@@ -43,6 +43,17 @@ public sealed class VmPowerOffTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A QEMU whose monitor cannot be reached is signalled at once (it waited the whole quit
+    /// timeout, 10 s, before); one that was sent <c>quit</c> gets time to end by itself.
+    /// </summary>
+    [Fact]
+    public void Only_a_qemu_that_was_sent_quit_is_given_time_before_the_kill()
+    {
+        Assert.Equal(TimeSpan.Zero, VmDriver.GraceBeforeKill(quitSent: false));
+        Assert.True(VmDriver.GraceBeforeKill(quitSent: true) >= TimeSpan.FromSeconds(1));
+    }
+
     [Fact]
     public async Task A_vm_that_is_not_running_needs_no_kill()
     {

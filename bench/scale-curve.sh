@@ -38,7 +38,7 @@ trap cleanup EXIT
 kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }
 # CPU nanoseconds ever charged to a group and its descendants (removed ones included): v1 cpuacct, v2 cpu.stat.
 if [ -d /sys/fs/cgroup/cpuacct ]; then cgcpu=/sys/fs/cgroup/cpuacct; else cgcpu=/sys/fs/cgroup; fi
-cpu_ns() { if [ -f "$1/cpuacct.usage" ]; then cat "$1/cpuacct.usage"; elif [ -f "$1/cpu.stat" ]; then awk '$1 == "usage_usec" {print $2 * 1000}' "$1/cpu.stat"; else echo 0; fi; }
+cpu_ns() { if [ -f "$1/cpuacct.usage" ]; then cat "$1/cpuacct.usage"; elif [ -f "$1/cpu.stat" ]; then awk '$1 == "usage_usec" {printf "%.0f\n", $2 * 1000}' "$1/cpu.stat"; else echo 0; fi; }
 bench_group=$cgcpu/vse-scale-curve-$$
 mkdir "$bench_group"
 for mode in "${modes[@]}"; do

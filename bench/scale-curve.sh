@@ -2,7 +2,10 @@
 # Scale curve (issue 17 item 6): `vse deploy -n N --runtime vse-launch` of a busybox description,
 # without a network and with a private one, for each N; per deploy: seconds to ready (the whole
 # command), seconds for `vse cleanup`, memory per instance (MemAvailable drop / N, 1 s after
-# start) and kernel slab per instance (Slab drop / N), and the load average next to each row.
+# start) and kernel slab per instance (Slab drop / N), CPU per instance (the deploy command and the
+# launcher in a cgroup of the bench's own, plus vse's instance groups: their set-up runs there;
+# user and system time of every core, so it compares under load where wall time does not; other
+# instances under vse's groups meanwhile count too), and the load average next to each row.
 # Several vse builds side by side, interleaved per N (VSES="NAME=PATH ..."; default: a native-AOT
 # publish of this tree). After every cleanup it checks that nothing is left: no instance process,
 # no cgroup under */vse/, no network namespace or fabric of the deployment.
@@ -28,10 +31,16 @@ cleanup() {
     for dep in $("${b#*=}" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "${b#*=}" cleanup "$dep" >/dev/null 2>&1; done
   done
   rm -rf "$work"
+  rmdir "${bench_group:-}" 2>/dev/null
 }
 trap cleanup EXIT
 
 kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }
+# CPU nanoseconds ever charged to a group and its descendants (removed ones included): v1 cpuacct, v2 cpu.stat.
+if [ -d /sys/fs/cgroup/cpuacct ]; then cgcpu=/sys/fs/cgroup/cpuacct; else cgcpu=/sys/fs/cgroup; fi
+cpu_ns() { if [ -f "$1/cpuacct.usage" ]; then cat "$1/cpuacct.usage"; elif [ -f "$1/cpu.stat" ]; then awk '$1 == "usage_usec" {printf "%.0f\n", $2 * 1000}' "$1/cpu.stat"; else echo 0; fi; }
+bench_group=$cgcpu/vse-scale-curve-$$
+mkdir "$bench_group"
 for mode in "${modes[@]}"; do
   printf 'vse: 1\nname: curve/%s\nos: {base: busybox}\nnetwork: {mode: %s}\n' "$mode" "$mode" > "$work/$mode.vse.yaml"
   "$first" build "$work/$mode.vse.yaml" >/dev/null
@@ -45,25 +54,27 @@ leftovers() {
 }
 
 say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
-echo "| N | build | network | ready (s) | ms per instance | cleanup (s) | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---|"
+echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | cleanup (s) | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
   for mode in "${modes[@]}"; do
     for b in "${builds[@]}"; do
       name=${b%%=*} vse=${b#*=}
       load0=$(cut -d' ' -f1 /proc/loadavg)
-      m0=$(kib MemAvailable) s0=$(kib Slab) t0=$(date +%s.%N)
+      mkdir -p "$cgcpu/vse"  # vse makes it with the first instance: there from the start, so none of its CPU is missed
+      m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) t0=$(date +%s.%N)
       profile=()
       [ -z "${PERF:-}" ] || profile=(perf record -q -F 499 -g -o "$PERF/deploy-$n-$mode-$name.data" --)
-      dep=$("${profile[@]}" "$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
-      t1=$(date +%s.%N); sleep 1
+      dep=$(sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - \
+        "${profile[@]}" "$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
+      t1=$(date +%s.%N) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )); sleep 1
       m1=$(kib MemAvailable) s1=$(kib Slab) t2=$(date +%s.%N)
       "$vse" cleanup "$dep" >/dev/null
       t3=$(date +%s.%N)
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
-      printf '| %s | %s | %s | %.1f | %.2f | %.1f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
-        "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" \
+      printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.1f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
+        "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "($c1 - $c0) / 1000000 / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" \
         "$(echo "($m0 - $m1) / 1024 / $n" | bc -l)" $(( (s1 - s0) / n )) "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done

@@ -146,7 +146,8 @@ static struct {
     char *cwd;   /* --once --cwd: ARGV's working directory in the instance */
     struct sock_fprog filter;  /* --seccomp: the BPF program vse compiled (SeccompProfile), read once; len 0 = none */
     int sysfs;   /* --sysfs-netns: one detached sysfs every instance gets a clone of (shared_sysfs), else -1 */
-} opt = {.fabric = -1, .init = -1, .once_stdout = -1, .sysfs = -1};
+    int jail;    /* the launch's mount namespace template (jail_template): instances chroot into their root there, else -1 */
+} opt = {.fabric = -1, .init = -1, .once_stdout = -1, .sysfs = -1, .jail = -1};
 
 /* An instance's attachment to the fabric (--fabric), as parsed and checked by the launcher. */
 struct attach {
@@ -537,6 +538,74 @@ out:
     return sys;
 }
 
+/* One mount namespace per launch whose root is an empty read-only tmpfs with one directory, /root,
+ * made with the launch's one pivot_root: every instance of a root launch whose syscall filter
+ * refuses new user namespaces gets a copy of it (setns, then unshare: nothing of the host's table in
+ * it), attaches its overlay on /root and chroots there, instead of a pivot_root of its own.
+ * pivot_root walks every task on the host (chroot_fs_refs), so N instances cost O(N^2); this is
+ * O(1) each. What a chroot leaves behind, the namespace's root, is this empty tmpfs: an instance
+ * that escapes its chroot (CAP_SYS_CHROOT) finds nothing of the host there (docs/security.md).
+ * Made in a child, so the launcher's own root and namespaces are never touched; returns the
+ * namespace's fd (it lives as long as the fd), or -1 with errno. */
+static int jail_template(void) {
+    int ready[2], ns = -1;
+    unsigned char err = 0;
+    if (pipe2(ready, O_CLOEXEC) < 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) { close(ready[0]); close(ready[1]); return -1; }
+    if (pid == 0) {
+        int fs = -1, m = -1;
+        /* a launcher killed before it took the namespace takes this holder with it */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) _exit(1);
+        /* private first: the pivot and the detach below must not propagate to the host's table */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            (fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "8", 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+            (m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0 ||
+            mkdirat(m, "root", 0555) < 0 ||
+            /* any directory will do as the place to pivot from: this copy of the table is ours alone */
+            move_mount(m, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0 || chdir("/proc") < 0 ||
+            syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0 ||
+            mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+            err = errno ? errno : EIO;
+        if (write(ready[1], &err, 1) != 1 || err) _exit(1);
+        for (;;) pause();  /* holds the namespace until the launcher has its fd */
+    }
+    close(ready[1]);
+    if (read(ready[0], &err, 1) != 1) err = EIO;
+    if (!err) {
+        char p[64];
+        snprintf(p, sizeof p, "/proc/%d/ns/mnt", pid);
+        if ((ns = open(p, O_RDONLY | O_CLOEXEC)) < 0) err = errno;
+    }
+    close(ready[0]);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    errno = err;
+    return ns;
+}
+
+/* The instance's overlay as a detached mount, its directories resolved now (in the host's table). */
+static int overlay_tree(const char *lower, const char *state) {
+    char upper[4200], work[4200];
+    snprintf(upper, sizeof upper, "%s/upper", state);
+    snprintf(work, sizeof work, "%s/work", state);
+    int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    /* source "overlay": what mount(8) and the pivot path's mount(2) show in mountinfo */
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        int e = errno;
+        close(fs);
+        errno = e;
+        return -1;
+    }
+    int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);  /* nodev: as root_by_pivot's, for the same reason */
+    close(fs);
+    return m;
+}
+
 static void attach(int tree, const char *dst) {
     if (mkdir_p(dst, 0755) < 0) die(dst);
     TRY(move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH), dst);
@@ -555,11 +624,47 @@ static void default_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The instance's root, the way every instance got it before templates: the overlay mounted in its
+ * own copy of the host's table, pivot_root into it, the old root detached. */
+static void root_by_pivot(const char *lower, const char *state) {
+    char path[4096], opts[8192];
+    snprintf(path, sizeof path, "%s/rootfs", state);
+    /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. volatile
+     * (--once): the upper directory is deleted when the command ends and never mounted again, so the
+     * unmount at the instance's exit need not sync the host file system that holds it first. */
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s%s", lower, state, state,
+             opt.userns ? ",userxattr" : "", opt.once ? ",volatile" : "");
+    /* nodev: device nodes the image carries open nothing (the instance's are on its own /dev
+     * tmpfs); without a devices cgroup (cgroup v2) nothing else would stop an open of dev/mem. */
+    TRY(mount("overlay", path, "overlay", MS_NODEV, opts), "mount overlay");
+    TRY(chdir(path), "chdir rootfs");
+    /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path
+     * reachable, so every later path (and symlink planted in upper) resolves inside the root. */
+    TRY(syscall(SYS_pivot_root, ".", "."), "pivot_root");
+    TRY(mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL), "old root slave");
+    TRY(umount2(".", MNT_DETACH), "detach old root");
+}
+
+/* The instance's root in a copy of the launch's template (jail_template): its overlay on the
+ * template's /root and a chroot there; the namespace holds nothing of the host's, so every later
+ * path (and symlink planted in upper) resolves inside the root as after a pivot_root. */
+static void root_in_template(const char *lower, const char *state) {
+    int root = overlay_tree(lower, state);
+    TRY(root, "mount overlay");
+    TRY(setns(opt.jail, CLONE_NEWNS), "enter template");  /* root and cwd: its empty tmpfs */
+    close(opt.jail);
+    TRY(unshare(CLONE_NEWNS), "unshare template");  /* a copy of our own: one mount */
+    TRY(move_mount(root, "", AT_FDCWD, "/root", MOVE_MOUNT_F_EMPTY_PATH), "attach overlay");
+    close(root);
+    TRY(chdir("/root"), "chdir rootfs");
+    TRY(chroot("."), "chroot");
+}
+
 static __attribute__((noreturn)) void child(const char *host, const char *lower, const char *state, int go,
                                             const struct attach *net) {
     char path[4096], opts[8192], c;
     /* The caller reads our stdout to EOF: no instance may keep it, nor any sibling's pipe. */
-    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init, opt.once_stdout, opt.sysfs};
+    int keep[] = {go, rep_fd, opt.fabric, net ? net->sock : -1, opt.init, opt.once_stdout, opt.sysfs, opt.jail};
     close_except(keep, N(keep));
     if (opt.once_stdout >= 0) {
         /* --once: the caller's stdin, stdout and stderr are the command's, as runc run gives them. */
@@ -593,8 +698,10 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
     if (net) attach_network(net);
     if (opt.fabric >= 0) close(opt.fabric);
 
-    /* Nothing we mount may propagate back into the host's table. */
-    TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+    /* Nothing we mount may propagate back into the host's table. With a template (opt.jail) we are
+     * still in the host's mount namespace (cloned without CLONE_NEWNS): nothing is mounted before
+     * the setns below, every tree until then is a detached one. */
+    if (opt.jail < 0) TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
     /* Bind sources are host paths: clone them now as detached trees, attach after pivot_root. */
     int *trees = alloca(sizeof(int) * (opt.nbind + 1));
     for (int i = 0; i < opt.nbind; i++) {
@@ -641,21 +748,8 @@ static __attribute__((noreturn)) void child(const char *host, const char *lower,
             die(opt.dev_src[i]);
         }
     }
-    snprintf(path, sizeof path, "%s/rootfs", state);
-    /* userxattr: overlayfs in a user namespace keeps its metadata in user.* xattrs. volatile
-     * (--once): the upper directory is deleted when the command ends and never mounted again, so the
-     * unmount at the instance's exit need not sync the host file system that holds it first. */
-    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s%s", lower, state, state,
-             opt.userns ? ",userxattr" : "", opt.once ? ",volatile" : "");
-    /* nodev: device nodes the image carries open nothing (the instance's are on its own /dev
-     * tmpfs); without a devices cgroup (cgroup v2) nothing else would stop an open of dev/mem. */
-    TRY(mount("overlay", path, "overlay", MS_NODEV, opts), "mount overlay");
-    TRY(chdir(path), "chdir rootfs");
-    /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path
-     * reachable, so every later path (and symlink planted in upper) resolves inside the root. */
-    TRY(syscall(SYS_pivot_root, ".", "."), "pivot_root");
-    TRY(mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL), "old root slave");
-    TRY(umount2(".", MNT_DETACH), "detach old root");
+    if (opt.jail >= 0) root_in_template(lower, state);
+    else root_by_pivot(lower, state);
     TRY(chdir("/"), "chdir /");
 
     umask(0);
@@ -888,7 +982,8 @@ static void launch(int ep, char *line) {
     /* fork-like clone: no stack of our own, the child runs on a COW copy of ours. */
     /* With CLONE_NEWUSER the other namespaces are made owned by the new user namespace, where
      * the instance is root: it may mount proc, sysfs, overlay (userxattr) and set its hostname. */
-    pid_t pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD
+    /* With a template the mount namespace comes later, a copy of the template's (child). */
+    pid_t pid = syscall(SYS_clone, (opt.jail >= 0 ? 0 : CLONE_NEWNS) | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD
                         | (opt.userns && !opt.joined ? CLONE_NEWUSER : 0), NULL, NULL, NULL, 0);
     if (pid == 0) { rep_fd = rep[1]; child(f[1], f[2], f[3], go[0], want == 7 ? &net : NULL); }
     close(go[0]);
@@ -1415,6 +1510,13 @@ int main(int argc, char **argv) {
         return own_failure;
     }
     if (sysfs_netns) opt.sysfs = shared_sysfs(sysfs_netns);
+    /* The bulk path of root's launches with a syscall filter (which refuses unshare and clone of a
+     * user namespace: a chrooted process may not make one, so an unconfined instance keeps its own
+     * pivot_root). Rootless and --once instances pivot as before. */
+    if (!opt.userns && !opt.once && opt.filter.len && (opt.jail = jail_template()) < 0) {
+        fprintf(stderr, "vse-launch: mount namespace template: %s\n", strerror(errno));
+        return own_failure;
+    }
     /* Two fds per held instance: allow thousands. */
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);

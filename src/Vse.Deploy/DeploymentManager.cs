@@ -240,6 +240,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// Recorded while it runs (a one-shot's record is a file: <see cref="DeploymentStore.CreateOneShot"/>),
     /// so a crash leaves what <c>vse ps</c> shows and <c>vse cleanup</c> removes.
     /// </summary>
+    /// <param name="hostMpi">With <c>mpi: host</c>, the grant the preparation selected (<see cref="DeploymentPlan.HostMpi"/>).</param>
     /// <param name="handOff">
     /// Where the driver can hand the run to one program that also removes it (<see cref="IHandsOffOnce"/>,
     /// the launcher), the caller's way to become that program (<c>execv</c>; the request's streams
@@ -248,7 +249,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     /// <returns>The command's exit code.</returns>
     public async Task<int> RunOnceAsync(
         ConfigurationRecord configuration, RuntimeModel model, ExecRequest request, string driverName, string? runtimeName, IReadOnlyList<InstanceMount>? grantedMounts,
-        IProgress<DeployProgress>? progress, CancellationToken cancellationToken, Action<ProcessHandoff>? handOff = null)
+        HostMpiGrant? hostMpi, IProgress<DeployProgress>? progress, CancellationToken cancellationToken, Action<ProcessHandoff>? handOff = null)
     {
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
@@ -258,7 +259,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             // Services need the init; a private network is plugged in between create and start;
             // granted mounts (and the GPU and host MPI files) are checked between create and start
             // (PinnedMounts); a VM always boots.
-            var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts), progress, cancellationToken);
+            var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts, HostMpi: hostMpi), progress, cancellationToken);
             try
             {
                 return await ExecAsync(started.Deployment, 0, request, cancellationToken);

@@ -32,7 +32,7 @@ internal static class RunCommand
                 OwnStreams: true);
             var progress = new Vse.Cli.Output.DeployProgressPrinter(Console.Error, interactive: false);
             return await prepared.Workspace.Instances.RunOnceAsync(
-                prepared.Configuration, prepared.Model, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, progress, cancellationToken, BecomeLauncher);
+                prepared.Configuration, prepared.Model, request, prepared.Driver, parse.GetValue(options.Runtime), prepared.GrantedMounts, prepared.HostMpi, progress, cancellationToken, BecomeLauncher);
         });
         return command;
     }

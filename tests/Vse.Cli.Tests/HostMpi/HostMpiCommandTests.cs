@@ -152,17 +152,8 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
     [SkippableFact]
     public async Task A_deploy_lists_the_hosts_linker_cache_once_and_binds_what_it_selected()
     {
-        Requirements.Root();
-        Skip.IfNot(File.Exists(HostMpich), "this host has no MPICH (scripts/install-deps.sh installs libmpich-dev)");
         using var workspace = new Workspace();
-        workspace.Write("app.vse.yaml", NamedMpiImage("names-only", "libmpich.so.12.2.2", "libmpich.so.12"));
-        var log = Path.Combine(workspace.Root, "ldconfig.log");
-        var counting = workspace.Write("bin/ldconfig", $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{ExternalTool.Require("ldconfig", "libc-bin")}' \"$@\"\n");
-        File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var environment = new Dictionary<string, string>(workspace.Environment)
-        {
-            ["PATH"] = Path.GetDirectoryName(counting) + ":" + Environment.GetEnvironmentVariable("PATH"),
-        };
+        var (environment, log) = CountingLinkerCache(workspace);
 
         var deployed = await VseProcess.RunAsync(workspace.Root, environment, "deploy", "app.vse.yaml");
         var id = deployed.Stdout.Trim().Split('\n')[^1];
@@ -179,5 +170,34 @@ public sealed class HostMpiCommandTests(MpichImageWorkspace image) : IClassFixtu
         {
             await workspace.RunAsync("cleanup", id);
         }
+    }
+
+    [SkippableFact]
+    public async Task A_one_shot_run_lists_the_hosts_linker_cache_once_and_binds_what_it_selected()
+    {
+        using var workspace = new Workspace();
+        var (environment, log) = CountingLinkerCache(workspace);
+
+        var run = await VseProcess.RunAsync(workspace.Root, environment, "run", "app.vse.yaml", "--", "sh", "-c", "ls /usr/local/vse-mpi/lib");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(["-p"], File.ReadAllLines(log));
+        Assert.Contains("libmpich.so.12\n", run.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>An image with an MPI, and an <c>ldconfig</c> first on PATH that logs each call before it runs the real one.</summary>
+    private static (Dictionary<string, string> Environment, string Log) CountingLinkerCache(Workspace workspace)
+    {
+        Requirements.Root();
+        Skip.IfNot(File.Exists(HostMpich), "this host has no MPICH (scripts/install-deps.sh installs libmpich-dev)");
+        workspace.Write("app.vse.yaml", NamedMpiImage("names-only", "libmpich.so.12.2.2", "libmpich.so.12"));
+        var log = Path.Combine(workspace.Root, "ldconfig.log");
+        var counting = workspace.Write("bin/ldconfig", $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{ExternalTool.Require("ldconfig", "libc-bin")}' \"$@\"\n");
+        File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string>(workspace.Environment)
+        {
+            ["PATH"] = Path.GetDirectoryName(counting) + ":" + Environment.GetEnvironmentVariable("PATH"),
+        };
+        return (environment, log);
     }
 }

@@ -209,7 +209,7 @@ public sealed class BusyboxBuildTests(BuildFixture fixture)
         var binary = Nodes.TryGetStatus("/bin/busybox", followSymlink: true)!;
         var entry = Path.Combine(fixture.Store.FileDigests.Directory, $"{binary.FileSystemDevice:x}-{binary.Inode:x}");
         var digest = await Vse.Build.Digests.ContentDigest.OfFileAsync("/bin/busybox");
-        Assert.EndsWith($" {digest}\n", await File.ReadAllTextAsync(entry));
+        Assert.EndsWith($" {digest} /bin/busybox\n", await File.ReadAllTextAsync(entry));  // FORMAT SIZE MTIME CTIME DIGEST PATH
         Assert.Contains($"\"busybox:{digest}\"", await File.ReadAllTextAsync(Path.Combine(first.Rootfs, MetadataStep.LockPath.TrimStart('/'))));
 
         // The next build takes the digest from the entry, not from the binary: a forged one gives another base.

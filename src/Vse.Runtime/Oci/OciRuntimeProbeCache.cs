@@ -132,8 +132,7 @@ public sealed class OciRuntimeProbeCache
     {
         try
         {
-            var file = JsonSerializer.Deserialize(await File.ReadAllTextAsync(FilePath, cancellationToken), OciProbeCacheJson.Default.OciProbeCacheFile);
-            return file is { Version: OciProbeCacheFile.CurrentVersion, Entries: { } entries } ? entries : [];
+            return OciProbeCacheReader.Read(await File.ReadAllBytesAsync(FilePath, cancellationToken));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {

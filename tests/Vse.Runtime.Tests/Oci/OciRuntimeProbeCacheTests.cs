@@ -164,6 +164,36 @@ public sealed class OciRuntimeProbeCacheTests : IDisposable
         Assert.Null(await Cache(Host).LookupAsync(runc, OciProbeKey.For(runc, Host), CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(CgroupLayout.None)]
+    [InlineData(CgroupLayout.V1)]
+    [InlineData(CgroupLayout.Hybrid)]
+    [InlineData(CgroupLayout.V2)]
+    public async Task What_is_stored_reads_back_equal_for_every_cgroup_layout(CgroupLayout layout)
+    {
+        var binary = FakeRuntime("runtime", "#!/bin/sh\nexit 1\n");
+        var host = Host with { CgroupLayout = layout };
+        var stored = new OciProbeCacheEntry(binary, OciProbeKey.For(binary, host), false, "a \"quoted\" error", DateTimeOffset.UtcNow);
+        await Cache(host).StoreAsync(stored, CancellationToken.None);
+
+        Assert.Equal(stored, await Cache(host).LookupAsync(binary, stored.Key, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("{\"version\": 2, \"entries\": 7}")]
+    [InlineData("{\"version\": \"1\", \"entries\": []}")]
+    [InlineData("{\"version\": 1, \"entries\": {}}")]
+    [InlineData("{\"version\": 1, \"entries\": [{\"name\": \"runtime\"}]}")]
+    [InlineData("[]")]
+    public async Task Another_version_or_shape_counts_as_empty(string json)
+    {
+        var binary = FakeRuntime("runtime", "#!/bin/sh\nexit 1\n");
+        var cache = Cache(Host);
+        await File.WriteAllTextAsync(cache.FilePath, json);
+
+        Assert.Null(await cache.LookupAsync(binary, OciProbeKey.For(binary, Host), CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_missing_runtime_is_reported_and_nothing_is_written()
     {

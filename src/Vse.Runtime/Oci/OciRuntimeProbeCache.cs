@@ -21,6 +21,13 @@ public sealed class OciRuntimeProbeCache
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Func<CancellationToken, Task<HostIdentity>> _readHost;
 
+    /// <summary>
+    /// The file's entries as this cache last read or wrote them: selecting a runtime looks up crun,
+    /// then runc, and each lookup would otherwise read and parse the file again. A cache lives for
+    /// one selection (or one doctor run); another process's later store only costs a probe.
+    /// </summary>
+    private Task<IReadOnlyList<OciProbeCacheEntry>>? _entries;
+
     public OciRuntimeProbeCache(string directory)
         : this(directory, Once(HostIdentity.ReadAsync))
     {
@@ -76,7 +83,7 @@ public sealed class OciRuntimeProbeCache
     /// <summary>The entry for <paramref name="name"/> if its key equals <paramref name="key"/>; an unreadable file counts as empty.</summary>
     public async Task<OciProbeCacheEntry?> LookupAsync(string name, OciProbeKey key, CancellationToken cancellationToken)
     {
-        var entries = await ReadAsync(cancellationToken);
+        var entries = await (_entries ??= ReadAsync(cancellationToken));
         return entries.FirstOrDefault(e => e.Name == name && e.Key == key);
     }
 
@@ -87,7 +94,8 @@ public sealed class OciRuntimeProbeCache
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            var entries = (await ReadAsync(cancellationToken)).Where(e => e.Name != entry.Name).Append(entry).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+            // Read afresh: another process may have stored an entry since this cache's first read.
+            IReadOnlyList<OciProbeCacheEntry> entries = [.. (await ReadAsync(cancellationToken)).Where(e => e.Name != entry.Name).Append(entry).OrderBy(e => e.Name, StringComparer.Ordinal)];
             var directory = Path.GetDirectoryName(FilePath)!;
             Directory.CreateDirectory(directory);
             var temporary = Path.Combine(directory, $".{FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -95,6 +103,7 @@ public sealed class OciRuntimeProbeCache
             {
                 await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(new OciProbeCacheFile(OciProbeCacheFile.CurrentVersion, entries), OciProbeCacheJson.Default.OciProbeCacheFile), cancellationToken);
                 File.Move(temporary, FilePath, overwrite: true);
+                _entries = Task.FromResult(entries);
             }
             finally
             {
@@ -123,8 +132,7 @@ public sealed class OciRuntimeProbeCache
     {
         try
         {
-            var file = JsonSerializer.Deserialize(await File.ReadAllTextAsync(FilePath, cancellationToken), OciProbeCacheJson.Default.OciProbeCacheFile);
-            return file is { Version: OciProbeCacheFile.CurrentVersion, Entries: { } entries } ? entries : [];
+            return OciProbeCacheReader.Read(await File.ReadAllBytesAsync(FilePath, cancellationToken));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {

@@ -116,7 +116,7 @@ public static class OciSpecBuilder
                 Devices: devices.Count == 0 ? null : [.. devices.Select(d => new OciDevice(d.Device.Path, d.Type, d.Major, d.Minor, (uint)d.Mode, d.Uid, d.Gid))]));
     }
 
-    public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec);
+    public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecWriterJson.Default.OciSpec);
 
     /// <summary>The spec <see cref="WriteAsync"/> wrote into a bundle (an instance's state directory), read back typed.</summary>
     /// <exception cref="InvalidDataException">The bundle's config.json is empty or not an OCI spec.</exception>

@@ -147,6 +147,54 @@ public sealed class OciRuntimeProbeCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task One_cache_reads_the_file_once_for_every_runtime_it_looks_up()
+    {
+        var crun = FakeRuntime("crun", "#!/bin/sh\nexit 1\n");
+        var runc = FakeRuntime("runc", "#!/bin/sh\nexit 1\n");
+        var writer = Cache(Host);
+        await writer.StoreAsync(new OciProbeCacheEntry(crun, OciProbeKey.For(crun, Host), false, "hybrid", DateTimeOffset.UtcNow), CancellationToken.None);
+        await writer.StoreAsync(new OciProbeCacheEntry(runc, OciProbeKey.For(runc, Host), true, null, DateTimeOffset.UtcNow), CancellationToken.None);
+        var cache = Cache(Host);
+
+        Assert.False((await cache.LookupAsync(crun, OciProbeKey.For(crun, Host), CancellationToken.None))?.Works);
+        // Damaged after the first lookup: the second one can only be answered from that first read.
+        await File.WriteAllTextAsync(cache.FilePath, "{");
+
+        Assert.True((await cache.LookupAsync(runc, OciProbeKey.For(runc, Host), CancellationToken.None))?.Works);
+        Assert.Null(await Cache(Host).LookupAsync(runc, OciProbeKey.For(runc, Host), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(CgroupLayout.None)]
+    [InlineData(CgroupLayout.V1)]
+    [InlineData(CgroupLayout.Hybrid)]
+    [InlineData(CgroupLayout.V2)]
+    public async Task What_is_stored_reads_back_equal_for_every_cgroup_layout(CgroupLayout layout)
+    {
+        var binary = FakeRuntime("runtime", "#!/bin/sh\nexit 1\n");
+        var host = Host with { CgroupLayout = layout };
+        var stored = new OciProbeCacheEntry(binary, OciProbeKey.For(binary, host), false, "a \"quoted\" error", DateTimeOffset.UtcNow);
+        await Cache(host).StoreAsync(stored, CancellationToken.None);
+
+        Assert.Equal(stored, await Cache(host).LookupAsync(binary, stored.Key, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("{\"version\": 2, \"entries\": 7}")]
+    [InlineData("{\"version\": \"1\", \"entries\": []}")]
+    [InlineData("{\"version\": 1, \"entries\": {}}")]
+    [InlineData("{\"version\": 1, \"entries\": [{\"name\": \"runtime\"}]}")]
+    [InlineData("[]")]
+    public async Task Another_version_or_shape_counts_as_empty(string json)
+    {
+        var binary = FakeRuntime("runtime", "#!/bin/sh\nexit 1\n");
+        var cache = Cache(Host);
+        await File.WriteAllTextAsync(cache.FilePath, json);
+
+        Assert.Null(await cache.LookupAsync(binary, OciProbeKey.For(binary, Host), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_missing_runtime_is_reported_and_nothing_is_written()
     {
         var cache = Cache(Host);

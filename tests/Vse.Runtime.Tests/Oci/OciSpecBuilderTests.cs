@@ -148,6 +148,24 @@ public sealed class OciSpecBuilderTests
     }
 
     [Fact]
+    public void TheSerializeOnlyWriterWritesWhatTheMetadataSerializerWould()
+    {
+        // Every optional section present: rootless ID maps, devices, seccomp, limits, an overlay root.
+        var overlay = new OciMount("/", "overlay", "overlay", ["lowerdir=/l", "upperdir=/u", "workdir=/w"]);
+        var devices = SampleSpecs.Spec() with { Devices = [new InstanceDevice("/dev/null", "/dev/null")] };
+        OciSpec[] specs =
+        [
+            OciSpecBuilder.Build(devices, "/state/rootfs", ["/bin/sh", "-c", "x"], V1, overlay),
+            OciSpecBuilder.Build(SampleSpecs.Spec(cpus: null, memory: null), "rootfs", ["/bin/true"], null, rootless: new RootlessIdentity(1234, 5678)),
+        ];
+
+        foreach (var spec in specs)
+        {
+            Assert.Equal(JsonSerializer.Serialize(spec, OciSpecJson.Default.OciSpec), OciSpecBuilder.Serialize(spec));
+        }
+    }
+
+    [Fact]
     public void MasksTheSamePathsAsRunc()
     {
         var linux = Json(SampleSpecs.Spec()).GetProperty("linux");

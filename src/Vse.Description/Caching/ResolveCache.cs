@@ -199,7 +199,8 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
         }
     }
 
-    private static bool StatsHold(BinaryReader reader, bool followSymlink)
+    /// <param name="ignoreOwners">Compare everything but the owners (<see cref="InputsMayHold"/>).</param>
+    private static bool StatsHold(BinaryReader reader, bool followSymlink, bool ignoreOwners = false)
     {
         var holds = true;
         for (var count = reader.ReadInt32(); count > 0; count--)
@@ -207,7 +208,9 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
             var path = reader.ReadString();
             var recorded = ReadStat(reader);
             // Read on to the end of the list even after a difference: the reader must stay in step.
-            holds = holds && InputStat.Of(path, followSymlink) == recorded;
+            holds = holds && (InputStat.Of(path, followSymlink) is var current && ignoreOwners && recorded is not null && current is not null
+                ? recorded with { Uid = 0, Gid = 0 } == current with { Uid = 0, Gid = 0 }
+                : current == recorded);
         }
 
         return holds;
@@ -246,20 +249,7 @@ public sealed class ResolveCache(string directory, string temporaryDirectory)
                 return false;
             }
 
-            foreach (var followSymlink in new[] { true, false })
-            {
-                for (var count = reader.ReadInt32(); count > 0; count--)
-                {
-                    var path = reader.ReadString();
-                    if (ReadStat(reader) is var recorded && InputStat.Of(path, followSymlink) is var current
-                        && (recorded is null || current is null ? recorded != current : recorded with { Uid = 0, Gid = 0 } != current with { Uid = 0, Gid = 0 }))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
+            return StatsHold(reader, followSymlink: true, ignoreOwners: true) && StatsHold(reader, followSymlink: false, ignoreOwners: true);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {

@@ -467,16 +467,25 @@ static void close_except(int *keep, int n) {
     close_range(from, ~0U, 0);
 }
 
+/* A new file system as a detached mount, attached later (move_mount): OPTIONS are KEY, VALUE pairs
+ * ending with NULL, set as strings before it is created. Returns the mount's fd, or -1 with errno. */
+static int new_fs_with(const char *type, const char *const *options, unsigned attrs) {
+    int fs = fsopen(type, FSOPEN_CLOEXEC), m = -1;
+    if (fs < 0) return -1;
+    while (*options && fsconfig(fs, FSCONFIG_SET_STRING, options[0], options[1], 0) == 0) options += 2;
+    if (!*options && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+    int e = errno;  /* the failure's, not close's */
+    close(fs);
+    errno = e;
+    return m;
+}
+
 /* A new proc or sysfs, made now but attached later (move_mount after pivot_root, where targets
  * resolve inside the root). Made while the host's /proc and /sys are still in our mount namespace:
  * in a user namespace the kernel gives a new one only where a fully visible one is (mount_too_revealing). */
 static int new_fs(const char *type, unsigned attrs) {
-    int fs = fsopen(type, FSOPEN_CLOEXEC);
-    if (fs < 0) return -1;
-    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) { close(fs); return -1; }
-    int m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-    close(fs);
-    return m;
+    static const char *const none[] = {NULL};
+    return new_fs_with(type, none, attrs);
 }
 
 #define SYSFS_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV)
@@ -554,14 +563,13 @@ static int jail_template(void) {
     pid_t pid = fork();
     if (pid < 0) { close(ready[0]); close(ready[1]); return -1; }
     if (pid == 0) {
-        int fs = -1, m = -1;
+        static const char *const empty[] = {"mode", "555", "nr_inodes", "8", NULL};
+        int m = -1;
         /* a launcher killed before it took the namespace takes this holder with it */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1) _exit(1);
         /* private first: the pivot and the detach below must not propagate to the host's table */
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-            (fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
-            fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "8", 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-            (m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0 ||
+            (m = new_fs_with("tmpfs", empty, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0 ||
             mkdirat(m, "root", 0555) < 0 ||
             /* any directory will do as the place to pivot from: this copy of the table is ours alone */
             move_mount(m, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0 || chdir("/proc") < 0 ||
@@ -590,20 +598,9 @@ static int overlay_tree(const char *lower, const char *state) {
     char upper[4200], work[4200];
     snprintf(upper, sizeof upper, "%s/upper", state);
     snprintf(work, sizeof work, "%s/work", state);
-    int fs = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fs < 0) return -1;
     /* source "overlay": what mount(8) and the pivot path's mount(2) show in mountinfo */
-    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
-        fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-        int e = errno;
-        close(fs);
-        errno = e;
-        return -1;
-    }
-    int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);  /* nodev: as root_by_pivot's, for the same reason */
-    close(fs);
-    return m;
+    const char *const options[] = {"source", "overlay", "lowerdir", lower, "upperdir", upper, "workdir", work, NULL};
+    return new_fs_with("overlay", options, MOUNT_ATTR_NODEV);  /* nodev: as root_by_pivot's, for the same reason */
 }
 
 static void attach(int tree, const char *dst) {

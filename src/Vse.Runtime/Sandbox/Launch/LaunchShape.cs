@@ -103,10 +103,12 @@ internal sealed record LaunchShape(
     /// runs <paramref name="argv"/> with the launcher's stdio, and the launcher exits with its exit code.
     /// </summary>
     /// <param name="workingDirectory">The command's working directory in the instance; null: <c>/</c>.</param>
-    public IEnumerable<string> OnceArguments(LaunchLine line, IReadOnlyList<string> argv, string? workingDirectory)
+    /// <param name="onceOptions">Options of <c>--once</c> alone (<c>--discard</c>, <c>--failure-exit</c>), put before it.</param>
+    public IEnumerable<string> OnceArguments(LaunchLine line, IReadOnlyList<string> argv, string? workingDirectory, IEnumerable<string>? onceOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
         return [.. SharedArguments(),
+            .. onceOptions ?? [],
             "--once", line.Text,
             .. workingDirectory is null ? Array.Empty<string>() : ["--cwd", workingDirectory],
             .. FirstProcess(argv)];

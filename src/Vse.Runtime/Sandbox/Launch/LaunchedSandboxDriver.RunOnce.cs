@@ -12,7 +12,7 @@ public sealed partial class LaunchedSandboxDriver : IHandsOffOnce
     /// </summary>
     public async Task<int> RunOnceAsync(InstanceSpec spec, ExecRequest request, CancellationToken cancellationToken)
     {
-        var (handle, arguments) = PrepareOnce(spec, request);
+        var (handle, arguments) = PrepareOnce(spec, request, []);
         try
         {
             return await RunLauncherAsync(arguments, request, "vse-launch:", $"cannot run in instance '{handle.Id}'", cancellationToken);
@@ -31,14 +31,13 @@ public sealed partial class LaunchedSandboxDriver : IHandsOffOnce
     public ProcessHandoff HandOffOnce(InstanceSpec spec, ExecRequest request, string record, int failureExitCode)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var (_, arguments) = PrepareOnce(spec, request);
-        var once = arguments.IndexOf("--once");
-        arguments.InsertRange(once, ["--discard", Path.GetFullPath(record), "--failure-exit", failureExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var (_, arguments) = PrepareOnce(
+            spec, request, ["--discard", Path.GetFullPath(record), "--failure-exit", failureExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return new ProcessHandoff(launcher, arguments);
     }
 
     /// <summary>The instance's state directory (and its cgroups when it has limits) made, and the launcher's arguments for it.</summary>
-    private (InstanceHandle Handle, List<string> Arguments) PrepareOnce(InstanceSpec spec, ExecRequest request)
+    private (InstanceHandle Handle, IReadOnlyList<string> Arguments) PrepareOnce(InstanceSpec spec, ExecRequest request, IEnumerable<string> onceOptions)
     {
         spec = DriverContract.RunOnceSpec(Name, spec, request);
         var shape = Shape(spec, hold: false);
@@ -51,6 +50,6 @@ public sealed partial class LaunchedSandboxDriver : IHandsOffOnce
         }
 
         var line = new LaunchLine(spec.Id, spec.Hostname, Path.GetFullPath(spec.Rootfs), handle.StateDirectory, LaunchShape.NetworkFields(spec));
-        return (handle, [.. shape.OnceArguments(line, request.Argv, request.WorkingDirectory)]);
+        return (handle, [.. shape.OnceArguments(line, request.Argv, request.WorkingDirectory, onceOptions)]);
     }
 }

@@ -16,6 +16,13 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
 
     public ConfigurationStore Configurations => new(Database);
 
+    /// <summary>The configurations last read by id, valid while the database is unchanged: what a repeated command finds without SQLite.</summary>
+    public ConfigurationSightings Sightings => new(Home);
+
+    /// <summary>The configuration with exactly this id, from <see cref="Sightings"/> when they vouch for it, else from the database.</summary>
+    public Task<ConfigurationRecord?> FindConfigurationAsync(string id, CancellationToken cancellationToken) =>
+        Sightings.FindAsync(Configurations, id, cancellationToken);
+
     public DeploymentStore Deployments => new(Database, Home);
 
     public DeploymentManager Instances => new(Home, Deployments);
@@ -25,15 +32,16 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
     /// A store to build into instead of the data directory's (<c>vse build --store</c>): made
     /// readable by all, for a site store; no other store is looked in then.
     /// </param>
-    public static async Task<Workspace> OpenAsync(IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken, string? publishTo = null)
+    public static Task<Workspace> OpenAsync(IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken, string? publishTo = null)
     {
         var home = VseHome.Resolve(variables, Environment.IsPrivilegedProcess);
         home.EnsureCreated(cancellationToken);
-        var database = await StateDatabase.OpenAsync(home.Database, cancellationToken);
+        // Opened by its first transaction: a run that its configuration's sighting serves never loads SQLite.
+        var database = StateDatabase.Deferred(home.Database);
         var layers = publishTo is not null
             ? LayerChain.Single(new LayerStore(Path.GetFullPath(publishTo), LayerStoreAccess.Published))
             : OpenLayerChain(new LayerStore(home.Store), VseHome.SiteStore(variables), variables);
-        return new Workspace(home, database, layers);
+        return Task.FromResult(new Workspace(home, database, layers));
     }
 
     /// <summary>In the rootless build namespace, the site store as the host's side judged it (the CLI's build namespace entry hands the verdict in); elsewhere as this process sees it.</summary>

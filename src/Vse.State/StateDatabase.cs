@@ -24,21 +24,16 @@ public sealed class StateDatabase
         PRAGMA synchronous = NORMAL;
         """;
 
-    private readonly string _connectionString;
+    private readonly Lock _openGate = new();
+    private readonly IReadOnlyList<string>? _deferredMigrations;
+    private string? _connectionString;
+    private Task? _opened;
 
-    private StateDatabase(string path, int schemaVersion)
+    private StateDatabase(string path, int schemaVersion, IReadOnlyList<string>? deferredMigrations = null)
     {
         Path = path;
         SchemaVersion = schemaVersion;
-        // Mode and cache are SQLite's and Microsoft.Data.Sqlite's defaults (read-write-create; a
-        // private cache, as no one enables the shared one), left out: an enum keyword is converted
-        // through reflection both here and when the connection parses the string, ~0.5 ms of a
-        // native vse's start (bench/RESULTS.md, "prep4").
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString();
+        _deferredMigrations = deferredMigrations;
     }
 
     /// <summary>The newest schema version this library writes.</summary>
@@ -49,6 +44,16 @@ public sealed class StateDatabase
     /// <summary>The schema version of the file once opened (always <see cref="CurrentSchemaVersion"/>).</summary>
     public int SchemaVersion { get; }
 
+    /// <summary>
+    /// The database at <paramref name="path"/>, opened (created, migrated) only by its first
+    /// transaction: a command that finds everything it needs elsewhere (a one-shot run whose
+    /// configuration <see cref="Configurations.ConfigurationSightings"/> vouches for) never loads
+    /// SQLite. What <see cref="OpenAsync(string, CancellationToken)"/> would throw, the first
+    /// transaction throws.
+    /// </summary>
+    public static StateDatabase Deferred(string path) =>
+        new(System.IO.Path.GetFullPath(path), Migrations.All.Count, Migrations.All);
+
     /// <summary>Opens (creating if absent) the database at <paramref name="path"/> and brings its schema up to date.</summary>
     /// <exception cref="StateSchemaException">The file is from a newer vse, or a migration failed (nothing was changed).</exception>
     /// <exception cref="StateDatabaseException">SQLite could not open or write the file.</exception>
@@ -58,9 +63,15 @@ public sealed class StateDatabase
     internal static async Task<StateDatabase> OpenAsync(string path, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
     {
         var database = new StateDatabase(System.IO.Path.GetFullPath(path), migrations.Count);
+        await database.MigrateAsync(migrations, cancellationToken);
+        return database;
+    }
+
+    private async Task MigrateAsync(IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    {
         try
         {
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var connection = await ConnectAsync(cancellationToken);
 
             // The journal mode is stored in the file, so setting it once per open is enough; it
             // cannot change inside a transaction, hence before the migration.
@@ -74,10 +85,27 @@ public sealed class StateDatabase
         }
         catch (SqliteException exception)
         {
-            throw new StateDatabaseException(database.Path, exception);
+            throw new StateDatabaseException(Path, exception);
+        }
+    }
+
+    /// <summary>For a <see cref="Deferred"/> database, the open that <see cref="OpenAsync(string, CancellationToken)"/> does, once; a failed or cancelled one is tried again by the next transaction.</summary>
+    private Task EnsureMigratedAsync(CancellationToken cancellationToken)
+    {
+        if (_deferredMigrations is not { } migrations)
+        {
+            return Task.CompletedTask;
         }
 
-        return database;
+        lock (_openGate)
+        {
+            if (_opened is null || _opened.IsFaulted || _opened.IsCanceled)
+            {
+                _opened = MigrateAsync(migrations, cancellationToken);
+            }
+
+            return _opened;
+        }
     }
 
     /// <summary>Runs <paramref name="read"/> in a deferred transaction: one consistent snapshot, no write lock.</summary>
@@ -149,6 +177,22 @@ public sealed class StateDatabase
 
     internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
+        await EnsureMigratedAsync(cancellationToken);
+        return await ConnectAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        // Mode and cache are SQLite's and Microsoft.Data.Sqlite's defaults (read-write-create; a
+        // private cache, as no one enables the shared one), left out: an enum keyword is converted
+        // through reflection both here and when the connection parses the string, ~0.5 ms of a
+        // native vse's start (bench/RESULTS.md, "prep4"). Made at the first connection, not with
+        // the instance: a deferred database that is never used never builds it.
+        _connectionString ??= new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
         var connection = new SqliteConnection(_connectionString);
         try
         {

@@ -60,6 +60,29 @@ public sealed class StateDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deferred_database_is_created_and_migrated_by_its_first_transaction_only()
+    {
+        var database = StateDatabase.Deferred(DatabasePath);
+
+        Assert.False(File.Exists(DatabasePath));
+
+        Assert.Equal(StateDatabase.CurrentSchemaVersion, await database.ReadUserVersionAsync(CancellationToken.None));
+        Assert.Equal("wal", await ScalarAsync("PRAGMA journal_mode"));
+        Assert.Empty(await new ConfigurationStore(database).ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_deferred_database_from_a_newer_vse_is_refused_by_every_transaction()
+    {
+        await StateDatabase.OpenAsync(DatabasePath, [.. Migrations.All, "SELECT 1"], CancellationToken.None);
+        var database = StateDatabase.Deferred(DatabasePath);
+        var store = new ConfigurationStore(database);
+
+        await Assert.ThrowsAsync<StateSchemaException>(() => store.ListAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<StateSchemaException>(() => store.FindAsync("abc", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_failing_migration_leaves_the_database_as_it_was()
     {
         await StateDatabase.OpenAsync(DatabasePath, CancellationToken.None);

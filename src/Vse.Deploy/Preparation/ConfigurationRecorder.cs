@@ -31,7 +31,7 @@ public static class ConfigurationRecorder
         var built = await new ImageBuilder(workspace.Layers, TimeProvider.System, new InstanceStepRunner(workspace.Home)).BuildAsync(resolved, model, noCache, progress, cancellationToken, pins);
         Warn(workspace, warned, warning);
         var id = ConfigurationRecord.ShortId(resolved.Digest);
-        if (built.StepsRun == 0 && await workspace.Configurations.FindAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
+        if (built.StepsRun == 0 && await workspace.FindConfigurationAsync(id, cancellationToken) is { } recorded && Unchanged(recorded, resolved, built))
         {
             // Nothing was built and the record already says all of it: skips walking the whole
             // root filesystem for its size and a write transaction, on every deploy and run.

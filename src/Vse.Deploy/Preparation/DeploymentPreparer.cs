@@ -95,7 +95,7 @@ public static class DeploymentPreparer
 
         var workspace = await openWorkspace(cancellationToken);
         if (buildElsewhere is not null
-            && await workspace.Configurations.FindAsync(Vse.State.Configurations.ConfigurationRecord.ShortId(resolved.Digest), cancellationToken) is null)
+            && await workspace.FindConfigurationAsync(Vse.State.Configurations.ConfigurationRecord.ShortId(resolved.Digest), cancellationToken) is null)
         {
             await buildElsewhere(cancellationToken);
         }

@@ -5,8 +5,9 @@ namespace Vse.State;
 
 /// <summary>
 /// What the state database's files are at one moment, as a string that any commit changes:
-/// <c>vse.db</c>'s and <c>vse.db-wal</c>'s device, inode, size, modification and status change
-/// times (ns), and the log's 32-byte header. In WAL mode a commit appends frames to the log (its
+/// <c>vse.db</c>'s and <c>vse.db-wal</c>'s device, inode, size and modification time (ns), and the
+/// log's 32-byte header. Not the status change time: SQLite run as root changes the log's owner to
+/// the database's on every open (a <c>fchown</c> to the same owner), which sets it on every read. In WAL mode a commit appends frames to the log (its
 /// size grows) or, after a checkpoint, starts the log over from its beginning with new salts in
 /// its header; a checkpoint writes <c>vse.db</c>; deleting or replacing either file changes its
 /// inode. Readers change neither file (only <c>vse.db-shm</c>, which is not part of this).
@@ -36,7 +37,7 @@ public static class DatabaseFilesState
     }
 
     private static string Describe(NodeStatus status) =>
-        string.Create(CultureInfo.InvariantCulture, $"{status.FileSystemDevice}:{status.Inode}:{status.Size}:{status.ModificationTimeNanoseconds}:{status.ChangeTimeNanoseconds}");
+        string.Create(CultureInfo.InvariantCulture, $"{status.FileSystemDevice}:{status.Inode}:{status.Size}:{status.ModificationTimeNanoseconds}");
 
     private static string LogHeader(string logPath)
     {

@@ -43,6 +43,45 @@ public sealed class BuildCommandTests
         Assert.Equal(2, (await workspace.RunAsync("destroy", id)).ExitCode);
     }
 
+    /// <summary>
+    /// A repeated build takes its configuration from the sightings beside the database
+    /// (docs/build.md, "The configuration without the database") only while the database is
+    /// unchanged: once the record is removed (a commit, by another process), the next build with
+    /// every layer cached reads the database, finds nothing and records the configuration again,
+    /// rather than trusting the sighting of a record that is gone. gc removes the file.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_build_after_its_record_was_removed_records_it_again_and_gc_removes_the_sightings()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("hello.vse.yaml", Hello);
+        var sightings = Path.Combine(workspace.VseHome, "vse.db-sightings");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var build = await workspace.RunAsync("build", "hello.vse.yaml");
+            Assert.True(build.ExitCode == 0, build.Stderr);
+        }
+
+        Assert.True(File.Exists(sightings));
+        var id = (await workspace.RunAsync("images")).Stdout.Split('\n')[1].Split(' ')[0];
+        var state = await Vse.State.VseState.OpenAsync(new Vse.State.VseHome(workspace.VseHome), CancellationToken.None);
+        Assert.True(await state.Configurations.DeleteAsync(id, CancellationToken.None));
+        Assert.DoesNotContain("apps/hello-build", (await workspace.RunAsync("images")).Stdout);
+
+        var again = await workspace.RunAsync("build", "hello.vse.yaml");
+
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("0 built, 4 cached", again.Stdout);
+        Assert.Contains("apps/hello-build", (await workspace.RunAsync("images")).Stdout);
+        var run = await workspace.RunAsync("run", "hello.vse.yaml", "--", "cat", "/built");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("built", run.Stdout.Trim());
+        var gc = await workspace.RunAsync("gc");
+        Assert.True(gc.ExitCode == 0, gc.Stderr);
+        Assert.False(File.Exists(sightings));
+    }
+
     [SkippableFact]
     public async Task A_build_killed_in_the_middle_leaves_the_store_usable_and_gc_removes_the_leftovers()
     {

@@ -38,6 +38,20 @@ public sealed class ConfigurationSightingsTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_of_the_database_in_between_leave_the_sighting_valid()
+    {
+        var (state, recorded) = await RecordedAsync();
+        await Sightings.FindAsync(state.Configurations, recorded.Id, None);
+
+        // New connections, as another vse process's: run as root, SQLite gives the log the database's owner on each open.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Single(await state.Configurations.ListAsync(None));
+        Assert.Single(await (await _workspace.OpenAsync()).Configurations.ListAsync(None));
+
+        Same.Configuration(recorded, await Sightings.FindAsync(Unreachable, recorded.Id, None));
+    }
+
+    [Fact]
     public async Task After_a_commit_a_removed_configuration_is_not_vouched_for()
     {
         var (state, recorded) = await RecordedAsync();

@@ -13,8 +13,9 @@ namespace Vse.Runtime.Drivers;
 /// </param>
 /// <param name="OwnStreams">
 /// <see cref="Stdout"/> and <see cref="Stderr"/> are the calling process's own standard output and
-/// error (<c>vse run</c>'s): a driver may hand them to the runtime as they are, with no pipe and no
-/// copy, where it reads nothing of the command's output itself.
+/// error (<c>vse run</c>'s), and <see cref="Stdin"/>, when given, its own standard input: a driver
+/// may hand them to the runtime as they are, with no pipe and no copy, where it reads nothing of
+/// the command's output itself (a null <see cref="Stdin"/> is still an empty input).
 /// </param>
 public sealed record ExecRequest(
     IReadOnlyList<string> Argv,

@@ -13,6 +13,11 @@ internal static class StreamingProcess
     /// The program writes to this process's own stdout and stderr (which <paramref name="stdout"/> and
     /// <paramref name="stderr"/> then are, and are not used): no pipes, no copying, nothing to drain after it exits.
     /// </param>
+    /// <param name="inheritInput">
+    /// The program reads this process's own stdin (which <paramref name="stdin"/> then is, and is not
+    /// read here): no pipe, and no thread copying into one. Without it a null <paramref name="stdin"/>
+    /// gives the program an empty input, never this process's.
+    /// </param>
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(
         string program,
@@ -21,11 +26,12 @@ internal static class StreamingProcess
         Stream? stdout,
         Stream? stderr,
         CancellationToken cancellationToken,
-        bool inheritOutput = false)
+        bool inheritOutput = false,
+        bool inheritInput = false)
     {
         var start = new ProcessStartInfo(program)
         {
-            RedirectStandardInput = true,
+            RedirectStandardInput = !inheritInput,
             RedirectStandardOutput = !inheritOutput,
             RedirectStandardError = !inheritOutput,
             UseShellExecute = false,
@@ -38,7 +44,7 @@ internal static class StreamingProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var copyOut = inheritOutput ? Task.CompletedTask : Copy(process.StandardOutput.BaseStream, stdout, cancellationToken);
         var copyErr = inheritOutput ? Task.CompletedTask : Copy(process.StandardError.BaseStream, stderr, cancellationToken);
-        var copyIn = Feed(process.StandardInput.BaseStream, stdin, cancellationToken);
+        var copyIn = inheritInput ? Task.CompletedTask : Feed(process.StandardInput.BaseStream, stdin, cancellationToken);
         try
         {
             await process.WaitForExitAsync(cancellationToken);

@@ -279,7 +279,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
             var exitCode = request.Tty
                 ? await StreamingProcess.RunAttachedAsync(runtime.Path, arguments, cancellationToken)
                 // The runtime's own errors are in its log: its stdout and stderr are the command's alone.
-                : await StreamingProcess.RunAsync(runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken, inheritOutput: request.OwnStreams);
+                : await StreamingProcess.RunAsync(
+                    runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken,
+                    inheritOutput: request.OwnStreams, inheritInput: request.OwnStreams && request.Stdin is not null);
             var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
             if (runtimeError is null)
             {

@@ -60,18 +60,20 @@ public static class CgroupMounts
     }
 
     /// <summary>This process's layout, with the controllers the v2 hierarchy offers.</summary>
-    public static async Task<CgroupReport> ReadAsync(CancellationToken cancellationToken)
+    /// <remarks>Read synchronously, as <see cref="HostIdentity.ReadAsync"/>: two small files, not worth the thread pool's threads.</remarks>
+    public static Task<CgroupReport> ReadAsync(CancellationToken cancellationToken)
     {
-        var report = Parse(await File.ReadAllTextAsync(MountInfoPath, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        var report = Parse(File.ReadAllText(MountInfoPath));
         if (report.V2MountPoint is null)
         {
-            return report;
+            return Task.FromResult(report);
         }
 
         var controllers = Path.Combine(report.V2MountPoint, "cgroup.controllers");
-        return File.Exists(controllers)
-            ? report with { V2Controllers = (await File.ReadAllTextAsync(controllers, cancellationToken)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToList() }
-            : report;
+        return Task.FromResult(File.Exists(controllers)
+            ? report with { V2Controllers = File.ReadAllText(controllers).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToList() }
+            : report);
     }
 
     /// <summary>

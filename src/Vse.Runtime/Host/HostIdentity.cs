@@ -1,31 +1,25 @@
-using System.Globalization;
+using Vse.Host.Processes;
 
 namespace Vse.Runtime.Host;
 
 /// <summary>
 /// The facts of the host that decide whether a runtime which worked once still works: the
 /// kernel (what <c>uname -r</c> prints), the cgroup layout and the effective user. Read from
-/// /proc, so no process is started.
+/// /proc and the kernel, so no process is started.
 /// </summary>
 public sealed record HostIdentity(string KernelRelease, CgroupLayout CgroupLayout, uint EffectiveUid)
 {
-    public static async Task<HostIdentity> ReadAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// The files are read synchronously: on Linux an asynchronous file read is a blocking read on
+    /// a thread-pool thread, which started the pool's threads for reads of a few hundred bytes
+    /// on every runtime lookup (~1.4 ms of a one-shot run's CPU, bench/RESULTS.md "runc5").
+    /// The effective uid is asked of the kernel, not parsed from /proc/self/status.
+    /// </remarks>
+    public static Task<HostIdentity> ReadAsync(CancellationToken cancellationToken)
     {
-        var kernel = (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", cancellationToken)).Trim();
-        var cgroups = CgroupMounts.Parse(await File.ReadAllTextAsync(CgroupMounts.MountInfoPath, cancellationToken));
-        var status = await File.ReadAllTextAsync("/proc/self/status", cancellationToken);
-        return new HostIdentity(kernel, cgroups.Layout, EffectiveUidOf(status));
-    }
-
-    /// <summary>The effective uid from a <c>/proc/PID/status</c> text: its "Uid:" line lists real, effective, saved and fs uid.</summary>
-    public static uint EffectiveUidOf(string procStatus)
-    {
-        ArgumentNullException.ThrowIfNull(procStatus);
-        var line = procStatus.Split('\n').FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))
-            ?? throw new InvalidDataException("no Uid: line in the process status");
-        var fields = line["Uid:".Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length >= 2 && uint.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
-            ? uid
-            : throw new InvalidDataException($"unreadable Uid: line in the process status: '{line}'");
+        cancellationToken.ThrowIfCancellationRequested();
+        var kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        var cgroups = CgroupMounts.Parse(File.ReadAllText(CgroupMounts.MountInfoPath));
+        return Task.FromResult(new HostIdentity(kernel, cgroups.Layout, ProcessIdentity.Current.Uid));
     }
 }

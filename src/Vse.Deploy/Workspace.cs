@@ -17,7 +17,7 @@ public sealed record Workspace(VseHome Home, StateDatabase Database, LayerChain 
     public ConfigurationStore Configurations => new(Database);
 
     /// <summary>The configurations last read by id, valid while the database is unchanged: what a repeated command finds without SQLite.</summary>
-    public ConfigurationSightings Sightings => new(Home);
+    public ConfigurationSightings Sightings { get; } = new(Home);
 
     /// <summary>The configuration with exactly this id, from <see cref="Sightings"/> when they vouch for it, else from the database.</summary>
     public Task<ConfigurationRecord?> FindConfigurationAsync(string id, CancellationToken cancellationToken) =>

@@ -103,6 +103,20 @@ public sealed class ConfigurationSightingsTests : IDisposable
     }
 
     [Fact]
+    public async Task One_instance_keeps_what_it_read_only_as_long_as_the_database_is_unchanged()
+    {
+        var (state, recorded) = await RecordedAsync();
+        var sightings = Sightings;
+        await sightings.FindAsync(state.Configurations, recorded.Id, None);
+        File.Delete(sightings.FilePath);
+
+        Same.Configuration(recorded, await sightings.FindAsync(Unreachable, recorded.Id, None));
+
+        Assert.True(await state.Configurations.DeleteAsync(recorded.Id, None));
+        Assert.Null(await sightings.FindAsync(state.Configurations, recorded.Id, None));
+    }
+
+    [Fact]
     public async Task Another_id_is_read_from_the_database_and_both_are_kept()
     {
         var (state, first) = await RecordedAsync("abc123");

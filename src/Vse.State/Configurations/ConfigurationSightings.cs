@@ -23,6 +23,10 @@ public sealed class ConfigurationSightings
     private readonly string _databasePath;
     private readonly string _temporaryDirectory;
 
+    // The file as last read or written by this instance, and the state it is of: a second lookup
+    // in one process (the preparation's "is it built?", then the recorder's) does not parse it again.
+    private (string State, IReadOnlyDictionary<string, ConfigurationRecord> Sightings)? _last;
+
     /// <param name="databasePath">The state database (<see cref="VseHome.Database"/>).</param>
     /// <param name="temporaryDirectory">Where the file is written before its rename, on the same file system (<see cref="VseHome.Temp"/>, which <c>vse gc</c> empties).</param>
     public ConfigurationSightings(string databasePath, string temporaryDirectory)
@@ -64,7 +68,10 @@ public sealed class ConfigurationSightings
         {
             var sightings = seen is null || seen.Count >= MaxSightings ? new Dictionary<string, ConfigurationRecord>(StringComparer.Ordinal) : new Dictionary<string, ConfigurationRecord>(seen, StringComparer.Ordinal);
             sightings[id] = found!;
-            CacheEntryWriter.TryReplace(FilePath, _temporaryDirectory, "sightings", stream => ConfigurationSightingsCodec.Write(stream, Format, before, sightings));
+            if (CacheEntryWriter.TryReplace(FilePath, _temporaryDirectory, "sightings", stream => ConfigurationSightingsCodec.Write(stream, Format, before, sightings)))
+            {
+                _last = (before, sightings);
+            }
         }
 
         return found;
@@ -74,6 +81,7 @@ public sealed class ConfigurationSightings
     /// <returns>Whether there was one.</returns>
     public bool Forget()
     {
+        _last = null;
         try
         {
             if (!File.Exists(FilePath))
@@ -93,6 +101,11 @@ public sealed class ConfigurationSightings
     /// <returns>The sightings taken in <paramref name="state"/>; null when the file is missing, unreadable, of another format or state.</returns>
     private IReadOnlyDictionary<string, ConfigurationRecord>? Read(string state)
     {
+        if (_last is { } last && last.State == state)
+        {
+            return last.Sightings;
+        }
+
         byte[] bytes;
         try
         {
@@ -105,7 +118,13 @@ public sealed class ConfigurationSightings
 
         try
         {
-            return ConfigurationSightingsCodec.Read(bytes, Format, state);
+            var read = ConfigurationSightingsCodec.Read(bytes, Format, state);
+            if (read is not null)
+            {
+                _last = (state, read);
+            }
+
+            return read;
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {

@@ -128,16 +128,19 @@ public sealed class OciRuntimeProbeCache
         return result;
     }
 
-    private async Task<IReadOnlyList<OciProbeCacheEntry>> ReadAsync(CancellationToken cancellationToken)
+    // Read synchronously, once per cache: an asynchronous file read is a blocking read on a
+    // thread-pool thread, which a one-shot run otherwise starts for this file alone.
+    private Task<IReadOnlyList<OciProbeCacheEntry>> ReadAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return OciProbeCacheReader.Read(await File.ReadAllBytesAsync(FilePath, cancellationToken));
+            return Task.FromResult(OciProbeCacheReader.Read(File.ReadAllBytes(FilePath)));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
             // No cache yet, or one damaged by hand: probing again is the remedy, not an error.
-            return [];
+            return Task.FromResult<IReadOnlyList<OciProbeCacheEntry>>([]);
         }
     }
 }

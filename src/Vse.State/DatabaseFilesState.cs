@@ -6,11 +6,12 @@ namespace Vse.State;
 /// <summary>
 /// What the state database's files are at one moment, as a string that any commit changes:
 /// <c>vse.db</c>'s and <c>vse.db-wal</c>'s device, inode, size and modification time (ns), and the
-/// log's 32-byte header. Not the status change time: SQLite run as root changes the log's owner to
-/// the database's on every open (a <c>fchown</c> to the same owner), which sets it on every read. In WAL mode a commit appends frames to the log (its
-/// size grows) or, after a checkpoint, starts the log over from its beginning with new salts in
-/// its header; a checkpoint writes <c>vse.db</c>; deleting or replacing either file changes its
-/// inode. Readers change neither file (only <c>vse.db-shm</c>, which is not part of this).
+/// log's 32-byte header. In WAL mode a commit appends frames to the log (its size grows) or, after
+/// a checkpoint, starts the log over from its beginning with new salts in its header; a checkpoint
+/// writes <c>vse.db</c>; deleting or replacing either file changes its inode. Readers change
+/// neither file (only <c>vse.db-shm</c>, which is not part of this). Not the status change time:
+/// SQLite run as root gives the log the database's owner on every open (a <c>fchown</c> to the
+/// same owner), which sets it on every read.
 /// </summary>
 public static class DatabaseFilesState
 {

@@ -8,8 +8,8 @@ namespace Vse.Deploy.Preparation;
 /// <summary>
 /// Prunes what a repeated command reads instead of computing it again (docs/build.md, "What a
 /// repeated command reads"): the entries of the resolve cache, the build memo and the file digest
-/// cache that can no longer be hit, the configurations' sightings, and the bulk launcher's compiled syscall filters of profiles
-/// other than this vse's. For <c>vse gc</c>, after <see cref="LayerCollector"/>, so the memo's
+/// cache that can no longer be hit, the configurations' sightings, and the bulk launcher's
+/// compiled syscall filters of profiles other than this vse's. For <c>vse gc</c>, after <see cref="LayerCollector"/>, so the memo's
 /// entries naming layers it removed go too. Every removal only costs a later miss: entries are
 /// replaced by renames and read whole or not at all, and a missing filter is compiled again.
 /// </summary>
@@ -37,7 +37,8 @@ public static class CacheCollector
         // Held as for layers: no build reads the memo or the digests of the store while they are judged.
         await using var storeLock = await StoreLock.AcquireAsync(workspace.Store.StoreLockFile, exclusive: true, cancellationToken);
         // Each sighting is of a database state that any commit ends; the file goes whole, and the
-        // next read of a configuration by id writes it again (docs/build.md, "The configuration without the database").
+        // next read of a configuration by id writes it again (docs/build.md, "The configuration
+        // without the database").
         workspace.Sightings.Forget();
         return new Collected(
             resolveCache.Prune(now, ResolvedLifetime, cancellationToken),

@@ -35,6 +35,13 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     private const int ConsoleTailLines = 12;
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a power-off or kill waits for the monitor's greeting and answer. A stopped or hung
+    /// QEMU's socket still accepts connections (the kernel queues them) but never greets: without
+    /// a bound, the cleanup that should end that QEMU waited for it forever.
+    /// </summary>
+    internal static readonly TimeSpan MonitorTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly VmDisks _disks = new(cacheDirectory);
@@ -174,18 +181,21 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
 
         try
         {
-            await using (var monitor = await QmpClient.ConnectAsync(run.Monitor, cancellationToken))
+            using (var monitorDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
+                monitorDeadline.CancelAfter(MonitorTimeout);
+                await using var monitor = await QmpClient.ConnectAsync(run.Monitor, monitorDeadline.Token);
                 // A stopped guest cannot act on the power-off request.
-                await monitor.ExecuteAsync("cont", null, cancellationToken);
+                await monitor.ExecuteAsync("cont", null, monitorDeadline.Token);
             }
 
             await using var agentConnection = await AgentConnection.ConnectAsync(run, AgentTimeout, cancellationToken);
             await agentConnection.PowerOffAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidDataException)
+        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidDataException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // No agent to ask (still booting, or hung): the forced way below.
+            // No monitor or agent that answers (still booting, or hung): the forced way below.
         }
 
         if (await QemuProcess.WaitEndedAsync(pid, run, timeout, PollInterval, cancellationToken))
@@ -334,15 +344,17 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
         }
 
         var quitSent = false;
+        using var monitorDeadline = new CancellationTokenSource(MonitorTimeout);
         try
         {
-            await using var monitor = await QmpClient.ConnectAsync(run.Monitor, CancellationToken.None);
+            await using var monitor = await QmpClient.ConnectAsync(run.Monitor, monitorDeadline.Token);
             quitSent = true;
-            await monitor.ExecuteAsync("quit", null, CancellationToken.None);
+            await monitor.ExecuteAsync("quit", null, monitorDeadline.Token);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
-            // The monitor is gone or answers no more (or closed as QEMU quit): the signal below.
+            // The monitor is gone, never greeted (a hung QEMU) or answers no more (or closed as QEMU
+            // quit): the signal below.
         }
 
         if (!await QemuProcess.WaitEndedAsync(pid, run, GraceBeforeKill(quitSent), PollInterval, CancellationToken.None))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using Vse.Runtime.Tests.Support;
 using Vse.Runtime.Vm;
 
@@ -31,6 +32,50 @@ public sealed class VmPowerOffTests : IDisposable
             files.MakeCurrent(run);
 
             Assert.False(await VmDriver.PowerOffAsync(_temp.Path, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await qemu.WaitForExitAsync(deadline.Token);
+        }
+        finally
+        {
+            if (!qemu.HasExited)
+            {
+                qemu.Kill();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A hung QEMU's monitor socket still accepts connections (the kernel queues them) but never
+    /// greets: power-off and discard give up on it after <see cref="VmDriver.MonitorTimeout"/> and
+    /// kill it, where they waited for the greeting forever before.
+    /// </summary>
+    [Theory]
+    [InlineData("power-off")]
+    [InlineData("discard")]
+    public async Task A_vm_whose_monitor_never_greets_is_killed(string how)
+    {
+        var files = new VmFiles(_temp.Path);
+        var run = files.NextRun();
+        using var monitor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        monitor.Bind(new UnixDomainSocketEndPoint(run.Monitor));
+        monitor.Listen(4);
+        using var qemu = Process.Start(new ProcessStartInfo("tail", ["-f", "/dev/null", run.Monitor]))!;
+        try
+        {
+            File.WriteAllText(run.Pid, qemu.Id.ToString(CultureInfo.InvariantCulture));
+            files.MakeCurrent(run);
+
+            var ending = how == "power-off"
+                ? VmDriver.PowerOffAsync(_temp.Path, TimeSpan.FromMilliseconds(200), CancellationToken.None)
+                : DiscardAsync();
+            async Task<bool> DiscardAsync()
+            {
+                await VmDriver.DiscardAsync(_temp.Path, CancellationToken.None);
+                return false;
+            }
+
+            // Far above the monitor timeout: a wait for the greeting that never ends fails here.
+            Assert.False(await ending.WaitAsync(VmDriver.MonitorTimeout * 6));
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await qemu.WaitForExitAsync(deadline.Token);
         }

@@ -52,24 +52,24 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
         }
     }
 
-    // Builders, not one immutable copy per key: a layer of a large hierarchy sets thousands of keys.
+    // A builder, not one copy per key: a layer of a large hierarchy sets thousands of keys.
     private MapValue ApplyMap(MapValue current, MapPatch patch, string path)
     {
-        var entries = current.Entries.ToBuilder();
+        var entries = new MapValueBuilder(current, patch.Entries.Count);
         foreach (var entry in patch.Entries)
         {
-            var merged = Apply(entries.GetValueOrDefault(entry.Key), entry.Value, PathKey.Child(path, entry.Key), entry.Replace);
+            var merged = Apply(entries[entry.Key], entry.Value, PathKey.Child(path, entry.Key), entry.Replace);
             if (merged is null)
             {
                 entries.Remove(entry.Key);
             }
             else
             {
-                entries[entry.Key] = merged;
+                entries.Set(entry.Key, merged);
             }
         }
 
-        return new MapValue(entries.ToImmutable());
+        return entries.ToMap();
     }
 
     private SetValue ApplySet(SetValue current, SetPatch patch, string path)
@@ -207,10 +207,18 @@ internal sealed class Merger(ProvenanceRecorder provenance, DiagnosticBag diagno
     }
 
     /// <summary>A short human form of a step for <c>vse explain</c>: its verb and operand, e.g. <c>write /etc/motd</c>.</summary>
-    private static ScalarValue? StepSummary(Step step) =>
-        step.Body.Entries.FirstOrDefault(e => StepVerbs.Contains(e.Key)) is { Key: { } verb, Value: ScalarValue operand }
-            ? ScalarValue.Of($"{verb} {operand}")
-            : null;
+    private static ScalarValue? StepSummary(Step step)
+    {
+        foreach (var (key, value) in step.Body.Entries)
+        {
+            if (StepVerbs.Contains(key))
+            {
+                return value is ScalarValue operand ? ScalarValue.Of($"{key} {operand}") : null;
+            }
+        }
+
+        return null;
+    }
 
     private static readonly string[] StepVerbs = ["copy", "link", "delete", "write", "mkdir", "edit", "layer", "run"];
 }

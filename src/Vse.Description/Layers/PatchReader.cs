@@ -263,10 +263,13 @@ internal sealed class PatchReader(string file, string layerName, InterpolationCo
     }
 
     /// <summary>Reads a string that must be there (not null), for step fields.</summary>
-    public string? ReadString(ScalarSchema schema, SyntaxNode node, PendingPath path) =>
-        node is ScalarNode { IsNull: true } ? WrongTypeNull(node, path) : ReadScalar(schema, node, path)?.AsString;
+    public string? ReadString(ScalarSchema schema, SyntaxNode node, PendingPath path) => ReadStringValue(schema, node, path)?.AsString;
 
-    private string? WrongTypeNull(SyntaxNode node, PendingPath path)
+    /// <summary>As <see cref="ReadString"/>, the value itself: a step's field keeps it instead of making a second of the same string.</summary>
+    public ScalarValue? ReadStringValue(ScalarSchema schema, SyntaxNode node, PendingPath path) =>
+        node is ScalarNode { IsNull: true } ? WrongTypeNull(node, path) : ReadScalar(schema, node, path) is { AsString: not null } value ? value : null;
+
+    private ScalarValue? WrongTypeNull(SyntaxNode node, PendingPath path)
     {
         WrongType(node, path, "a string");
         return null;

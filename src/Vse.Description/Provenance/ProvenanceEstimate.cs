@@ -33,9 +33,9 @@ internal static class ProvenanceEstimate
         {
             case MapPatch map:
                 var paths = 0;
-                foreach (var entry in map.Entries)
+                for (var i = 0; i < map.Entries.Count; i++)
                 {
-                    paths += Paths(entry.Value);
+                    paths += Paths(map.Entries[i].Value);
                 }
 
                 return paths;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Vse.Description.Model;
 
 /// <summary>
@@ -73,7 +75,7 @@ internal sealed class MapValueBuilder(MapValue original, int expectedChanges = 0
 
         if (_original.Length == 0)
         {
-            return MapValue.FromSorted(additions);
+            return MapValue.FromSorted(additions.ToArray());
         }
 
         var merged = new KeyValuePair<string, DescriptionValue>[_original.Length - _removed + additions.Length];
@@ -101,15 +103,16 @@ internal sealed class MapValueBuilder(MapValue original, int expectedChanges = 0
         return MapValue.FromSorted(merged);
     }
 
-    private KeyValuePair<string, DescriptionValue>[] Additions()
+    // Sorted in place: the order the new keys came in matters to nothing after this.
+    private ReadOnlySpan<KeyValuePair<string, DescriptionValue>> Additions()
     {
         if (_added is null)
         {
             return [];
         }
 
-        var sorted = _added.ToArray();
-        Array.Sort(sorted, KeyOrder);
+        _added.Sort(KeyOrder);
+        var sorted = CollectionsMarshal.AsSpan(_added);
         for (var i = 1; i < sorted.Length; i++)
         {
             if (string.Equals(sorted[i - 1].Key, sorted[i].Key, StringComparison.Ordinal))

@@ -52,7 +52,7 @@ public static class DescriptionResolver
                 $"no layer declares target '{target}' (declared: {(declared.Count == 0 ? "none" : string.Join(", ", declared))})");
         }
 
-        var provenance = new ProvenanceRecorder();
+        var provenance = new ProvenanceRecorder(ProvenanceEstimate.Paths(layers));
         var content = Merge(layers, siteWide, options.Target, provenance, diagnostics);
         var log = provenance.ToLog();
         SourceLocation Locate(string path) =>

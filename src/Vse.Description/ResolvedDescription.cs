@@ -87,7 +87,7 @@ public sealed record ResolvedDescription(
                     builder.Append(']');
                     break;
                 default:
-                    CanonicalJson.Write(builder, content.Entries[key]);
+                    CanonicalJson.Write(builder, content[key]!);
                     break;
             }
         }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Vse.Build.FileSystem;
 using Vse.Build.Online;
 using Vse.Build.Reproducible;
@@ -20,8 +19,8 @@ public sealed record RunStep(MapValue Body, IReadOnlyDictionary<string, string> 
     : SandboxStep("run " + ((ScalarValue)Body["run"]!).AsString)
 {
     public override string Canonical =>
-        CanonicalJson.Serialize(Body.With("environment", new MapValue(
-            DescriptionEnvironment.ToImmutableSortedDictionary(e => e.Key, e => (DescriptionValue)ScalarValue.Of(e.Value), StringComparer.Ordinal))));
+        CanonicalJson.Serialize(Body.With("environment", MapValue.Of(
+            DescriptionEnvironment.Select(e => KeyValuePair.Create(e.Key, (DescriptionValue)ScalarValue.Of(e.Value))))));
 
     /// <summary>Whether the step needs a running instance (<c>online: true</c>).</summary>
     public bool Online => (Body["online"] as ScalarValue)?.AsBoolean == true;

@@ -219,13 +219,13 @@ internal static class ResolvedDescriptionCodec
     private static MapValue ReadMap(BinaryReader reader)
     {
         var count = reader.ReadInt32();
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, DescriptionValue>(StringComparer.Ordinal);
+        var entries = new List<KeyValuePair<string, DescriptionValue>>(count);
         for (var i = 0; i < count; i++)
         {
-            builder.Add(reader.ReadString(), ReadValue(reader));
+            entries.Add(KeyValuePair.Create(reader.ReadString(), ReadValue(reader)));
         }
 
-        return new MapValue(builder.ToImmutable());
+        return MapValue.Of(entries);
     }
 
     private static void Location(BinaryWriter writer, SourceLocation location)

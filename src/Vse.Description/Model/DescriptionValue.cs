@@ -39,18 +39,6 @@ public sealed record ScalarValue : DescriptionValue
     };
 }
 
-/// <summary>A map with keys in ordinal order.</summary>
-public sealed record MapValue(ImmutableSortedDictionary<string, DescriptionValue> Entries) : DescriptionValue
-{
-    public static MapValue Empty { get; } = new(ImmutableSortedDictionary.Create<string, DescriptionValue>(StringComparer.Ordinal));
-
-    public DescriptionValue? this[string key] => Entries.GetValueOrDefault(key);
-
-    public MapValue With(string key, DescriptionValue value) => new(Entries.SetItem(key, value));
-
-    public MapValue Without(string key) => new(Entries.Remove(key));
-}
-
 /// <summary>A set of names (packages, services, devices), sorted ordinally.</summary>
 public sealed record SetValue(ImmutableSortedSet<string> Members) : DescriptionValue
 {

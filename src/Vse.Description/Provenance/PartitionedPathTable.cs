@@ -12,13 +12,18 @@ namespace Vse.Description.Provenance;
 /// With <see cref="Partitions"/> parts, each stays under the large-object size up to ~50,000 paths.
 /// </summary>
 /// <remarks>Enumeration order is by part, not by insertion: readers sort (<see cref="ProvenanceLog.Paths"/>).</remarks>
-internal sealed class PartitionedPathTable<TKey, TValue> : IReadOnlyDictionary<TKey, TValue>
+/// <param name="expected">
+/// How many keys are expected, when known: each part is made large enough for its share at once.
+/// Grown by doubling from empty, the parts' entry arrays added up to twice their final size
+/// (~0.8 MB per resolve of the 10,000-key hierarchy) and the last one was a third unused.
+/// </param>
+internal sealed class PartitionedPathTable<TKey, TValue>(int expected = 0) : IReadOnlyDictionary<TKey, TValue>
     where TKey : notnull
 {
     private const int Partitions = 16;
 
     private readonly Dictionary<TKey, TValue>[] _parts =
-        [.. Enumerable.Range(0, Partitions).Select(_ => new Dictionary<TKey, TValue>())];
+        [.. Enumerable.Range(0, Partitions).Select(_ => new Dictionary<TKey, TValue>(expected / Partitions))];
 
     public int Count => _parts.Sum(part => part.Count);
 

@@ -4,10 +4,11 @@ using Vse.Description.Model;
 namespace Vse.Description.Provenance;
 
 /// <summary>Collects provenance while layers merge, and remembers what the current layer touched.</summary>
-internal sealed class ProvenanceRecorder
+/// <param name="expectedPaths">How many paths the merge is expected to record (<see cref="ProvenanceEstimate"/>).</param>
+internal sealed class ProvenanceRecorder(int expectedPaths = 0)
 {
     // Handed to the log as it is: tens of thousands of paths are not copied.
-    private readonly ProvenanceTable _events = new();
+    private readonly ProvenanceTable _events = new(expectedPaths);
     private readonly List<(PathKey Path, ProvenanceAction Action, SourceLocation Location)> _touchedByLayer = [];
 
     public string Layer { get; private set; } = "";

@@ -18,12 +18,13 @@ namespace Vse.Description.Provenance;
 /// alive; here a path keeps none of its own. The arrays hold 2,048 events (64 KB),
 /// under the size that would put them on the large object heap.
 /// </remarks>
-internal sealed class ProvenanceTable : IReadOnlyDictionary<string, IReadOnlyList<ProvenanceEvent>>
+/// <param name="expectedPaths">How many paths are expected, when known (<see cref="PartitionedPathTable{TKey, TValue}"/>).</param>
+internal sealed class ProvenanceTable(int expectedPaths = 0) : IReadOnlyDictionary<string, IReadOnlyList<ProvenanceEvent>>
 {
     private const int ChunkShift = 11;
     private const int ChunkSize = 1 << ChunkShift;
 
-    private readonly PartitionedPathTable<PathKey, (int First, int Last)> _paths = new();
+    private readonly PartitionedPathTable<PathKey, (int First, int Last)> _paths = new(expectedPaths);
     private readonly List<Event[]> _chunks = [];
     private int _count;
 

@@ -30,5 +30,9 @@ public sealed class ImagePathsTests
     [InlineData("/./lustre", "/lustre")]
     [InlineData("/x/../lustre", "/lustre")]
     [InlineData("/a/b/..", "/a")]
+    [InlineData("/a/.", "/a")]
+    [InlineData("/a//b", "/a/b")]
+    [InlineData("/.hidden/..x/x..", "/.hidden/..x/x..")]
+    [InlineData("/x/..", "/")]
     public void A_path_has_one_normal_spelling(string path, string expected) => Assert.Equal(expected, ImagePaths.Normalize(path));
 }

@@ -165,6 +165,23 @@ public sealed class MergeTests
     }
 
     [Fact]
+    public void Steps_are_found_by_id_through_four_layers_of_removals_replacements_and_additions()
+    {
+        // Each layer's merge goes on from the positions the layer before it left (Merger's step
+        // index): a removal moves the steps behind it up, and later layers must find them there.
+        using var ws = new DescriptionWorkspace();
+        ws.Write("l1", "vse: 1\nname: l1\nfiles: [{id: a, mkdir: /a}, {id: b, mkdir: /b}, {id: c, mkdir: /c}, {id: d, mkdir: /d}]\n");
+        ws.Write("l2", "vse: 1\nname: l2\nextends: l1\nfiles: [{id: b, remove: true}, {id: e, mkdir: /e}, {id: c, mkdir: /c2}]\n");
+        ws.Write("l3", "vse: 1\nname: l3\nextends: l2\nfiles: [{id: a, remove: true}, {id: d, mkdir: /d3}, {id: f, mkdir: /f}]\n");
+        ws.Write("l4", "vse: 1\nname: l4\nextends: l3\nfiles: [{id: e, mkdir: /e4}, {id: c, remove: true}, {id: a, mkdir: /a4}]\n");
+
+        var content = ws.ResolveOk("l4").Content;
+
+        Assert.Equal(["/d3", "/e4", "/f", "/a4"], FileOperands(content));
+        Assert.Equal(["d", "e", "f", "a"], Steps(content, "files").Select(s => s["id"]!.ToString()));
+    }
+
+    [Fact]
     public void A_step_may_be_replaced_by_a_step_of_another_verb()
     {
         using var ws = new DescriptionWorkspace();

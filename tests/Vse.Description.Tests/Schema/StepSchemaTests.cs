@@ -63,6 +63,40 @@ public sealed class StepSchemaTests
     }
 
     [Fact]
+    public void Each_step_of_a_list_has_its_own_fields_only_also_after_an_invalid_one()
+    {
+        // The reader reuses one step's fields and body for the next: nothing may carry over.
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", """
+            vse: 1
+            name: app
+            files:
+              - {id: first, link: /a, to: /b, hard: true}
+              - {link: /c, to: /d}
+              - {mkdir: /e}
+            build:
+              - {run: one, online: true, workdir: /w}
+              - {id: second, run: two}
+            """);
+
+        var content = ws.ResolveOk("app").Content;
+        var files = Steps(content, "files");
+        var build = Steps(content, "build");
+
+        Assert.Equal(["hard", "id", "link", "to"], files[0].Entries.Keys);
+        Assert.Equal(["hard", "link", "to"], files[1].Entries.Keys);
+        Assert.Equal("false", Text(files[1], "hard"));
+        Assert.Equal(["mkdir"], files[2].Entries.Keys);
+        Assert.Equal(["online", "run", "workdir"], build[0].Entries.Keys);
+        Assert.Equal(["id", "online", "run"], build[1].Entries.Keys);
+        Assert.Equal("false", Text(build[1], "online"));
+
+        ws.Write("broken", "vse: 1\nname: broken\nfiles:\n  - {write: /x, content: a, bogus: 1}\n  - {write: /y, content: b}\n");
+        var error = Single(ws.ResolveFails("broken"), DiagnosticCodes.UnknownKey);
+        Assert.Contains("'bogus'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_copy_step_without_to_is_missing_a_key()
     {
         using var ws = new DescriptionWorkspace();

@@ -15,7 +15,10 @@
 # With PERF=DIR, each deploy runs under `perf record -g` (the launcher and its instances are its
 # children) into DIR/deploy-N-NETWORK-BUILD.data: times are then perf's too, so compare profiles,
 # not rows (`perf report -i FILE --no-children --sort sym`).
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] bench/scale-curve.sh N...
+# With TMPFS_RUN="NAME...", the rows of those builds keep the instances' state directories (vse's
+# run/, the overlays' upper and work among them) on a tmpfs mounted there for the row: what
+# ext4 costs against memory (a build may be named twice, "a=/x/vse a-tmpfs=/x/vse").
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [TMPFS_RUN="after"] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -33,6 +36,7 @@ cleanup() {
   for b in "${builds[@]}"; do
     for dep in $("${b#*=}" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "${b#*=}" cleanup "$dep" >/dev/null 2>&1; done
   done
+  umount "$VSE_HOME/run" 2>/dev/null
   rm -rf "$work"
   rmdir "${bench_group:-}" 2>/dev/null
 }
@@ -65,6 +69,8 @@ for n in "${sizes[@]}"; do
   for mode in "${modes[@]}"; do
     for b in "${builds[@]}"; do
       name=${b%%=*} vse=${b#*=}
+      on_tmpfs=no
+      if [[ " ${TMPFS_RUN:-} " == *" $name "* ]]; then on_tmpfs=yes; mkdir -p "$VSE_HOME/run"; mount -t tmpfs -o mode=0700 vse-scale-curve "$VSE_HOME/run"; fi
       load0=$(cut -d' ' -f1 /proc/loadavg)
       mkdir -p "$cgcpu/vse"  # vse makes it with the first instance: there from the start, so none of its CPU is missed
       m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b0=$(busy_ms) t0=$(date +%s.%N)
@@ -78,6 +84,7 @@ for n in "${sizes[@]}"; do
       t3=$(date +%s.%N) b3=$(busy_ms)
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
+      [ $on_tmpfs = no ] || umount "$VSE_HOME/run"
       printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
         "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "($c1 - $c0) / 1000000 / $n" | bc -l)" \
         "$(echo "($b1 - $b0) / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" "$(echo "($b3 - $b2) / $n" | bc -l)" \

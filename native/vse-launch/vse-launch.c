@@ -633,6 +633,10 @@ static void root_by_pivot(const char *lower, const char *state) {
              opt.userns ? ",userxattr" : "", opt.once ? ",volatile" : "");
     /* nodev: device nodes the image carries open nothing (the instance's are on its own /dev
      * tmpfs); without a devices cgroup (cgroup v2) nothing else would stop an open of dev/mem. */
+    /* Made here, not by vse: only this path needs a mount point in the state directory (a
+     * template's instance attaches its overlay on the template's /root), and a bulk deploy's
+     * directories are ext4 inodes allocated and freed per instance. */
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) die("mkdir rootfs");
     TRY(mount("overlay", path, "overlay", MS_NODEV, opts), "mount overlay");
     TRY(chdir(path), "chdir rootfs");
     /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves no host path

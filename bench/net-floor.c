@@ -6,9 +6,9 @@
  * and up, eth0's IPv6 address generation off, its address, up; with "net+sysfs" also a detached
  * sysfs of its namespace (the superblock an instance's /sys is). Prints the system CPU time per
  * instance of every batch of 256, so what grows with the number alive shows; everything is freed
- * when it exits (its namespaces go with their last fd). The netlink helpers are vse-launch's, copied
- * so that this measures the same requests without the launcher around them.
- *   usage (root): gcc -O2 -o /tmp/net-floor bench/net-floor.c && /tmp/net-floor 4096 net|net+sysfs */
+ * when it exits (its namespaces go with their last fd). The netlink requests are vse-launch's
+ * (native/common/netlink-request.h), so this measures the same requests without the launcher.
+ *   usage (root): gcc -O2 -I native/common -o /tmp/net-floor bench/net-floor.c && /tmp/net-floor 4096 net|net+sysfs */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,71 +27,9 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "netlink-request.h"
+
 #define TRY(e, s) do { if ((e) < 0) { perror(s); exit(1); } } while (0)
-struct nlreq {
-    struct nlmsghdr h;
-    char body[1024 - sizeof(struct nlmsghdr)];  /* names are <= 15 chars: requests stay far below */
-};
-
-static void nl_init(struct nlreq *r, int type, int flags, const void *hdr, size_t len) {
-    memset(r, 0, sizeof *r);
-    r->h.nlmsg_len = NLMSG_LENGTH(len);
-    r->h.nlmsg_type = type;
-    r->h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-    memcpy(NLMSG_DATA(&r->h), hdr, len);
-}
-
-/* Appends an attribute; a nest is one whose payload is followed by more attributes, closed by nl_end. */
-static struct rtattr *nl_attr(struct nlreq *r, int type, const void *data, size_t len) {
-    struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
-    a->rta_type = type;
-    a->rta_len = RTA_LENGTH(len);
-    if (len) memcpy(RTA_DATA(a), data, len);
-    r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
-    return a;
-}
-static void nl_end(struct nlreq *r, struct rtattr *nest) { nest->rta_len = (char *)r + r->h.nlmsg_len - (char *)nest; }
-static void nl_str(struct nlreq *r, int type, const char *s) { nl_attr(r, type, s, strlen(s) + 1); }
-static void nl_u32(struct nlreq *r, int type, uint32_t v) { nl_attr(r, type, &v, sizeof v); }
-
-/* Sends the request and waits for its ACK: 0, or -1 with errno set to the kernel's answer. */
-static int nl_talk(int sock, struct nlreq *r) {
-    static uint32_t seq;
-    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    r->h.nlmsg_seq = ++seq;
-    if (sendto(sock, r, r->h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -1;
-    for (;;) {
-        /* An error ACK quotes the request (< 1 KiB): this holds it whole. */
-        union { struct nlmsghdr h; char b[4096]; } buf;
-        ssize_t n = recv(sock, &buf, sizeof buf, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return -1;
-        for (struct nlmsghdr *m = &buf.h; NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n)) {
-            if (m->nlmsg_seq != r->h.nlmsg_seq || m->nlmsg_type != NLMSG_ERROR) continue;
-            int err = ((struct nlmsgerr *)NLMSG_DATA(m))->error;
-            if (!err) return 0;
-            errno = -err;
-            return -1;
-        }
-    }
-}
-
-
-static int setlink(int sock, const char *name, unsigned master, int up, int addrgen_off) {
-    struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_flags = up ? IFF_UP : 0, .ifi_change = up ? IFF_UP : 0};
-    struct nlreq r;
-    nl_init(&r, RTM_NEWLINK, 0, &ifi, sizeof ifi);
-    nl_str(&r, IFLA_IFNAME, name);
-    if (master) nl_u32(&r, IFLA_MASTER, master);
-    if (addrgen_off) {
-        struct rtattr *spec = nl_attr(&r, IFLA_AF_SPEC, NULL, 0), *inet6 = nl_attr(&r, AF_INET6, NULL, 0);
-        uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
-        nl_attr(&r, IFLA_INET6_ADDR_GEN_MODE, &mode, 1);
-        nl_end(&r, inet6);
-        nl_end(&r, spec);
-    }
-    return nl_talk(sock, &r);
-}
 static void sysctl(const char *path, const char *v) { int f = open(path, O_WRONLY); TRY(f, path); TRY(write(f, v, strlen(v)), path); close(f); }
 static double sys_ms(void) { struct rusage r; getrusage(RUSAGE_SELF, &r); return r.ru_stime.tv_sec * 1e3 + r.ru_stime.tv_usec / 1e3; }
 static double wall_ms(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
@@ -117,7 +55,7 @@ int main(int argc, char **argv) {
             nl_str(&r, IFLA_IFNAME, br);
             struct rtattr *info = nl_attr(&r, IFLA_LINKINFO, NULL, 0); nl_str(&r, IFLA_INFO_KIND, "bridge"); nl_end(&r, info);
             TRY(nl_talk(fsock, &r), "bridge");
-            TRY(setlink(fsock, br, 0, 1, 0), "bridge up");
+            TRY(nl_setlink(fsock, br, 0, 1), "bridge up");
             TRY(setns(fabric, CLONE_NEWNET), "to the fabric");  /* if_nametoindex asks the namespace we are in */
             bridge = if_nametoindex(br);
         }
@@ -134,8 +72,8 @@ int main(int argc, char **argv) {
         nl_str(&r, IFLA_IFNAME, peer); nl_u32(&r, IFLA_MTU, 65535); nl_u32(&r, IFLA_NET_NS_FD, fabric);
         nl_end(&r, pe); nl_end(&r, data); nl_end(&r, info);
         TRY(nl_talk(own, &r), "veth");
-        TRY(setlink(fsock, peer, bridge, 1, 1), "peer master up");
-        TRY(setlink(own, "eth0", 0, 0, 1), "eth0 addrgenmode");
+        TRY(nl_setlink(fsock, peer, bridge, 1), "peer master up");
+        TRY(nl_setlink(own, "eth0", 0, 0), "eth0 addrgenmode");
         unsigned eth0 = if_nametoindex("eth0");
         uint32_t addr = htonl((10u << 24) | (uint32_t)(i + 2));
         struct ifaddrmsg ifa = {.ifa_family = AF_INET, .ifa_prefixlen = 8, .ifa_index = eth0};

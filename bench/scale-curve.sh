@@ -5,14 +5,20 @@
 # start) and kernel slab per instance (Slab drop / N), CPU per instance (the deploy command and the
 # launcher in a cgroup of the bench's own, plus vse's instance groups: their set-up runs there;
 # user and system time of every core, so it compares under load where wall time does not; other
-# instances under vse's groups meanwhile count too), and the load average next to each row.
+# instances under vse's groups meanwhile count too), the same system-wide (busy time of every
+# core in /proc/stat, kernel threads, interrupts and every process on the host included: what
+# the instances really cost only when nothing else runs), over the deploy and over the cleanup,
+# and the load average next to each row.
 # Several vse builds side by side, interleaved per N (VSES="NAME=PATH ..."; default: a native-AOT
 # publish of this tree). After every cleanup it checks that nothing is left: no instance process,
 # no cgroup under */vse/, no network namespace or fabric of the deployment.
 # With PERF=DIR, each deploy runs under `perf record -g` (the launcher and its instances are its
 # children) into DIR/deploy-N-NETWORK-BUILD.data: times are then perf's too, so compare profiles,
 # not rows (`perf report -i FILE --no-children --sort sym`).
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] bench/scale-curve.sh N...
+# With TMPFS_RUN="NAME...", the rows of those builds keep the instances' state directories (vse's
+# run/, the overlays' upper and work among them) on a tmpfs mounted there for the row: what
+# ext4 costs against memory (a build may be named twice, "a=/x/vse a-tmpfs=/x/vse").
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [TMPFS_RUN="after"] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -30,6 +36,7 @@ cleanup() {
   for b in "${builds[@]}"; do
     for dep in $("${b#*=}" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "${b#*=}" cleanup "$dep" >/dev/null 2>&1; done
   done
+  umount "$VSE_HOME/run" 2>/dev/null
   rm -rf "$work"
   rmdir "${bench_group:-}" 2>/dev/null
 }
@@ -38,6 +45,8 @@ trap cleanup EXIT
 kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }
 # CPU nanoseconds ever charged to a group and its descendants (removed ones included): v1 cpuacct, v2 cpu.stat.
 if [ -d /sys/fs/cgroup/cpuacct ]; then cgcpu=/sys/fs/cgroup/cpuacct; else cgcpu=/sys/fs/cgroup; fi
+# Busy milliseconds of all cores since boot, system-wide: every /proc/stat "cpu" field but idle and iowait (guest time is in user already).
+busy_ms() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {printf "%.0f\n", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz; exit}' /proc/stat; }
 cpu_ns() { if [ -f "$1/cpuacct.usage" ]; then cat "$1/cpuacct.usage"; elif [ -f "$1/cpu.stat" ]; then awk '$1 == "usage_usec" {printf "%.0f\n", $2 * 1000}' "$1/cpu.stat"; else echo 0; fi; }
 bench_group=$cgcpu/vse-scale-curve-$$
 mkdir "$bench_group"
@@ -54,27 +63,31 @@ leftovers() {
 }
 
 say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
-echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | cleanup (s) | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|"
+echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | system-wide CPU ms per instance | cleanup (s) | system-wide CPU ms per instance, cleanup | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
   for mode in "${modes[@]}"; do
     for b in "${builds[@]}"; do
       name=${b%%=*} vse=${b#*=}
+      on_tmpfs=no
+      if [[ " ${TMPFS_RUN:-} " == *" $name "* ]]; then on_tmpfs=yes; mkdir -p "$VSE_HOME/run"; mount -t tmpfs -o mode=0700 vse-scale-curve "$VSE_HOME/run"; fi
       load0=$(cut -d' ' -f1 /proc/loadavg)
       mkdir -p "$cgcpu/vse"  # vse makes it with the first instance: there from the start, so none of its CPU is missed
-      m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) t0=$(date +%s.%N)
+      m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b0=$(busy_ms) t0=$(date +%s.%N)
       profile=()
       [ -z "${PERF:-}" ] || profile=(perf record -q -F 499 -g -o "$PERF/deploy-$n-$mode-$name.data" --)
       dep=$(sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - \
         "${profile[@]}" "$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
-      t1=$(date +%s.%N) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )); sleep 1
-      m1=$(kib MemAvailable) s1=$(kib Slab) t2=$(date +%s.%N)
+      t1=$(date +%s.%N) b1=$(busy_ms) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )); sleep 1
+      m1=$(kib MemAvailable) s1=$(kib Slab) b2=$(busy_ms) t2=$(date +%s.%N)
       "$vse" cleanup "$dep" >/dev/null
-      t3=$(date +%s.%N)
+      t3=$(date +%s.%N) b3=$(busy_ms)
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
-      printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.1f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
-        "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "($c1 - $c0) / 1000000 / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" \
+      [ $on_tmpfs = no ] || umount "$VSE_HOME/run"
+      printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
+        "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "($c1 - $c0) / 1000000 / $n" | bc -l)" \
+        "$(echo "($b1 - $b0) / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" "$(echo "($b3 - $b2) / $n" | bc -l)" \
         "$(echo "($m0 - $m1) / 1024 / $n" | bc -l)" $(( (s1 - s0) / n )) "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done

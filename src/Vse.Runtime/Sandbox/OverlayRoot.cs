@@ -36,6 +36,24 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
     /// </param>
     public OciMount Prepare(bool userNamespace, bool discarded = false)
     {
+        MakeLayers();
+        Directory.CreateDirectory(Rootfs);
+        // nodev: a device node the image carries (a base tar may hold dev/mem 0666) opens nothing;
+        // the instance's devices are the runtime's, on its own /dev tmpfs. Where no devices cgroup
+        // filters opens (cgroup v2 without a device program), this is what stops them.
+        return new OciMount("/", "overlay", "overlay",
+            ["nodev", $"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : [], .. discarded ? new[] { "volatile" } : []]);
+    }
+
+    /// <summary>
+    /// Checks the paths and creates the overlay's upper and work directories, nothing else: what
+    /// an instance needs whose runtime mounts the overlay where it chooses. The bulk launcher
+    /// attaches it to its template's <c>/root</c> and makes <see cref="Rootfs"/> itself only when
+    /// it pivots instead; one directory less per instance is one ext4 directory inode less to
+    /// allocate at deploy and to free at cleanup (bench/RESULTS.md, "scale5").
+    /// </summary>
+    public void MakeLayers()
+    {
         foreach (var path in new[] { Lower, Upper, Work })
         {
             // overlayfs splits its options at commas and lower directories at colons; such a
@@ -48,11 +66,5 @@ internal sealed record OverlayRoot(string Lower, string StateDirectory)
 
         Directory.CreateDirectory(Upper);
         Directory.CreateDirectory(Work);
-        Directory.CreateDirectory(Rootfs);
-        // nodev: a device node the image carries (a base tar may hold dev/mem 0666) opens nothing;
-        // the instance's devices are the runtime's, on its own /dev tmpfs. Where no devices cgroup
-        // filters opens (cgroup v2 without a device program), this is what stops them.
-        return new OciMount("/", "overlay", "overlay",
-            ["nodev", $"lowerdir={Lower}", $"upperdir={Upper}", $"workdir={Work}", .. userNamespace ? new[] { "userxattr" } : [], .. discarded ? new[] { "volatile" } : []]);
     }
 }

@@ -65,6 +65,21 @@ public sealed class LaunchMountTemplateTests(SandboxFixture fixture) : IClassFix
         Assert.Equal(Sorted(escaped.OwnRoot), Sorted(escaped.Stdout + "escaped-write\n"));
     }
 
+    [SkippableTheory]
+    [InlineData(false, "init.log init.pid upper work")]
+    [InlineData(true, "init.log init.pid rootfs upper work")]
+    public async Task Only_an_instance_that_pivots_gets_a_rootfs_directory_in_its_state_and_the_launcher_makes_it(bool unconfined, string expected)
+    {
+        // vse makes upper/ and work/ only (one ext4 directory less per instance of a bulk deploy);
+        // the launcher makes rootfs/ where it mounts the overlay to pivot into it.
+        var driver = fixture.RequireLaunchedDriver();
+        await using var instance = await RunningInstance.StartAsync(driver, Spec(await CompileEscapeAsync(), unconfined));
+        var (exitCode, _, stderr) = await instance.ExecAsync("true");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(expected, string.Join(' ', Directory.EnumerateFileSystemEntries(instance.Handle.StateDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+    }
+
     public void Dispose() => _directory.Dispose();
 
     /// <summary>Runs the escape in a new instance; with what <c>ls -A /</c> lists there afterwards and whether the host's mount table names its state directory meanwhile.</summary>

@@ -309,11 +309,11 @@ public sealed partial class LaunchedSandboxDriver(string launcher, string? filte
         return handle;
     }
 
-    /// <summary>The state directory with the overlay's directories, as the runc path makes it.</summary>
+    /// <summary>The state directory with the overlay's upper and work directories; the launcher mounts the overlay (and makes <c>rootfs/</c> when it pivots into it).</summary>
     private InstanceHandle Prepare(InstanceSpec spec)
     {
         var handle = InstanceStateDirectory.Claim(Name, spec);
-        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).Prepare(userNamespace: _rootless);
+        new OverlayRoot(Path.GetFullPath(spec.Rootfs), handle.StateDirectory).MakeLayers();
         return handle;
     }
 

@@ -26,9 +26,15 @@ public static class WritesInMemory
     };
 
     /// <summary>The refusal as a diagnostic at the <c>deploy.writes</c> that asked for it (<see cref="DeployPolicy.Recheck"/>).</summary>
-    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model, string driver, bool hostRoot)
+    /// <param name="hostRoot">Asked only of a description with writes in memory (it reads /proc/self/uid_map).</param>
+    public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model, string driver, Func<bool> hostRoot)
     {
-        if (Problem(model.Deploy.Writes, bootsKernel: driver == "vm", hostRoot) is { } problem)
+        if (model.Deploy.Writes == InstanceWrites.Disk)
+        {
+            yield break;
+        }
+
+        if (Problem(model.Deploy.Writes, bootsKernel: driver == "vm", hostRoot()) is { } problem)
         {
             var location = resolved.Provenance.LastWrite("deploy.writes")?.Location ?? SourceLocation.StartOf(resolved.Layers[^1].File);
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.WritesInMemoryUnavailable, location, problem);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Vse.Cli.Tests;
 
 /// <summary><c>deploy.writes: memory</c>: the instances' writes in a tmpfs of the deployment's own, gone with its cleanup.</summary>
@@ -70,10 +68,8 @@ public sealed class WritesInMemoryTests
     /// <summary>What statfs says the file system's type is (its magic number, named by stat -f).</summary>
     private static async Task<string> FileSystemTypeAsync(string path)
     {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-f", "-c", "%T", path]) { RedirectStandardOutput = true })!;
-        var type = await stat.StandardOutput.ReadToEndAsync();
-        await stat.WaitForExitAsync();
-        Assert.Equal(0, stat.ExitCode);
-        return type.Trim();
+        var stat = await UnprivilegedUser.RunToolAsync("stat", ["-f", "-c", "%T", path]);
+        Assert.True(stat.ExitCode == 0, stat.Stderr);
+        return stat.Stdout.Trim();
     }
 }

@@ -45,7 +45,7 @@ public sealed class WritesInMemoryTests : IDisposable
     {
         var resolved = Resolve("vse: 1\nname: app\nos: {base: busybox}\ndeploy:\n  instances: 2\n  writes: memory\n");
 
-        var error = Assert.Single(WritesInMemory.Check(resolved, RuntimeModel.From(resolved), driver, hostRoot));
+        var error = Assert.Single(WritesInMemory.Check(resolved, RuntimeModel.From(resolved), driver, () => hostRoot));
 
         Assert.True(error.IsError);
         Assert.Equal(("VSE0227", 6, 11), (error.Code, error.Location.Line, error.Location.Column));
@@ -57,7 +57,7 @@ public sealed class WritesInMemoryTests : IDisposable
         var memory = Resolve("vse: 1\nname: app\ndeploy: {writes: memory}\n");
         var disk = Resolve("vse: 1\nname: app\n");
 
-        Assert.Empty(WritesInMemory.Check(memory, RuntimeModel.From(memory), "sandbox", hostRoot: true));
-        Assert.Empty(WritesInMemory.Check(disk, RuntimeModel.From(disk), "vm", hostRoot: false));
+        Assert.Empty(WritesInMemory.Check(memory, RuntimeModel.From(memory), "sandbox", () => true));
+        Assert.Empty(WritesInMemory.Check(disk, RuntimeModel.From(disk), "vm", () => throw new InvalidOperationException("who deploys does not matter for writes on disk")));
     }
 }

@@ -18,7 +18,10 @@
 # With TMPFS_RUN="NAME...", the rows of those builds keep the instances' state directories (vse's
 # run/, the overlays' upper and work among them) on a tmpfs mounted there for the row: what
 # ext4 costs against memory (a build may be named twice, "a=/x/vse a-tmpfs=/x/vse").
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [TMPFS_RUN="after"] bench/scale-curve.sh N...
+# With WRITES="NAME...", the rows of those builds deploy the description with `deploy: {writes: memory}`
+# (the instances' state directories in a tmpfs of the deployment's own, docs/runtime.md): what the
+# data directory's file system costs against memory, one build named twice ("a=/x/vse a-mem=/x/vse").
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [TMPFS_RUN="after"] [WRITES="after"] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -53,13 +56,18 @@ mkdir "$bench_group"
 for mode in "${modes[@]}"; do
   printf 'vse: 1\nname: curve/%s\nos: {base: busybox}\nnetwork: {mode: %s}\n' "$mode" "$mode" > "$work/$mode.vse.yaml"
   "$first" build "$work/$mode.vse.yaml" >/dev/null
+  if [ -n "${WRITES:-}" ]; then
+    printf 'deploy: {writes: memory}\n' | cat "$work/$mode.vse.yaml" - > "$work/$mode-memory.vse.yaml"
+    for b in "${builds[@]}"; do [[ " $WRITES " != *" ${b%%=*} "* ]] || { "${b#*=}" build "$work/$mode-memory.vse.yaml" >/dev/null; break; }; done
+  fi
 done
 
 # Leftovers of deployment DEP after its cleanup, one line each (none: empty).
 leftovers() {
   { pgrep -c -f '^vse-init$' | grep -v '^0$' | sed 's/^/vse-init processes: /'
     find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 2 -type d -name "*$1*" 2>/dev/null | head -3  # depth 2: v2's vse/unlimited-memory/ID
-    ip netns list | grep -F "$1" | head -3; } || true
+    ip netns list | grep -F "$1" | head -3
+    grep -F "/run/$1 " /proc/self/mountinfo | head -3; } || true
 }
 
 say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
@@ -71,13 +79,15 @@ for n in "${sizes[@]}"; do
       name=${b%%=*} vse=${b#*=}
       on_tmpfs=no
       if [[ " ${TMPFS_RUN:-} " == *" $name "* ]]; then on_tmpfs=yes; mkdir -p "$VSE_HOME/run"; mount -t tmpfs -o mode=0700 vse-scale-curve "$VSE_HOME/run"; fi
+      description=$work/$mode.vse.yaml
+      [[ " ${WRITES:-} " != *" $name "* ]] || description=$work/$mode-memory.vse.yaml
       load0=$(cut -d' ' -f1 /proc/loadavg)
       mkdir -p "$cgcpu/vse"  # vse makes it with the first instance: there from the start, so none of its CPU is missed
       m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b0=$(busy_ms) t0=$(date +%s.%N)
       profile=()
       [ -z "${PERF:-}" ] || profile=(perf record -q -F 499 -g -o "$PERF/deploy-$n-$mode-$name.data" --)
       dep=$(sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - \
-        "${profile[@]}" "$vse" deploy "$work/$mode.vse.yaml" --instances "$n" --runtime vse-launch)
+        "${profile[@]}" "$vse" deploy "$description" --instances "$n" --runtime vse-launch)
       t1=$(date +%s.%N) b1=$(busy_ms) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )); sleep 1
       m1=$(kib MemAvailable) s1=$(kib Slab) b2=$(busy_ms) t2=$(date +%s.%N)
       "$vse" cleanup "$dep" >/dev/null

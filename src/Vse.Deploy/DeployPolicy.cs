@@ -51,6 +51,7 @@ public static class DeployPolicy
             .. PolicyChecker.Check(DeployedContent.WithCounts(resolved.Content, instances, perNode), policy, Locate),
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
             .. UnsupportedKeys.Check(resolved, model, driver),
+            .. WritesInMemory.Check(resolved, model, driver, () => Vse.Host.Processes.ProcessIdentity.IsHostRoot),
             .. CheckDevicesOnHost(resolved, model, driver),
         ];
     }

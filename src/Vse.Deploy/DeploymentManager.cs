@@ -1,5 +1,6 @@
 using Vse.Build.FileSystem;
 using Vse.Host.FileSystem;
+using Vse.Host.Processes;
 using Vse.Build.Kernels;
 using Vse.Deploy.Mpi;
 using Vse.Deploy.Network;
@@ -66,6 +67,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             if (recorded is not null)
             {
                 await recorded(deployment.Id);
+            }
+
+            if (model.Deploy.Writes == InstanceWrites.Memory)
+            {
+                MountWritesInMemory(driver, deployment.Id);
             }
 
             if (driver.BootsKernel)
@@ -254,11 +260,12 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var shape = InstanceSpecs.FromModel(model, configuration.RootfsPath, home.Root, 0, configuration.Name);
         shape = shape with { Mounts = Granted(shape, grantedMounts) };
         if (shape.Services.Count > 0 || shape.Network == NetworkMode.Private || shape.Mounts.Count > 0 || model.Gpus is not null || model.HostMpi
-            || !DriverCatalog.RunsOnce(driverName))
+            || model.Deploy.Writes == InstanceWrites.Memory || !DriverCatalog.RunsOnce(driverName))
         {
             // Services need the init; a private network is plugged in between create and start;
             // granted mounts (and the GPU and host MPI files) are checked between create and start
-            // (PinnedMounts); a VM always boots.
+            // (PinnedMounts); a VM always boots; the tmpfs of writes in memory is unmounted by the
+            // cleanup, which a handed-off run (the launcher removing it) never reaches.
             var started = await DeployAsync(configuration, model, new DeploymentPlan(1, runtimeName, Driver: driverName, GrantedMounts: grantedMounts, HostMpi: hostMpi), progress, cancellationToken);
             try
             {
@@ -485,11 +492,34 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         await deployments.DeleteAsync(deployment.Id, cancellationToken);
     }
 
-    /// <summary>Removes the directory that held a deployment's instances once they are gone (left alone while anything is in it).</summary>
+    /// <summary>
+    /// <c>deploy.writes: memory</c>: a tmpfs of the deployment's own on its directory, before anything
+    /// of the deployment is made in it (the instances' state directories, the network's files).
+    /// Refused here too, not only by the preparation: a Slurm node's share comes here without it.
+    /// </summary>
+    private void MountWritesInMemory(IDriver driver, string deploymentId)
+    {
+        if (WritesInMemory.Problem(InstanceWrites.Memory, driver.BootsKernel, ProcessIdentity.IsHostRoot) is { } problem)
+        {
+            throw new Preparation.DeploymentRequestException(problem);
+        }
+
+        var directory = DeploymentDirectory(deploymentId);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        PrivateTmpfs.Mount(directory);
+    }
+
+    /// <summary>
+    /// Removes the directory that held a deployment's instances once they are gone (left alone while
+    /// anything is in it). With <c>deploy.writes: memory</c> its tmpfs goes first, whole, with what is
+    /// left in it: found by looking (a tmpfs mounted on the directory), so that the cleanup of a
+    /// deployment whose vse was killed needs nothing else recorded.
+    /// </summary>
     private void RemoveDeploymentDirectory(string deploymentId)
     {
-        var directory = Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0));
-        if (directory is null || !Directory.Exists(directory))
+        var directory = DeploymentDirectory(deploymentId);
+        PrivateTmpfs.Unmount(directory);
+        if (!Directory.Exists(directory))
         {
             return;
         }
@@ -514,8 +544,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
     private static InstanceHandle HandleOf(Deployment deployment, InstanceRecord instance) =>
         new(DriverRuntime.Parse(deployment.Record.Driver).Driver, instance.RuntimeId ?? $"{ContainerPrefix(deployment.Record.Name, deployment.Id)}-{instance.Index}", instance.StateDirectory);
 
+    /// <summary><c>run/DEPLOYMENT</c>: the directory of the deployment's instances' state directories.</summary>
+    private string DeploymentDirectory(string deploymentId) => Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!;
+
     /// <summary>The deployment's hosts file and hostfile, beside its instances' directories.</summary>
-    private string NetworkDirectory(string deploymentId) => Path.Combine(Path.GetDirectoryName(home.InstanceDirectory(deploymentId, 0))!, "network");
+    private string NetworkDirectory(string deploymentId) => Path.Combine(DeploymentDirectory(deploymentId), "network");
 
     /// <summary>What container ids start with (then <c>-INDEX</c>): unique on the host, as the deployment id is in it.</summary>
     private static string ContainerPrefix(string name, string deploymentId) => $"{InstanceSpecs.Label(name)}-{deploymentId}";

@@ -99,6 +99,18 @@ public sealed class RuntimeModelTests
         Assert.Null(model.Directory);
     }
 
+    [Theory]
+    [InlineData("", InstanceWrites.Disk)]
+    [InlineData("deploy: {writes: disk}\n", InstanceWrites.Disk)]
+    [InlineData("deploy: {writes: memory}\n", InstanceWrites.Memory)]
+    public void Deploy_writes_is_read_and_disk_where_the_description_says_nothing(string deploy, InstanceWrites expected)
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", "vse: 1\nname: app\nos: {base: busybox}\n" + deploy);
+
+        Assert.Equal(expected, RuntimeModel.From(ws.ResolveOk("app")).Deploy.Writes);
+    }
+
     [Fact]
     public void A_description_directory_comes_from_the_last_layer_and_a_kernel_from_the_file_that_named_it()
     {
@@ -128,6 +140,8 @@ public sealed class RuntimeModelTests
     [InlineData("""{"services":"sshd"}""")]
     [InlineData("""{"services":[1]}""")]
     [InlineData("""{"deploy":{"instances":"4"}}""")]
+    [InlineData("""{"deploy":{"writes":"ram"}}""")]
+    [InlineData("""{"deploy":{"writes":true}}""")]
     [InlineData("""{"os":{"kernel":true}}""")]
     [InlineData("""{"boot":{"cmdline":{"a":{}}}}""")]
     [InlineData("""{"run":["make"]}""")]

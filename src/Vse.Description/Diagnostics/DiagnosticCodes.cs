@@ -46,6 +46,8 @@ public static class DiagnosticCodes
     public const string LockFileOfAnotherDescription = "VSE0224";
     public const string LockedBaseNotDebian = "VSE0225";
     public const string InvalidRegistryReference = "VSE0226";
+    /// <summary><c>deploy.writes: memory</c> where it cannot hold: the VM driver, or a user who cannot mount a tmpfs on the host.</summary>
+    public const string WritesInMemoryUnavailable = "VSE0227";
     /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
     public const string NotATestMatrix = "VSE0235";
     /// <summary>A test matrix axis with no values: the matrix would have no cells.</summary>

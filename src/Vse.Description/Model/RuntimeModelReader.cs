@@ -42,7 +42,13 @@ internal static class RuntimeModelReader
                 Deploy: new DeploySettings(
                     Text(Member(root, "deploy", "driver"), "deploy.driver"),
                     Int32(Member(root, "deploy", "instances"), "deploy.instances"),
-                    Int32(Member(root, "deploy", "per_node"), "deploy.per_node")),
+                    Int32(Member(root, "deploy", "per_node"), "deploy.per_node"),
+                    Text(Member(root, "deploy", "writes"), "deploy.writes") switch
+                    {
+                        null or "disk" => InstanceWrites.Disk,
+                        "memory" => InstanceWrites.Memory,
+                        _ => throw Damaged("deploy.writes"),
+                    }),
                 Kernel: Text(Member(root, "os", "kernel"), "os.kernel") is { } kernel ? new KernelReference(kernel, null) : null,
                 BootCmdline: Cmdline(Member(root, "boot", "cmdline")),
                 Run: Text(Member(root, "run"), "run"),

@@ -32,6 +32,8 @@ internal static partial class DescriptionSchema
     public static readonly ScalarSchema Size = new(ScalarKind.Size, Minimum: 0);
     public static readonly ScalarSchema InstanceCount = new(ScalarKind.Integer, Minimum: 1, Maximum: DeploymentBounds.MaxInstances);
     public static readonly ScalarSchema Driver = new(ScalarKind.String, Choices: ["sandbox", "vm"]);
+    /// <summary><c>deploy.writes</c>: where the instances' writes to their root file system live (<see cref="Model.InstanceWrites"/>).</summary>
+    public static readonly ScalarSchema Writes = new(ScalarKind.String, Choices: ["disk", "memory"]);
     public static readonly ScalarSchema Seccomp = new(ScalarKind.String, Choices: ["default", "unconfined"]);
     public static readonly ScalarSchema Capability = new(ScalarKind.String, Choices: [.. Model.LinuxCapabilities.Names]);
 
@@ -65,7 +67,7 @@ internal static partial class DescriptionSchema
         ("network", Struct(
             ("mode", new ScalarSchema(ScalarKind.String, Choices: ["none", "private", "host"])),
             ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")))),
-        ("deploy", Struct(("driver", Driver), ("instances", InstanceCount), ("per_node", InstanceCount))),
+        ("deploy", Struct(("driver", Driver), ("instances", InstanceCount), ("per_node", InstanceCount), ("writes", Writes))),
         ("security", Struct(("seccomp", Seccomp), ("capabilities", new SetSchema(Capability)))),
         ("run", String));
 

@@ -183,6 +183,39 @@ public sealed class SchemaTests
         Assert.Contains("did you mean 'vm'?", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Deploy_writes_outside_its_choices_is_refused_at_its_value_with_the_choices()
+    {
+        using var ws = new DescriptionWorkspace();
+        var path = ws.Write("app", "vse: 1\nname: app\ndeploy: {writes: ram}\n");
+
+        var error = Single(ws.ResolveFails("app"), DiagnosticCodes.InvalidValue);
+
+        At(error, path, 3, 18);
+        Assert.Contains("disk, memory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'ram'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("disk")]
+    [InlineData("memory")]
+    public void Every_deploy_writes_value_is_accepted_as_written(string writes)
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", $"vse: 1\nname: app\ndeploy: {{writes: {writes}}}\n");
+
+        Assert.Equal(writes, Str(ws.ResolveOk("app").Content, "deploy.writes"));
+    }
+
+    [Fact]
+    public void Deploy_writes_gets_no_default_in_the_resolved_description()
+    {
+        using var ws = new DescriptionWorkspace();
+        ws.Write("app", "vse: 1\nname: app\ndeploy: {instances: 2}\n");
+
+        Assert.Null(Str(ws.ResolveOk("app").Content, "deploy.writes"));
+    }
+
     [Theory]
     [InlineData("none")]
     [InlineData("private")]

@@ -28,8 +28,10 @@ internal static class SlurmNodeCommand
             void Stop(PosixSignalContext signal)
             {
                 signal.Cancel = true;
-                Console.Error.WriteLine($"vse: {context.Node}: {signal.Signal}: removing this node's instances");
+                // Cancelled before the line is written: the command's end, which the same signal may
+                // cause, is judged by this token (NodeShare.SignalGrace).
                 stop.Cancel();
+                Console.Error.WriteLine($"vse: {context.Node}: {signal.Signal}: removing this node's instances");
             }
 
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

@@ -30,6 +30,13 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
     /// <summary>How often a waiting node asks slurmctld whether the job still runs.</summary>
     private static readonly TimeSpan JobCheckInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a command that a signal ended is given for Slurm's SIGTERM to reach this process
+    /// too. Slurm signals every process of the step at once: the runtime's exec forwards it to the
+    /// command, which may end, and be waited for, before this process's own handler has run.
+    /// </summary>
+    internal static readonly TimeSpan SignalGrace = TimeSpan.FromSeconds(2);
+
     public const string NodeHomeVariable = "VSE_NODE_HOME";
 
     public const string NodeHomeDefault = "/tmp/vse-node";
@@ -170,6 +177,20 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
             exitCode = await manager.ExecAsync(local, 0, new ExecRequest(job.Command, Stdout: output, Stderr: error), stop);
         }
 
+        if (EndedBySignal(exitCode) && !stop.IsCancellationRequested)
+        {
+            // Killed, perhaps by the same SIGTERM that is on its way to this process (scancel, the
+            // time limit): a stopped command must not be recorded as one that finished.
+            try
+            {
+                await Task.Delay(SignalGrace, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                // The signal came: judged just below.
+            }
+        }
+
         if (stop.IsCancellationRequested)
         {
             // Slurm's SIGTERM reached the command too: it was stopped, it did not finish.
@@ -180,6 +201,9 @@ public sealed class NodeShare(JobDirectory directory, VseHome home, SlurmJobCont
         await EndAsync(null, exitCode);
         return exitCode;
     }
+
+    /// <summary>An exit status that says a signal ended the command: 128 + its number, as runtimes report it.</summary>
+    internal static bool EndedBySignal(int exitCode) => exitCode is > 128 and <= 128 + 64;
 
     /// <summary>Records how the job ended (the error, then the exit code if the command ran) and marks it done for every node.</summary>
     private async Task EndAsync(string? error, int? exitCode)

@@ -25,7 +25,7 @@ namespace Vse.Deploy;
 /// </summary>
 public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 {
-    private readonly DriverCatalog _drivers = new(home.Root, Path.Combine(home.Deployments, "runtime"), home.VirtualMachines);
+    private readonly DriverCatalog _drivers = new(home.Root, Path.Combine(home.Deployments, "runtime"), home.VirtualMachines, home.Trash);
 
     /// <summary>
     /// Records a deployment, then creates and starts its instances, <see cref="DeploymentPlan.Parallelism"/>

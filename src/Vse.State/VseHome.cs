@@ -51,6 +51,13 @@ public sealed partial record VseHome
     /// <summary><c>run/</c>: one directory per deployment, one per instance inside it.</summary>
     public string Deployments => System.IO.Path.Combine(Root, "run");
 
+    /// <summary>
+    /// <c>trash/</c>: one-shot runs' state directories, moved here whole when their command ends and
+    /// deleted later, off the run's critical path (<see cref="Vse.Host.FileSystem.DiscardedTrees"/>).
+    /// Beside <c>run/</c>, on its file system, so that the move is one rename.
+    /// </summary>
+    public string Trash => System.IO.Path.Combine(Root, "trash");
+
     /// <summary><c>locks/</c>: lock files for <see cref="Vse.Host.Locking.StoreLock"/>.</summary>
     public string Locks => System.IO.Path.Combine(Root, "locks");
 

@@ -1,12 +1,13 @@
 using Vse.Build.Registry;
 using Vse.Deploy.Online;
+using Vse.Host.FileSystem;
 using Vse.Host.Locking;
 
 namespace Vse.Deploy.Preparation;
 
 /// <summary>
 /// Deletes layers no configuration references, and what interrupted builds left (the store's
-/// <c>tmp/</c>, online steps' VMs), under the store lock held exclusively, so no build is using them. Shared by <c>vse gc</c> and <c>vse destroy</c>.
+/// <c>tmp/</c>, online steps' VMs, one-shot runs' state directories in the trash), under the store lock held exclusively, so no build is using them. Shared by <c>vse gc</c> and <c>vse destroy</c>.
 /// </summary>
 public static class LayerCollector
 {
@@ -41,7 +42,9 @@ public static class LayerCollector
         // A layer's blob goes with it; a layer in the site store keeps the blob this user pushed of it.
         var blobs = new LayerBlobCache(workspace.Store).Collect(key => workspace.Store.Contains(key) || workspace.Layers.Site?.Contains(key) == true, cancellationToken);
         var temporaries = workspace.Store.CleanTemporaries(cancellationToken)
-            + await InstanceStepRunner.RemoveLeftoversAsync(workspace.Home, cancellationToken);
+            + await InstanceStepRunner.RemoveLeftoversAsync(workspace.Home, cancellationToken)
+            // One-shot runs' state directories not yet deleted by a later run (the run's vse was killed, or no run came after).
+            + new DiscardedTrees(workspace.Home.Trash).Empty(cancellationToken: cancellationToken);
         return new Collected(layers, blobs.Entries, temporaries, before - workspace.Store.DiskUsage(cancellationToken) + blobs.Bytes);
     }
 }

@@ -1,3 +1,4 @@
+using Vse.Host.FileSystem;
 using Vse.Host.Processes;
 using Vse.Runtime.Host;
 using Vse.Runtime.Oci;
@@ -17,7 +18,8 @@ namespace Vse.Runtime.Drivers;
 /// <param name="probeCacheDirectory">Where the OCI runtime probe's outcomes are kept (<see cref="OciRuntimeProbeCache"/>).</param>
 /// <param name="runtimeRoot">The OCI runtime's own state directory (<c>--root</c>), private to vse.</param>
 /// <param name="vmCacheDirectory">VM base disks and initramfs images, shared by every VM instance.</param>
-public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot, string vmCacheDirectory)
+/// <param name="trashDirectory">Where one-shot runs' state directories are moved to be deleted later (<see cref="DiscardedTrees"/>); without it they are deleted in place.</param>
+public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot, string vmCacheDirectory, string? trashDirectory = null)
 {
     /// <summary>Instances as OCI containers (runc, crun) or clones of the bulk launcher.</summary>
     public const string Sandbox = SandboxDriver.DriverName;
@@ -29,6 +31,8 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
     public const string Launcher = LaunchedSandboxDriver.RuntimeName;
 
     private readonly Lock _launchedLock = new();
+
+    private readonly DiscardedTrees? _trash = trashDirectory is null ? null : new DiscardedTrees(trashDirectory);
 
     /// <summary>
     /// One launcher driver per catalog: instances it created and has not started are its own
@@ -85,7 +89,7 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
             return (LaunchedDriver(), new DriverRuntime(Sandbox, Launcher));
         }
 
-        return (new SandboxDriver(runtime, runtimeRoot), new DriverRuntime(Sandbox, runtime.Name));
+        return (new SandboxDriver(runtime, runtimeRoot, trash: _trash), new DriverRuntime(Sandbox, runtime.Name));
     }
 
     /// <summary>
@@ -109,7 +113,7 @@ public sealed class DriverCatalog(string probeCacheDirectory, string runtimeRoot
         var runtime = ExternalTool.Find(recorded.Runtime) is { } path
             ? new OciRuntime(recorded.Runtime, path)
             : await OciRuntimeProbe.SelectAsync(recorded.Runtime, new OciRuntimeProbeCache(probeCacheDirectory), cancellationToken);
-        return new SandboxDriver(runtime, runtimeRoot, criu);
+        return new SandboxDriver(runtime, runtimeRoot, criu, _trash);
     }
 
     /// <summary>

@@ -122,6 +122,6 @@ public static class OciRuntimeProbe
         File.Copy(program.Binary, Path.Combine(bin, name));
         var spec = new InstanceSpec(id, "vse-probe", Path.Combine(bundle, "rootfs"), bundle,
             new Dictionary<string, string> { ["PATH"] = "/bin" }, [], null, null, NetworkMode.None, []);
-        await OciSpecBuilder.WriteAsync(OciSpecBuilder.Build(spec, "rootfs", ["/bin/" + name, .. program.Args], cgroups: null, rootless: RootlessIdentity.OfThisProcess()), bundle, cancellationToken);
+        OciSpecBuilder.Write(OciSpecBuilder.Build(spec, "rootfs", ["/bin/" + name, .. program.Args], cgroups: null, rootless: RootlessIdentity.OfThisProcess()), bundle);
     }
 }

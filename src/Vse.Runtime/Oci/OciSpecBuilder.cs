@@ -118,7 +118,7 @@ public static class OciSpecBuilder
 
     public static string Serialize(OciSpec spec) => JsonSerializer.Serialize(spec, OciSpecWriterJson.Default.OciSpec);
 
-    /// <summary>The spec <see cref="WriteAsync"/> wrote into a bundle (an instance's state directory), read back typed.</summary>
+    /// <summary>The spec <see cref="Write"/> wrote into a bundle (an instance's state directory), read back typed.</summary>
     /// <exception cref="InvalidDataException">The bundle's config.json is empty or not an OCI spec.</exception>
     public static OciSpec Read(string bundleDirectory)
     {
@@ -134,11 +134,17 @@ public static class OciSpecBuilder
         }
     }
 
-    public static async Task WriteAsync(OciSpec spec, string bundleDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="spec"/> as the bundle's config.json, whole or not at all (written beside
+    /// it, then renamed). UTF-8 straight from the serializer, in one write on the calling thread: a
+    /// file of ~25 KB in the page cache takes less than handing the write to a pool thread would, and
+    /// no UTF-16 copy of it is made to be encoded again (fresh memory the GC must clear on every run).
+    /// </summary>
+    public static void Write(OciSpec spec, string bundleDirectory)
     {
         var path = Path.Combine(bundleDirectory, "config.json");
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, Serialize(spec), cancellationToken);
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(spec, OciSpecWriterJson.Default.OciSpec));
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -17,7 +17,11 @@ namespace Vse.Runtime.Sandbox;
 /// </summary>
 /// <param name="runtimeRoot">The runtime's own state directory (<c>--root</c>), private to vse.</param>
 /// <param name="criu">What <see cref="CriuProbe"/> found; without it the driver does not claim it can checkpoint.</param>
-public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot, CriuProbeResult? criu = null) : IDriver, ISuspendable
+/// <param name="trash">
+/// Where a one-shot run's state directory goes when its command ends, to be deleted off the run's
+/// critical path (<see cref="RunOnceAsync"/>); without it the directory is deleted in place.
+/// </param>
+public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot, CriuProbeResult? criu = null, DiscardedTrees? trash = null) : IDriver, ISuspendable
 {
     public const string DriverName = "sandbox";
 
@@ -252,7 +256,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         {
             var rootMount = overlay.Prepare(userNamespace: _rootless is not null, discarded);
             var oci = OciSpecBuilder.Build(spec, overlay.Rootfs, args, _cgroups, rootMount, _rootless);
-            await OciSpecBuilder.WriteAsync(adjust(oci), handle.StateDirectory, cancellationToken);
+            OciSpecBuilder.Write(adjust(oci), handle.StateDirectory);
         }
         catch
         {
@@ -282,7 +286,9 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
                 : await StreamingProcess.RunAsync(
                     runtime.Path, arguments, request.Stdin, request.Stdout, request.Stderr, cancellationToken,
                     inheritOutput: request.OwnStreams, inheritInput: request.OwnStreams && request.Stdin is not null);
-            var runtimeError = File.Exists(log) ? RuntimeLog.LastError(await File.ReadAllTextAsync(log, cancellationToken)) : null;
+            // Empty when the runtime did its part (runc logs nothing at its default level then): one
+            // stat instead of opening and reading it; a small file read inline, not on a pool thread.
+            var runtimeError = Nodes.TryGetStatus(log) is { Size: > 0 } ? RuntimeLog.LastError(File.ReadAllText(log)) : null;
             if (runtimeError is null)
             {
                 return exitCode;

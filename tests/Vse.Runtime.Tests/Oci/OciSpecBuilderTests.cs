@@ -18,14 +18,17 @@ public sealed class OciSpecBuilderTests
         JsonDocument.Parse(OciSpecBuilder.Serialize(OciSpecBuilder.Build(spec, "/state/rootfs", ["/bin/sh", "-c", "x"], cgroups ?? V1))).RootElement;
 
     [Fact]
-    public async Task ABundlesSpecReadsBackTypedAsItWasWrittenAndAnythingElseIsInvalidData()
+    public void ABundlesSpecReadsBackTypedAsItWasWrittenAndAnythingElseIsInvalidData()
     {
         var bundle = Directory.CreateTempSubdirectory("vse-bundle-").FullName;
         try
         {
             var spec = OciSpecBuilder.Build(SampleSpecs.Spec(), "/state/rootfs", ["/bin/sh"], V1);
-            await OciSpecBuilder.WriteAsync(spec, bundle, CancellationToken.None);
+            OciSpecBuilder.Write(spec, bundle);
 
+            // The file is the serializer's text as UTF-8, without a byte order mark, and nothing is left beside it.
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(OciSpecBuilder.Serialize(spec)), File.ReadAllBytes(Path.Combine(bundle, "config.json")));
+            Assert.Equal(["config.json"], Directory.EnumerateFileSystemEntries(bundle).Select(Path.GetFileName));
             var read = OciSpecBuilder.Read(bundle);
 
             Assert.Equal(spec.Mounts.Select(m => (m.Destination, m.Type, m.Source)), read.Mounts.Select(m => (m.Destination, m.Type, m.Source)));

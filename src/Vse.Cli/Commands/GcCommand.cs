@@ -6,12 +6,12 @@ using Vse.Deploy.Slurm;
 
 namespace Vse.Cli.Commands;
 
-/// <summary><c>vse gc</c>: remove layers no configuration references, what interrupted builds left, cache entries that can no longer hit, and what Slurm image staging left that no deployment needs.</summary>
+/// <summary><c>vse gc</c>: remove layers no configuration references, what interrupted builds and one-shot runs left, cache entries that can no longer hit, and what Slurm image staging left that no deployment needs.</summary>
 internal static class GcCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var command = new Command("gc", "Remove unreferenced layers (and their cached push blobs), leftovers of interrupted builds, cache entries that can no longer be used (resolved descriptions, remembered builds, file digests, other versions' launcher filters), and unneeded Slurm broadcast exports and node images");
+        var command = new Command("gc", "Remove unreferenced layers (and their cached push blobs), leftovers of interrupted builds and one-shot runs, cache entries that can no longer be used (resolved descriptions, remembered builds, file digests, other versions' launcher filters), and unneeded Slurm broadcast exports and node images");
         command.SetAction(async (_, cancellationToken) =>
         {
             if (await BuildNamespaceEntry.RunInsideAsync(environment, cancellationToken) is { } inside)

@@ -10,7 +10,8 @@ namespace Vse.Host.FileSystem;
 /// <remarks>
 /// Several processes may empty it at once: an entry another emptier is removing (or removed)
 /// fails here and is skipped, never reported; the deletion itself is <see cref="TreeDeleter"/>'s
-/// (no symlink followed, never through a mount point: such an entry stays, for gc to report).
+/// (no symlink followed, never through a mount point: such an entry stays, for gc too, until
+/// someone unmounts what is mounted in it).
 /// The directory must be on the file system of what is discarded: where the rename fails
 /// (another file system, a mount point), <see cref="TryDiscard"/> says so and the caller deletes in place.
 /// </remarks>

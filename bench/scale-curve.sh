@@ -77,8 +77,12 @@ raise_at_least kernel.threads-max $(( tasks_now + 2 * largest + 4096 ))
 for kind in user pid net mnt ipc uts cgroup time; do
   [ ! -f "/proc/sys/user/max_${kind}_namespaces" ] || raise_at_least "user.max_${kind}_namespaces" $(( 2 * largest + 4096 ))
 done
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $(( 2 * largest + 4096 )) ]; then
-  ulimit -n $(( 2 * largest + 4096 )) && say "open files of this run's processes: $(ulimit -n)"
+# The open-file limit: the soft one up to what is needed, as far as the hard one allows (raising the hard
+# one needs CAP_SYS_RESOURCE, which a container's root may lack).
+files_hard=$(ulimit -Hn) files_need=$(( 2 * largest + 4096 ))
+[ "$files_hard" = unlimited ] || [ "$files_hard" -ge "$files_need" ] || files_need=$files_hard
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$files_need" ]; then
+  ulimit -Sn "$files_need" && say "open files of this run's processes: $(ulimit -Sn)"
 fi
 
 kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }

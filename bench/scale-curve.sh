@@ -18,10 +18,18 @@
 # With TMPFS_RUN="NAME...", the rows of those builds keep the instances' state directories (vse's
 # run/, the overlays' upper and work among them) on a tmpfs mounted there for the row: what
 # ext4 costs against memory (a build may be named twice, "a=/x/vse a-tmpfs=/x/vse").
+# With PERF_SYSTEM=DIR, `perf record -a -g` runs over each deploy and each cleanup (every core:
+# kernel threads, RCU, interrupts and the other processes too) into
+# DIR/{deploy,cleanup}-N-NETWORK-BUILD.data: what the system-wide column counts, symbol by symbol
+# (perf's own CPU is then in that column too: compare profiles, samples / N, not rows).
 # With WRITES="NAME...", the rows of those builds deploy the description with `deploy: {writes: memory}`
 # (the instances' state directories in a tmpfs of the deployment's own, docs/runtime.md): what the
 # data directory's file system costs against memory, one build named twice ("a=/x/vse a-mem=/x/vse").
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [TMPFS_RUN="after"] [WRITES="after"] bench/scale-curve.sh N...
+# Host limits that the largest N would hit (kernel.pid_max: an instance is one task, and the host
+# and the other builds' leftovers need room too; threads-max; user.max_*_namespaces; the open-file
+# limit of the script's own processes) are raised for the run only when they are too low, each
+# change printed, and every host setting restored by the exit trap.
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [PERF_SYSTEM=DIR] [TMPFS_RUN="after"] [WRITES="after"] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -34,16 +42,48 @@ export VSE_HOME=$work/home
 if [ -z "${VSES:-}" ]; then VSES="this=$(publish_vse "$work")"; fi
 read -r -a builds <<< "$VSES"
 first=${builds[0]#*=}
+declare -A host_settings=()  # sysctl key -> its value before this run, for the ones raised
+perf_pid=
 cleanup() {
   set +e
+  [ -z "$perf_pid" ] || { kill -INT "$perf_pid"; wait "$perf_pid"; }
   for b in "${builds[@]}"; do
     for dep in $("${b#*=}" ps 2>/dev/null | awk 'NR > 1 {print $1}' | sort -u); do "${b#*=}" cleanup "$dep" >/dev/null 2>&1; done
   done
   umount "$VSE_HOME/run" 2>/dev/null
   rm -rf "$work"
   rmdir "${bench_group:-}" 2>/dev/null
+  for key in "${!host_settings[@]}"; do
+    sysctl -q -w "$key=${host_settings[$key]}" && say "restored $key = ${host_settings[$key]}"
+  done
 }
 trap cleanup EXIT
+
+# raise_at_least KEY VALUE -> sets sysctl KEY to VALUE for this run if it is lower, remembering the old value
+raise_at_least() {
+  local now
+  now=$(sysctl -n "$1")
+  [ "$now" -lt "$2" ] || return 0
+  host_settings[$1]=$now
+  sysctl -q -w "$1=$2"
+  say "raised $1 from $now to $2 for this run (restored at exit)"
+}
+largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
+tasks_now=$(ps -eL --no-headers | wc -l)
+# An instance is one task (its init) on every path here; twice the largest N over what runs now leaves
+# room for the launcher's, vse's and the other sessions' tasks during the deploy.
+raise_at_least kernel.pid_max $(( tasks_now + 2 * largest + 4096 ))
+raise_at_least kernel.threads-max $(( tasks_now + 2 * largest + 4096 ))
+for kind in user pid net mnt ipc uts cgroup time; do
+  [ ! -f "/proc/sys/user/max_${kind}_namespaces" ] || raise_at_least "user.max_${kind}_namespaces" $(( 2 * largest + 4096 ))
+done
+# The open-file limit: the soft one up to what is needed, as far as the hard one allows (raising the hard
+# one needs CAP_SYS_RESOURCE, which a container's root may lack).
+files_hard=$(ulimit -Hn) files_need=$(( 2 * largest + 4096 ))
+[ "$files_hard" = unlimited ] || [ "$files_hard" -ge "$files_need" ] || files_need=$files_hard
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$files_need" ]; then
+  ulimit -Sn "$files_need" && say "open files of this run's processes: $(ulimit -Sn)"
+fi
 
 kib() { awk -v k="^$1:" '$0 ~ k {print $2}' /proc/meminfo; }
 # CPU nanoseconds ever charged to a group and its descendants (removed ones included): v1 cpuacct, v2 cpu.stat.
@@ -70,6 +110,19 @@ leftovers() {
     grep -F "/run/$1 " /proc/self/mountinfo | head -3; } || true
 }
 
+# system_profile PHASE ROW / end_system_profile: perf record -a over one phase when PERF_SYSTEM is set
+system_profile() {
+  [ -n "${PERF_SYSTEM:-}" ] || return 0
+  perf record -q -a -g -F 499 -o "$PERF_SYSTEM/$1-$2.data" >/dev/null 2>&1 &
+  perf_pid=$!
+  sleep 1  # perf has opened its events on every core before the phase starts
+}
+end_system_profile() {
+  [ -n "$perf_pid" ] || return 0
+  kill -INT "$perf_pid"; wait "$perf_pid" || true
+  perf_pid=
+}
+
 say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
 echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | system-wide CPU ms per instance | cleanup (s) | system-wide CPU ms per instance, cleanup | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -81,6 +134,7 @@ for n in "${sizes[@]}"; do
       if [[ " ${TMPFS_RUN:-} " == *" $name "* ]]; then on_tmpfs=yes; mkdir -p "$VSE_HOME/run"; mount -t tmpfs -o mode=0700 vse-scale-curve "$VSE_HOME/run"; fi
       description=$work/$mode.vse.yaml
       [[ " ${WRITES:-} " != *" $name "* ]] || description=$work/$mode-memory.vse.yaml
+      system_profile deploy "$n-$mode-$name"
       load0=$(cut -d' ' -f1 /proc/loadavg)
       mkdir -p "$cgcpu/vse"  # vse makes it with the first instance: there from the start, so none of its CPU is missed
       m0=$(kib MemAvailable) s0=$(kib Slab) c0=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b0=$(busy_ms) t0=$(date +%s.%N)
@@ -88,10 +142,14 @@ for n in "${sizes[@]}"; do
       [ -z "${PERF:-}" ] || profile=(perf record -q -F 499 -g -o "$PERF/deploy-$n-$mode-$name.data" --)
       dep=$(sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - \
         "${profile[@]}" "$vse" deploy "$description" --instances "$n" --runtime vse-launch)
-      t1=$(date +%s.%N) b1=$(busy_ms) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )); sleep 1
-      m1=$(kib MemAvailable) s1=$(kib Slab) b2=$(busy_ms) t2=$(date +%s.%N)
+      t1=$(date +%s.%N) b1=$(busy_ms) c1=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") ))
+      end_system_profile; sleep 1
+      m1=$(kib MemAvailable) s1=$(kib Slab)
+      system_profile cleanup "$n-$mode-$name"
+      b2=$(busy_ms) t2=$(date +%s.%N)
       "$vse" cleanup "$dep" >/dev/null
       t3=$(date +%s.%N) b3=$(busy_ms)
+      end_system_profile
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
       [ $on_tmpfs = no ] || umount "$VSE_HOME/run"

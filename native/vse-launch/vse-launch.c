@@ -997,15 +997,31 @@ static int read_stdin(int ep) {
     return r > 0;
 }
 
+/* Set by SIGCHLD, which is delivered only inside cmd_launch's epoll_pwait: some child has exited. */
+static volatile sig_atomic_t child_exited;
+static void on_child_exit(int sig) { (void)sig; child_exited = 1; }
+
 static int cmd_launch(void) {
     int stdin_open = 1, ep = epfd = epoll_create1(EPOLL_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = UINT32_MAX}, evs[64];
     /* A regular file cannot be polled (EPERM): it is always readable, so just read it each turn. */
     int stdin_polled = epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) == 0;
+    /* Every instance's init is our child, so waitpid(-1) walks all of them in the kernel
+     * (wait_consider_task): once per event it made a deploy O(N^2) (bench/RESULTS.md "scale6").
+     * Reap only after a SIGCHLD instead. It is blocked but while epoll_pwait waits, so one that
+     * comes in between is pending and interrupts the next wait: none is missed. Children inherit
+     * the mask and the handler; default_signals() resets both before an instance execs. */
+    sigset_t chld, waiting;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    struct sigaction reap = {.sa_handler = on_child_exit};
+    sigemptyset(&reap.sa_mask);
+    if (sigaction(SIGCHLD, &reap, NULL) < 0 || sigprocmask(SIG_BLOCK, &chld, &waiting) < 0) { perror("vse-launch: SIGCHLD"); return own_failure; }
+    sigdelset(&waiting, SIGCHLD);
     while (stdin_open || pending) {
         if (stdin_open && !stdin_polled) stdin_open = read_stdin(ep);
-        int n = epoll_wait(ep, evs, N(evs), stdin_open && !stdin_polled ? 0 : -1);
-        if (n < 0 && errno == EINTR) continue;
+        int n = epoll_pwait(ep, evs, N(evs), stdin_open && !stdin_polled ? 0 : -1, &waiting);
+        if (n < 0 && errno == EINTR) n = 0;  /* a SIGCHLD: reaped below */
         for (int e = 0; e < n; e++) {
             if (evs[e].data.u32 != UINT32_MAX) { if (insts[evs[e].data.u32].state != DONE) on_report(&insts[evs[e].data.u32]); }
             else if (!(stdin_open = read_stdin(ep))) epoll_ctl(ep, EPOLL_CTL_DEL, 0, NULL);
@@ -1021,6 +1037,8 @@ static int cmd_launch(void) {
                 }
         }
         /* Inits that already exited: no zombies while we stay (--hold). Rare, so a scan is fine. */
+        if (!child_exited) continue;
+        child_exited = 0;
         for (pid_t z; (z = waitpid(-1, NULL, WNOHANG)) > 0;)
             for (int i = 0; i < ninst; i++) if (insts[i].pid == z) insts[i].reaped = 1;
     }

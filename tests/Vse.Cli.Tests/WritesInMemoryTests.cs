@@ -46,6 +46,41 @@ public sealed class WritesInMemoryTests
         Assert.DoesNotContain(id, (await workspace.RunAsync("ps")).Stdout);
     }
 
+    [SkippableFact]
+    public async Task The_cleanup_detaches_the_tmpfs_whole_and_deletes_nothing_in_it_first()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        workspace.Write("mem.vse.yaml", InMemory);
+        var deployed = await workspace.RunAsync("deploy", "mem.vse.yaml", "--instances", "2", "--runtime", "vse-launch");
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        var id = deployed.Stdout.Trim();
+        var directory = Path.Combine(workspace.VseHome, "run", id);
+        // A process of the host's in the tmpfs: the detached tmpfs lives on while it is there,
+        // with whatever the cleanup left in it.
+        using var witness = System.Diagnostics.Process.Start(
+            new System.Diagnostics.ProcessStartInfo("sleep", ["600"]) { WorkingDirectory = Path.Combine(directory, "1"), UseShellExecute = false })!;
+        try
+        {
+            var written = await workspace.RunAsync("exec", id + "/1", "--", "sh", "-c", "echo kept > /written");
+            Assert.True(written.ExitCode == 0, written.Stderr);
+
+            var cleaned = await workspace.RunAsync("cleanup", id);
+            Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+
+            Assert.Null(MountOf(directory));
+            Assert.False(Directory.Exists(directory));
+            var left = $"/proc/{witness.Id}/cwd";
+            Assert.Equal("kept\n", await File.ReadAllTextAsync(Path.Combine(left, "upper", "written")));
+            Assert.True(File.Exists(Path.Combine(left, "init.pid")));
+        }
+        finally
+        {
+            witness.Kill();
+            await witness.WaitForExitAsync();
+        }
+    }
+
     [Fact]
     public async Task The_vm_driver_is_refused_at_the_key_before_any_deployment_is_made()
     {

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Vse.Host.Confinement;
 using Vse.Host.FileSystem;
-using Vse.Host.Processes;
 
 namespace Vse.Runtime.Sandbox.Launch;
 
@@ -61,17 +60,10 @@ public static class LaunchSeccompFilter
     /// own whenever it runs, with no lock that a launch could take (versions before this one take
     /// none either); by name, a launch could find the file and its launcher, a moment later, not.
     /// Through the descriptor the launcher reads the file this process opened, whatever became of
-    /// its name since: the same program, as the name is the profile's. Root's only: an ordinary
-    /// user's launcher is refused another process's descriptors (EACCES, measured in the rootless
-    /// tests), so it is handed the name as before (docs/build.md says what that leaves).
+    /// its name since: the same program, as the name is the profile's.
     /// </summary>
     public static string OpenShared(string directory)
     {
-        if (!ProcessIdentity.IsHostRoot)
-        {
-            return EnsureShared(directory);
-        }
-
         var path = SharedPath(directory);
         lock (Held)
         {

@@ -50,10 +50,8 @@ public static class CacheCollector
     /// <summary>
     /// Removes the compiled launcher filters in <paramref name="directory"/> (vse's home) other than
     /// the one of this vse's profile: another version's, which that version compiles again if it
-    /// is run again. Safe while that version launches: its launcher reads the file through the
-    /// descriptor that vse holds (<see cref="LaunchSeccompFilter.OpenShared"/>), not by the name
-    /// removed here (versions before that one: docs/build.md). Its temporary files are left: they
-    /// are this vse's, being written, or removed by the writer as it ends.
+    /// is run again. Its temporary files are left: they are this vse's, being written, or removed by
+    /// the writer as it ends.
     /// </summary>
     private static int RemoveOtherFilters(string directory, CancellationToken cancellationToken)
     {

@@ -39,23 +39,6 @@ public sealed class LaunchSeccompFilterTests : IDisposable
     }
 
     [Fact]
-    public void What_a_launcher_is_handed_reads_the_whole_program_after_a_gc_of_another_version_removed_its_name()
-    {
-        var home = Path.Combine(_deployment, "home");
-        var handed = LaunchSeccompFilter.OpenShared(home);
-        var name = LaunchSeccompFilter.SharedPath(home);
-        var program = File.ReadAllBytes(name);
-
-        // What `vse gc` of a vse with another profile does to this one's filter, at any moment.
-        File.Delete(name);
-
-        Assert.StartsWith($"/proc/{Environment.ProcessId}/fd/", handed, StringComparison.Ordinal);
-        Assert.Equal(program, File.ReadAllBytes(handed));
-        Assert.Equal(handed, LaunchSeccompFilter.OpenShared(home + "/"));
-        Assert.Equal(program, File.ReadAllBytes(handed));
-    }
-
-    [Fact]
     public void The_shared_filter_s_name_changes_with_any_field_of_any_rule_and_with_the_architecture()
     {
         var rules = SeccompProfile.Rules;

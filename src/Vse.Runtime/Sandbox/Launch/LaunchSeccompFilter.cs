@@ -3,7 +3,6 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using Vse.Host.Confinement;
-using Vse.Host.FileSystem;
 
 namespace Vse.Runtime.Sandbox.Launch;
 
@@ -17,9 +16,6 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// </summary>
 public static class LaunchSeccompFilter
 {
-    /// <summary>The shared filters this process holds open for its launchers, by their paths (one per home, in practice one).</summary>
-    private static readonly Dictionary<string, (FileStream File, string Path)> Held = new(StringComparer.Ordinal);
-
     /// <summary>The per-deployment file's name in the deployment's directory; cleanup removes it with the deployment.</summary>
     public const string FileName = "seccomp.bpf";
 
@@ -51,50 +47,6 @@ public static class LaunchSeccompFilter
     {
         Directory.CreateDirectory(directory);
         return SeccompFilter.Ensure(SharedPath(directory));
-    }
-
-    /// <summary>
-    /// The shared filter (compiled first where it is missing) as the path a launcher is to read it
-    /// by: this process's descriptor of it, <c>/proc/PID/fd/N</c>, held open while the process
-    /// runs. <c>vse gc</c> of another vse version removes the filters of profiles other than its
-    /// own whenever it runs, with no lock that a launch could take (versions before this one take
-    /// none either); by name, a launch could find the file and its launcher, a moment later, not.
-    /// Through the descriptor the launcher reads the file this process opened, whatever became of
-    /// its name since: the same program, as the name is the profile's.
-    /// </summary>
-    public static string OpenShared(string directory)
-    {
-        var path = SharedPath(directory);
-        lock (Held)
-        {
-            if (Held.TryGetValue(path, out var open))
-            {
-                return open.Path;
-            }
-
-            var file = OpenCompiling(directory, path);
-            var through = $"/proc/{Environment.ProcessId}/fd/{file.SafeFileHandle.DangerousGetHandle()}";
-            Held.Add(path, (file, through));
-            return through;
-        }
-    }
-
-    /// <summary>Opens the shared filter, compiling it first where it is missing, or again where a gc removed it between the two.</summary>
-    private static FileStream OpenCompiling(string directory, string path)
-    {
-        const int NoSuchFile = 2;
-        for (var attempt = 1; ; attempt++)
-        {
-            EnsureShared(directory);
-            try
-            {
-                return HostOpen.ReadRegularFile(path, HostOpen.Rule.Follow);
-            }
-            catch (IOException e) when (e.HResult == NoSuchFile && attempt < 3)
-            {
-                // Removed since it was found: compiled again.
-            }
-        }
     }
 
     /// <summary>A 64-bit hash of every field of every rule, in order, and of the architecture: the shared file's name.</summary>

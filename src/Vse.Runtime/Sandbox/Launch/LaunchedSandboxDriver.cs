@@ -296,15 +296,15 @@ public sealed partial class LaunchedSandboxDriver(string launcher, string? filte
         return LaunchShape.Of(spec, spec.Security?.SeccompUnconfined == true ? null : EnsureFilter(spec.StateDirectory), own, hold, _rootless, shared);
     }
 
-    /// <summary>The compiled filter's file for an instance like <paramref name="spec"/>, or null for none; not written here (the shared one is open already: <see cref="Shape"/> opened it).</summary>
+    /// <summary>The compiled filter's file for an instance like <paramref name="spec"/>, or null for none; not written here.</summary>
     private string? FilterPathOf(InstanceSpec spec) =>
         spec.Security?.SeccompUnconfined == true ? null
         : filterDirectory is null ? LaunchSeccompFilter.PathFor(spec.StateDirectory)
-        : LaunchSeccompFilter.OpenShared(filterDirectory);
+        : LaunchSeccompFilter.SharedPath(filterDirectory);
 
     /// <summary>The compiled filter's file for the instance with <paramref name="stateDirectory"/>, compiled first when it is not there.</summary>
     private string EnsureFilter(string stateDirectory) =>
-        filterDirectory is null ? LaunchSeccompFilter.Ensure(stateDirectory) : LaunchSeccompFilter.OpenShared(filterDirectory);
+        filterDirectory is null ? LaunchSeccompFilter.Ensure(stateDirectory) : LaunchSeccompFilter.EnsureShared(filterDirectory);
 
     private async Task<InstanceHandle> AddAsync(LaunchSession session, InstanceSpec spec, CancellationToken cancellationToken)
     {

@@ -13,7 +13,10 @@
 #                         [--rounds R] [--iterations N] [--runs N]
 #   --*-bench DIR  the output directory of `dotnet build bench/Vse.Bench -c Release` (copy it
 #                  before changing the code: bin/Release/net10.0); the table's columns are those of
-#                  the newest CpuTimeRunner: build the before tree with this bench/Vse.Bench/*.cs
+#                  the newest CpuTimeRunner: build the before tree with this bench/Vse.Bench/*.cs.
+#                  Its warm-up runs until tiered compilation is done (20 resolves and 2 s in which the
+#                  JIT compiled no method, at most 2,000): the timed resolves measure the resolver,
+#                  not the JIT's tier-1 work; "JIT in timed runs" says what the JIT still did then.
 #   --*-vse EXE    a native vse: `dotnet publish src/Vse.Cli -c Release -r linux-x64 -o DIR`
 # Needs: dotnet, hyperfine; perf (linux-perf) for the CPU time and page fault rows.
 set -euo pipefail
@@ -29,7 +32,7 @@ while [[ $# -gt 0 ]]; do
         --rounds) rounds=$2; shift 2 ;;
         --iterations) iterations=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "resolve.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -39,8 +42,8 @@ work=$(mktemp -d /tmp/vse-resolve-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "## in process: Vse.Bench cputime $iterations, Resolve row"
 echo
-echo "| round | build | wall min | wall median | CPU per op | CPU / wall | GC pause per op | gen0/gen1/gen2 per op | MB allocated per op | MB promoted per op (gen0+gen1) | N | load before |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| round | build | wall min | wall median | CPU per op | CPU / wall | GC pause per op | gen0/gen1/gen2 per op | MB allocated per op | MB promoted per op (gen0+gen1) | N | warm-up runs | JIT in timed runs (methods, ms) | load before |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for ((round = 0; round < rounds; round++)); do
     while read -r arm; do
         dir=$before_bench; [[ $arm == after ]] && dir=$after_bench

@@ -7,8 +7,9 @@
 # user and system time of every core, so it compares under load where wall time does not; other
 # instances under vse's groups meanwhile count too), the same system-wide (busy time of every
 # core in /proc/stat, kernel threads, interrupts and every process on the host included: what
-# the instances really cost only when nothing else runs), over the deploy and over the cleanup,
-# and the load average next to each row.
+# the instances really cost only when nothing else runs), over the deploy and over the cleanup
+# (the cleanup command runs in the bench's cgroup too: its CPU and the instances' ends are counted
+# as the deploy's are), and the load average next to each row.
 # Several vse builds side by side, interleaved per N (VSES="NAME=PATH ..."; default: a native-AOT
 # publish of this tree). After every cleanup it checks that nothing is left: no instance process,
 # no cgroup under */vse/, no network namespace or fabric of the deployment.
@@ -124,8 +125,8 @@ end_system_profile() {
 }
 
 say "N = ${sizes[*]}, builds: ${builds[*]}, modes: ${modes[*]}"
-echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | system-wide CPU ms per instance | cleanup (s) | system-wide CPU ms per instance, cleanup | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| N | build | network | ready (s) | ms per instance | CPU ms per instance | system-wide CPU ms per instance | cleanup (s) | CPU ms per instance, cleanup | system-wide CPU ms per instance, cleanup | MiB per instance (MemAvailable) | KiB slab per instance | load average (1 min) before, after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
   for mode in "${modes[@]}"; do
     for b in "${builds[@]}"; do
@@ -146,16 +147,16 @@ for n in "${sizes[@]}"; do
       end_system_profile; sleep 1
       m1=$(kib MemAvailable) s1=$(kib Slab)
       system_profile cleanup "$n-$mode-$name"
-      b2=$(busy_ms) t2=$(date +%s.%N)
-      "$vse" cleanup "$dep" >/dev/null
-      t3=$(date +%s.%N) b3=$(busy_ms)
+      c2=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b2=$(busy_ms) t2=$(date +%s.%N)
+      sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - "$vse" cleanup "$dep" >/dev/null
+      t3=$(date +%s.%N) b3=$(busy_ms) c3=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") ))
       end_system_profile
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"
       [ $on_tmpfs = no ] || umount "$VSE_HOME/run"
-      printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
+      printf '| %s | %s | %s | %.1f | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %d | %s, %s |\n' "$n" "$name" "$mode" \
         "$(echo "$t1 - $t0" | bc)" "$(echo "($t1 - $t0) * 1000 / $n" | bc -l)" "$(echo "($c1 - $c0) / 1000000 / $n" | bc -l)" \
-        "$(echo "($b1 - $b0) / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" "$(echo "($b3 - $b2) / $n" | bc -l)" \
+        "$(echo "($b1 - $b0) / $n" | bc -l)" "$(echo "$t3 - $t2" | bc)" "$(echo "($c3 - $c2) / 1000000 / $n" | bc -l)" "$(echo "($b3 - $b2) / $n" | bc -l)" \
         "$(echo "($m0 - $m1) / 1024 / $n" | bc -l)" $(( (s1 - s0) / n )) "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done

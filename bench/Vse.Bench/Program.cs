@@ -4,7 +4,10 @@ using BenchmarkDotNet.Running;
 using Vse.Bench;
 
 // `Vse.Bench generate DIR [LEVELS] [KEYS]` writes the hierarchy (used by bench/startup.sh) and prints the leaf.
-// `Vse.Bench cputime [N]` times each benchmark N times (default 40) by wall clock and CPU time (CpuTimeRunner).
+// `Vse.Bench cputime [N]` times each benchmark N times (default 40) by wall clock and CPU time (CpuTimeRunner),
+// after a warm-up that lasts until tiered compilation is done with it (20 runs and 2 s without a
+// method compiled); its last columns say how long the warm-up was and what the JIT still compiled
+// during the timed runs.
 // `Vse.Bench allocations [N]` samples what a resolve allocates, by type (AllocationSampler).
 // `Vse.Bench retained [N]` measures what a resolved description keeps alive (RetainedSize).
 // Anything else goes to BenchmarkDotNet, e.g. `Vse.Bench --filter '*'`.

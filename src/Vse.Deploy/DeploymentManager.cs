@@ -476,6 +476,9 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
         var deployment = await deployments.GetAsync(deploymentId, cancellationToken);
         await deployments.SetStateAsync(deployment.Id, LifecycleState.Stopping, cancellationToken);
         var (driver, _) = await HandleOfAsync(deployment, deployment.Instances[0], cancellationToken);
+        // deploy.writes: memory: the files go with the tmpfs, detached whole once every instance
+        // has let go of it; deleting them one by one first is CPU spent for nothing.
+        var filesGoWhole = PrivateTmpfs.IsMountedOn(DeploymentDirectory(deployment.Id));
         await Parallel.ForEachAsync(
             deployment.Instances.Where(i => i.RuntimeId is not null || Directory.Exists(i.StateDirectory)),
             new ParallelOptions { MaxDegreeOfParallelism = driver.StopsAtOnce, CancellationToken = cancellationToken },
@@ -483,11 +486,15 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             {
                 var handle = HandleOf(deployment, instance);
                 await driver.StopAsync(handle, TimeSpan.FromSeconds(5), ct);
-                await driver.RemoveAsync(handle, ct);
+                await (filesGoWhole ? driver.ReleaseAsync(handle, ct) : driver.RemoveAsync(handle, ct));
             });
 
         await PrivateNetwork.DeleteAsync(deployment.Id, NetworkDirectory(deployment.Id), cancellationToken);
-        TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
+        if (!filesGoWhole)
+        {
+            TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
+        }
+
         RemoveDeploymentDirectory(deployment.Id);
         await deployments.DeleteAsync(deployment.Id, cancellationToken);
     }

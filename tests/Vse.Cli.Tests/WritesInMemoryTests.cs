@@ -15,11 +15,7 @@ public sealed class WritesInMemoryTests
     {
         Requirements.Root();
         using var workspace = new Workspace();
-        workspace.Write("mem.vse.yaml", InMemory);
-        var deployed = await workspace.RunAsync("deploy", "mem.vse.yaml", "--instances", "3", "--runtime", "vse-launch");
-        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
-        var id = deployed.Stdout.Trim();
-        var directory = Path.Combine(workspace.VseHome, "run", id);
+        var (id, directory) = await DeployInMemoryAsync(workspace, 3);
         try
         {
             var written = await workspace.RunAsync("exec", id + "/1", "--", "sh", "-c", "echo kept > /written");
@@ -46,6 +42,37 @@ public sealed class WritesInMemoryTests
         Assert.DoesNotContain(id, (await workspace.RunAsync("ps")).Stdout);
     }
 
+    [SkippableFact]
+    public async Task The_cleanup_detaches_the_tmpfs_whole_and_deletes_nothing_in_it_first()
+    {
+        Requirements.Root();
+        using var workspace = new Workspace();
+        var (id, directory) = await DeployInMemoryAsync(workspace, 2);
+        // A process of the host's in the tmpfs: the detached tmpfs lives on while it is there,
+        // with whatever the cleanup left in it.
+        using var witness = System.Diagnostics.Process.Start(
+            new System.Diagnostics.ProcessStartInfo("sleep", ["600"]) { WorkingDirectory = Path.Combine(directory, "1"), UseShellExecute = false })!;
+        try
+        {
+            var written = await workspace.RunAsync("exec", id + "/1", "--", "sh", "-c", "echo kept > /written");
+            Assert.True(written.ExitCode == 0, written.Stderr);
+
+            var cleaned = await workspace.RunAsync("cleanup", id);
+            Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+
+            Assert.Null(MountOf(directory));
+            Assert.False(Directory.Exists(directory));
+            var left = $"/proc/{witness.Id}/cwd";
+            Assert.Equal("kept\n", await File.ReadAllTextAsync(Path.Combine(left, "upper", "written")));
+            Assert.True(File.Exists(Path.Combine(left, "init.pid")));
+        }
+        finally
+        {
+            witness.Kill();
+            await witness.WaitForExitAsync();
+        }
+    }
+
     [Fact]
     public async Task The_vm_driver_is_refused_at_the_key_before_any_deployment_is_made()
     {
@@ -59,6 +86,16 @@ public sealed class WritesInMemoryTests
         Assert.Contains(": error: 'deploy.writes: memory' keeps sandbox instances' writes in a tmpfs; a VM writes its changes to a disk of its own", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("[VSE0227]", refused.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(workspace.VseHome, "run")) && Directory.EnumerateDirectories(Path.Combine(workspace.VseHome, "run")).Any(d => Path.GetFileName(d) != "runtime"));
+    }
+
+    /// <summary>Deploys <paramref name="instances"/> bulk instances with their writes in memory: the deployment's id and its directory in <c>run/</c>.</summary>
+    private static async Task<(string Id, string Directory)> DeployInMemoryAsync(Workspace workspace, int instances)
+    {
+        workspace.Write("mem.vse.yaml", InMemory);
+        var deployed = await workspace.RunAsync("deploy", "mem.vse.yaml", "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture), "--runtime", "vse-launch");
+        Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+        var id = deployed.Stdout.Trim();
+        return (id, Path.Combine(workspace.VseHome, "run", id));
     }
 
     /// <summary>The line of /proc/self/mountinfo whose mount point is <paramref name="directory"/>, or null.</summary>

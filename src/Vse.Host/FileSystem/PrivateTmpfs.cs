@@ -7,7 +7,8 @@ namespace Vse.Host.FileSystem;
 /// A tmpfs of vse's own on one of its directories (a deployment's instance state with
 /// <c>deploy.writes: memory</c>): mounted without a size of its own, so that what is written is
 /// bounded by the memory limit of the cgroup of whoever writes it (its pages are charged there);
-/// <c>nosuid</c> and <c>nodev</c>, mode 0700. Never led elsewhere by a symlink: the directory is
+/// <c>nosuid</c> and <c>nodev</c>, mode 0700, private: no mount under it propagates to or from
+/// another mount namespace. Never led elsewhere by a symlink: the directory is
 /// opened without following any, mounted on and checked through that descriptor, and unmounted
 /// with <c>UMOUNT_NOFOLLOW</c>.
 /// </summary>
@@ -28,6 +29,47 @@ public static class PrivateTmpfs
         if (Libc.Mount("tmpfs", through, "tmpfs", Libc.MountNoSetUid | Libc.MountNoDevices, "mode=0700") != 0)
         {
             throw Libc.LastError("mount a tmpfs on", directory);
+        }
+
+        try
+        {
+            MakePrivate(directory, target);
+        }
+        catch
+        {
+            Unmount(directory);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes the tmpfs just mounted on <paramref name="directory"/> private. Under a shared parent
+    /// (a systemd host's <c>/</c>) a new mount is shared, in a peer group with the copies the
+    /// kernel made of it in every peer and slave mount namespace: anything mounted under it, here
+    /// or in any of them, would appear in all the others. Private, it sends and receives nothing.
+    /// Those copies stay (they were made by the mount itself) and carry nothing more; the detach
+    /// still removes them, as an unmount propagates through the parent's peers, not the mount's.
+    /// </summary>
+    /// <param name="beneath">The directory the tmpfs was mounted on, opened before: the new root must be on another device.</param>
+    private static void MakePrivate(string directory, SafeFileHandle beneath)
+    {
+        // The descriptor opened before the mount still names the directory beneath it; the
+        // propagation is changed on the root of the mount, so it is opened again, and checked.
+        using var root = HostOpen.PathOnly(directory, HostOpen.Rule.NoSymlinks);
+        if (Libc.Statx((int)root.DangerousGetHandle(), "", Libc.AtEmptyPath, Libc.StatxBasicStats, out var mounted) != 0
+            || Libc.Statx((int)beneath.DangerousGetHandle(), "", Libc.AtEmptyPath, Libc.StatxBasicStats, out var under) != 0)
+        {
+            throw Libc.LastError("stat", directory);
+        }
+
+        if ((mounted.DevMajor, mounted.DevMinor) == (under.DevMajor, under.DevMinor))
+        {
+            throw new IOException($"'{directory}' is no longer the tmpfs just mounted on it");
+        }
+
+        if (Libc.Mount(null, $"/proc/self/fd/{root.DangerousGetHandle()}", null, Libc.MountPrivate, null) != 0)
+        {
+            throw Libc.LastError("make private the tmpfs on", directory);
         }
     }
 

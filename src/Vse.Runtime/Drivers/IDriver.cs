@@ -14,7 +14,9 @@ namespace Vse.Runtime.Drivers;
 /// <item><see cref="StopAsync"/> asks the init to end and forces it after a timeout: state
 /// <see cref="InstanceState.Stopped"/>. The writable state is kept.</item>
 /// <item><see cref="RemoveAsync"/> releases everything the instance holds (processes, mounts,
-/// writable state directory) whatever state it is in; removing twice is not an error.</item>
+/// writable state directory) whatever state it is in; removing twice is not an error.
+/// <see cref="ReleaseAsync"/> does the same but for the state directory's files, for a caller
+/// that frees those all at once.</item>
 /// </list>
 /// Optional abilities are separate interfaces (<see cref="ISuspendable"/>,
 /// <see cref="ICheckpointable"/>, <see cref="IMigratable"/>, <see cref="IRunsOnce"/>,
@@ -50,6 +52,15 @@ public interface IDriver
     Task StopAsync(InstanceHandle handle, TimeSpan timeout, CancellationToken cancellationToken);
 
     Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What <see cref="RemoveAsync"/> does but delete the state directory: every process, mount,
+    /// cgroup and runtime record of the instance is gone after it, its files are left. For the
+    /// cleanup of a deployment whose state directories are all in a tmpfs of its own, detached
+    /// whole afterwards (<c>deploy.writes: memory</c>): walking and deleting them first is CPU
+    /// spent for nothing.
+    /// </summary>
+    Task ReleaseAsync(InstanceHandle handle, CancellationToken cancellationToken);
 
     Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken);
 

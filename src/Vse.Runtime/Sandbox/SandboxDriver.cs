@@ -179,15 +179,7 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
 
     public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
-        if (KnownToRuntime(handle))
-        {
-            var delete = await RunUncheckedAsync(["delete", "--force", handle.Id], cancellationToken);
-            if (delete.ExitCode != 0 && !DoesNotExist(delete.Stderr))
-            {
-                throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
-            }
-        }
-
+        await ReleaseAsync(handle, cancellationToken);
         var rootfs = new OverlayRoot("", handle.StateDirectory).Rootfs;
         if (await MountTable.IsMountedAsync(rootfs, cancellationToken))
         {
@@ -199,6 +191,19 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         // Never follows a link the instance planted in its upper directory; and overlayfs leaves
         // work/work mode 000, which an unprivileged owner must open before emptying it.
         TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
+    }
+
+    /// <remarks>The runtime's record and the instance's processes; the overlay is mounted in the instance's own mount namespace, gone with them.</remarks>
+    public async Task ReleaseAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
+        if (KnownToRuntime(handle))
+        {
+            var delete = await RunUncheckedAsync(["delete", "--force", handle.Id], cancellationToken);
+            if (delete.ExitCode != 0 && !DoesNotExist(delete.Stderr))
+            {
+                throw new ToolFailedException(runtime.Name, delete.ExitCode, RuntimeErrors.OneLine(delete.Stderr, delete.ExitCode));
+            }
+        }
     }
 
     public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)

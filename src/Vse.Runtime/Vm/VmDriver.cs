@@ -210,6 +210,9 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     public Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken) =>
         DiscardAsync(handle.StateDirectory, cancellationToken);
 
+    /// <remarks>Every QEMU of the VM; its disks and sockets are files of the state directory, left.</remarks>
+    public Task ReleaseAsync(InstanceHandle handle, CancellationToken cancellationToken) => EndEveryRunAsync(handle.StateDirectory);
+
     /// <summary>
     /// Ends every QEMU a VM state directory still has and deletes the directory: what
     /// <see cref="RemoveAsync"/> does, for a directory whose owner is gone (a crashed vse's
@@ -217,13 +220,17 @@ public sealed partial class VmDriver(string cacheDirectory, string agent, VmAcce
     /// </summary>
     public static async Task DiscardAsync(string stateDirectory, CancellationToken cancellationToken)
     {
+        await EndEveryRunAsync(stateDirectory);
+        TreeDeleter.Delete(stateDirectory, cancellationToken);
+    }
+
+    private static async Task EndEveryRunAsync(string stateDirectory)
+    {
         // Every run, not only the current one: a migration's destination may be up too.
         foreach (var run in new VmFiles(stateDirectory).AllRuns().ToList())
         {
             await KillAsync(run);
         }
-
-        TreeDeleter.Delete(stateDirectory, cancellationToken);
     }
 
     public async Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Vse.Host.FileSystem;
+using Vse.Testing;
 
 namespace Vse.Host.Tests.FileSystem;
 
@@ -80,4 +82,75 @@ public sealed class PrivateTmpfsTests : IDisposable
 
         Assert.False(PrivateTmpfs.IsMountedOn(target));
     }
+
+    [SkippableFact]
+    public async Task Under_a_shared_parent_nothing_mounted_under_it_reaches_a_peer_namespace_and_the_detach_leaves_no_copy_there()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root: mounting a tmpfs on the host");
+        // A shared parent, as a systemd host's "/" is, and a peer mount namespace of it.
+        var parent = temp.CreateDirectory("home");
+        var directory = Directory.CreateDirectory(Path.Combine(parent, "run", "dep")).FullName;
+        var inner = Path.Combine(directory, "inner");
+        Tool("mount", "--bind", parent, parent);
+        Process? peer = null;
+        try
+        {
+            Tool("mount", "--make-shared", parent);
+            peer = Process.Start(new ProcessStartInfo("unshare", ["-m", "--propagation", "unchanged", "sleep", "600"]) { UseShellExecute = false })!;
+            await Poll.UntilAsync(
+                () => Task.FromResult(MountNamespace(peer.Id) != MountNamespace(Environment.ProcessId)), "the peer's own mount namespace");
+
+            PrivateTmpfs.Mount(directory);
+            Directory.CreateDirectory(inner);
+            Tool("mount", "-t", "tmpfs", "inner", inner);
+
+            Assert.DoesNotContain("shared:", MountLine(Environment.ProcessId, directory), StringComparison.Ordinal);
+            Assert.Contains(directory, MountPoints(peer.Id));
+            Assert.DoesNotContain(inner, MountPoints(peer.Id));
+
+            Tool("umount", inner);
+            Assert.True(PrivateTmpfs.Unmount(directory));
+            Assert.DoesNotContain(directory, MountPoints(peer.Id));
+        }
+        finally
+        {
+            if (peer is not null)
+            {
+                peer.Kill();
+                await peer.WaitForExitAsync();
+                peer.Dispose();
+            }
+
+            Tool("umount", "--lazy", "--recursive", parent);
+        }
+    }
+
+    /// <summary>Runs a mount tool as root, failing the test when it fails.</summary>
+    private static void Tool(string tool, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { UseShellExecute = false })!;
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)}: exit {process.ExitCode}");
+    }
+
+    /// <summary>Which mount namespace process <paramref name="pid"/> is in (<c>mnt:[INODE]</c>), or null once it is gone.</summary>
+    private static string? MountNamespace(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The mount points of process <paramref name="pid"/>'s mount namespace.</summary>
+    private static List<string> MountPoints(int pid) =>
+        [.. File.ReadLines($"/proc/{pid}/mountinfo").Select(line => line.Split(' ')[4])];
+
+    /// <summary>The line of <paramref name="pid"/>'s mountinfo for <paramref name="mountPoint"/>: its optional fields say how it propagates.</summary>
+    private static string MountLine(int pid, string mountPoint) =>
+        File.ReadLines($"/proc/{pid}/mountinfo").Single(line => line.Split(' ')[4] == mountPoint);
 }

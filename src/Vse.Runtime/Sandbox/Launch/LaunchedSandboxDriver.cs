@@ -237,6 +237,13 @@ public sealed partial class LaunchedSandboxDriver(string launcher, string? filte
 
     public async Task RemoveAsync(InstanceHandle handle, CancellationToken cancellationToken)
     {
+        await ReleaseAsync(handle, cancellationToken);
+        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
+    }
+
+    /// <remarks>The launcher's hold, the init (its mount namespace, with the overlay, ends with it) and the cgroups.</remarks>
+    public async Task ReleaseAsync(InstanceHandle handle, CancellationToken cancellationToken)
+    {
         if (_held.TryRemove(handle.Id, out var session))
         {
             await session.DisposeAsync();
@@ -249,7 +256,6 @@ public sealed partial class LaunchedSandboxDriver(string launcher, string? filte
         }
 
         await _cgroups.RemoveAsync(handle.Id, cancellationToken);
-        TreeDeleter.Delete(handle.StateDirectory, cancellationToken);
     }
 
     public Task<InstanceStatus> StateAsync(InstanceHandle handle, CancellationToken cancellationToken)

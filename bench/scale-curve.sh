@@ -105,7 +105,9 @@ done
 
 # Leftovers of deployment DEP after its cleanup, one line each (none: empty).
 leftovers() {
-  { pgrep -c -f '^vse-init$' | grep -v '^0$' | sed 's/^/vse-init processes: /'
+  # Only this deployment's inits: their groups are named after it (another session's are not ours to count).
+  { for p in $(pgrep -f '^vse-init$'); do grep -qF "$1" "/proc/$p/cgroup" 2>/dev/null && echo "$p"; done \
+      | wc -l | grep -v '^0$' | sed 's/^/vse-init processes: /'
     find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 2 -type d -name "*$1*" 2>/dev/null | head -3  # depth 2: v2's vse/unlimited-memory/ID
     ip netns list | grep -F "$1" | head -3
     grep -F "/run/$1 " /proc/self/mountinfo | head -3; } || true

@@ -63,7 +63,7 @@ public static class DeployPolicy
     /// </summary>
     public static IEnumerable<Diagnostic> CheckDevicesOnHost(ResolvedDescription resolved, RuntimeModel model, string driver)
     {
-        if (driver == "vm")
+        if (driver == DriverCatalog.Vm)
         {
             yield break;  // refused for VMs already (UnsupportedKeys)
         }
@@ -86,7 +86,7 @@ public static class DeployPolicy
     /// </summary>
     public static IReadOnlyList<Diagnostic> CheckGpus(ResolvedDescription resolved, RuntimeModel model, string siteDirectory, string driver, GpuInventory inventory)
     {
-        if (model.Gpus is not { } request || driver == "vm")
+        if (model.Gpus is not { } request || driver == DriverCatalog.Vm)
         {
             return [];
         }
@@ -121,7 +121,7 @@ public static class DeployPolicy
     public static IReadOnlyList<Diagnostic> CheckHostMpi(ResolvedDescription resolved, RuntimeModel model, string driver, MpiInventory host, MpiInventory? image)
     {
         ArgumentNullException.ThrowIfNull(host);
-        if (!model.HostMpi || driver == "vm")
+        if (!model.HostMpi || driver == DriverCatalog.Vm)
         {
             return [];
         }

@@ -1,6 +1,7 @@
 using Vse.Description;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
+using Vse.Runtime.Drivers;
 
 namespace Vse.Deploy;
 
@@ -17,7 +18,7 @@ public static class UnsupportedKeys
     /// <param name="driver">The driver the deployment uses: <c>security</c> means nothing to a VM.</param>
     public static IEnumerable<Diagnostic> Check(ResolvedDescription resolved, RuntimeModel model, string driver = "sandbox")
     {
-        if (driver == "vm" && !model.Security.IsDefault)
+        if (driver == DriverCatalog.Vm && !model.Security.IsDefault)
         {
             // A VM's guest runs its own kernel inside QEMU: there is no seccomp filter or capability
             // set of vse's in it to relax, and starting it as if the key had been applied would lie.
@@ -27,7 +28,7 @@ public static class UnsupportedKeys
                 "'security' relaxes the confinement of sandbox instances; a VM's guest runs its own kernel, confined by the VM: remove 'security' or use the sandbox driver");
         }
 
-        if (driver == "vm" && model.Devices is { Count: > 0 } devices)
+        if (driver == DriverCatalog.Vm && model.Devices is { Count: > 0 } devices)
         {
             // No device passthrough (VFIO) yet: a guest would boot without the devices it asked for.
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateDevice(resolved, devices[0]),
@@ -35,13 +36,13 @@ public static class UnsupportedKeys
                 + "to a guest yet, and vse refuses to boot one without what it asked for; use the sandbox driver or remove 'devices'");
         }
 
-        if (driver == "vm" && model.Gpus is { } gpus)
+        if (driver == DriverCatalog.Vm && model.Gpus is { } gpus)
         {
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateGpus(resolved),
                 $"'gpus: {gpus}' is given to sandbox instances only: the VM driver passes no GPU through to a guest yet; use the sandbox driver or remove 'gpus'");
         }
 
-        if (driver == "vm" && model.HostMpi)
+        if (driver == DriverCatalog.Vm && model.HostMpi)
         {
             // A guest has its own root file system and kernel: there is no host library to bind into it.
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.NotSupportedYet, LocateMpi(resolved),

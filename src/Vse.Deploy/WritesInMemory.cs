@@ -1,6 +1,7 @@
 using Vse.Description;
 using Vse.Description.Diagnostics;
 using Vse.Description.Model;
+using Vse.Runtime.Drivers;
 
 namespace Vse.Deploy;
 
@@ -34,7 +35,7 @@ public static class WritesInMemory
             yield break;
         }
 
-        if (Problem(model.Deploy.Writes, bootsKernel: driver == "vm", hostRoot()) is { } problem)
+        if (Problem(model.Deploy.Writes, bootsKernel: driver == DriverCatalog.Vm, hostRoot()) is { } problem)
         {
             var location = resolved.Provenance.LastWrite("deploy.writes")?.Location ?? SourceLocation.StartOf(resolved.Layers[^1].File);
             yield return new Diagnostic(Severity.Error, DiagnosticCodes.WritesInMemoryUnavailable, location, problem);

@@ -62,13 +62,13 @@ public static class DeploymentPreparer
         var driver = request.Driver ?? model.Deploy.Driver ?? "sandbox";
         var policy = DeployPolicy.Recheck(
             resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, request.Instances, request.PerNode);
-        if (model.Gpus is not null && driver != "vm")
+        if (model.Gpus is not null && driver != DriverCatalog.Vm)
         {
             // The GPUs of this host (where the deployment starts; a Slurm node looks again at its own).
             policy = [.. policy, .. DeployPolicy.CheckGpus(resolved, model, resolveOptions.SearchPath.SiteDirectory, driver, await GpuDiscovery.DiscoverHostAsync(cancellationToken))];
         }
 
-        var hostMpi = model.HostMpi && driver != "vm" ? await HostMpiDiscovery.DiscoverHostAsync(cancellationToken) : null;
+        var hostMpi = model.HostMpi && driver != DriverCatalog.Vm ? await HostMpiDiscovery.DiscoverHostAsync(cancellationToken) : null;
         if (hostMpi is not null)
         {
             // A host without MPI is refused before the build; the image's MPI is checked after it.

@@ -19,6 +19,13 @@ dotnet test vse.slnx -c Release --no-build -nologo --results-directory "$results
 sum() { grep -ho "$1=\"[0-9]*\"" "$results"/*.trx 2>/dev/null | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
 total=$(sum total); passed=$(sum passed); failed=$(sum failed)
 skipped=$(( ${total:-0} - ${passed:-0} - ${failed:-0} ))
+# CI keeps only the tail of what this prints: name each failed test and its message's first
+# lines here, after the per-test output, so a failure can be read from that tail alone.
+if [ "${failed:-0}" -gt 0 ]; then
+  echo
+  echo "failed tests:"
+  python3 scripts/trx-failures.py "$results"/*.trx || true
+fi
 echo
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
 if [ "${total:-0}" -eq 0 ]; then

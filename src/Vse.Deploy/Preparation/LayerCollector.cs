@@ -44,7 +44,7 @@ public static class LayerCollector
         var temporaries = workspace.Store.CleanTemporaries(cancellationToken)
             + await InstanceStepRunner.RemoveLeftoversAsync(workspace.Home, cancellationToken)
             // One-shot runs' state directories not yet deleted by a later run (the run's vse was killed, or no run came after).
-            + new DiscardedTrees(workspace.Home.Trash).Empty(cancellationToken: cancellationToken);
+            + new DiscardedTrees(workspace.Home.Trash).Empty(abandoned: true, cancellationToken: cancellationToken);
         return new Collected(layers, blobs.Entries, temporaries, before - workspace.Store.DiskUsage(cancellationToken) + blobs.Bytes);
     }
 }

@@ -8,16 +8,22 @@ namespace Vse.Host.FileSystem;
 /// so a vse killed between the rename and the emptying leaves nothing gc cannot remove.
 /// </summary>
 /// <remarks>
-/// Several processes may empty it at once: an entry another emptier is removing (or removed)
-/// fails here and is skipped, never reported; the deletion itself is <see cref="TreeDeleter"/>'s
-/// (no symlink followed, never through a mount point: such an entry stays, for gc too, until
-/// someone unmounts what is mounted in it).
+/// Several processes may empty it at once: an emptier first claims an entry by renaming it to a
+/// name of its own (<c>deleting-</c>...), which only one of them can do, and then deletes it, so
+/// each entry is deleted and counted once. A claimed entry whose emptier was killed is left to
+/// <c>vse gc</c> (<c>abandoned: true</c>); a run never takes one, which another run may still be
+/// deleting. The deletion itself is <see cref="TreeDeleter"/>'s (no symlink followed, never
+/// through a mount point: such an entry stays, for gc too, until someone unmounts what is mounted
+/// in it).
 /// The directory must be on the file system of what is discarded: where the rename fails
 /// (another file system, a mount point), <see cref="TryDiscard"/> says so and the caller deletes in place.
 /// </remarks>
 public sealed class DiscardedTrees(string directory)
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>How the name of an entry an emptier has claimed begins.</summary>
+    private const string ClaimedPrefix = "deleting-";
 
     /// <summary>The directory the discarded trees are in.</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
@@ -45,9 +51,11 @@ public sealed class DiscardedTrees(string directory)
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> of the trash's entries; the number deleted. An entry
-    /// that cannot be deleted now (another process is deleting it, a mount inside it) is skipped.
+    /// another emptier claimed first is skipped, and so is one that cannot be deleted now (a mount
+    /// inside it). With <paramref name="abandoned"/> (gc) entries already claimed are deleted too:
+    /// those of an emptier that was killed, or one still at work, whose deletion this then joins.
     /// </summary>
-    public int Empty(int limit = int.MaxValue, CancellationToken cancellationToken = default)
+    public int Empty(int limit = int.MaxValue, bool abandoned = false, CancellationToken cancellationToken = default)
     {
         var deleted = 0;
         foreach (var entry in Entries(cancellationToken))
@@ -57,18 +65,36 @@ public sealed class DiscardedTrees(string directory)
                 break;
             }
 
+            var claimed = Claim(entry, abandoned);
+            if (claimed is null)
+            {
+                continue;
+            }
+
             try
             {
-                TreeDeleter.Delete(entry, cancellationToken);
+                TreeDeleter.Delete(claimed, cancellationToken);
                 deleted++;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another emptier got there first, or it holds a mount point: left for later (gc).
+                // It holds a mount point, or cannot be read: left for later (gc).
             }
         }
 
         return deleted;
+    }
+
+    /// <summary>The entry's name once this emptier owns it, or null when it is not this one's to delete.</summary>
+    private string? Claim(string entry, bool abandoned)
+    {
+        if (Path.GetFileName(entry).StartsWith(ClaimedPrefix, StringComparison.Ordinal))
+        {
+            return abandoned ? entry : null;
+        }
+
+        var claimed = Path.Combine(Directory, ClaimedPrefix + Guid.NewGuid().ToString("N"));
+        return NodeOperations.Rename(entry, claimed) == 0 ? claimed : null;
     }
 
     /// <summary>What is in the trash now; none when it does not exist (or is not a directory: a link there is never followed).</summary>

@@ -4,7 +4,9 @@ namespace Vse.Host.FileSystem;
 /// Recursive removal that never follows a symlink (a link is removed as a name) and never
 /// deletes through a mount point: a directory on another file system inside the tree stops
 /// the removal with an error, as <c>rm --one-file-system</c> would, rather than emptying
-/// whatever is mounted there.
+/// whatever is mounted there. A node that is gone when its turn comes counts as deleted: another
+/// deleter of the same tree (two emptiers of <see cref="DiscardedTrees"/>) got there first, and
+/// what both want, no tree, is then true.
 /// </summary>
 public static class TreeDeleter
 {
@@ -40,14 +42,21 @@ public static class TreeDeleter
 
     private static void DeleteNode(string hostPath, NodeStatus status, CancellationToken cancellationToken)
     {
-        if (status.IsDirectory)
+        try
         {
-            DeleteContents(hostPath, status, cancellationToken);
-            Directory.Delete(hostPath, recursive: false);
+            if (status.IsDirectory)
+            {
+                DeleteContents(hostPath, status, cancellationToken);
+                Directory.Delete(hostPath, recursive: false);
+            }
+            else
+            {
+                File.Delete(hostPath);
+            }
         }
-        else
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
-            File.Delete(hostPath);
+            // Deleted meanwhile by someone else: what was asked for.
         }
     }
 

@@ -29,7 +29,7 @@ public sealed partial class SandboxDriver : IRunsOnce
             oci => oci with { Process = oci.Process with { Cwd = request.WorkingDirectory ?? "/" } },
             discarded: true,
             cancellationToken);
-        var emptying = trash is null ? Task.CompletedTask : Task.Run(() => trash.Empty(TrashEntriesPerRun, CancellationToken.None), CancellationToken.None);
+        var emptying = trash is null ? Task.CompletedTask : Task.Run(() => trash.Empty(TrashEntriesPerRun, cancellationToken: CancellationToken.None), CancellationToken.None);
         try
         {
             // The init's PID where vse ps reads it (InstanceProcess), as create's --pid-file and vse-launch --once write it.

@@ -26,11 +26,16 @@
 # With WRITES="NAME...", the rows of those builds deploy the description with `deploy: {writes: memory}`
 # (the instances' state directories in a tmpfs of the deployment's own, docs/runtime.md): what the
 # data directory's file system costs against memory, one build named twice ("a=/x/vse a-mem=/x/vse").
+# MODES names the rows' networks: none, private, and shared (network: {mode: none, loopback: shared}:
+# the deployment's instances in one network namespace, docs/runtime.md).
+# The cleanup's system-wide CPU is read once the cores have settled (busy under 5 % over half a
+# second, at most 2 minutes after the command): the kernel releases network namespaces in its own
+# threads after the last process of one is gone, which would otherwise land in the next row.
 # Host limits that the largest N would hit (kernel.pid_max: an instance is one task, and the host
 # and the other builds' leftovers need room too; threads-max; user.max_*_namespaces; the open-file
 # limit of the script's own processes) are raised for the run only when they are too low, each
 # change printed, and every host setting restored by the exit trap.
-#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private"] [PERF=DIR] [PERF_SYSTEM=DIR] [TMPFS_RUN="after"] [WRITES="after"] bench/scale-curve.sh N...
+#   usage (root, repository root): [VSES="before=/a/vse after=/b/vse"] [MODES="none private shared"] [PERF=DIR] [PERF_SYSTEM=DIR] [TMPFS_RUN="after"] [WRITES="after"] bench/scale-curve.sh N...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -95,7 +100,11 @@ cpu_ns() { if [ -f "$1/cpuacct.usage" ]; then cat "$1/cpuacct.usage"; elif [ -f 
 bench_group=$cgcpu/vse-scale-curve-$$
 mkdir "$bench_group"
 for mode in "${modes[@]}"; do
-  printf 'vse: 1\nname: curve/%s\nos: {base: busybox}\nnetwork: {mode: %s}\n' "$mode" "$mode" > "$work/$mode.vse.yaml"
+  case $mode in
+    shared) network='{mode: none, loopback: shared}' ;;
+    *) network="{mode: $mode}" ;;
+  esac
+  printf 'vse: 1\nname: curve/%s\nos: {base: busybox}\nnetwork: %s\n' "$mode" "$network" > "$work/$mode.vse.yaml"
   "$first" build "$work/$mode.vse.yaml" >/dev/null
   if [ -n "${WRITES:-}" ]; then
     printf 'deploy: {writes: memory}\n' | cat "$work/$mode.vse.yaml" - > "$work/$mode-memory.vse.yaml"
@@ -111,6 +120,15 @@ leftovers() {
     find /sys/fs/cgroup/*/vse /sys/fs/cgroup/vse -mindepth 1 -maxdepth 2 -type d -name "*$1*" 2>/dev/null | head -3  # depth 2: v2's vse/unlimited-memory/ID
     ip netns list | grep -F "$1" | head -3
     grep -F "/run/$1 " /proc/self/mountinfo | head -3; } || true
+}
+
+# Returns once both cores together were busy under 50 ms in half a second (at most 2 minutes).
+settle() {
+  local a b i
+  for i in $(seq 240); do
+    a=$(busy_ms); sleep 0.5; b=$(busy_ms)
+    [ $(( b - a )) -ge 50 ] || return 0
+  done
 }
 
 # system_profile PHASE ROW / end_system_profile: perf record -a over one phase when PERF_SYSTEM is set
@@ -151,7 +169,8 @@ for n in "${sizes[@]}"; do
       system_profile cleanup "$n-$mode-$name"
       c2=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") )) b2=$(busy_ms) t2=$(date +%s.%N)
       sh -c 'echo $$ > "$0/cgroup.procs"; shift; exec "$@"' "$bench_group" - "$vse" cleanup "$dep" >/dev/null
-      t3=$(date +%s.%N) b3=$(busy_ms) c3=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") ))
+      t3=$(date +%s.%N) c3=$(( $(cpu_ns "$bench_group") + $(cpu_ns "$cgcpu/vse") ))
+      settle; b3=$(busy_ms)
       end_system_profile
       left=$(leftovers "$dep")
       [ -z "$left" ] || say "after cleanup of $dep ($name, N=$n, $mode): $left"

@@ -8,7 +8,7 @@
  * parallel while the launcher clones the next one. What an instance gets is
  * what OciSpecBuilder asks runc for (see README.md next to this file).
  *
- *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N]] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)
+ *   vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N] | --netns NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)
  *     stdin:  ID\tHOSTNAME\tLOWERDIR\tSTATEDIR      one instance per line
  *             ...\tADDRESS/PREFIX\tBRIDGE\tPEERNAME  (--fabric) plus its network attachment
  *   --mtu N (with --fabric): both ends of every instance's veth pair get MTU N (68-65535), else the kernel's 1500
@@ -24,6 +24,11 @@
  *       instance's cgroups, STATEDIR, then the file RECORD and RECORD's directory once empty):
  *       what `vse run` has it do when vse replaced itself with the launcher (exec)
  *     --failure-exit N: the launcher's own failures exit N, not 125 (vse's exit code for them)
+ *
+ * --netns NETNS (not with --fabric): every instance is made in the network namespace NETNS (a file such as
+ * /run/netns/NAME, joined by the launcher for good) instead of a new one of its own: the instances of a
+ * deployment with network.loopback: shared share its loopback, and the kernel makes and releases no
+ * namespace per instance (releasing one visits every other one alive).
  *
  * --sysfs-netns FILE (root; not with --fabric or --userns): every instance gets a clone of one sysfs made in the empty
  * network namespace bound at FILE (made if need be), instead of a new sysfs each (shared_sysfs).
@@ -141,6 +146,7 @@ static struct {
     int fabric;  /* --fabric: fd of the deployment's fabric netns (the launcher lives in it), else -1 */
     unsigned mtu;  /* --mtu: both ends of each veth pair (a private network on one host: vse's PrivateNetwork), else 0: the kernel's */
     int joined;  /* --fabric-userns: the launcher lives in the rootless fabric's user namespace; instances share it */
+    int shared_net;  /* --netns: the launcher lives in that network namespace; instances share it (no CLONE_NEWNET) */
     int init;    /* --init: fd of the sealed in-memory copy of this program every instance execs as its init, else -1 */
     char *once;  /* --once LINE: the one instance, run in the foreground (cmd_once) */
     int once_stdout;  /* --once: the caller's stdout, kept for the instance (the launcher's own goes to stderr) */
@@ -178,7 +184,7 @@ static char **push(char **v, int *n, char *s) {
 }
 
 static void usage(void) {
-    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N]] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
+    fputs("usage: vse-launch [--bind SRC:DST]... [--bind-rw SRC:DST]... [--cgroup-root DIR]... [--cgroup-join DIR]... [--env K=V]... [--fabric-userns USERNS] [--fabric NETNS [--mtu N] | --netns NETNS] [--seccomp FILE] [--cap N]... [--device SRC:DST]... [--sysfs-netns FILE] [--hold] [--userns] (--init | -- ARGV...)\n"
           "       vse-launch [launch options] --once LINE [--cwd DIR] -- ARGV...\n"
           "       vse-launch exec PID [--env K=V]... [--cwd DIR] [--seccomp FILE] -- ARGV...\n", stderr);
     exit(own_failure);
@@ -910,7 +916,7 @@ static void launch(int ep, char *line) {
     /* With CLONE_NEWUSER the other namespaces are made owned by the new user namespace, where
      * the instance is root: it may mount proc, sysfs, overlay (userxattr) and set its hostname. */
     /* With a template the mount namespace comes later, a copy of the template's (child). */
-    pid_t pid = syscall(SYS_clone, (opt.jail >= 0 ? 0 : CLONE_NEWNS) | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD
+    pid_t pid = syscall(SYS_clone, (opt.jail >= 0 ? 0 : CLONE_NEWNS) | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (opt.shared_net ? 0 : CLONE_NEWNET) | SIGCHLD
                         | (opt.userns && !opt.joined ? CLONE_NEWUSER : 0), NULL, NULL, NULL, 0);
     if (pid == 0) { rep_fd = rep[1]; child(f[1], f[2], f[3], go[0], want == 7 ? &net : NULL); }
     close(go[0]);
@@ -1382,7 +1388,7 @@ int main(int argc, char **argv) {
             close(fd);
             opt.joined = 1;
         }
-        else if (!strcmp(argv[i - 1], "--fabric") && opt.fabric < 0) {
+        else if (!strcmp(argv[i - 1], "--fabric") && opt.fabric < 0 && !opt.shared_net) {
             /* The launcher moves into the fabric for good: sockets it makes (one per child, before
              * clone) are bound there, and bridge names resolve there. Instances get new netns
              * anyway, and nothing else the launcher does depends on its own. */
@@ -1390,6 +1396,15 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "vse-launch: fabric %s: %s\n", v, strerror(errno));
                 return own_failure;
             }
+        }
+        else if (!strcmp(argv[i - 1], "--netns") && opt.fabric < 0 && !opt.shared_net) {
+            int fd = open(v, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+                fprintf(stderr, "vse-launch: network namespace %s: %s\n", v, strerror(errno));
+                return own_failure;
+            }
+            close(fd);
+            opt.shared_net = 1;
         }
         else if (!strcmp(argv[i - 1], "--mtu") && !opt.mtu && (opt.mtu = mtu_value(v))) {}
         else if (!strcmp(argv[i - 1], "--cgroup-root") && v[0] == '/') opt.cgroots = push(opt.cgroots, &opt.ncg, v);

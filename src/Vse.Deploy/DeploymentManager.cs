@@ -80,6 +80,11 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
                 template = template with { Boot = await VmBoots.OfAsync(model, new KernelStore(home.Kernels), cancellationToken) };
             }
 
+            if (model.Network.SharedLoopback)
+            {
+                template = template with { SharedNetwork = await CreateSharedLoopbackAsync(driver, model.Network, deployment.Id, cancellationToken) };
+            }
+
             if (template.Network == NetworkMode.Private)
             {
                 DriverAbilities.RequireNetworkMode(driver, NetworkMode.Private);
@@ -490,6 +495,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
             });
 
         await PrivateNetwork.DeleteAsync(deployment.Id, NetworkDirectory(deployment.Id), cancellationToken);
+        await SharedLoopback.DeleteAsync(deployment.Id, cancellationToken);
         if (!filesGoWhole)
         {
             TreeDeleter.Delete(NetworkDirectory(deployment.Id), cancellationToken);
@@ -497,6 +503,20 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
         RemoveDeploymentDirectory(deployment.Id);
         await deployments.DeleteAsync(deployment.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>network.loopback: shared</c>: the deployment's one network namespace, which its instances
+    /// join. Refused here too, not only by the preparation: a Slurm node's share comes here without it.
+    /// </summary>
+    private static async Task<string> CreateSharedLoopbackAsync(IDriver driver, NetworkSettings network, string deploymentId, CancellationToken cancellationToken)
+    {
+        if (SharedLoopback.Problem(network, driver.BootsKernel, ProcessIdentity.IsHostRoot) is { } problem)
+        {
+            throw new Preparation.DeploymentRequestException(problem);
+        }
+
+        return await SharedLoopback.CreateAsync(deploymentId, cancellationToken);
     }
 
     /// <summary>

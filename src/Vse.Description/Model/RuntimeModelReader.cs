@@ -37,7 +37,13 @@ internal static class RuntimeModelReader
                 Resources: new ResourceLimits(
                     Int32(Member(root, "resources", "cpus"), "resources.cpus"), Int64(Member(root, "resources", "memory"), "resources.memory")),
                 Network: new NetworkSettings(
-                    Text(Member(root, "network", "mode"), "network.mode"), Text(Member(root, "network", "subnet"), "network.subnet")),
+                    Text(Member(root, "network", "mode"), "network.mode"), Text(Member(root, "network", "subnet"), "network.subnet"),
+                    Text(Member(root, "network", "loopback"), "network.loopback") switch
+                    {
+                        null or "own" => false,
+                        "shared" => true,
+                        _ => throw Damaged("network.loopback"),
+                    }),
                 Services: Names(root, "services"),
                 Deploy: new DeploySettings(
                     Text(Member(root, "deploy", "driver"), "deploy.driver"),

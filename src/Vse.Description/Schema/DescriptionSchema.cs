@@ -66,7 +66,8 @@ internal static partial class DescriptionSchema
         ("resources", Struct(("cpus", PositiveInteger), ("memory", Size), ("disk", Size))),
         ("network", Struct(
             ("mode", new ScalarSchema(ScalarKind.String, Choices: ["none", "private", "host"])),
-            ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")))),
+            ("subnet", new ScalarSchema(ScalarKind.String, Pattern: SubnetPattern(), PatternDescription: "an IPv4 CIDR such as 10.77.0.0/16")),
+            ("loopback", new ScalarSchema(ScalarKind.String, Choices: ["own", "shared"])))),
         ("deploy", Struct(("driver", Driver), ("instances", InstanceCount), ("per_node", InstanceCount), ("writes", Writes))),
         ("security", Struct(("seccomp", Seccomp), ("capabilities", new SetSchema(Capability)))),
         ("run", String));

@@ -21,6 +21,11 @@ namespace Vse.Runtime.Drivers;
 /// Host device nodes the instance gets (site policy allowed them at deploy); null: none. Sandboxes
 /// only: the VM driver passes no device through, so deploy refuses <c>devices</c> for it.
 /// </param>
+/// <param name="SharedNetwork">
+/// With <see cref="NetworkMode.None"/>: a network namespace (a file, <c>/run/netns/NAME</c>) the
+/// instance joins, shared with the deployment's other instances on this host
+/// (<c>network.loopback: shared</c>); null: a new one of its own. Sandboxes only.
+/// </param>
 /// <param name="ChangesDisk">
 /// VM only: a disk made by <see cref="Vm.VmChangesDisk.CreateAsync"/> that takes every change
 /// the guest makes to its root (an online build step's capture); null for an ordinary instance,
@@ -41,4 +46,5 @@ public sealed record InstanceSpec(
     VmBoot? Boot = null,
     SecuritySettings? Security = null,
     IReadOnlyList<InstanceDevice>? Devices = null,
-    string? ChangesDisk = null);
+    string? ChangesDisk = null,
+    string? SharedNetwork = null);

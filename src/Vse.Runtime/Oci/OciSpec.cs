@@ -44,7 +44,8 @@ public sealed record OciIdMapping(
     [property: JsonPropertyName("hostID")] uint HostId,
     uint Size);
 
-public sealed record OciNamespace(string Type);
+/// <param name="Path">A namespace to join (a file such as <c>/run/netns/NAME</c>) instead of a new one; null: a new one.</param>
+public sealed record OciNamespace(string Type, string? Path = null);
 
 public sealed record OciResources(IReadOnlyList<OciDeviceRule>? Devices, OciCpu? Cpu = null, OciMemory? Memory = null);
 

@@ -40,6 +40,10 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// <c>--once</c> makes one instance, for which one sysfs of its own costs the same.
 /// </param>
 /// <param name="Mtu">With <paramref name="Fabric"/>: both ends of every instance's veth pair (<see cref="NetworkAttachment.Mtu"/>, <c>--mtu</c>).</param>
+/// <param name="SharedNetwork">
+/// The network namespace every instance is made in instead of one of its own (<c>--netns</c>,
+/// <see cref="InstanceSpec.SharedNetwork"/>), or null.
+/// </param>
 internal sealed record LaunchShape(
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<InstanceMount> Mounts,
@@ -54,7 +58,8 @@ internal sealed record LaunchShape(
     IReadOnlyList<InstanceDevice>? Devices = null,
     IReadOnlyList<string>? CgroupJoins = null,
     string? SysfsNetwork = null,
-    int? Mtu = null)
+    int? Mtu = null,
+    string? SharedNetwork = null)
 {
     /// <param name="seccompFilter">The compiled filter's file (<see cref="LaunchSeccompFilter"/>), or null when the spec asks for none (<c>security.seccomp: unconfined</c>).</param>
     /// <param name="userNamespace">vse runs unprivileged: each instance gets a user namespace in which the user is root (<c>--userns</c>).</param>
@@ -63,7 +68,7 @@ internal sealed record LaunchShape(
         InstanceSpec spec, string? seccompFilter, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), seccompFilter, CapabilitiesOf(spec), hold, userNamespace,
             spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace),
-            spec.Attachment?.Mtu);
+            spec.Attachment?.Mtu, spec.SharedNetwork);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -89,6 +94,7 @@ internal sealed record LaunchShape(
         && FabricOf(spec) == Fabric
         && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
         && spec.Attachment?.Mtu == Mtu
+        && spec.SharedNetwork == SharedNetwork
         && seccompFilter == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
@@ -140,6 +146,13 @@ internal sealed record LaunchShape(
             // The launcher plugs each instance in by netlink before it reports it held.
             yield return "--fabric";
             yield return Fabric;
+        }
+
+        if (SharedNetwork is not null)
+        {
+            // The launcher moves into it for good; its instances get no network namespace of their own.
+            yield return "--netns";
+            yield return SharedNetwork;
         }
 
         if (Mtu is { } mtu)

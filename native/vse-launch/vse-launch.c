@@ -28,7 +28,8 @@
  * --netns NETNS (not with --fabric): every instance is made in the network namespace NETNS (a file such as
  * /run/netns/NAME, joined by the launcher for good) instead of a new one of its own: the instances of a
  * deployment with network.loopback: shared share its loopback, and the kernel makes and releases no
- * namespace per instance (releasing one visits every other one alive).
+ * namespace per instance (releasing one visits every other one alive). Rootless, NETNS is owned by a
+ * user namespace of the user's own, joined first (--fabric-userns), in which the instances are made.
  *
  * --sysfs-netns FILE (root; not with --fabric or --userns): every instance gets a clone of one sysfs made in the empty
  * network namespace bound at FILE (made if need be), instead of a new sysfs each (shared_sysfs).
@@ -1438,6 +1439,10 @@ int main(int argc, char **argv) {
     if (opt.userns != opt.joined && opt.fabric >= 0) {
         /* Root's fabric lives in a namespace only root can plug into; a rootless one is joined with its user namespace. */
         fputs("vse-launch: --fabric needs --fabric-userns with --userns, and neither without it\n", stderr);
+        return own_failure;
+    }
+    if (opt.joined && opt.fabric < 0 && !opt.shared_net) {
+        fputs("vse-launch: --fabric-userns is for a rootless fabric (--fabric) or shared network namespace (--netns)\n", stderr);
         return own_failure;
     }
     if (opt.mtu && opt.fabric < 0) {

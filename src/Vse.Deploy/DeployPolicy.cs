@@ -52,7 +52,7 @@ public static class DeployPolicy
             .. PolicyChecker.CheckDriver(driver, policy, Locate("deploy.driver")),
             .. UnsupportedKeys.Check(resolved, model, driver),
             .. WritesInMemory.Check(resolved, model, driver, () => Vse.Host.Processes.ProcessIdentity.IsHostRoot),
-            .. Network.SharedLoopback.Check(resolved, model, driver, () => Vse.Host.Processes.ProcessIdentity.IsHostRoot),
+            .. Network.SharedLoopback.Check(resolved, model, driver),
             .. CheckDevicesOnHost(resolved, model, driver),
         ];
     }

@@ -82,7 +82,7 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
             if (model.Network.SharedLoopback)
             {
-                template = template with { SharedNetwork = await CreateSharedLoopbackAsync(driver, model.Network, deployment.Id, cancellationToken) };
+                template = template with { SharedNetwork = await CreateSharedLoopbackAsync(driver, model.Network, deployment.Id, NetworkDirectory(deployment.Id), cancellationToken) };
             }
 
             if (template.Network == NetworkMode.Private)
@@ -507,16 +507,23 @@ public sealed class DeploymentManager(VseHome home, DeploymentStore deployments)
 
     /// <summary>
     /// <c>network.loopback: shared</c>: the deployment's one network namespace, which its instances
-    /// join. Refused here too, not only by the preparation: a Slurm node's share comes here without it.
+    /// join. Refused here too, not only by the preparation: a Slurm node's share comes here without it;
+    /// and by a driver that cannot make instances in it here (the OCI runtime for an ordinary user).
     /// </summary>
-    private static async Task<string> CreateSharedLoopbackAsync(IDriver driver, NetworkSettings network, string deploymentId, CancellationToken cancellationToken)
+    private static async Task<SharedNetworkNamespace> CreateSharedLoopbackAsync(
+        IDriver driver, NetworkSettings network, string deploymentId, string directory, CancellationToken cancellationToken)
     {
-        if (SharedLoopback.Problem(network, driver.BootsKernel, ProcessIdentity.IsHostRoot) is { } problem)
+        if (SharedLoopback.Problem(network, driver.BootsKernel) is { } problem)
         {
             throw new Preparation.DeploymentRequestException(problem);
         }
 
-        return await SharedLoopback.CreateAsync(deploymentId, cancellationToken);
+        if (!driver.Capabilities.SharedNetwork)
+        {
+            throw new DriverCapabilityMissingException(driver.Name, "make instances in one shared network namespace ('network.loopback: shared')", driver.Capabilities.NetworkLimitation);
+        }
+
+        return await SharedLoopback.CreateAsync(deploymentId, directory, cancellationToken);
     }
 
     /// <summary>

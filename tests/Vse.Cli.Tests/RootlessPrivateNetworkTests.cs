@@ -97,7 +97,7 @@ public sealed class RootlessPrivateNetworkTests
             var refused = await user.RunAsync("deploy", "net.vse.yaml", "--instances", "4");
             Assert.Equal(4, refused.ExitCode);
             Assert.Equal(
-                "vse: error: the sandbox driver cannot give an instance network mode 'private': as an ordinary user, instances on a private network join the fabric's user namespace, and the OCI runtime (runc) then keeps its init closed to vse until the instance runs (non-dumpable), so vse cannot check its mounts or plug in its network first; deploy with --runtime vse-launch",
+                "vse: error: the sandbox driver cannot give an instance network mode 'private': as an ordinary user, instances on a private network (or a shared loopback) join the fabric's user namespace, and the OCI runtime (runc) then keeps its init closed to vse until the instance runs (non-dumpable), so vse cannot check its mounts or plug in its network first; deploy with --runtime vse-launch",
                 refused.ErrorLines.Last());
             Assert.Empty(ProcessesOf(user.Uid));
             Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(user.Home, "run")).Select(Path.GetFileName), name => Assert.Equal("runtime", name));
@@ -109,7 +109,7 @@ public sealed class RootlessPrivateNetworkTests
     }
 
     /// <summary>PIDs of the processes whose real uid is <paramref name="uid"/>.</summary>
-    private static List<int> ProcessesOf(uint uid) =>
+    internal static List<int> ProcessesOf(uint uid) =>
         [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
             .Where(pid =>
             {

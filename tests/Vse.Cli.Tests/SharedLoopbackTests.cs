@@ -96,18 +96,36 @@ public sealed class SharedLoopbackTests
     }
 
     [SkippableFact]
-    public async Task An_ordinary_user_is_refused_saying_why()
+    public async Task An_ordinary_users_launched_instances_share_one_namespace_of_the_users_and_runc_is_refused_saying_why()
     {
         var root = Directory.CreateTempSubdirectory("vse-shared-lo-").FullName;
         try
         {
-            var user = await RootlessTests.UserWithDescriptionsAsync(root, new Dictionary<string, string> { ["lo.vse.yaml"] = Shared });
+            var user = await RootlessTests.UserWithDescriptionsAsync(root, new Dictionary<string, string> { ["lo.vse.yaml"] = Shared }, "vse-rootless-lo");
+            var deployed = await user.RunAsync("deploy", "lo.vse.yaml", "--runtime", "vse-launch", "--instances", "3");
+            Assert.True(deployed.ExitCode == 0, deployed.Stderr);
+            var id = deployed.Stdout.Trim();
+            var namespaces = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                var read = await user.RunAsync("exec", $"{id}/{i}", "--", "sh", "-c", "readlink /proc/self/ns/net; ls /sys/class/net");
+                Assert.True(read.ExitCode == 0, read.Stderr);
+                Assert.EndsWith("\nlo\n", read.Stdout, StringComparison.Ordinal);
+                namespaces.Add(read.Stdout.Split('\n')[0]);
+            }
 
-            var refused = await user.RunAsync("deploy", "lo.vse.yaml", "--runtime", "vse-launch");
+            Assert.Single(namespaces.Distinct());
+            Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, namespaces[0]);
+            var cleaned = await user.RunAsync("cleanup", id);
+            Assert.True(cleaned.ExitCode == 0, cleaned.Stderr);
+            Assert.Empty(RootlessPrivateNetworkTests.ProcessesOf(user.Uid));
 
-            Assert.Equal(2, refused.ExitCode);
-            Assert.Contains("lo.vse.yaml:4:", refused.Stderr, StringComparison.Ordinal);
-            Assert.Contains("which only root can: deploy as root or remove 'network.loopback' [VSE0228]", refused.Stderr, StringComparison.Ordinal);
+            var refused = await user.RunAsync("deploy", "lo.vse.yaml", "--runtime", "runc");
+            Assert.Equal(4, refused.ExitCode);
+            Assert.StartsWith(
+                "vse: error: the sandbox driver cannot make instances in one shared network namespace ('network.loopback: shared'): as an ordinary user",
+                refused.ErrorLines.Last(), StringComparison.Ordinal);
+            Assert.Empty(RootlessPrivateNetworkTests.ProcessesOf(user.Uid));
         }
         finally
         {

@@ -124,12 +124,12 @@ internal static class RootlessFabric
             if (holder.HasExited)
             {
                 var error = (await holder.StandardError.ReadToEndAsync(cancellationToken)).Trim().ReplaceLineEndings(" ");
-                throw new IOException($"cannot make a private network as an ordinary user (a user and network namespace of your own): {(error.Length > 0 ? error : $"exit code {holder.ExitCode}")}");
+                throw new IOException($"cannot make a network namespace as an ordinary user (with a user namespace of your own, for a private network or a shared loopback): {(error.Length > 0 ? error : $"exit code {holder.ExitCode}")}");
             }
 
             if (deadline.Elapsed > StartTimeout)
             {
-                throw new IOException($"the private network's fabric holder {holder.Id} was not ready after {StartTimeout.TotalSeconds} s");
+                throw new IOException($"the network namespace holder {holder.Id} was not ready after {StartTimeout.TotalSeconds} s");
             }
 
             await Task.Delay(5, cancellationToken);

@@ -12,6 +12,7 @@ namespace Vse.Runtime.Drivers;
 /// <param name="NetworkLimitation">Why a network mode the driver has elsewhere is missing on this host (e.g. rootless), or null: the refusal says it.</param>
 /// <param name="Terminal">Whether <see cref="ExecRequest.Tty"/> works: a command can get a terminal of its own (a VM's guest agent runs commands on pipes only).</param>
 /// <param name="Cgroups">Where the driver's instances' cgroups go and which limits they can enforce; null for a driver whose limits need no cgroup (a VM's are QEMU's).</param>
+/// <param name="SharedNetwork">Whether the driver makes instances in a network namespace it is given (<see cref="InstanceSpec.SharedNetwork"/>); <see cref="NetworkLimitation"/> says why not where it could elsewhere.</param>
 public sealed record DriverCapabilities(
     bool Exec,
     bool Suspend,
@@ -21,4 +22,5 @@ public sealed record DriverCapabilities(
     string? Limitation = null,
     CgroupPlacement? Cgroups = null,
     string? NetworkLimitation = null,
-    bool Terminal = true);
+    bool Terminal = true,
+    bool SharedNetwork = false);

@@ -22,9 +22,9 @@ namespace Vse.Runtime.Drivers;
 /// only: the VM driver passes no device through, so deploy refuses <c>devices</c> for it.
 /// </param>
 /// <param name="SharedNetwork">
-/// With <see cref="NetworkMode.None"/>: a network namespace (a file, <c>/run/netns/NAME</c>) the
-/// instance joins, shared with the deployment's other instances on this host
-/// (<c>network.loopback: shared</c>); null: a new one of its own. Sandboxes only.
+/// With <see cref="NetworkMode.None"/>: the network namespace the instance is made in, shared with
+/// the deployment's other instances on this host (<c>network.loopback: shared</c>); null: a new one
+/// of its own. Sandboxes only.
 /// </param>
 /// <param name="ChangesDisk">
 /// VM only: a disk made by <see cref="Vm.VmChangesDisk.CreateAsync"/> that takes every change
@@ -47,4 +47,4 @@ public sealed record InstanceSpec(
     SecuritySettings? Security = null,
     IReadOnlyList<InstanceDevice>? Devices = null,
     string? ChangesDisk = null,
-    string? SharedNetwork = null);
+    SharedNetworkNamespace? SharedNetwork = null);

@@ -64,7 +64,7 @@ public static class OciSpecBuilder
         var namespaces = new List<OciNamespace> { new("pid"), new("ipc"), new("uts"), new("mount") };
         if (spec.Network != NetworkMode.Host)
         {
-            namespaces.Add(new OciNamespace("network", spec.SharedNetwork));
+            namespaces.Add(new OciNamespace("network", spec.SharedNetwork?.Path));
         }
 
         if (rootless is not null)

@@ -92,11 +92,12 @@ public sealed partial class SandboxDriver(OciRuntime runtime, string runtimeRoot
         NetworkModes: _rootless is null ? new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host, NetworkMode.Private } : new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Host },
         Limitation: _rootless is null || _cgroups.Path is not null ? null : $"vse runs unprivileged, and its instances get no cgroup here (no freezer, no limits): {_cgroups.Reason}",
         Cgroups: _cgroups,
-        NetworkLimitation: _rootless is null ? null : RootlessPrivateNetworkRefusal);
+        NetworkLimitation: _rootless is null ? null : RootlessPrivateNetworkRefusal,
+        SharedNetwork: _rootless is null);
 
-    /// <summary>Why an ordinary user's private network does not start through the OCI runtime (docs/parallel.md).</summary>
+    /// <summary>Why an ordinary user's private network or shared loopback does not start through the OCI runtime (docs/parallel.md).</summary>
     public const string RootlessPrivateNetworkRefusal =
-        "as an ordinary user, instances on a private network join the fabric's user namespace, and the OCI runtime (runc) then keeps its init closed to vse until the instance runs (non-dumpable), so vse cannot check its mounts or plug in its network first; deploy with --runtime vse-launch";
+        "as an ordinary user, instances on a private network (or a shared loopback) join the fabric's user namespace, and the OCI runtime (runc) then keeps its init closed to vse until the instance runs (non-dumpable), so vse cannot check its mounts or plug in its network first; deploy with --runtime vse-launch";
 
     public async Task<InstanceHandle> CreateAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {

@@ -118,6 +118,11 @@ public sealed class SubsetYamlReaderTests
     [InlineData("")]
     [InlineData("# only a comment\n")]
     [InlineData("a: \"x\"#y\n")]
+    [InlineData("k *51: \"y#1\"\n")] // a '*' after a space in a plain scalar: YamlDotNet reads "k *51: y" as one scalar
+    [InlineData("a: {k *5: y}\n")]
+    [InlineData("a: k *5\n")]
+    [InlineData("a: [-]\n")] // a '-' before a flow indicator: YamlDotNet reports it
+    [InlineData("a: [x, -]\n")]
     public void Text_outside_the_subset_is_declined(string text)
     {
         Assert.Null(Subset(text));

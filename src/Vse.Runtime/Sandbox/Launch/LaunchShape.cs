@@ -16,8 +16,9 @@ namespace Vse.Runtime.Sandbox.Launch;
 /// </param>
 /// <param name="Fabric">The deployment's fabric namespace (<c>/run/netns/NAME</c>, rootless <c>/proc/HOLDER/ns/net</c>), or null without a private network.</param>
 /// <param name="FabricUserNamespace">
-/// Rootless: the fabric's user namespace (<see cref="NetworkAttachment.FabricUserNamespacePath"/>), which the launcher joins
-/// before the fabric (<c>--fabric-userns</c>) and makes its instances in; null otherwise.
+/// Rootless: the fabric's user namespace (<see cref="NetworkAttachment.FabricUserNamespacePath"/>), or that of the shared
+/// network namespace (<see cref="SharedNetworkNamespace.UserNamespacePath"/>), which the launcher joins before
+/// the fabric or <paramref name="SharedNetwork"/> (<c>--fabric-userns</c>) and makes its instances in; null otherwise.
 /// </param>
 /// <param name="SeccompFilter">
 /// The compiled syscall filter every instance loads last before exec (<see cref="LaunchSeccompFilter"/>),
@@ -67,8 +68,8 @@ internal sealed record LaunchShape(
     public static LaunchShape Of(
         InstanceSpec spec, string? seccompFilter, IReadOnlyList<string> cgroupRoots, bool hold, bool userNamespace, IReadOnlyList<string>? cgroupJoins = null) =>
         new(spec.Env, spec.Mounts, cgroupRoots, InitOf(spec), FabricOf(spec), seccompFilter, CapabilitiesOf(spec), hold, userNamespace,
-            spec.Attachment?.FabricUserNamespacePath, spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace),
-            spec.Attachment?.Mtu, spec.SharedNetwork);
+            OwningUserNamespaceOf(spec), spec.Devices ?? [], cgroupJoins ?? [], SharedSysfs.NamespaceFor(spec, userNamespace),
+            spec.Attachment?.Mtu, spec.SharedNetwork?.Path);
 
     /// <summary>Whether instances like <paramref name="spec"/> must be held for their limits to be written first.</summary>
     public static bool HasLimits(InstanceSpec spec) => spec.Cpus is not null || spec.MemoryBytes is not null;
@@ -86,15 +87,19 @@ internal sealed record LaunchShape(
     private static string? FabricOf(InstanceSpec spec) =>
         spec.Attachment?.FabricNetworkPath;
 
+    /// <summary>Rootless: the user namespace that owns the network namespace the instances are made in or plugged from.</summary>
+    private static string? OwningUserNamespaceOf(InstanceSpec spec) =>
+        spec.Attachment?.FabricUserNamespacePath ?? spec.SharedNetwork?.UserNamespacePath;
+
     /// <summary>True when <paramref name="spec"/>, with <paramref name="seccompFilter"/> as its filter's file, can join a launch of this shape.</summary>
     public bool Fits(InstanceSpec spec, string? seccompFilter) =>
         spec.Env.Count == Env.Count && spec.Env.All(e => Env.TryGetValue(e.Key, out var v) && v == e.Value)
         && spec.Mounts.SequenceEqual(Mounts)
         && InitOf(spec).SequenceEqual(Argv)
         && FabricOf(spec) == Fabric
-        && spec.Attachment?.FabricUserNamespacePath == FabricUserNamespace
+        && OwningUserNamespaceOf(spec) == FabricUserNamespace
         && spec.Attachment?.Mtu == Mtu
-        && spec.SharedNetwork == SharedNetwork
+        && spec.SharedNetwork?.Path == SharedNetwork
         && seccompFilter == SeccompFilter
         && CapabilitiesOf(spec).SequenceEqual(Capabilities)
         && (spec.Devices ?? []).SequenceEqual(Devices ?? [])
@@ -136,7 +141,7 @@ internal sealed record LaunchShape(
 
         if (FabricUserNamespace is not null)
         {
-            // A rootless fabric: joined first, it gives the launcher the rights --fabric needs.
+            // A rootless fabric or shared namespace: joined first, it gives the launcher the rights --fabric and --netns need.
             yield return "--fabric-userns";
             yield return FabricUserNamespace;
         }

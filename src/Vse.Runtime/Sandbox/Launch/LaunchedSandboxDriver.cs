@@ -64,11 +64,12 @@ public sealed partial class LaunchedSandboxDriver(string launcher, string? filte
         Checkpoint: false,
         Migrate: false,
         // Rootless, the launcher joins the private network's fabric user namespace (--fabric-userns)
-        // and makes the instances in it.
+        // and makes the instances in it; so for a shared network namespace (--netns).
         NetworkModes: new HashSet<NetworkMode> { NetworkMode.None, NetworkMode.Private },
-        Limitation: "the vse-launch path gives every instance its own network namespace (no host network) and cannot checkpoint"
+        Limitation: "the vse-launch path gives no instance the host's network and cannot checkpoint"
             + (_cgroups.Placement.Path is null ? $"; its instances get no cgroup here: {_cgroups.Placement.Reason}" : ""),
-        Cgroups: _cgroups.Placement);
+        Cgroups: _cgroups.Placement,
+        SharedNetwork: true);
 
     /// <summary>Where vse finds the launcher: <c>VSE_LAUNCH</c>, beside vse itself, or on PATH; null when it is not built.</summary>
     public static string? FindLauncher() => Host.BundledTool.Launcher();

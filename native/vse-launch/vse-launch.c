@@ -433,6 +433,16 @@ static int only_lo(void) {
     return n == 1 && lo;
 }
 
+/* Joins the namespace of type NSTYPE at PATH for good: its fd (--fabric keeps it), or -1 after saying why. */
+static int join_namespace(const char *path, int nstype, const char *what) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && setns(fd, nstype) == 0) return fd;
+    int e = errno;
+    if (fd >= 0) close(fd);
+    fprintf(stderr, "vse-launch: %s %s: %s\n", what, path, strerror(e));
+    return -1;
+}
+
 /* --sysfs-netns FILE: instances without a network (only their own lo) all get a clone of one
  * sysfs, made here once in the empty network namespace bound at FILE (made and bound now if FILE
  * is not one yet, as `ip netns add`): what such an instance sees of /sys/class/net, lo only, is
@@ -1381,11 +1391,8 @@ int main(int argc, char **argv) {
             /* A rootless fabric: a user namespace of the user's own that owns the fabric's netns.
              * Its owner gains every capability there by joining (a single-threaded process may);
              * the fabric's netns and the instances' new namespaces are then ours to plug. */
-            int fd = open(v, O_RDONLY | O_CLOEXEC);
-            if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
-                fprintf(stderr, "vse-launch: fabric user namespace %s: %s\n", v, strerror(errno));
-                return own_failure;
-            }
+            int fd = join_namespace(v, CLONE_NEWUSER, "fabric user namespace");
+            if (fd < 0) return own_failure;
             close(fd);
             opt.joined = 1;
         }
@@ -1393,17 +1400,11 @@ int main(int argc, char **argv) {
             /* The launcher moves into the fabric for good: sockets it makes (one per child, before
              * clone) are bound there, and bridge names resolve there. Instances get new netns
              * anyway, and nothing else the launcher does depends on its own. */
-            if ((opt.fabric = open(v, O_RDONLY | O_CLOEXEC)) < 0 || setns(opt.fabric, CLONE_NEWNET) < 0) {
-                fprintf(stderr, "vse-launch: fabric %s: %s\n", v, strerror(errno));
-                return own_failure;
-            }
+            if ((opt.fabric = join_namespace(v, CLONE_NEWNET, "fabric")) < 0) return own_failure;
         }
         else if (!strcmp(argv[i - 1], "--netns") && opt.fabric < 0 && !opt.shared_net) {
-            int fd = open(v, O_RDONLY | O_CLOEXEC);
-            if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-                fprintf(stderr, "vse-launch: network namespace %s: %s\n", v, strerror(errno));
-                return own_failure;
-            }
+            int fd = join_namespace(v, CLONE_NEWNET, "network namespace");
+            if (fd < 0) return own_failure;
             close(fd);
             opt.shared_net = 1;
         }

@@ -1,6 +1,5 @@
 using Vse.Deploy.Network;
 using Vse.Description;
-using Vse.Description.Layers;
 using Vse.Description.Model;
 
 namespace Vse.Deploy.Tests;
@@ -8,19 +7,11 @@ namespace Vse.Deploy.Tests;
 /// <summary><c>network.loopback: shared</c> is refused where it cannot hold (another network mode, VMs), never ignored.</summary>
 public sealed class SharedLoopbackTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("vse-shared-lo-").FullName;
+    private readonly DescriptionFolder folder = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => folder.Dispose();
 
-    private ResolvedDescription Resolve(string text)
-    {
-        var file = Path.Combine(root, "app.vse.yaml");
-        File.WriteAllText(file, text);
-        var environment = new Dictionary<string, string> { ["VSE_SITE_DIR"] = Path.Combine(root, "site") };
-        var result = DescriptionResolver.Resolve(file, new ResolveOptions(SearchPath.FromEnvironment(environment, null), environment));
-        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        return result.Description!;
-    }
+    private ResolvedDescription Resolve(string text) => folder.Resolve(text);
 
     [Theory]
     [InlineData(null)]
@@ -62,10 +53,7 @@ public sealed class SharedLoopbackTests : IDisposable
         Assert.True(RuntimeModel.From(Resolve("vse: 1\nname: app\nos: {base: busybox}\nnetwork: {loopback: shared}\n")).Network.SharedLoopback);
         Assert.False(RuntimeModel.From(Resolve("vse: 1\nname: app\nos: {base: busybox}\nnetwork: {loopback: own}\n")).Network.SharedLoopback);
 
-        var file = Path.Combine(root, "bad.vse.yaml");
-        File.WriteAllText(file, "vse: 1\nname: app\nos: {base: busybox}\nnetwork: {loopback: sideways}\n");
-        var environment = new Dictionary<string, string> { ["VSE_SITE_DIR"] = Path.Combine(root, "site") };
-        var result = DescriptionResolver.Resolve(file, new ResolveOptions(SearchPath.FromEnvironment(environment, null), environment));
+        var result = folder.TryResolve("vse: 1\nname: app\nos: {base: busybox}\nnetwork: {loopback: sideways}\n", "bad.vse.yaml");
         var error = Assert.Single(result.Diagnostics, d => d.IsError);
         Assert.Equal(4, error.Location.Line);
         Assert.Contains("own", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using Vse.Description;
-using Vse.Description.Layers;
 using Vse.Description.Model;
 
 namespace Vse.Deploy.Tests;
@@ -7,19 +6,11 @@ namespace Vse.Deploy.Tests;
 /// <summary><c>deploy.writes: memory</c> is refused where it cannot hold (VMs, a user who cannot mount), never ignored.</summary>
 public sealed class WritesInMemoryTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("vse-writes-").FullName;
+    private readonly DescriptionFolder folder = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => folder.Dispose();
 
-    private ResolvedDescription Resolve(string text)
-    {
-        var file = Path.Combine(root, "app.vse.yaml");
-        File.WriteAllText(file, text);
-        var environment = new Dictionary<string, string> { ["VSE_SITE_DIR"] = Path.Combine(root, "site") };
-        var result = DescriptionResolver.Resolve(file, new ResolveOptions(SearchPath.FromEnvironment(environment, null), environment));
-        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        return result.Description!;
-    }
+    private ResolvedDescription Resolve(string text) => folder.Resolve(text);
 
     [Theory]
     [InlineData(false, true)]

@@ -11,8 +11,9 @@ namespace Vse.Deploy.Network;
 /// instances of a deployment on one host, with network mode <c>none</c>, are made in one network
 /// namespace of the deployment's (only <c>lo</c>, up) instead of one each: root's is
 /// <c>/run/netns/vse-lo-DEPLOYMENT</c>; an ordinary user's is held with a user namespace of the
-/// user's own by one process, as a rootless private network's fabric is (<see cref="RootlessFabric"/>). The kernel's release of a namespace visits every other one alive, so N namespaces
-/// cost it O(N^2) at cleanup; one costs it nothing per instance. What the instances give up: they
+/// user's own by one process, as a rootless private network's fabric is (<see cref="RootlessFabric"/>).
+/// The kernel's release of a namespace visits every other one alive, so N namespaces cost it
+/// O(N^2) at cleanup; one costs it nothing per instance. What the instances give up: they
 /// reach each other's 127.0.0.1 and abstract Unix sockets, and two of them cannot listen on one port.
 /// </summary>
 public static class SharedLoopback
@@ -24,7 +25,7 @@ public static class SharedLoopback
     public static string PathOf(string deploymentId) => Path.Combine("/run/netns", NamespaceOf(deploymentId));
 
     /// <summary>Why a shared loopback cannot hold for this deployment, or null where it can (or is not asked for).</summary>
-    /// <param name="mode">The description's <c>network.mode</c> (null: <c>none</c>).</param>
+    /// <param name="network">The description's <c>network</c> (a null mode is <c>none</c>).</param>
     /// <param name="bootsKernel">The driver boots a kernel of its own (the VM driver).</param>
     public static string? Problem(NetworkSettings network, bool bootsKernel) => network switch
     {

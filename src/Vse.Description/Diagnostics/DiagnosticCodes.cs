@@ -48,7 +48,7 @@ public static class DiagnosticCodes
     public const string InvalidRegistryReference = "VSE0226";
     /// <summary><c>deploy.writes: memory</c> where it cannot hold: the VM driver, or a user who cannot mount a tmpfs on the host.</summary>
     public const string WritesInMemoryUnavailable = "VSE0227";
-    /// <summary><c>network.loopback: shared</c> where it cannot hold: a network mode other than none, the VM driver, or a user who cannot make a network namespace on the host.</summary>
+    /// <summary><c>network.loopback: shared</c> where it cannot hold: a network mode other than none, or the VM driver.</summary>
     public const string SharedLoopbackUnavailable = "VSE0228";
     /// <summary>A test matrix file (<c>vse test</c>) that does not start with <c>vse-test: 1</c>.</summary>
     public const string NotATestMatrix = "VSE0235";

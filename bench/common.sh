@@ -36,3 +36,20 @@ os: {base: busybox}
 run: /bin/true
 YAML
 }
+
+# oneshot_home HOME VSE FILE [PATH...] -> a data directory of one vse build's own: FILE built there, then
+# run once on each start path named (default: vse's own choice; vse-launch), so the timed runs that
+# follow find everything made and cached (bench/oneshot*.sh)
+oneshot_home() {
+  local home=$1 vse=$2 file=$3 path
+  shift 3
+  mkdir -p "$home"
+  VSE_HOME=$home "$vse" build "$file" >/dev/null 2>&1
+  for path in "$@"; do
+    if [[ $path == default ]]; then
+      VSE_HOME=$home "$vse" run "$file" -- true >/dev/null
+    else
+      VSE_HOME=$home "$vse" run --runtime "$path" "$file" -- true >/dev/null
+    fi
+  done
+}

@@ -39,8 +39,7 @@ trap 'rm -rf "$work"' EXIT
 oneshot_description "$work/tiny.vse.yaml"
 declare -A dir=([after]=$vse_dir [before]=$before_dir)
 for build in after before; do
-    mkdir -p "$work/home-$build"
-    VSE_HOME=$work/home-$build "${dir[$build]}/vse" build "$work/tiny.vse.yaml" >/dev/null 2>&1
+    oneshot_home "$work/home-$build" "${dir[$build]}/vse" "$work/tiny.vse.yaml"
 done
 
 # own_and_rest BUILD -> "OWN REST": ms of CPU per runc-path run of vse itself and of the rest of the tree.

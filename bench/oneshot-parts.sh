@@ -98,10 +98,7 @@ builds=(after)
 declare -A dir=([after]=$vse_dir)
 [[ -n $before_dir ]] && { builds+=(before); dir[before]=$before_dir; }
 for b in "${builds[@]}"; do
-    mkdir -p "$work/home-$b"
-    VSE_HOME=$work/home-$b "${dir[$b]}/vse" build "$file" >/dev/null 2>&1
-    VSE_HOME=$work/home-$b "${dir[$b]}/vse" run --runtime vse-launch "$file" -- true >/dev/null 2>&1
-    VSE_HOME=$work/home-$b "${dir[$b]}/vse" run "$file" -- true >/dev/null 2>&1
+    oneshot_home "$work/home-$b" "${dir[$b]}/vse" "$file" vse-launch default
 done
 
 parts=("--version" "resolve $file" "build $file" "run --runtime vse-launch $file -- true" "run $file -- true")

@@ -34,9 +34,7 @@ trap 'rm -rf "$work"' EXIT
 oneshot_description "$work/tiny.vse.yaml"
 declare -A dirs=([after]=$vse_dir [before]=$before_dir)
 for build in after before; do
-    mkdir -p "$work/home-$build"
-    VSE_HOME=$work/home-$build "${dirs[$build]}/vse" build "$work/tiny.vse.yaml" >/dev/null 2>&1
-    VSE_HOME=$work/home-$build "${dirs[$build]}/vse" run "$work/tiny.vse.yaml" -- true >/dev/null 2>&1
+    oneshot_home "$work/home-$build" "${dirs[$build]}/vse" "$work/tiny.vse.yaml" default
 done
 
 split() { # TRACE -> "PRE RUNC POST" in ms

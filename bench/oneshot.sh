@@ -57,10 +57,7 @@ oneshot_description "$work/tiny.vse.yaml"
 
 # One VSE_HOME per build: each builds the description once, outside the timing.
 prepare_home() { # NAME VSE
-    mkdir -p "$work/home-$1"
-    VSE_HOME=$work/home-$1 "$2" build "$work/tiny.vse.yaml" >/dev/null 2>&1
-    VSE_HOME=$work/home-$1 "$2" run "$work/tiny.vse.yaml" -- true >/dev/null
-    VSE_HOME=$work/home-$1 "$2" run --runtime vse-launch "$work/tiny.vse.yaml" -- true >/dev/null
+    oneshot_home "$work/home-$1" "$2" "$work/tiny.vse.yaml" default vse-launch
 }
 say "building the description"
 prepare_home after "$vse"

@@ -24,7 +24,7 @@ internal static class RootlessFabric
 
     /// <summary>
     /// Starts the holder, runs <paramref name="settings"/> in it (a command: the fabric's sysctls), makes the bridges in it
-    /// (<paramref name="batch"/>, <c>ip -batch</c> lines) and records it in <paramref name="directory"/>.
+    /// (<paramref name="batch"/>, <c>ip -batch</c> lines; none when empty) and records it in <paramref name="directory"/>.
     /// </summary>
     /// <returns>The holder's PID.</returns>
     public static async Task<int> CreateAsync(string directory, IReadOnlyList<string> settings, string batch, CancellationToken cancellationToken)
@@ -54,9 +54,12 @@ internal static class RootlessFabric
             await File.WriteAllTextAsync(Path.Combine(directory, HolderFile), $"{pid} {userNamespace}\n", cancellationToken);
             var nsenter = ExternalTool.Require("nsenter", "util-linux");
             await ExternalTool.RunAsync(nsenter, [.. EnterArguments(pid, NetworkNamespaceOf(pid)), .. settings], cancellationToken);
-            await ExternalTool.RunAsync(
-                nsenter, [.. EnterArguments(pid, NetworkNamespaceOf(pid)), ExternalTool.Require("ip", "iproute2"), "-batch", "-"],
-                cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(batch)));
+            if (batch.Length > 0)
+            {
+                await ExternalTool.RunAsync(
+                    nsenter, [.. EnterArguments(pid, NetworkNamespaceOf(pid)), ExternalTool.Require("ip", "iproute2"), "-batch", "-"],
+                    cancellationToken, standardInput: new MemoryStream(Encoding.ASCII.GetBytes(batch)));
+            }
             return pid;
         }
         catch

@@ -56,6 +56,7 @@ public static class SharedLoopback
         if (!Environment.IsPrivilegedProcess)
         {
             Directory.CreateDirectory(directory);
+            // Only lo to bring up, no bridges: no ip batch.
             var holder = await RootlessFabric.CreateAsync(directory, [ip, "link", "set", "lo", "up"], batch: "", cancellationToken);
             return new SharedNetworkNamespace(RootlessFabric.NetworkNamespaceOf(holder), RootlessFabric.UserNamespaceOf(holder));
         }
